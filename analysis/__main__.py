@@ -1,0 +1,66 @@
+"""Command line: ``python -m analysis run|site|params``.
+
+Errors a user can cause are printed as one line (``error: …``) with exit
+code 2; a traceback is shown only for bugs, i.e. for anything that is not an
+:class:`~analysis.errors.AnalysisError`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import AnalysisError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m analysis", description="Topic modeling and framing analysis of news.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run every stage notebook on a corpus into runs/<name>/")
+    r.add_argument("--corpus", required=True, help="corpus id under data/raw/, or a folder of .txt files, or a .csv/.jsonl/.parquet file")
+    r.add_argument("--name", help="run name (folder under runs/); default: the corpus id or file name")
+    r.add_argument("--params", type=Path, help="YAML file of parameters (see: python -m analysis params)")
+    r.add_argument("--language", choices=["id", "en", "auto"], help="corpus language; auto = detect per article")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    s = sub.add_parser("site", help="build the website from every run in runs/ (Quarto, or the offline preview)")
+    s.add_argument("--output", type=Path, help="output folder (default: _site)")
+    s.add_argument("--offline", action="store_true", help="build the offline preview even when Quarto is installed")
+
+    q = sub.add_parser("params", help="print every parameter with its type, default and meaning")
+    q.add_argument("--write", type=Path, help="write the documented default parameters file to this path")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "run":
+            from .runner import run_pipeline
+
+            run_pipeline(args.corpus, name=args.name, params_file=args.params, language=args.language,
+                         progress=not args.quiet)
+        elif args.command == "site":
+            from .site import build_site
+
+            out = build_site(output_dir=args.output, force_offline=args.offline)
+            print(f"site built: {out / 'index.html'}")
+        elif args.command == "params":
+            from . import parameters as P
+
+            schema = P.parameter_schema()
+            if args.write:
+                P.write_defaults_file(schema, args.write)
+                print(f"wrote {args.write}")
+            else:
+                print(P.describe(schema))
+    except AnalysisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Writing a run's outputs so that the same inputs give the same bytes.
+
+Tables are published as CSV (UTF-8, ``\n`` line ends, fixed float format,
+rows in a stated order) so that two runs with the same inputs and seed can be
+compared byte for byte. Figures are saved as PNG and SVG with metadata that
+would otherwise change every run (dates, software versions) removed. Text
+that comes from the corpus is HTML-escaped before it reaches a page.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+# Six significant digits: enough for probabilities and scores on the site,
+# and stable across platforms where the last bits of a float may differ.
+FLOAT_FORMAT = "%.6g"
+
+
+def write_table(df: pd.DataFrame, folder: Path, name: str) -> Path:
+    """Write ``df`` as ``folder/name.csv`` deterministically and return the path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = write_table(pd.DataFrame({"a": [1.0]}), Path(tempfile.mkdtemp()), "t")
+    >>> p.read_text()
+    'a\\n1\\n'
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.csv"
+    tmp = path.with_suffix(".csv.tmp")
+    df.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n", encoding="utf-8")
+    tmp.replace(path)  # never leave a half-written table behind
+    return path
+
+
+def save_figure(fig, folder: Path, name: str) -> Path:
+    """Save ``fig`` as PNG and SVG under ``folder`` and return the PNG path.
+
+    Metadata that changes from run to run (creation date, software) is
+    dropped, and SVG ids are fixed by a hash salt, so the files are stable.
+    """
+    import matplotlib
+
+    folder.mkdir(parents=True, exist_ok=True)
+    png = folder / f"{name}.png"
+    with matplotlib.rc_context({"svg.hashsalt": name}):
+        fig.savefig(png, dpi=150, bbox_inches="tight", metadata={"Software": None})
+        fig.savefig(folder / f"{name}.svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
+    return png
+
+
+def escape(text: object) -> str:
+    """Return ``text`` HTML-escaped (quotes included) for safe display.
+
+    >>> escape('<script>"x"</script>')
+    '&lt;script&gt;&quot;x&quot;&lt;/script&gt;'
+    """
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def snippet(text: str, width: int = 160) -> str:
+    """Return a short, whitespace-folded, HTML-escaped excerpt of ``text``.
+
+    Only short snippets of corpus text are ever published (news text is
+    copyrighted).
+
+    >>> snippet("a  <b>  " + "x" * 300, width=10)
+    'a &lt;b&gt; x…'
+    """
+    folded = " ".join(str(text).split())
+    if len(folded) > width:
+        folded = folded[: width - 1].rstrip() + "…"
+    return escape(folded)
+
+
+def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | None = None) -> str:
+    """Return ``df`` as an HTML table with every cell escaped.
+
+    Use it to show tables on the site: pandas' own HTML output escapes cells
+    too, but this keeps one place that guarantees it and adds a caption.
+    """
+    shown = df if max_rows is None else df.head(max_rows)
+    body = shown.to_html(index=False, escape=True, border=0, classes="table table-sm table-striped", na_rep="")
+    if caption:
+        body = body.replace(">\n  <thead>", f">\n  <caption>{escape(caption)}</caption>\n  <thead>", 1)
+    return body

@@ -1,0 +1,199 @@
+"""Run parameters: read from the notebooks, documented, validated before a run.
+
+The notebooks' ``parameters`` cells are the single source of truth: each
+parameter's name, type, default and meaning is read from them with
+papermill's own inspection (the same that ``papermill --help-notebook``
+shows). A parameters file is a flat YAML mapping of name to value; every key
+must be a parameter of some stage notebook, of the right type and within the
+range stated in :data:`RULES`. Problems are reported in one line that names
+the file and the parameter.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .config import NOTEBOOKS
+from .errors import AnalysisError
+
+# Stage notebooks in run order, then the report pages that read their outputs.
+STAGES = ("01-build-corpus", "02-fit-topics", "03-analyse-frames", "04-actors-and-sources", "05-validate")
+PAGES = ("index", "methods", "data", "notebooks")
+
+# Parameters the runner sets itself; a parameters file may not set them.
+RUNNER_SET = ("run_name", "corpus")
+
+# Allowed values and ranges. A rule is (minimum, maximum) for numbers, a set of
+# choices for strings. Parameters without a rule are only type-checked.
+RULES: dict[str, object] = {
+    "seed": (0, 2**32 - 1),
+    "language": {"id", "en", "auto"},
+    "unit": {"article", "paragraph", "sentence"},
+    "min_unit_words": (0, 10_000),
+    "near_duplicate_threshold": (0.0, 1.0),
+    "n_topics": (0, 500),
+    "k_min": (2, 500),
+    "k_max": (2, 500),
+    "k_step": (1, 100),
+    "passes": (1, 1000),
+    "iterations": (1, 100_000),
+    "n_stability_seeds": (1, 50),
+    "relevance_lambda": (0.0, 1.0),
+    "no_below": (1, 10_000_000),
+    "no_above": (0.0, 1.0),
+    "top_n": (3, 100),
+    "resolution": (0.01, 100.0),
+    "edge_quantile": (0.0, 1.0),
+    "frame_threshold": (0.0, 1.0),
+    "n_bootstrap": (0, 100_000),
+    "sample_size": (1, 100_000),
+    "n_jobs": (0, 256),
+}
+
+_TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list, "dict": dict}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One notebook parameter: its name, type, default, meaning and notebooks."""
+
+    name: str
+    type: str
+    default: object
+    help: str
+    notebooks: tuple[str, ...]
+
+
+def notebook_path(name: str) -> Path:
+    """Return the source notebook of a stage or page name."""
+    return NOTEBOOKS / (f"pages/{name}.ipynb" if name in PAGES else f"{name}.ipynb")
+
+
+def read_notebook_parameters(path: Path) -> dict[str, Parameter]:
+    """Return the parameters declared in a notebook's ``parameters`` cell."""
+    import papermill
+
+    found = {}
+    for name, p in papermill.inspect_notebook(str(path)).items():
+        try:
+            default = ast.literal_eval(p["default"])
+        except (ValueError, SyntaxError):
+            default = p["default"]
+        found[name] = Parameter(name, p["inferred_type_name"], default, p["help"], (path.stem,))
+    return found
+
+
+def parameter_schema(names=STAGES + PAGES) -> dict[str, Parameter]:
+    """Return every parameter of the given notebooks, merged by name.
+
+    A parameter shared by several notebooks (``run_name``, ``seed``,
+    ``language``) must have the same type and default in each of them.
+    """
+    schema: dict[str, Parameter] = {}
+    for nb in names:
+        path = notebook_path(nb)
+        if not path.exists():
+            continue
+        for name, p in read_notebook_parameters(path).items():
+            if name in schema:
+                old = schema[name]
+                if (old.type, old.default) != (p.type, p.default):
+                    raise AnalysisError(f"parameter {name!r} differs between notebooks {old.notebooks} and {nb}")
+                schema[name] = Parameter(name, old.type, old.default, old.help or p.help, old.notebooks + (nb,))
+            else:
+                schema[name] = p
+    return schema
+
+
+def defaults(schema: dict[str, Parameter]) -> dict[str, object]:
+    """Return ``{name: default}`` for every parameter the user may set."""
+    return {n: p.default for n, p in sorted(schema.items()) if n not in RUNNER_SET}
+
+
+def read_params_file(path: Path) -> dict[str, object]:
+    """Read a YAML parameters file (a flat mapping); errors name the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnalysisError("parameters file not found", path=path) from None
+    except (UnicodeDecodeError, OSError) as exc:
+        raise AnalysisError(f"cannot read parameters file ({exc.__class__.__name__})", path=path) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise AnalysisError(f"not valid YAML{where}", path=path) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise AnalysisError("a parameters file must be a mapping of name: value", path=path)
+    return data
+
+
+def validate(params: dict[str, object], schema: dict[str, Parameter], *, source: str = "parameters") -> dict[str, object]:
+    """Check names, types and ranges of ``params``; return them with defaults filled in.
+
+    Examples
+    --------
+    >>> schema = {"seed": Parameter("seed", "int", 1, "", ("x",))}
+    >>> validate({"seed": 3}, schema)
+    {'seed': 3}
+    """
+    for name, value in params.items():
+        if name in RUNNER_SET:
+            raise AnalysisError(f"{source}: {name!r} is set by the command line (--corpus/--name), not in a parameters file")
+        if name not in schema:
+            close = difflib.get_close_matches(str(name), list(schema), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise AnalysisError(f"{source}: unknown parameter {name!r}{hint}")
+        expected = _TYPES.get(schema[name].type)
+        wrong_bool = isinstance(value, bool) and schema[name].type in ("int", "float")
+        if expected and (wrong_bool or not isinstance(value, expected)):
+            raise AnalysisError(f"{source}: parameter {name!r} must be of type {schema[name].type}, got {value!r}")
+        rule = RULES.get(name)
+        if isinstance(rule, set) and value not in rule:
+            raise AnalysisError(f"{source}: parameter {name!r} must be one of {sorted(rule)}, got {value!r}")
+        if isinstance(rule, tuple) and not (rule[0] <= value <= rule[1]):
+            raise AnalysisError(f"{source}: parameter {name!r} must be between {rule[0]} and {rule[1]}, got {value!r}")
+    merged = {**defaults(schema), **params}
+    if "k_min" in merged and "k_max" in merged and merged["k_min"] > merged["k_max"]:
+        raise AnalysisError(f"{source}: k_min ({merged['k_min']}) is larger than k_max ({merged['k_max']})")
+    return merged
+
+
+def describe(schema: dict[str, Parameter]) -> str:
+    """Return a plain-text table documenting every user-settable parameter."""
+    lines = []
+    for name, p in sorted(schema.items()):
+        if name in RUNNER_SET:
+            continue
+        rule = RULES.get(name)
+        allowed = f" (one of {', '.join(sorted(rule))})" if isinstance(rule, set) else (
+            f" ({rule[0]}..{rule[1]})" if isinstance(rule, tuple) else "")
+        lines.append(f"{name}: {p.type} = {p.default!r}{allowed}\n    {p.help}  [{', '.join(p.notebooks)}]")
+    return "\n".join(lines)
+
+
+def write_defaults_file(schema: dict[str, Parameter], path: Path) -> Path:
+    """Write the documented default parameters file (every parameter, commented)."""
+    out = ["# Default parameters of a run. Copy this file, change what you need, and pass it with",
+           "#   python -m analysis run --corpus PATH_OR_ID --params my-params.yaml",
+           "# Generated from the notebooks' parameters cells by `python -m analysis params --write`;",
+           "# tests check that it matches them.", ""]
+    for name, p in sorted(schema.items()):
+        if name in RUNNER_SET:
+            continue
+        rule = RULES.get(name)
+        allowed = f"; one of {sorted(rule)}" if isinstance(rule, set) else (
+            f"; range {rule[0]}..{rule[1]}" if isinstance(rule, tuple) else "")
+        out.append(f"# {p.help} ({p.type}{allowed}; used by {', '.join(p.notebooks)})")
+        out.append(yaml.safe_dump({name: p.default}, default_flow_style=None, allow_unicode=True, width=1000).strip())
+        out.append("")
+    path.write_text("\n".join(out), encoding="utf-8")
+    return path

@@ -1,0 +1,117 @@
+"""Provenance: what exactly produced a run, written beside its results.
+
+Every run gets ``provenance.json``: the corpus (id or path, and the sha256 of
+every raw file), the parameters and seed, Python and package versions, the
+git commit and whether the work tree was dirty, and start and end times with
+the time each stage took. The site's "Data & provenance" page shows it, so a
+reader can check which inputs and code produced a figure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+import sys
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from .config import ROOT
+
+# The packages whose versions can change a result; recorded in every manifest.
+TRACKED_PACKAGES = (
+    "analysis", "numpy", "pandas", "pyarrow", "scipy", "scikit-learn", "gensim", "nltk",
+    "networkx", "pyLDAvis", "ftfy", "datasketch", "charset-normalizer", "py3langid",
+    "PySastrawi", "krippendorff", "matplotlib", "papermill", "nbformat", "ipykernel",
+    "smalldocs", "pypandoc-binary", "PyYAML",
+)
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """Return the sha256 hex digest of a file, read in chunks (never whole).
+
+    >>> import tempfile; p = Path(tempfile.mkstemp()[1]); _ = p.write_bytes(b"abc")
+    >>> sha256_file(p)[:12]
+    'ba7816bf8f01'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def hash_corpus(source: Path) -> dict[str, str]:
+    """Return ``{relative file name: sha256}`` for a corpus folder or file, sorted by name."""
+    if source.is_file():
+        return {source.name: sha256_file(source)}
+    files = sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return {str(p.relative_to(source)): sha256_file(p) for p in files}
+
+
+def corpus_digest(hashes: dict[str, str]) -> str:
+    """Return one sha256 over a corpus' file hashes: a short id for 'the same corpus'."""
+    lines = "".join(f"{name}\t{digest}\n" for name, digest in sorted(hashes.items()))
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()
+
+
+def package_versions(names=TRACKED_PACKAGES) -> dict[str, str]:
+    """Return installed versions of ``names`` (``"not installed"`` where missing)."""
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def git_state(root: Path = ROOT) -> dict[str, object]:
+    """Return the git commit of ``root`` and whether its tracked files differ from it."""
+    def _git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=20)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    commit = _git("rev-parse", "HEAD")
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit or "unknown", "dirty": bool(status) if status is not None else None}
+
+
+def now() -> str:
+    """Return the current UTC time as ISO 8601 (seconds)."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def build_manifest(*, run_name: str, corpus: str, source: Path, parameters: dict, started: str,
+                   finished: str, stage_seconds: dict[str, float]) -> dict:
+    """Return the provenance manifest of one run as a JSON-ready dict."""
+    hashes = hash_corpus(source)
+    return {
+        "run_name": run_name,
+        "corpus": {"id": corpus, "path": str(source), "files": hashes, "digest": corpus_digest(hashes)},
+        "parameters": parameters,
+        "seed": parameters.get("seed"),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "packages": package_versions(),
+        "git": git_state(),
+        "started": started,
+        "finished": finished,
+        "stage_seconds": {k: round(v, 2) for k, v in stage_seconds.items()},
+    }
+
+
+def write_manifest(manifest: dict, path: Path) -> Path:
+    """Write ``manifest`` as pretty, key-sorted JSON to ``path``."""
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def read_manifest(path: Path) -> dict:
+    """Read a run's provenance manifest."""
+    return json.loads(path.read_text(encoding="utf-8"))

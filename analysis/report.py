@@ -1,0 +1,156 @@
+"""Report pages: prose with computed numbers, citations, downloads and provenance.
+
+The site's written pages (Findings, Methods, Data, Notebooks) are notebooks
+too, executed by papermill after the stages, so every number in their prose
+is computed by the run. Their text is rendered to HTML here, with citations
+formatted by pandoc's citeproc from the shipped ``references.bib``, so the
+page reads the same in Quarto and in the offline preview.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .config import RESOURCES, ROOT, RunPaths
+from .outputs import escape
+
+BIBLIOGRAPHY = RESOURCES / "references.bib"
+
+# What a run publishes for download. Full article text (units, articles,
+# tokens) stays out: news text is copyrighted; tables carry snippets only.
+PUBLISHED = ("tables", "figures", "explorer")
+UNPUBLISHED_DATA = {"units.parquet", "articles.parquet", "tokens.parquet", "bow.mm", "bow.mm.index",
+                    "cleaning_log.parquet", "coding_sheet_full.csv"}
+
+
+@lru_cache(maxsize=1)
+def _pandoc() -> str:
+    import pypandoc
+
+    return pypandoc.get_pandoc_path()
+
+
+def render_markdown(text: str, *, citations: bool = True) -> str:
+    """Return ``text`` (pandoc Markdown, citations as ``[@key]``) rendered to HTML.
+
+    Citations are formatted author-date by citeproc and the reference list is
+    appended where the text holds a ``::: {#refs}`` block (or at the end).
+    Raw HTML in ``text`` is not allowed through: interpolate corpus text only
+    after escaping it (:func:`analysis.outputs.escape`).
+
+    Examples
+    --------
+    >>> "<strong>K</strong>" in render_markdown("**K** = 3", citations=False)
+    True
+    """
+    import pypandoc
+
+    args = ["--wrap=none", "--section-divs"]
+    if citations and "@" in text:
+        args += ["--citeproc", f"--bibliography={BIBLIOGRAPHY}", "--metadata=link-citations:true",
+                 "--metadata=reference-section-title:References"]
+    return pypandoc.convert_text(text, "html", format="markdown-raw_html", extra_args=args)
+
+
+def run_manifest(paths: RunPaths) -> dict:
+    """Return the run's provenance manifest, or a note when it is not written yet.
+
+    The runner writes ``provenance.json`` after the last notebook; pages that
+    run before it read the parameters from their own arguments instead.
+    """
+    if paths.provenance.exists():
+        return json.loads(paths.provenance.read_text(encoding="utf-8"))
+    return {}
+
+
+def provenance_table(manifest: dict) -> pd.DataFrame:
+    """Return the key facts of a provenance manifest as a two-column table."""
+    if not manifest:
+        return pd.DataFrame({"item": ["provenance"], "value": ["written when the run finishes"]})
+    git = manifest.get("git", {})
+    rows = [
+        ("run", manifest.get("run_name")),
+        ("corpus", manifest.get("corpus", {}).get("id")),
+        ("corpus digest (sha256 of file hashes)", manifest.get("corpus", {}).get("digest")),
+        ("files", len(manifest.get("corpus", {}).get("files", {}))),
+        ("seed", manifest.get("seed")),
+        ("git commit", f"{git.get('commit')}{' (uncommitted changes)' if git.get('dirty') else ''}"),
+        ("python", manifest.get("python")),
+        ("platform", manifest.get("platform")),
+        ("started", manifest.get("started")),
+        ("finished", manifest.get("finished")),
+    ]
+    return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": str})
+
+
+def package_table(manifest: dict) -> pd.DataFrame:
+    """Return the package versions recorded in a manifest."""
+    packages = manifest.get("packages", {})
+    return pd.DataFrame(sorted(packages.items()), columns=["package", "version"])
+
+
+def file_hash_table(manifest: dict) -> pd.DataFrame:
+    """Return the sha256 of every raw corpus file recorded in a manifest."""
+    files = manifest.get("corpus", {}).get("files", {})
+    return pd.DataFrame(sorted(files.items()), columns=["file", "sha256"])
+
+
+def list_downloads(paths: RunPaths) -> pd.DataFrame:
+    """Return every published file of a run with a relative link, size and kind."""
+    rows = []
+    for folder in PUBLISHED:
+        base = paths.root / folder
+        if not base.exists():
+            continue
+        for f in sorted(base.rglob("*")):
+            if f.is_file() and f.suffix in {".csv", ".graphml", ".svg", ".png", ".html", ".yml", ".yaml", ".json", ".md"}:
+                rel = f.relative_to(paths.root).as_posix()
+                rows.append((rel, f.suffix.lstrip("."), f.stat().st_size))
+    return pd.DataFrame(rows, columns=["file", "kind", "bytes"])
+
+
+def downloads_html(df: pd.DataFrame) -> str:
+    """Return an HTML list of download links (file names escaped)."""
+    items = "".join(f'<li><a href="{escape(r.file)}" download>{escape(r.file)}</a> '
+                    f'<small>({r.kind}, {r.bytes:,} bytes)</small></li>' for r in df.itertuples())
+    return f'<ul class="downloads">{items}</ul>'
+
+
+def zip_run(paths: RunPaths, name: str) -> Path:
+    """Zip a run's publishable files into ``downloads/<name>.zip`` and return its path.
+
+    Entries have a fixed timestamp so the zip is the same for the same run.
+    The corpus text (units, articles, tokens) is left out.
+    """
+    out_dir = paths.root / "downloads"
+    out_dir.mkdir(exist_ok=True)
+    target = out_dir / f"{name}.zip"
+    files = [f for folder in PUBLISHED + ("data",) for f in sorted((paths.root / folder).rglob("*"))
+             if f.is_file() and not (folder == "data" and f.name in UNPUBLISHED_DATA)
+             and not f.name.startswith("lda.model")]
+    files += [f for f in sorted(paths.root.glob("*")) if f.is_file() and f.suffix in {".ipynb", ".json", ".yaml"}]
+    tmp = target.with_suffix(".zip.tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for f in files:
+            info = zipfile.ZipInfo(f"{name}/{f.relative_to(paths.root).as_posix()}", date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, f.read_bytes())
+    tmp.replace(target)
+    return target
+
+
+def citation_text(manifest: dict, run_name: str) -> str:
+    """Return the 'Cite this' text for a run, from CITATION.cff and the manifest."""
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    authors = "; ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in cff.get("authors", []))
+    commit = (manifest.get("git", {}).get("commit") or "unknown")[:12]
+    date = (manifest.get("finished") or "")[:10]
+    return (f"{authors} ({cff.get('date-released', '')[:4]}). {cff.get('title')} (version {cff.get('version')}). "
+            f"Run '{run_name}', {date}, commit {commit}. {cff.get('repository-code', '')}").strip()

@@ -1,0 +1,238 @@
+"""Running the pipeline: every stage notebook, executed by papermill, into one run folder.
+
+Rules this module keeps:
+
+* Parameters and the corpus are validated before any notebook runs.
+* A run is executed in a staging folder (``runs/_staging/``) and moved to
+  ``runs/<name>/`` only when every notebook has succeeded. A failed or
+  interrupted run never replaces or damages the last good run of that name;
+  its notebooks are kept in ``runs/_failed/<name>/`` for debugging.
+  (Folders starting with ``_`` are never published on the site.)
+* Each notebook receives only the parameters its ``parameters`` cell declares.
+* Every run writes ``params.yaml`` and ``provenance.json`` beside its results.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from . import parameters as P
+from . import provenance
+from .config import DATA_RAW, check_run_name, resolve_corpus, runs_root
+from .errors import AnalysisError
+
+KERNEL = "python3"
+
+
+def default_run_name(corpus: str, source: Path) -> str:
+    """Return the run name used when none is given: the corpus id or file stem.
+
+    >>> default_run_name("ru-alliances-id", Path("data/raw/ru-alliances-id"))
+    'ru-alliances-id'
+    >>> default_run_name("x/My news.csv", Path("x/My news.csv"))
+    'My-news'
+    """
+    stem = source.name if source.is_dir() or source.parent == DATA_RAW else source.stem
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._") or "run"
+
+
+def _notebook_params(nb: str, params: dict, schema_by_nb: dict[str, set[str]]) -> dict:
+    return {k: v for k, v in params.items() if k in schema_by_nb[nb]}
+
+
+def _short_error(exc: BaseException, nb: str, kept: Path) -> str:
+    """Return one line naming the notebook and cell for an execution error."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        evalue = " ".join(str(exc.evalue).split())
+        cell = f"cell [{exc.exec_count}]" if exc.exec_count else f"cell {exc.cell_index}"
+        if exc.ename == "AnalysisError":
+            return f"{nb}.ipynb, {cell}: {evalue}"
+        return f"{nb}.ipynb, {cell}: {exc.ename}: {evalue} (executed notebook kept in {kept})"
+    return f"{nb}.ipynb: {exc.__class__.__name__}: {' '.join(str(exc).split())}"
+
+
+def _stamp_front_matter(index_nb: Path, fields: dict) -> None:
+    """Write computed listing fields into the findings notebook's front matter.
+
+    The site's home page lists runs from these fields (corpus size, language,
+    date, run time); they are computed here, after the run, never typed.
+    """
+    nb = nbformat.read(index_nb, as_version=4)
+    meta = {}
+    if nb.cells and nb.cells[0].cell_type == "raw":
+        text = nb.cells[0].source.strip().strip("-").strip()
+        meta = yaml.safe_load(text) or {}
+        nb.cells.pop(0)
+    meta.update(fields)
+    front = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---"
+    nb.cells.insert(0, nbformat.v4.new_raw_cell(front))
+    nbformat.write(nb, index_nb)
+
+
+def _run_summary(run_dir: Path) -> dict:
+    """Return corpus size and language of a finished run, read from its tables."""
+    import pyarrow.parquet as pq
+
+    summary = {"articles": None, "units": None, "language": None}
+    articles = run_dir / "data" / "articles.parquet"
+    units = run_dir / "data" / "units.parquet"
+    if articles.exists():
+        table = pq.read_table(articles, columns=["language"])
+        summary["articles"] = table.num_rows
+        langs = sorted({v for v in table.column("language").to_pylist() if v})
+        summary["language"] = ", ".join(langs) if langs else None
+    if units.exists():
+        summary["units"] = pq.read_metadata(units).num_rows
+    return summary
+
+
+def _swap_into_place(staged: Path, final: Path) -> None:
+    """Move a finished run into place, replacing the old one only at the end."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = None
+    if final.exists():
+        old = final.parent / "_staging" / f"{final.name}-old-{uuid.uuid4().hex[:8]}"
+        final.rename(old)
+    staged.rename(final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def preflight(source: Path, params: dict) -> None:
+    """Check the corpus cheaply before any notebook runs (existence, emptiness, K).
+
+    The corpus stage repeats every check in depth; this catches the common
+    mistakes in seconds instead of after the first notebook.
+    """
+    if source.is_dir():
+        files = [p for p in source.iterdir() if p.is_file() and not p.name.startswith(".")]
+        texts = [p for p in files if p.suffix.lower() == ".txt"]
+        if not files:
+            raise AnalysisError("empty corpus: the folder holds no files", path=source)
+        if not texts:
+            raise AnalysisError("no .txt files in the corpus folder (give a CSV, JSONL or Parquet file directly)", path=source)
+        if all(p.stat().st_size == 0 for p in texts):
+            raise AnalysisError("empty corpus: every .txt file is empty", path=source)
+    elif source.suffix.lower() not in {".csv", ".jsonl", ".parquet", ".txt"}:
+        raise AnalysisError("unsupported corpus file type: use a folder of .txt files, .csv, .jsonl or .parquet", path=source)
+    elif source.stat().st_size == 0:
+        raise AnalysisError("empty corpus file", path=source)
+
+
+def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | None = None,
+                 language: str | None = None, progress: bool = True, log=print) -> Path:
+    """Run every stage notebook on ``corpus`` and return the finished run folder.
+
+    Parameters
+    ----------
+    corpus : str
+        A corpus id under ``data/raw/`` or a path to a folder of ``.txt`` files
+        or a CSV, JSONL or Parquet file.
+    name : str, optional
+        The run name (folder under ``runs/``); defaults to the corpus id or file stem.
+    params_file : Path, optional
+        A YAML file of parameters; see ``python -m analysis params``.
+    language : {"id", "en", "auto"}, optional
+        Overrides the ``language`` parameter.
+    """
+    import papermill
+    from tqdm.auto import tqdm
+
+    source = resolve_corpus(corpus)
+    name = check_run_name(name or default_run_name(corpus, source))
+    schema = P.parameter_schema()
+    user = P.read_params_file(params_file) if params_file else {}
+    if language is not None:
+        user["language"] = language
+    params = P.validate(user, schema, source=str(params_file) if params_file else "--language")
+    preflight(source, params)
+    per_nb = {nb: set(P.read_notebook_parameters(P.notebook_path(nb))) for nb in P.STAGES + P.PAGES}
+    corpus_arg = corpus if (DATA_RAW / corpus) == source else str(source)
+    base = {**params, "run_name": name, "corpus": corpus_arg}
+
+    root = runs_root()
+    staging_root = root / "_staging" / f"{name}-{uuid.uuid4().hex[:8]}"
+    staged = staging_root / name
+    staged.mkdir(parents=True)
+    env_before = {k: os.environ.get(k) for k in ("ANALYSIS_RUNS_ROOT", "PATH", "MPLBACKEND")}
+    os.environ["ANALYSIS_RUNS_ROOT"] = str(staging_root)
+    os.environ["MPLBACKEND"] = "Agg"
+    # The kernel must be this environment's Python, whatever PATH the user has.
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    started, t0 = provenance.now(), time.perf_counter()
+    stage_seconds: dict[str, float] = {}
+    current = None
+    notebooks = list(P.STAGES) + list(P.PAGES)
+    try:
+        bar = tqdm(notebooks, desc=f"run {name}", unit="notebook", disable=not progress, file=sys.stderr)
+        for nb in bar:
+            current = nb
+            bar.set_postfix_str(nb)
+            if nb == P.PAGES[0]:
+                # Provenance is written once the analysis stages are done, so that the
+                # report pages (Data & provenance, Methods) can show it.
+                finished = provenance.now()
+                (staged / "params.yaml").write_text(yaml.safe_dump(base, sort_keys=True, allow_unicode=True),
+                                                    encoding="utf-8")
+                manifest = provenance.build_manifest(run_name=name, corpus=corpus, source=source, parameters=base,
+                                                     started=started, finished=finished, stage_seconds=stage_seconds)
+                provenance.write_manifest(manifest, staged / "provenance.json")
+            t = time.perf_counter()
+            papermill.execute_notebook(
+                str(P.notebook_path(nb)), str(staged / f"{nb}.ipynb"),
+                parameters=_notebook_params(nb, base, per_nb), kernel_name=KERNEL,
+                cwd=str(staged), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            )
+            stage_seconds[nb] = time.perf_counter() - t
+        bar.close()
+        summary = _run_summary(staged)
+        seconds = round(time.perf_counter() - t0)
+        _stamp_front_matter(staged / "index.ipynb", {
+            "title": f"{name}: findings",
+            "description": f"{summary['articles']} articles, {summary['units']} units; language {summary['language']}; "
+                           f"run {finished[:10]} in {seconds} s",
+            "date": finished[:10],
+            "corpus-size": summary["articles"],
+            "language": summary["language"],
+            "run-time": f"{seconds} s",
+        })
+    except BaseException as exc:
+        failed = root / "_failed" / name
+        shutil.rmtree(failed, ignore_errors=True)
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        staged.rename(failed)
+        shutil.rmtree(staging_root, ignore_errors=True)
+        _restore(env_before)
+        if isinstance(exc, KeyboardInterrupt):
+            raise AnalysisError(f"run {name!r} interrupted during {current}; the last good run is unchanged") from None
+        if isinstance(exc, AnalysisError):
+            raise
+        raise AnalysisError(_short_error(exc, current or "?", failed)) from None
+    _restore(env_before)
+    final = root / name
+    _swap_into_place(staged, final)
+    shutil.rmtree(staging_root, ignore_errors=True)
+    shutil.rmtree(root / "_failed" / name, ignore_errors=True)
+    width = max(len(n) for n in stage_seconds)
+    log("\n".join(f"  {n:<{width}}  {s:7.1f} s" for n, s in stage_seconds.items()))
+    log(f"run {name!r} finished in {time.perf_counter() - t0:.1f} s: {final}")
+    return final
+
+
+def _restore(env_before: dict) -> None:
+    for key, value in env_before.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

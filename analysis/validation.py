@@ -1,0 +1,812 @@
+"""Validation: human coding in, intercoder reliability and validity out.
+
+A computational framing study is judged first on how its automated codes
+compare with human coders. This module covers that workflow:
+
+1. :func:`export_coding_sheet` draws a seeded sample of units, stratified by
+   outlet, and writes a CSV coding sheet (one empty column per codebook
+   question and per frame) with a companion README holding the codebook.
+2. :func:`read_coding_sheets` reads one or more filled sheets (one per coder)
+   and rejects malformed ones with an error naming file, row and column.
+3. :func:`reliability` reports Krippendorff's alpha (nominal) and percent
+   agreement between human coders, per frame and per question.
+4. :func:`validity` compares the machine's deductive codes with the human
+   majority: precision, recall, F1 and alpha per frame and question, plus
+   :func:`confusion_table` and :func:`disagreements` for close reading.
+
+Rules kept here:
+
+* Codes are binary: ``1`` = yes, ``0`` = no, an empty cell = not coded.
+  Not coded is missing data, never "no".
+* Alpha comes from the ``krippendorff`` package (Castro 2017), never from a
+  hand-written formula; where alpha is undefined (fewer than two pairable
+  values, or every value identical) it is reported as NaN, not as 0 or 1.
+* Row numbers in error messages are spreadsheet rows: the header is row 1,
+  the first coded unit row 2.
+* No invented numbers: with no coding sheets, every function here returns an
+  empty table rather than a made-up figure.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import math
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from . import config, outputs
+from .errors import AnalysisError
+
+# Fixed columns of a coding sheet, in order; item columns follow them.
+SHEET_COLUMNS = ["unit_id", "article_id", "outlet", "text", "coder"]
+REQUIRED_COLUMNS = ["unit_id", "coder"]
+ALLOWED_VALUES = {"0": 0, "1": 1, "0.0": 0, "1.0": 1}  # spreadsheets may turn 1 into 1.0
+UNKNOWN_OUTLET = "(unknown outlet)"
+MACHINE = "machine"
+
+# Thresholds from Krippendorff (2004, p. 241): alpha >= .800 for reliable data,
+# .667 <= alpha < .800 for tentative conclusions only.
+ALPHA_RELIABLE = 0.800
+ALPHA_TENTATIVE = 0.667
+
+
+# --------------------------------------------------------------------- codebook
+
+
+def _get(obj, key, default=None):
+    """Read ``key`` from a mapping or an attribute of an object."""
+    if isinstance(obj, dict):
+        return obj.get(key, default)
+    return getattr(obj, key, default)
+
+
+def _text_in(value, language: str) -> str:
+    """Return the text of ``value`` in ``language`` (falling back to English, then any)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        for lang in (language, "en"):
+            if value.get(lang):
+                return str(value[lang])
+        return str(next(iter(value.values()), ""))
+    return str(value)
+
+
+def coding_items(codebook, language: str = "en") -> pd.DataFrame:
+    """Return the items a coder answers: every question, then every frame.
+
+    Parameters
+    ----------
+    codebook : Codebook or dict
+        As returned by :func:`analysis.frames.load_codebook` (or the parsed YAML).
+    language : str
+        Language of the question texts ("id", "en", ...); English is the fallback.
+
+    Returns
+    -------
+    DataFrame
+        ``item``, ``kind`` ("question" or "frame"), ``frame``, ``name``,
+        ``text`` (the question, or the frame's definition), in codebook order.
+
+    Examples
+    --------
+    >>> cb = {"frames": [{"id": "conflict", "name": "Conflict", "definition": "Disagreement.",
+    ...        "questions": [{"id": "conflict_q1", "text": {"en": "Disagreement?"}}]}]}
+    >>> coding_items(cb)["item"].tolist()
+    ['conflict_q1', 'conflict']
+    """
+    frames = _get(codebook, "frames") or []
+    if not frames:
+        raise AnalysisError("codebook has no frames", path="codebook")
+    questions, frame_rows = [], []
+    for frame in frames:
+        fid = str(_get(frame, "id"))
+        name = str(_get(frame, "name", fid) or fid)
+        for question in _get(frame, "questions") or []:
+            questions.append(
+                {"item": str(_get(question, "id")), "kind": "question", "frame": fid, "name": name,
+                 "text": _text_in(_get(question, "text"), language)}
+            )
+        frame_rows.append(
+            {"item": fid, "kind": "frame", "frame": fid, "name": name,
+             "text": _text_in(_get(frame, "definition"), language)}
+        )
+    items = pd.DataFrame(questions + frame_rows, columns=["item", "kind", "frame", "name", "text"])
+    duplicated = items["item"][items["item"].duplicated()].tolist()
+    if duplicated:
+        raise AnalysisError(f"codebook item ids are not unique: {', '.join(duplicated)}", path="codebook")
+    return items
+
+
+def _codebook_readme(codebook, language: str) -> str:
+    """Return the coder instructions and codebook as Markdown."""
+    items = coding_items(codebook, language)
+    lines = [
+        f"# Coding instructions: {_get(codebook, 'name', 'codebook')} (version {_get(codebook, 'version', '?')})",
+        "",
+        "One row of the coding sheet is one unit (a paragraph). For every row:",
+        "",
+        "* write your coder name in the `coder` column (the same name on every row);",
+        "* answer each question column with `1` (yes) or `0` (no), judging only the unit's text;",
+        "* code each frame column `1` if the unit as a whole carries that frame, else `0`;",
+        "* leave a cell empty only if you cannot decide: empty means *not coded*, not *no*.",
+        "",
+        "Do not change `unit_id`, do not add or delete rows, and code independently of other coders.",
+        "",
+    ]
+    for frame_id, group in items.groupby("frame", sort=False):
+        frame = group[group["kind"] == "frame"].iloc[0]
+        lines += [f"## `{frame_id}`: {frame['name']}", "", frame["text"], ""]
+        for _, q in group[group["kind"] == "question"].iterrows():
+            lines.append(f"* `{q['item']}`: {q['text']}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------- sampling
+
+
+def _allocate(sizes: pd.Series, n: int, rng: np.random.Generator) -> pd.Series:
+    """Return per-stratum sample sizes summing to ``n`` (see :func:`draw_coding_sample`)."""
+    if n < len(sizes):
+        # Fewer units than outlets: n outlets, drawn at random, get one unit each.
+        chosen = rng.choice(sizes.index.to_numpy(), size=n, replace=False)
+        return pd.Series(1, index=sizes.index).where(sizes.index.isin(chosen), 0)
+    alloc = pd.Series(1, index=sizes.index)
+    while alloc.sum() < n:
+        # Largest remainder towards proportional shares; full strata are skipped.
+        room = sizes - alloc
+        share = sizes / sizes.sum() * n - alloc
+        share[room <= 0] = -np.inf
+        alloc[share.idxmax()] += 1
+    return alloc
+
+
+def draw_coding_sample(units: pd.DataFrame, articles: pd.DataFrame, *, n: int, seed: int) -> pd.DataFrame:
+    """Draw a seeded sample of ``n`` units, stratified by outlet.
+
+    Allocation rule: every outlet gets one unit (if ``n`` is smaller than the
+    number of outlets, ``n`` outlets are drawn at random and get one each);
+    the rest is allocated in proportion to each outlet's number of units by
+    largest remainder, never more than an outlet has. Units of articles
+    flagged as duplicates are not sampled. Rows come in a seeded random
+    order, so coders do not read an article's paragraphs in sequence.
+
+    Returns
+    -------
+    DataFrame
+        ``unit_id``, ``article_id``, ``outlet``, ``text``.
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"unit_id": ["a-p000", "a-p001", "b-p000"], "article_id": ["a", "a", "b"],
+    ...                       "text": ["x", "y", "z"]})
+    >>> articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["A", "B"]})
+    >>> sorted(draw_coding_sample(units, articles, n=2, seed=1)["outlet"])
+    ['A', 'B']
+    """
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise AnalysisError(f"sample size n={n!r} must be a positive integer")
+    for name, df, cols in (("units", units, ["unit_id", "article_id", "text"]), ("articles", articles, ["article_id"])):
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            raise AnalysisError(f"{name} table lacks column(s) {', '.join(missing)}")
+    meta = articles.drop_duplicates("article_id").set_index("article_id")
+    pool = units[["unit_id", "article_id", "text"]].copy()
+    if "duplicate_of" in meta.columns:
+        dup = meta["duplicate_of"].fillna("").astype(str).str.strip() != ""
+        pool = pool[~pool["article_id"].isin(meta.index[dup])]
+    outlet = meta["outlet"] if "outlet" in meta.columns else pd.Series(dtype=str)
+    pool["outlet"] = pool["article_id"].map(outlet).fillna("").astype(str).str.strip().replace("", UNKNOWN_OUTLET)
+    pool = pool.sort_values("unit_id", kind="stable").reset_index(drop=True)
+    if n > len(pool):
+        raise AnalysisError(f"sample size n={n} is larger than the {len(pool)} units available")
+    rng = np.random.default_rng(seed)
+    sizes = pool.groupby("outlet").size()
+    alloc = _allocate(sizes, n, rng)
+    parts = [
+        group.sample(n=int(alloc[name]), random_state=rng)
+        for name, group in pool.groupby("outlet")
+        if alloc[name] > 0
+    ]
+    sample = pd.concat(parts)
+    sample = sample.iloc[rng.permutation(len(sample))].reset_index(drop=True)
+    return sample[["unit_id", "article_id", "outlet", "text"]]
+
+
+def _shorten(text, width: int) -> str:
+    """Return ``text`` whitespace-folded and cut at a word boundary to ``width`` characters."""
+    return textwrap.shorten(str(text), width=width, placeholder="…")
+
+
+def export_coding_sheet(
+    units: pd.DataFrame,
+    articles: pd.DataFrame,
+    codebook,
+    out_path: Path,
+    *,
+    n: int,
+    seed: int,
+    language: str,
+    text_width: int | None = None,
+) -> Path:
+    """Write a coding sheet for human coders and its README; return the sheet's path.
+
+    The sheet is a CSV with ``unit_id``, ``article_id``, ``outlet``, ``text``,
+    an empty ``coder`` column and one empty column per question and per frame
+    (see :func:`coding_items`). The README (``<stem>_README.md`` beside it)
+    holds the instructions and the codebook in ``language``. The sample is
+    :func:`draw_coding_sample` with the same ``n`` and ``seed``.
+
+    Parameters
+    ----------
+    out_path : Path
+        Where to write the sheet; must end in ``.csv``.
+    text_width : int or None
+        ``None`` writes each unit's full text (the sheet for coders, kept out
+        of the published tables); an integer writes only a snippet of that many
+        characters (the sheet published on the site, news text being
+        copyrighted).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> units = pd.DataFrame({"unit_id": ["a-p000", "b-p000"], "article_id": ["a", "b"], "text": ["x", "y"]})
+    >>> articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["A", "B"]})
+    >>> cb = {"frames": [{"id": "conflict", "definition": "Disagreement.",
+    ...        "questions": [{"id": "conflict_q1", "text": {"en": "Disagreement?"}}]}]}
+    >>> p = export_coding_sheet(units, articles, cb, Path(tempfile.mkdtemp()) / "sheet.csv", n=2, seed=1, language="en")
+    >>> p.read_text().splitlines()[0]
+    'unit_id,article_id,outlet,text,coder,conflict_q1,conflict'
+    """
+    out_path = Path(out_path)
+    if out_path.suffix.lower() != ".csv":
+        raise AnalysisError("a coding sheet must be written as .csv", path=out_path)
+    items = coding_items(codebook, language)
+    sheet = draw_coding_sample(units, articles, n=n, seed=seed)
+    if text_width is not None:
+        sheet["text"] = [_shorten(t, text_width) for t in sheet["text"]]
+    sheet["coder"] = ""
+    for item in items["item"]:
+        sheet[item] = ""
+    outputs.write_table(sheet, out_path.parent, out_path.stem)
+    readme = out_path.with_name(f"{out_path.stem}_README.md")
+    readme.write_text(_codebook_readme(codebook, language), encoding="utf-8")
+    return out_path
+
+
+# --------------------------------------------------------------------- import
+
+
+def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Return (header, rows) of a CSV file, or raise AnalysisError naming the file."""
+    if not path.is_file():
+        raise AnalysisError("coding sheet not found", path=path)
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise AnalysisError("empty file", path=path)
+    if b"\x00" in raw:
+        raise AnalysisError("binary file, not a CSV coding sheet", path=path)
+    try:
+        text = raw.decode("utf-8-sig")  # Excel writes a byte-order mark
+    except UnicodeDecodeError as err:
+        raise AnalysisError(f"not UTF-8 (byte {err.start}); save the sheet as CSV UTF-8", path=path) from None
+    try:
+        rows = list(csv.reader(text.splitlines(), strict=True))
+    except csv.Error as err:
+        raise AnalysisError(f"malformed CSV: {err}", path=path) from None
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise AnalysisError("empty file", path=path)
+    header = [h.strip() for h in rows[0]]
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise AnalysisError(
+                f"row {number} has {len(row)} fields but the header has {len(header)} (malformed CSV)", path=path
+            )
+    return header, rows[1:]
+
+
+def read_coding_sheets(paths: list[Path], codebook, valid_unit_ids) -> pd.DataFrame:
+    """Read filled coding sheets (one per coder) into a long table of codes.
+
+    Each sheet must have the columns ``unit_id``, ``coder`` and one column per
+    codebook item (other columns, e.g. notes, are ignored). Every row needs a
+    coder name, a known unit id and values in {0, 1, empty}; the same coder
+    may code a unit only once across all sheets. Empty cells are left out of
+    the result (not coded). Row numbers in errors count the header as row 1.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The filled sheets.
+    codebook : Codebook or dict
+        The codebook the sheets were exported with.
+    valid_unit_ids : iterable of str
+        Unit ids of the run (``data/units.parquet``).
+
+    Returns
+    -------
+    DataFrame
+        ``coder``, ``unit_id``, ``item``, ``value`` (int 0/1), sorted.
+
+    Raises
+    ------
+    AnalysisError
+        Naming the file, row and column of the first problem found.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_text("unit_id,coder,c_q1,c\\nu1,ann,1,\\n")
+    >>> cb = {"frames": [{"id": "c", "questions": [{"id": "c_q1"}]}]}
+    >>> read_coding_sheets([p], cb, {"u1"}).values.tolist()
+    [['ann', 'u1', 'c_q1', 1]]
+    """
+    items = coding_items(codebook)["item"].tolist()
+    valid = {str(u) for u in valid_unit_ids}
+    if not paths:
+        raise AnalysisError("no coding sheets given")
+    records, seen = [], {}
+    for path in map(Path, paths):
+        header, rows = _read_csv_rows(path)
+        duplicated_cols = sorted({h for h in header if header.count(h) > 1})
+        if duplicated_cols:
+            raise AnalysisError(f"row 1: duplicate column(s) {', '.join(duplicated_cols)}", path=path)
+        missing = [c for c in REQUIRED_COLUMNS + items if c not in header]
+        if missing:
+            raise AnalysisError(f"row 1: missing column(s) {', '.join(missing)}", path=path)
+        col = {name: header.index(name) for name in REQUIRED_COLUMNS + items}
+        for number, row in enumerate(rows, start=2):
+            unit = row[col["unit_id"]].strip()
+            coder = row[col["coder"]].strip()
+            where = f"row {number}"
+            if not unit:
+                raise AnalysisError(f"{where}, column unit_id: empty unit id", path=path)
+            if unit not in valid:
+                raise AnalysisError(f"{where}, column unit_id: unknown unit id {unit!r}", path=path)
+            if not coder:
+                raise AnalysisError(f"{where}, column coder: missing coder name", path=path)
+            if (coder, unit) in seen:
+                raise AnalysisError(
+                    f"{where}: duplicate row, coder {coder!r} already coded unit {unit!r} ({seen[coder, unit]})",
+                    path=path,
+                )
+            seen[coder, unit] = f"{path.name} row {number}"
+            for item in items:
+                cell = row[col[item]].strip()
+                if cell == "":
+                    continue  # not coded: missing data, not "no"
+                if cell not in ALLOWED_VALUES:
+                    raise AnalysisError(
+                        f"{where}, column {item}: value {cell!r} is not allowed (use 0, 1 or leave empty)", path=path
+                    )
+                records.append((coder, unit, item, ALLOWED_VALUES[cell]))
+    codes = pd.DataFrame(records, columns=["coder", "unit_id", "item", "value"])
+    codes["value"] = codes["value"].astype("int64")
+    return codes.sort_values(["coder", "unit_id", "item"], kind="stable").reset_index(drop=True)
+
+
+def find_coding_sheets(coding_set: str) -> list[Path]:
+    """Return the filled sheets (``*.csv``) of a coding set under ``data/coding/``.
+
+    ``coding_set`` is a folder name under :data:`analysis.config.DATA_CODING`;
+    ``""`` means no human coding and returns ``[]``. A named set that does not
+    exist, or holds no CSV, raises :class:`AnalysisError` naming the parameter.
+
+    >>> find_coding_sheets("")
+    []
+    """
+    if not coding_set:
+        return []
+    try:
+        config.check_run_name(coding_set)  # same safety rule as run names: no path escapes
+    except AnalysisError:
+        raise AnalysisError(f"coding_set {coding_set!r} is not a folder name under {config.DATA_CODING}") from None
+    folder = config.DATA_CODING / coding_set
+    sheets = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    if not sheets:
+        raise AnalysisError(f"coding_set {coding_set!r}: no coding sheets (*.csv) in {folder}")
+    return sheets
+
+
+def read_coding_set_info(coding_set: str) -> dict:
+    """Return the front matter of a coding set's README.md (``{}`` if none).
+
+    The front matter states who coded and whether the set is only an example
+    (``example: true``), so pages can label it.
+
+    >>> read_coding_set_info("")
+    {}
+    """
+    if not coding_set:
+        return {}
+    readme = config.DATA_CODING / coding_set / "README.md"
+    if not readme.is_file():
+        return {}
+    text = readme.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return {}
+    try:
+        info = yaml.safe_load(text.split("---", 2)[1]) or {}
+    except (yaml.YAMLError, IndexError) as err:
+        raise AnalysisError(f"malformed front matter: {' '.join(str(err).split())}", path=readme) from None
+    if not isinstance(info, dict):
+        raise AnalysisError("front matter is not a mapping", path=readme)
+    return info
+
+
+# ---------------------------------------------------------------- reliability
+
+
+def nominal_alpha(reliability_data) -> float:
+    """Return Krippendorff's alpha (nominal) of a coders x units array, NaN if undefined.
+
+    Missing values are ``np.nan``. Alpha is undefined when no unit has two
+    values or all values are the same; it is then NaN rather than a number
+    the data do not support. Computed by the ``krippendorff`` package.
+
+    Examples
+    --------
+    Krippendorff (2011), "Computing Krippendorff's alpha-reliability",
+    section C (nominal data, four coders, missing values):
+
+    >>> nan = np.nan
+    >>> data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
+    ...         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
+    ...         [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
+    ...         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
+    >>> round(nominal_alpha(data), 3)
+    0.743
+    """
+    import krippendorff
+
+    data = np.asarray(reliability_data, dtype=float)
+    if data.ndim != 2:
+        raise AnalysisError("reliability data must be a coders x units table")
+    pairable = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
+    values = pairable[~np.isnan(pairable)]
+    if values.size == 0 or np.unique(values).size < 2:
+        return math.nan
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def _percent_agreement(data: np.ndarray) -> float:
+    """Share of agreeing pairs of values within units, pooled over units (NaN if none)."""
+    agree = pairs = 0
+    for column in data.T:
+        values = column[~np.isnan(column)]
+        for a, b in itertools.combinations(values, 2):
+            pairs += 1
+            agree += a == b
+    return agree / pairs if pairs else math.nan
+
+
+def _verdict(alpha: float) -> str:
+    if math.isnan(alpha):
+        return "undefined"
+    if alpha >= ALPHA_RELIABLE:
+        return "reliable"
+    if alpha >= ALPHA_TENTATIVE:
+        return "tentative"
+    return "unreliable"
+
+
+def reliability(codes: pd.DataFrame, codebook=None) -> pd.DataFrame:
+    """Return Krippendorff's alpha (nominal) and percent agreement per item.
+
+    Parameters
+    ----------
+    codes : DataFrame
+        Long codes as from :func:`read_coding_sheets` (``coder``, ``unit_id``,
+        ``item``, ``value``).
+    codebook : Codebook or dict, optional
+        Adds ``kind`` and ``frame`` columns and keeps codebook order.
+
+    Returns
+    -------
+    DataFrame
+        ``item``, [``kind``, ``frame``,] ``n_coders``, ``n_units`` (units
+        coded by at least two coders), ``alpha``, ``percent_agreement`` (in
+        [0, 1], share of agreeing coder pairs within units), ``verdict``
+        (reliable >= .800, tentative >= .667, unreliable, or undefined).
+        Empty when fewer than two coders coded.
+
+    Examples
+    --------
+    >>> codes = pd.DataFrame({"coder": ["a", "a", "b", "b"], "unit_id": ["u1", "u2", "u1", "u2"],
+    ...                       "item": "x", "value": [1, 0, 1, 0]})
+    >>> reliability(codes)[["item", "alpha", "percent_agreement"]].values.tolist()
+    [['x', 1.0, 1.0]]
+    """
+    columns = ["item", "n_coders", "n_units", "alpha", "percent_agreement", "verdict"]
+    rows = []
+    for item, group in codes.groupby("item", sort=True):
+        table = group.pivot_table(index="coder", columns="unit_id", values="value", aggfunc="first")
+        data = table.to_numpy(dtype=float)
+        n_units = int(((~np.isnan(data)).sum(axis=0) >= 2).sum())
+        if table.shape[0] < 2:
+            continue
+        alpha = nominal_alpha(data)
+        rows.append((item, table.shape[0], n_units, alpha, _percent_agreement(data), _verdict(alpha)))
+    result = pd.DataFrame(rows, columns=columns)
+    return _with_items(result, codebook)
+
+
+def _with_items(result: pd.DataFrame, codebook) -> pd.DataFrame:
+    """Add ``kind`` and ``frame`` from the codebook and order rows as it does."""
+    if codebook is None:
+        return result.reset_index(drop=True)
+    items = coding_items(codebook)[["item", "kind", "frame"]]
+    items = items.assign(_order=range(len(items)))
+    merged = items.merge(result, on="item", how="inner").sort_values("_order").drop(columns="_order")
+    return merged.reset_index(drop=True)
+
+
+def human_majority(codes: pd.DataFrame) -> pd.DataFrame:
+    """Return the human majority code per unit and item.
+
+    Tie rule: a unit and item whose coders split evenly (e.g. one yes, one
+    no) has no majority and is left out of the gold standard; such ties are
+    counted in ``validity``'s ``n_ties``. A single coder's code is its own
+    majority.
+
+    Returns
+    -------
+    DataFrame
+        ``unit_id``, ``item``, ``value`` (0/1, NaN on a tie), ``n_coders``, ``tie`` (bool).
+
+    Examples
+    --------
+    >>> codes = pd.DataFrame({"coder": ["a", "b", "c"], "unit_id": "u1", "item": "x", "value": [1, 1, 0]})
+    >>> human_majority(codes)[["value", "tie"]].values.tolist()
+    [[1.0, False]]
+    """
+    humans = codes[codes["coder"] != MACHINE]
+    grouped = humans.groupby(["unit_id", "item"])["value"]
+    summary = grouped.agg(yes="sum", n_coders="count").reset_index()
+    no = summary["n_coders"] - summary["yes"]
+    summary["tie"] = summary["yes"] == no
+    summary["value"] = np.where(summary["tie"], np.nan, (summary["yes"] > no).astype(float))
+    return summary[["unit_id", "item", "value", "n_coders", "tie"]]
+
+
+# ------------------------------------------------------------------- validity
+
+
+def read_machine_codes(tables: Path) -> pd.DataFrame:
+    """Read the frames stage's deductive codes from a run's ``tables`` folder.
+
+    Questions come from ``frame_codes_units.csv``, frames (present by the
+    frames stage's threshold) from ``frames_units.csv``.
+
+    Returns
+    -------
+    DataFrame
+        ``coder`` (= "machine"), ``unit_id``, ``item``, ``value`` (0/1), ``evidence``.
+    """
+    parts = []
+    for name, item_col in (("frame_codes_units.csv", "question"), ("frames_units.csv", "frame")):
+        path = Path(tables) / name
+        if not path.is_file():
+            raise AnalysisError("machine codes not found; run the frames stage (03-analyse-frames) first", path=path)
+        try:
+            df = pd.read_csv(path, dtype={"unit_id": str}, keep_default_na=False, na_values=[""])
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+            raise AnalysisError(f"unreadable CSV: {' '.join(str(err).split())}", path=path) from None
+        missing = [c for c in ("unit_id", item_col, "present") if c not in df.columns]
+        if missing:
+            raise AnalysisError(f"missing column(s) {', '.join(missing)}", path=path)
+        if not df["present"].dropna().isin([0, 1]).all():
+            raise AnalysisError("column present holds values other than 0/1", path=path)
+        evidence = df["evidence"] if "evidence" in df.columns else ""
+        parts.append(
+            pd.DataFrame({"coder": MACHINE, "unit_id": df["unit_id"], "item": df[item_col].astype(str),
+                          "value": df["present"], "evidence": evidence})
+        )
+    machine = pd.concat(parts, ignore_index=True).dropna(subset=["value"])
+    machine["value"] = machine["value"].astype("int64")
+    machine["evidence"] = machine["evidence"].fillna("").astype(str)
+    return machine
+
+
+def _paired(machine: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
+    """Join machine codes with the human majority on unit and item (ties dropped)."""
+    gold = human_majority(codes)
+    gold = gold[~gold["tie"]].rename(columns={"value": "human"})
+    pairs = gold.merge(
+        machine[["unit_id", "item", "value", "evidence"]].rename(columns={"value": "machine"}),
+        on=["unit_id", "item"], how="inner",
+    )
+    pairs["human"] = pairs["human"].astype("int64")
+    return pairs
+
+
+def validity(machine: pd.DataFrame, codes: pd.DataFrame, codebook=None) -> pd.DataFrame:
+    """Return precision, recall, F1 and alpha of the machine against the human majority.
+
+    The gold standard is :func:`human_majority` (ties left out). Per item:
+    ``n_units`` compared, ``n_ties`` left out, ``tp``, ``fp``, ``fn``, ``tn``,
+    ``precision``, ``recall``, ``f1`` (scikit-learn; NaN where undefined, e.g.
+    recall when humans never coded the item present) and ``alpha`` between
+    machine and human majority (nominal, NaN where undefined).
+
+    Examples
+    --------
+    >>> codes = pd.DataFrame({"coder": "a", "unit_id": ["u1", "u2"], "item": "x", "value": [1, 0]})
+    >>> machine = pd.DataFrame({"coder": "machine", "unit_id": ["u1", "u2"], "item": "x", "value": [1, 1],
+    ...                         "evidence": ["", ""]})
+    >>> validity(machine, codes)[["precision", "recall", "f1"]].values.tolist()
+    [[0.5, 1.0, 0.6666666666666666]]
+    """
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    pairs = _paired(machine, codes)
+    ties = human_majority(codes).groupby("item")["tie"].sum()
+    rows = []
+    for item, group in pairs.groupby("item", sort=True):
+        y_true, y_pred = group["human"].to_numpy(), group["machine"].to_numpy()
+        tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()
+        p, r, f, _ = precision_recall_fscore_support(
+            y_true, y_pred, labels=[1], average="binary", pos_label=1, zero_division=np.nan
+        )
+        alpha = nominal_alpha(np.vstack([y_true, y_pred]))
+        rows.append((item, len(group), int(ties.get(item, 0)), int(tp), int(fp), int(fn), int(tn),
+                     float(p), float(r), float(f), alpha))
+    columns = ["item", "n_units", "n_ties", "tp", "fp", "fn", "tn", "precision", "recall", "f1", "alpha"]
+    return _with_items(pd.DataFrame(rows, columns=columns), codebook)
+
+
+def confusion_table(machine: pd.DataFrame, codes: pd.DataFrame, codebook=None) -> pd.DataFrame:
+    """Return the tidy confusion table: ``item``, ``human``, ``machine``, ``n`` (all four cells per item).
+
+    >>> codes = pd.DataFrame({"coder": "a", "unit_id": ["u1"], "item": "x", "value": [1]})
+    >>> machine = pd.DataFrame({"coder": "machine", "unit_id": ["u1"], "item": "x", "value": [0], "evidence": [""]})
+    >>> confusion_table(machine, codes)["n"].tolist()
+    [0, 0, 1, 0]
+    """
+    pairs = _paired(machine, codes)
+    full = pd.MultiIndex.from_product([sorted(pairs["item"].unique()), [0, 1], [0, 1]], names=["item", "human", "machine"])
+    table = pairs.groupby(["item", "human", "machine"]).size().reindex(full, fill_value=0).rename("n").reset_index()
+    if codebook is not None:
+        order = {item: i for i, item in enumerate(coding_items(codebook)["item"])}
+        table = table.sort_values(["item", "human", "machine"], key=lambda s: s.map(order) if s.name == "item" else s)
+    return table.reset_index(drop=True)
+
+
+def disagreements(
+    machine: pd.DataFrame, codes: pd.DataFrame, units: pd.DataFrame, *, kind: str | None = None,
+    codebook=None, width: int = 160,
+) -> pd.DataFrame:
+    """List the units where machine and human majority disagree, for close reading.
+
+    Parameters
+    ----------
+    units : DataFrame
+        ``unit_id`` and ``text`` (for the snippet).
+    kind : {"frame", "question", None}
+        Keep only frames or only questions (needs ``codebook``); None keeps all.
+    width : int
+        Snippet length in characters. Snippets are plain text: show them with
+        :func:`analysis.outputs.html_table`, which escapes them.
+
+    Returns
+    -------
+    DataFrame
+        ``unit_id``, ``item``, ``machine``, ``human``, ``evidence``, ``snippet``.
+    """
+    pairs = _paired(machine, codes)
+    pairs = pairs[pairs["machine"] != pairs["human"]]
+    if kind is not None:
+        if codebook is None:
+            raise AnalysisError("disagreements: kind needs the codebook")
+        keep = coding_items(codebook).query("kind == @kind")["item"]
+        pairs = pairs[pairs["item"].isin(keep)]
+    text = units.drop_duplicates("unit_id").set_index("unit_id")["text"]
+    # Plain text here: outputs.html_table escapes every cell once on display,
+    # and the published CSV is plain text; only a short snippet ever leaves.
+    pairs = pairs.assign(snippet=[_shorten(text.get(u, ""), width) for u in pairs["unit_id"]])
+    pairs = pairs.sort_values(["item", "unit_id"], kind="stable")
+    return pairs[["unit_id", "item", "machine", "human", "evidence", "snippet"]].reset_index(drop=True)
+
+
+# ------------------------------------------------------------------- run glue
+
+
+def read_run_units(paths) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return ``(units, articles)`` of a run, raising AnalysisError if the corpus stage has not run."""
+    tables = []
+    for name in ("units.parquet", "articles.parquet"):
+        path = paths.data / name
+        if not path.is_file():
+            raise AnalysisError("not found; run the corpus stage (01-build-corpus) first", path=path)
+        tables.append(pd.read_parquet(path))
+    return tables[0], tables[1]
+
+
+def summarize(codes: pd.DataFrame, rel: pd.DataFrame, val: pd.DataFrame, info: dict, coding_set: str) -> pd.DataFrame:
+    """Return a one-row summary for the Methods page (``tables/validation_summary.csv``).
+
+    ``status`` is "none" (no human coding: every number is left empty),
+    "example" (an illustrative set, ``example: true`` in its README) or
+    "human". Means are over frames only (questions are reported in full in
+    the reliability and validity tables).
+    """
+    humans = codes[codes["coder"] != MACHINE] if not codes.empty else codes
+    if humans.empty:
+        return pd.DataFrame([{"status": "none", "coding_set": coding_set}])
+
+    def _frames(df):
+        return df[df["kind"] == "frame"] if "kind" in df.columns else df
+
+    rel_f, val_f = _frames(rel), _frames(val)
+    return pd.DataFrame([{
+        "status": "example" if info.get("example") else "human",
+        "coding_set": coding_set,
+        "n_coders": humans["coder"].nunique(),
+        "n_units": humans["unit_id"].nunique(),
+        "mean_alpha_frames": rel_f["alpha"].mean() if not rel_f.empty else math.nan,
+        "min_alpha_frames": rel_f["alpha"].min() if not rel_f.empty else math.nan,
+        "mean_percent_agreement_frames": rel_f["percent_agreement"].mean() if not rel_f.empty else math.nan,
+        "macro_f1_frames": val_f["f1"].mean() if not val_f.empty else math.nan,
+        "mean_alpha_machine_frames": val_f["alpha"].mean() if not val_f.empty else math.nan,
+    }])
+
+
+CODES_COLUMNS = ["coder", "unit_id", "item", "value"]
+
+
+def load_coding_set(coding_set: str, codebook, valid_unit_ids) -> tuple[pd.DataFrame, dict]:
+    """Return ``(codes, info)`` of a coding set; empty codes and ``{}`` when ``coding_set`` is "".
+
+    ``codes`` is :func:`read_coding_sheets` over every sheet of the set,
+    ``info`` its README front matter (:func:`read_coding_set_info`).
+    """
+    sheets = find_coding_sheets(coding_set)
+    if not sheets:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "value" else "str") for c in CODES_COLUMNS}), {}
+    return read_coding_sheets(sheets, codebook, valid_unit_ids), read_coding_set_info(coding_set)
+
+
+def describe_coding(codes: pd.DataFrame, info: dict, coding_set: str) -> str:
+    """Return Markdown saying what human coding there is, or how to produce it.
+
+    With no coding it states plainly that no figures are reported and gives
+    the steps; with an example set (``example: true``) it says so first.
+    """
+    humans = codes[codes["coder"] != MACHINE]
+    if humans.empty:
+        return (
+            "**No human coding exists yet for this run**, so this page reports no reliability or validity "
+            "figures. To produce them:\n\n"
+            "1. Give the coding sheet `data/coding_sheet.csv` of this run folder (full unit text; it is not "
+            "published) and its `coding_sheet_README.md` (the codebook) to at least two coders, who code "
+            "independently.\n"
+            "2. Each coder writes their name in the `coder` column and answers every question and frame column "
+            "with `1` (yes) or `0` (no), leaving a cell empty only when undecidable, and saves the sheet as "
+            "CSV UTF-8.\n"
+            f"3. Put the filled sheets in a new folder under `data/coding/` (for example "
+            f"`data/coding/my-study/`) with a `README.md` saying who coded, when and how.\n"
+            "4. Run this notebook again with the parameter `coding_set=\"my-study\"`."
+        )
+    coders = sorted(humans["coder"].unique())
+    lines = []
+    if info.get("example"):
+        lines.append(
+            f"**Example coding, not a gold standard.** The coding set `{coding_set}` is {info.get('produced_by', 'an example')}"
+            f" ({info.get('date', 'undated')}). It shows the workflow end to end; its figures say nothing about "
+            "the reliability of human coders or the validity of the codebook."
+        )
+    lines.append(
+        f"{len(coders)} coder(s) ({', '.join(f'`{c}`' for c in coders)}) coded {humans['unit_id'].nunique()} "
+        f"units on {humans['item'].nunique()} items ({len(humans)} codes; empty cells are missing, not \"no\")."
+    )
+    return "\n\n".join(lines)

@@ -1,0 +1,351 @@
+"""Tests for analysis.validation: coding sheets, reliability, validity."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from analysis import validation
+from analysis.errors import AnalysisError
+
+CODEBOOK_YAML = """\
+# test codebook
+name: "Test frames"
+version: "0.1"
+frames:
+  - id: conflict
+    name: "Conflict"
+    kind: generic
+    definition: "Disagreement between parties."
+    source: semetko2000
+    questions:
+      - id: conflict_q1
+        text: {en: "Does the story reflect disagreement?", id: "Apakah berita mencerminkan perselisihan?"}
+        indicators: {id: ["konflik"], en: ["conflict"]}
+  - id: economic
+    name: "Economic consequences"
+    kind: generic
+    definition: "Costs and gains."
+    source: semetko2000
+    questions:
+      - id: economic_q1
+        text: {en: "Is there a mention of costs?", id: "Apakah ada penyebutan biaya?"}
+        indicators: {id: ["biaya"], en: ["cost"]}
+"""
+ITEMS = ["conflict_q1", "economic_q1", "conflict", "economic"]
+NAN = np.nan
+
+
+@pytest.fixture
+def codebook(tmp_path):
+    path = tmp_path / "codebook.yml"
+    path.write_text(CODEBOOK_YAML, encoding="utf-8")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def corpus():
+    """Three outlets of unequal size: 6, 3 and 1 units."""
+    sizes = {"a1": ("Outlet A", 6), "b1": ("Outlet B", 3), "c1": ("Outlet C", 1)}
+    units, articles = [], []
+    for article, (outlet, k) in sizes.items():
+        articles.append({"article_id": article, "outlet": outlet, "duplicate_of": ""})
+        for i in range(k):
+            units.append({"unit_id": f"{article}-p{i:03d}", "article_id": article,
+                          "text": f"<b>Paragraf</b> {i} dari {outlet} tentang konflik dan biaya."})
+    return pd.DataFrame(units), pd.DataFrame(articles)
+
+
+def _write_sheet(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+HEADER = ["unit_id", "article_id", "outlet", "text", "coder"] + ITEMS
+
+
+def _row(unit, coder, values):
+    return [unit, unit.split("-")[0], "X", "text", coder] + [str(v) for v in values]
+
+
+# ------------------------------------------------------------------ reliability
+
+
+def test_alpha_matches_krippendorff_2011_worked_example():
+    # Krippendorff, K. (2011). Computing Krippendorff's Alpha-Reliability.
+    # Departmental Papers (ASC), University of Pennsylvania, section C:
+    # nominal data, 4 observers, 12 units, missing values; alpha = 0.743.
+    data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, NAN, NAN, NAN],
+            [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, NAN, 3],
+            [NAN, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, NAN],
+            [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, NAN]]
+    assert validation.nominal_alpha(data) == pytest.approx(0.743, abs=5e-4)
+
+
+def test_alpha_matches_krippendorff_package_docs_example():
+    # The nominal example in the docstring of krippendorff.alpha (v0.9.0): 0.691358.
+    data = [[NAN, NAN, NAN, NAN, NAN, 3, 4, 1, 2, 1, 1, 3, 3, NAN, 3],
+            [1, NAN, 2, 1, 3, 3, 4, 3, NAN, NAN, NAN, NAN, NAN, NAN, NAN],
+            [NAN, NAN, 2, 1, 3, 4, 4, NAN, 2, 1, 1, 3, 3, NAN, 4]]
+    assert validation.nominal_alpha(data) == pytest.approx(0.691358, abs=1e-6)
+
+
+def test_perfect_agreement_gives_alpha_one():
+    rng = np.random.default_rng(1)
+    values = rng.integers(0, 2, size=40)
+    codes = pd.DataFrame({"coder": ["a"] * 40 + ["b"] * 40, "unit_id": [f"u{i}" for i in range(40)] * 2,
+                          "item": "conflict", "value": np.concatenate([values, values])})
+    rel = validation.reliability(codes)
+    assert rel.loc[0, "alpha"] == pytest.approx(1.0)
+    assert rel.loc[0, "percent_agreement"] == pytest.approx(1.0)
+    assert rel.loc[0, "verdict"] == "reliable"
+    assert rel.loc[0, "n_units"] == 40
+
+
+def test_chance_agreement_gives_alpha_near_zero():
+    rng = np.random.default_rng(20240619)
+    n = 2000
+    codes = pd.DataFrame({"coder": ["a"] * n + ["b"] * n, "unit_id": [f"u{i}" for i in range(n)] * 2,
+                          "item": "conflict", "value": rng.integers(0, 2, size=2 * n)})
+    rel = validation.reliability(codes)
+    assert abs(rel.loc[0, "alpha"]) < 0.05
+    assert rel.loc[0, "percent_agreement"] == pytest.approx(0.5, abs=0.05)
+    assert rel.loc[0, "verdict"] == "unreliable"
+
+
+def test_alpha_undefined_without_variation_is_nan_not_a_number():
+    codes = pd.DataFrame({"coder": ["a", "a", "b", "b"], "unit_id": ["u1", "u2"] * 2, "item": "x", "value": 0})
+    rel = validation.reliability(codes)
+    assert np.isnan(rel.loc[0, "alpha"])
+    assert rel.loc[0, "percent_agreement"] == 1.0
+    assert rel.loc[0, "verdict"] == "undefined"
+
+
+def test_percent_agreement_pools_coder_pairs():
+    # Unit u1: a=1, b=1, c=0 -> 1 of 3 pairs agree; u2: all 0 -> 3 of 3.
+    codes = pd.DataFrame({"coder": ["a", "b", "c", "a", "b", "c"], "unit_id": ["u1"] * 3 + ["u2"] * 3,
+                          "item": "x", "value": [1, 1, 0, 0, 0, 0]})
+    assert validation.reliability(codes).loc[0, "percent_agreement"] == pytest.approx(4 / 6)
+
+
+def test_reliability_needs_two_coders():
+    codes = pd.DataFrame({"coder": "a", "unit_id": ["u1", "u2"], "item": "x", "value": [0, 1]})
+    assert validation.reliability(codes).empty
+
+
+def test_human_majority_tie_rule():
+    codes = pd.DataFrame({"coder": ["a", "b", "a", "b", "c"], "unit_id": ["u1", "u1", "u2", "u2", "u2"],
+                          "item": "x", "value": [1, 0, 1, 0, 0]})
+    maj = validation.human_majority(codes).set_index("unit_id")
+    assert bool(maj.loc["u1", "tie"]) and np.isnan(maj.loc["u1", "value"])
+    assert not maj.loc["u2", "tie"] and maj.loc["u2", "value"] == 0
+
+
+# -------------------------------------------------------------------- export
+
+
+def test_export_sheet_is_seeded_stratified_and_documented(tmp_path, corpus, codebook):
+    units, articles = corpus
+    out = validation.export_coding_sheet(units, articles, codebook, tmp_path / "sheet.csv", n=5, seed=7, language="id")
+    sheet = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(sheet.columns) == HEADER
+    assert len(sheet) == 5 and sheet["unit_id"].is_unique
+    # one per outlet, then proportional by largest remainder: A 6/10, B 3/10, C 1/10 of 5 -> 3, 1, 1
+    assert sheet["outlet"].value_counts().to_dict() == {"Outlet A": 3, "Outlet B": 1, "Outlet C": 1}
+    assert (sheet[["coder"] + ITEMS] == "").all().all()
+    readme = (tmp_path / "sheet_README.md").read_text(encoding="utf-8")
+    assert "Apakah berita mencerminkan perselisihan?" in readme and "Disagreement between parties." in readme
+    again = validation.export_coding_sheet(units, articles, codebook, tmp_path / "again.csv", n=5, seed=7, language="id")
+    assert again.read_bytes() == out.read_bytes()
+    other = validation.export_coding_sheet(units, articles, codebook, tmp_path / "other.csv", n=5, seed=8, language="id")
+    assert other.read_bytes() != out.read_bytes()
+
+
+def test_export_fewer_units_than_outlets_and_snippets(tmp_path, corpus, codebook):
+    units, articles = corpus
+    out = validation.export_coding_sheet(units, articles, codebook, tmp_path / "s.csv", n=2, seed=1,
+                                         language="en", text_width=20)
+    sheet = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert sheet["outlet"].nunique() == 2
+    assert (sheet["text"].str.len() <= 20).all()
+
+
+def test_export_skips_duplicate_articles(tmp_path, corpus, codebook):
+    units, articles = corpus
+    articles = articles.assign(duplicate_of=["", "", "a1"])  # c1 duplicates a1
+    sample = validation.draw_coding_sample(units, articles, n=9, seed=3)
+    assert "c1" not in set(sample["article_id"])
+
+
+@pytest.mark.parametrize("n", [0, -1, 11, 2.5])
+def test_export_rejects_bad_sample_size(tmp_path, corpus, codebook, n):
+    units, articles = corpus
+    with pytest.raises(AnalysisError, match="sample size"):
+        validation.export_coding_sheet(units, articles, codebook, tmp_path / "s.csv", n=n, seed=1, language="id")
+
+
+# --------------------------------------------------------------- round trip
+
+
+def test_sheets_round_trip_export_fill_import(tmp_path, corpus, codebook):
+    units, articles = corpus
+    blank = validation.export_coding_sheet(units, articles, codebook, tmp_path / "blank.csv", n=6, seed=2, language="id")
+    sheet = pd.read_csv(blank, dtype=str, keep_default_na=False)
+    rng = np.random.default_rng(5)
+    for coder in ("coder_a", "coder_b"):
+        filled = sheet.assign(coder=coder)
+        for item in ITEMS:
+            filled[item] = rng.integers(0, 2, size=len(filled)).astype(str)
+        filled.loc[0, "conflict"] = ""  # not coded
+        filled.to_csv(tmp_path / f"{coder}.csv", index=False)
+    codes = validation.read_coding_sheets([tmp_path / "coder_a.csv", tmp_path / "coder_b.csv"], codebook,
+                                          units["unit_id"])
+    assert list(codes.columns) == ["coder", "unit_id", "item", "value"]
+    assert len(codes) == 2 * (6 * 4 - 1)
+    assert set(codes["value"]) <= {0, 1}
+    rel = validation.reliability(codes, codebook)
+    assert rel["item"].tolist() == ITEMS and set(rel["kind"]) == {"question", "frame"}
+    assert rel.set_index("item").loc["conflict", "n_units"] == 5
+
+
+# ---------------------------------------------------------- malformed sheets
+
+
+@pytest.fixture
+def good_rows():
+    return [_row("a1-p000", "ann", [1, 0, 1, 0]), _row("a1-p001", "ann", [0, 0, 0, 0])]
+
+
+VALID = ["a1-p000", "a1-p001", "b1-p000"]
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda h, r: (h, r + [_row("zz-p009", "ann", [1, 1, 1, 1])]), r"bad\.csv: row 4, column unit_id: unknown unit id 'zz-p009'"),
+        (lambda h, r: (h, [r[0], _row("a1-p001", "ann", [0, 2, 0, 0])]), r"bad\.csv: row 3, column economic_q1: value '2' is not allowed"),
+        (lambda h, r: (h, [r[0], _row("a1-p001", "ann", ["yes", 0, 0, 0])]), r"row 3, column conflict_q1: value 'yes'"),
+        (lambda h, r: (h, [r[0], _row("a1-p001", " ", [0, 0, 0, 0])]), r"bad\.csv: row 3, column coder: missing coder name"),
+        (lambda h, r: (h, r + [_row("a1-p000", "ann", [1, 0, 1, 0])]), r"bad\.csv: row 4: duplicate row, coder 'ann' already coded unit 'a1-p000'"),
+        (lambda h, r: (h[:-1], [row[:-1] for row in r]), r"bad\.csv: row 1: missing column\(s\) economic"),
+        (lambda h, r: ([c for c in h if c != "coder"], [row[:4] + row[5:] for row in r]), r"row 1: missing column\(s\) coder"),
+        (lambda h, r: (h, [r[0], r[1] + ["extra"]]), r"bad\.csv: row 3 has 10 fields but the header has 9"),
+    ],
+)
+def test_malformed_sheets_name_file_row_and_column(tmp_path, codebook, good_rows, mutate, message):
+    header, rows = mutate(list(HEADER), [list(r) for r in good_rows])
+    path = _write_sheet(tmp_path / "bad.csv", header, rows)
+    with pytest.raises(AnalysisError, match=message):
+        validation.read_coding_sheets([path], codebook, VALID)
+
+
+def test_duplicate_across_sheets_is_reported(tmp_path, codebook, good_rows):
+    first = _write_sheet(tmp_path / "one.csv", HEADER, good_rows)
+    second = _write_sheet(tmp_path / "two.csv", HEADER, good_rows[:1])
+    with pytest.raises(AnalysisError, match=r"two\.csv: row 2: duplicate row.*one\.csv row 2"):
+        validation.read_coding_sheets([first, second], codebook, VALID)
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "empty file"),
+        (b"\n  \n", "empty file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
+        ("unit_id,coder\nä,ann\n".encode("latin-1"), "not UTF-8"),
+        (b'unit_id,coder,conflict_q1,economic_q1,conflict,economic\n"a1-p000,ann,1,0,1,0\n', "malformed CSV"),
+    ],
+)
+def test_unreadable_sheets_raise_analysis_error(tmp_path, codebook, content, message):
+    path = tmp_path / "sheet.csv"
+    path.write_bytes(content)
+    with pytest.raises(AnalysisError, match=rf"sheet\.csv: .*{message}"):
+        validation.read_coding_sheets([path], codebook, VALID)
+
+
+def test_excel_style_values_and_bom_are_accepted(tmp_path, codebook):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\ufeff".encode() + b"unit_id,coder,conflict_q1,economic_q1,conflict,economic\r\n"
+                     b"a1-p000,ann,1.0,0.0,,1\r\n")
+    codes = validation.read_coding_sheets([path], codebook, VALID)
+    assert codes.set_index("item")["value"].to_dict() == {"conflict_q1": 1, "economic": 1, "economic_q1": 0}
+
+
+def test_find_coding_sheets_checks_the_parameter():
+    assert validation.find_coding_sheets("") == []
+    with pytest.raises(AnalysisError, match="coding_set"):
+        validation.find_coding_sheets("../etc")
+    with pytest.raises(AnalysisError, match="coding_set 'no-such-set'"):
+        validation.find_coding_sheets("no-such-set")
+
+
+# ------------------------------------------------------------------ validity
+
+
+@pytest.fixture
+def run_tables(tmp_path):
+    """A tiny frames-stage output: 4 units, machine codes for one question and one frame each."""
+    tables = tmp_path / "run" / "tables"
+    tables.mkdir(parents=True)
+    units = ["a1-p000", "a1-p001", "a1-p002", "a1-p003"]
+    machine_conflict = [1, 1, 0, 0]
+    pd.DataFrame({"unit_id": units, "article_id": "a1", "frame": "conflict", "question": "conflict_q1",
+                  "present": machine_conflict, "evidence": ["konflik", "perang", "", ""]}
+                 ).to_csv(tables / "frame_codes_units.csv", index=False)
+    pd.DataFrame({"unit_id": units, "article_id": "a1", "frame": "conflict", "score": [1.0, 1.0, 0.0, 0.0],
+                  "present": machine_conflict, "evidence": ["konflik", "perang", "", ""]}
+                 ).to_csv(tables / "frames_units.csv", index=False)
+    return tables
+
+
+def test_validity_against_human_majority(run_tables):
+    machine = validation.read_machine_codes(run_tables)
+    assert set(machine["item"]) == {"conflict", "conflict_q1"} and set(machine["coder"]) == {"machine"}
+    # Machine 1, 1, 0, 0 against human majorities 1, 0, 1 and a 1-1 tie on a1-p003,
+    # which the tie rule leaves out: tp 1, fp 1, fn 1, tn 0.
+    codes = pd.DataFrame({
+        "coder": ["a", "b", "c"] * 3 + ["a", "b"],
+        "unit_id": ["a1-p000"] * 3 + ["a1-p001"] * 3 + ["a1-p002"] * 3 + ["a1-p003"] * 2,
+        "item": "conflict",
+        "value": [1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 0],
+    })
+    val = validation.validity(machine, codes).set_index("item")
+    row = val.loc["conflict"]
+    assert (row["tp"], row["fp"], row["fn"], row["tn"]) == (1, 1, 1, 0)
+    assert row["n_units"] == 3 and row["n_ties"] == 1
+    assert row["precision"] == pytest.approx(0.5) and row["recall"] == pytest.approx(0.5)
+    assert row["f1"] == pytest.approx(0.5)
+    confusion = validation.confusion_table(machine, codes)
+    assert confusion["n"].sum() == 3 and len(confusion) == 4
+    units = pd.DataFrame({"unit_id": ["a1-p001", "a1-p002"], "text": ["<i>perang</i> dagang", "damai"]})
+    dis = validation.disagreements(machine, codes, units)
+    assert dis["unit_id"].tolist() == ["a1-p001", "a1-p002"]
+    assert dis.loc[0, "snippet"] == "&lt;i&gt;perang&lt;/i&gt; dagang"
+    assert dis.loc[0, "evidence"] == "perang" and dis.loc[0, "machine"] == 1 and dis.loc[0, "human"] == 0
+
+
+def test_perfect_machine_has_f1_and_alpha_one(run_tables):
+    machine = validation.read_machine_codes(run_tables)
+    codes = machine.drop(columns="evidence").assign(coder="a")
+    val = validation.validity(machine, codes)
+    assert (val["f1"] == 1.0).all() and (val["alpha"] == 1.0).all()
+    assert validation.disagreements(machine, codes, pd.DataFrame({"unit_id": [], "text": []})).empty
+
+
+def test_missing_machine_codes_name_the_file(tmp_path):
+    with pytest.raises(AnalysisError, match="frame_codes_units.csv"):
+        validation.read_machine_codes(tmp_path)
+
+
+def test_summary_shows_no_numbers_without_coding():
+    empty = pd.DataFrame(columns=["coder", "unit_id", "item", "value"])
+    summary = validation.summarize(empty, pd.DataFrame(), pd.DataFrame(), {}, "")
+    assert summary.to_dict("records") == [{"status": "none", "coding_set": ""}]
