@@ -34,6 +34,7 @@ import yaml
 
 from . import config, outputs
 from .errors import AnalysisError
+from .topics import topic_number
 
 CODEBOOK = config.RESOURCES / "codebook.yml"
 REFERENCES = config.RESOURCES / "references.bib"
@@ -282,6 +283,30 @@ def _compile(indicator: str) -> re.Pattern:
 # --------------------------------------------------------------------------
 
 
+def choose_language(language: str, articles: pd.DataFrame | None, codebook: Codebook) -> str:
+    """Return the indicator language to code with.
+
+    ``"auto"`` picks the most frequent ``language`` of the articles that the
+    codebook has indicators for (ties: alphabetical), else ``"en"``.
+
+    Examples
+    --------
+    >>> choose_language("auto", pd.DataFrame({"language": ["id", "id", "en"]}), load_codebook())
+    'id'
+    """
+    have = codebook.languages()
+    if language != "auto":
+        if language not in have:
+            raise AnalysisError(f"parameter language={language!r}: the codebook has indicators for {', '.join(have)}")
+        return language
+    if articles is not None and "language" in articles.columns:
+        counts = articles["language"].astype("string").str.lower().str[:2].value_counts()
+        ranked = sorted((-n, lang) for lang, n in counts.items() if lang in have)
+        if ranked:
+            return ranked[0][1]
+    return "en" if "en" in have else have[0]
+
+
 def code_units(units: pd.DataFrame, codebook: Codebook, language: str = "id") -> pd.DataFrame:
     """Answer every codebook question for every unit, with evidence.
 
@@ -332,7 +357,8 @@ def score_units(codes: pd.DataFrame, threshold: float = 0.2) -> pd.DataFrame:
     """Score each unit on each frame from its question codes.
 
     ``score`` is the share of the frame's questions answered yes (in [0, 1]);
-    ``present`` is 1 when ``score >= threshold`` and ``score > 0``. With the
+    ``present`` is 1 when ``score >= threshold`` and ``score > 0`` (so a
+    threshold of 0 means "any question answered yes"). With the
     default 0.2 one yes answer suffices for every frame of the shipped
     codebook (none has more than five questions).
 
@@ -388,6 +414,22 @@ def rollup_articles(unit_scores: pd.DataFrame, min_units: int = 1) -> pd.DataFra
     out["present"] = (out["n_units_coded"] >= min_units).astype("int64")
     out["_order"] = out["frame"].map(order)
     return out.sort_values(["article_id", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def code_evidence(units: pd.DataFrame, codes: pd.DataFrame, *, width: int = 140, escaped: bool = True) -> pd.DataFrame:
+    """Return every *yes* code with its evidence and a short snippet of the unit.
+
+    Columns: unit_id, frame, question, evidence, snippet. Snippets are
+    HTML-escaped for files (``escaped=True``); pass ``escaped=False`` when the
+    table goes through :func:`analysis.outputs.html_table`, which escapes once.
+    """
+    import html
+
+    fired = codes[codes["present"] == 1].merge(units[["unit_id", "text"]], on="unit_id", how="left")
+    snip = fired["text"].fillna("").map(lambda t: outputs.snippet(t, width))
+    if not escaped:
+        snip = snip.map(html.unescape)
+    return fired.assign(snippet=snip)[["unit_id", "frame", "question", "evidence", "snippet"]].reset_index(drop=True)
 
 
 def write_deductive(codes: pd.DataFrame, unit_scores: pd.DataFrame, article_scores: pd.DataFrame, paths) -> list[Path]:
@@ -458,7 +500,8 @@ def build_topic_network(doc_topics: pd.DataFrame, edge_quantile: float = 0.0) ->
     G = nx.Graph(name="ANTMN topic network")
     prevalence = X.mean(axis=0)
     for k, col in enumerate(cols):
-        G.add_node(col, topic=int(_TOPIC_COL.match(col).group(1)), prevalence=float(prevalence[k]))
+        # ``topic`` is the number people see (from 1, as in every topic table and figure).
+        G.add_node(col, topic=topic_number(col), prevalence=float(prevalence[k]))
     for i, j, w in zip(*iu, weights):
         if w > 0 and w >= cut:
             G.add_edge(cols[i], cols[j], weight=float(w))
@@ -475,7 +518,7 @@ def detect_frames(G: nx.Graph, *, resolution: float = 1.0, seed: int) -> pd.Data
 
     Returns
     -------
-    topic (int), node, frame (int, 0-based), prevalence.
+    topic (int, counted from 1), node (doc_topics column), frame (int, 0-based), prevalence.
 
     Examples
     --------
@@ -543,8 +586,9 @@ def describe_frames(
 def _normalise_topic_terms(topic_terms: pd.DataFrame) -> pd.DataFrame:
     _require(topic_terms, ("topic", "term", "probability"), "topic_terms")
     out = topic_terms.copy()
-    # The topic stage may write topics as 0, 1, … or as "topic_0", …
-    out["topic"] = out["topic"].map(lambda t: int(str(t).rsplit("_", 1)[-1]))
+    # topic_terms.csv numbers topics from 1 (as people see them); accept doc_topics
+    # column names ("topic_0" = topic 1) too.
+    out["topic"] = out["topic"].map(lambda t: topic_number(t) if str(t).startswith("topic_") else int(t))
     return out
 
 
@@ -567,6 +611,30 @@ def unit_frame_shares(doc_topics: pd.DataFrame, frames: pd.DataFrame) -> pd.Data
             doc_topics[["unit_id", "article_id"]].assign(frame=int(f), share=doc_topics[list(grp["node"])].sum(axis=1))
         )
     return pd.concat(parts, ignore_index=True).sort_values(["unit_id", "frame"]).reset_index(drop=True)
+
+
+def network_tables(G: nx.Graph) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return ``(nodes, edges)`` tables of a network for plotting and download.
+
+    ``nodes`` has ``node``, every node attribute, and ``label`` (the node's
+    ``label`` attribute, else "T<k>" for topics, else the node id); ``edges``
+    has ``source``, ``target``, ``weight``.
+
+    Examples
+    --------
+    >>> G = build_topic_network(pd.DataFrame({"topic_0": [.9, .1], "topic_1": [.1, .9]}))
+    >>> network_tables(G)[0]["label"].tolist()
+    ['T1', 'T2']
+    """
+    nodes = pd.DataFrame([{"node": n, **attrs} for n, attrs in G.nodes(data=True)])
+    if nodes.empty:
+        nodes = pd.DataFrame(columns=["node", "label"])
+    if "label" not in nodes.columns:
+        nodes["label"] = [f"T{t}" for t in nodes["topic"]] if "topic" in nodes.columns else nodes["node"]
+    edges = pd.DataFrame(
+        [(a, b, float(d.get("weight", 1.0))) for a, b, d in G.edges(data=True)], columns=["source", "target", "weight"]
+    )
+    return nodes, edges
 
 
 def write_network(G: nx.Graph, folder: Path, name: str = "topic_network") -> Path:
@@ -616,8 +684,8 @@ def frame_prevalence(
     >>> frame_prevalence(s, n_bootstrap=50, seed=1)["prevalence"].item()
     0.5
     """
-    if not isinstance(n_bootstrap, (int, np.integer)) or n_bootstrap < 1:
-        raise AnalysisError(f"parameter n_bootstrap={n_bootstrap!r}: must be a positive integer")
+    if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, (int, np.integer)) or n_bootstrap < 0:
+        raise AnalysisError(f"parameter n_bootstrap={n_bootstrap!r}: must be an integer >= 0 (0 = no intervals)")
     if not 0 < ci < 1:
         raise AnalysisError(f"parameter ci={ci!r}: must be in (0, 1)")
     _require(unit_values, ("unit_id", "article_id", "frame", value), "unit frame values")
@@ -625,10 +693,13 @@ def frame_prevalence(
     if by is None:
         data["group"] = "all"
     else:
-        if articles is None or by not in articles.columns:
-            raise AnalysisError(f"parameter by={by!r}: not a column of the articles table")
-        labels = articles.set_index("article_id")[by].astype("string").fillna("").replace("", "unknown")
-        data["group"] = data["article_id"].map(labels).fillna("unknown")
+        if by == "article_id":
+            data["group"] = data["article_id"].astype(str)
+        else:
+            if articles is None or by not in articles.columns:
+                raise AnalysisError(f"parameter by={by!r}: not a column of the articles table")
+            labels = articles.set_index("article_id")[by].astype("string").fillna("").replace("", "unknown")
+            data["group"] = data["article_id"].map(labels).fillna("unknown")
     rng = np.random.default_rng(seed)
     alpha = (1 - ci) / 2
     frame_order = list(dict.fromkeys(data["frame"]))
@@ -639,7 +710,10 @@ def frame_prevalence(
             x = sub.loc[sub["frame"] == frame, value].to_numpy(dtype=float)
             if len(x) == 0:
                 continue
-            draws = x[rng.integers(0, len(x), size=(n_bootstrap, len(x)))].mean(axis=1)
+            if n_bootstrap:
+                draws = x[rng.integers(0, len(x), size=(n_bootstrap, len(x)))].mean(axis=1)
+            else:
+                draws = np.array([np.nan])
             rows.append(
                 {
                     "group": group,
@@ -713,6 +787,17 @@ def read_inputs(paths, *, topics: bool = True) -> RunInputs:
     return RunInputs(units, articles, doc_topics, topic_terms)
 
 
+def read_unit_scores(paths) -> pd.DataFrame:
+    """Read ``tables/frames_units.csv`` written by notebook 03 (deductive unit scores)."""
+    path = paths.tables / "frames_units.csv"
+    if not path.is_file():
+        raise AnalysisError("missing: run notebook 03-analyse-frames first", path=path)
+    try:
+        return pd.read_csv(path, keep_default_na=False, dtype={"unit_id": str, "article_id": str, "evidence": str})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise AnalysisError(f"unreadable CSV ({type(exc).__name__})", path=path) from None
+
+
 def _read_parquet(path: Path, hint: str) -> pd.DataFrame:
     if not path.is_file():
         raise AnalysisError(f"missing: {hint}", path=path)
@@ -729,5 +814,5 @@ def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
 
 
 def _check_fraction(x: float, name: str) -> None:
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.floating)) or not 0 < float(x) <= 1:
-        raise AnalysisError(f"parameter {name}={x!r}: must be in (0, 1]")
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.floating)) or not 0 <= float(x) <= 1:
+        raise AnalysisError(f"parameter {name}={x!r}: must be in [0, 1]")

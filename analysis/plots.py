@@ -104,3 +104,364 @@ def plot_validity(val, ax=None):
     ax.set_xlabel("machine codes against the human majority")
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
     return ax
+
+
+# --- corpus stage (analysis/corpus.py, notebooks/01-build-corpus) ---
+
+
+def plot_units_per_article(df, ax=None, *, label: str = "article_id", value: str = "n_units"):
+    """Plot the number of analysis units per article as horizontal bars.
+
+    ``df`` is tidy: one row per article with a ``label`` column (article id
+    or outlet) and a ``value`` column (units). Articles keep the table order,
+    top to bottom.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ax = plot_units_per_article(pd.DataFrame({"article_id": ["a", "b"], "n_units": [3, 5]}))
+    >>> len(ax.patches)
+    2
+    """
+    fig, ax = new_axes(ax, figsize=(7.0, 0.4 * max(len(df), 3) + 1.0))
+    labels = df[label].astype(str).tolist()[::-1]
+    values = df[value].tolist()[::-1]
+    ax.barh(labels, values, color=color(0))
+    for y, v in enumerate(values):
+        ax.annotate(str(v), (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_xlabel("units")
+    ax.set_ylabel("")
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+# --- topics stage (analysis/topics.py, notebooks/02-fit-topics) ---
+
+
+def _topic_names(topics, labels=None, width: int = 40) -> list[str]:
+    """Return "T<n> label" for each topic number (labels: topics.label_topics output)."""
+    names = {} if labels is None else dict(zip(labels["topic"], labels["label"]))
+    out = []
+    for t in topics:
+        label = str(names.get(t, ""))
+        label = label if len(label) <= width else label[: width - 1] + "…"
+        out.append(f"T{t} {label}".strip())
+    return out
+
+
+def plot_k_sweep(sweep, ax=None):
+    """Plot coherence (c_v, c_npmi) and topic diversity against K, with the chosen K marked.
+
+    ``sweep`` is :func:`analysis.topics.choose_k` output (``k``, ``c_v``,
+    ``c_npmi``, ``diversity``, ``eligible``, ``chosen``). K values below the
+    diversity floor are drawn hollow; u_mass is in the table, not here, since
+    its scale is not comparable.
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"k": [2, 3], "c_v": [0.4, 0.5], "c_npmi": [0.0, 0.1], "diversity": [1.0, 0.4],
+    ...                   "eligible": [True, False], "chosen": [True, False]})
+    >>> ax = plot_k_sweep(s)
+    """
+    fig, ax = new_axes(ax)
+    eligible = sweep["eligible"].astype(bool) if "eligible" in sweep else sweep["k"].notna()
+    for i, (column, name) in enumerate((("c_v", "coherence c_v"), ("c_npmi", "coherence c_npmi"),
+                                        ("diversity", "topic diversity"))):
+        ax.plot(sweep["k"], sweep[column], color=color(i), label=name, zorder=2)
+        ax.scatter(sweep["k"][eligible], sweep[column][eligible], color=color(i), zorder=3)
+        ax.scatter(sweep["k"][~eligible], sweep[column][~eligible], facecolors="white",
+                   edgecolors=color(i), zorder=3)
+    chosen = sweep.loc[sweep["chosen"].astype(bool), "k"]
+    for k in chosen:
+        ax.axvline(k, color="0.3", linestyle="--", linewidth=1)
+        ax.annotate(f"chosen K = {int(k)}", (k, 0), xycoords=("data", "axes fraction"), xytext=(4, 4),
+                    textcoords="offset points", fontsize=9)
+    ax.set_xticks(sweep["k"])
+    ax.set_xlabel("number of topics K")
+    ax.set_ylabel("score")
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
+    return ax
+
+
+def plot_top_terms(terms, labels=None, ax=None, *, n_cols: int = 3, value: str = "relevance"):
+    """Plot each topic's top terms as small multiples, one panel per topic.
+
+    ``terms`` is :func:`analysis.topics.topic_terms` output (``topic``,
+    ``rank``, ``term``, ``probability``, ...). Bars show the term's probability
+    in the topic; terms are ordered by rank (``value`` names the ranking,
+    for the axis note). Unlike the other plot functions it draws several
+    panels, so ``ax`` is None or an array of Axes, and it returns the array.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"topic": [1, 1, 2], "rank": [1, 2, 1], "term": ["a", "b", "c"],
+    ...                   "probability": [0.5, 0.3, 0.9]})
+    >>> len(plot_top_terms(t))
+    2
+    """
+    import numpy as np
+
+    topics = sorted(terms["topic"].unique())
+    if ax is None:
+        apply_style()
+        n_rows = int(np.ceil(len(topics) / n_cols))
+        n_terms = int(terms.groupby("topic").size().max())
+        fig, axes = plt.subplots(n_rows, n_cols, figsize=(3.2 * n_cols, 0.22 * n_terms * n_rows + 1.0 * n_rows),
+                                 squeeze=False)
+        axes = axes.ravel()
+    else:
+        axes = np.ravel(ax)
+    names = _topic_names(topics, labels, width=28)
+    for panel, topic, name in zip(axes, topics, names):
+        rows = terms[terms["topic"] == topic].sort_values("rank")
+        panel.barh(rows["term"].tolist()[::-1], rows["probability"].tolist()[::-1], color=color(0))
+        panel.set_title(name, fontsize=9, loc="left")
+        panel.tick_params(axis="y", labelsize=8)
+        panel.grid(axis="y", visible=False)
+        panel.set_xlabel("p(term | topic)", fontsize=8)
+    for panel in axes[len(topics):]:
+        panel.set_visible(False)
+    axes[0].figure.suptitle(f"terms ordered by {value}", x=0.01, ha="left", fontsize=9)
+    axes[0].figure.tight_layout()
+    return axes[: len(topics)]
+
+
+def plot_topic_prevalence(prevalence, labels=None, ax=None, *, by: str | None = None):
+    """Plot topic prevalence: overall as bars, or per group (``by``) as stacked shares.
+
+    ``prevalence`` is :func:`analysis.topics.aggregate_topics` output
+    (``topic``, ``prevalence`` and, with ``by``, the group column such as
+    ``outlet``). An empty group value is shown as "(unknown)".
+
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"topic": [1, 2], "prevalence": [0.3, 0.7]})
+    >>> ax = plot_topic_prevalence(p)
+    """
+    import numpy as np
+
+    topics = sorted(prevalence["topic"].unique())
+    names = _topic_names(topics, labels)
+    if by is None:
+        fig, ax = new_axes(ax, figsize=(7.0, 0.35 * len(topics) + 1.2))
+        values = prevalence.set_index("topic").loc[topics, "prevalence"].to_numpy()
+        ax.barh(names[::-1], values[::-1], color=color(0))
+        ax.set_xlabel("share of the corpus's words")
+        ax.grid(axis="y", visible=False)
+        return ax
+    wide = prevalence.pivot_table(index=by, columns="topic", values="prevalence", sort=True).fillna(0.0)
+    groups = [g if str(g) else "(unknown)" for g in wide.index.astype(str)]
+    fig, ax = new_axes(ax, figsize=(7.0, 0.4 * len(groups) + 1.6))
+    left = np.zeros(len(groups))
+    y = np.arange(len(groups))[::-1]
+    for i, (topic, name) in enumerate(zip(topics, names)):
+        share = wide[topic].to_numpy() if topic in wide else np.zeros(len(groups))
+        ax.barh(y, share, left=left, color=color(i), label=name, edgecolor="white", linewidth=0.5)
+        left += share
+    ax.set_yticks(y, groups)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(f"share of the {by}'s words")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return ax
+
+
+def plot_topic_stability(stability, labels=None, ax=None, *, threshold: float = 0.8):
+    """Plot each topic's stability across refits, with the threshold line; unstable topics hatched.
+
+    ``stability`` is :func:`analysis.topics.score_stability` output (``topic``,
+    ``stability``, ``min_cosine``). The dot marks the worst refit.
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"topic": [1, 2], "stability": [0.95, 0.5], "min_cosine": [0.9, 0.3]})
+    >>> ax = plot_topic_stability(s)
+    """
+    import numpy as np
+
+    fig, ax = new_axes(ax, figsize=(7.0, 0.35 * len(stability) + 1.4))
+    names = _topic_names(stability["topic"], labels)[::-1]
+    values = stability["stability"].to_numpy()[::-1]
+    unstable = values < threshold
+    y = np.arange(len(values))
+    ax.barh(y[~unstable], values[~unstable], color=color(0), label="stable")
+    ax.barh(y[unstable], values[unstable], color=color(5), hatch="//", edgecolor="white", label="unstable")
+    if "min_cosine" in stability:
+        ax.scatter(stability["min_cosine"].to_numpy()[::-1], y, color="black", s=12, zorder=3, label="worst refit")
+    ax.axvline(threshold, color="0.3", linestyle="--", linewidth=1)
+    ax.annotate(f"threshold {threshold:g}", (threshold, 1), xycoords=("data", "axes fraction"),
+                xytext=(-4, -12), textcoords="offset points", ha="right", fontsize=8)
+    ax.set_yticks(y, names)
+    ax.set_xlim(0, 1.02)
+    ax.set_xlabel("mean cosine of the matched topic across refits")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
+    return ax
+
+
+# --- text: preprocessing report (analysis.text) ---------------------------------
+
+
+def plot_vocabulary_steps(steps, ax=None):
+    """Plot the vocabulary size after each preprocessing step, in pipeline order.
+
+    ``steps`` is ``TextResult.steps`` (``step``, ``n_tokens``, ``vocab_size``);
+    each bar is labelled with the vocabulary size and the number of tokens.
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"step": ["tokenize", "stopwords"], "n_tokens": [100, 60], "vocab_size": [50, 40]})
+    >>> ax = plot_vocabulary_steps(s)
+    """
+    fig, ax = new_axes(ax, figsize=(7.0, 0.45 * len(steps) + 1.2))
+    names = list(steps["step"])[::-1]
+    sizes = list(steps["vocab_size"])[::-1]
+    tokens = list(steps["n_tokens"])[::-1]
+    bars = ax.barh(range(len(names)), sizes, color=color(0))
+    ax.bar_label(bars, labels=[f"{v:,} terms · {t:,} tokens" for v, t in zip(sizes, tokens)], padding=3, fontsize=8)
+    ax.set_yticks(range(len(names)), names)
+    ax.set_xlim(0, max(sizes, default=1) * 1.45)
+    ax.set_xlabel("vocabulary size (distinct terms)")
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_alias_hits(alias_hits, ax=None, *, top: int = 15):
+    """Plot how often each canonical entity was produced by the alias table.
+
+    ``alias_hits`` is ``TextResult.alias_hits`` (``surface``, ``canonical``,
+    ``kind``, ``count``). Bars are stacked by kind, so metonyms mapped to a
+    country (Washington → amerika_serikat) stay visible; the ``top`` canonical
+    tokens by total count are shown.
+
+    >>> import pandas as pd
+    >>> h = pd.DataFrame({"surface": ["korut", "pyongyang"], "canonical": ["korea_utara"] * 2,
+    ...                   "kind": ["country", "metonym"], "count": [3, 1]})
+    >>> ax = plot_alias_hits(h)
+    """
+    fig, ax = new_axes(ax, figsize=(7.0, 0.3 * min(top, alias_hits["canonical"].nunique()) + 1.4))
+    table = alias_hits.pivot_table(index="canonical", columns="kind", values="count", aggfunc="sum", fill_value=0)
+    order = table.sum(axis=1).sort_values(ascending=False, kind="stable")
+    table = table.loc[order.index[:top][::-1]]
+    left = [0] * len(table)
+    for i, kind in enumerate(sorted(table.columns)):
+        values = table[kind].tolist()
+        ax.barh(range(len(table)), values, left=left, color=color(i), label=kind)
+        left = [a + b for a, b in zip(left, values)]
+    ax.set_yticks(range(len(table)), table.index)
+    ax.set_xlabel("matches in the corpus")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right")
+    return ax
+
+
+# --- frames stage (frames.py, actors.py): networks, frame prevalence, sources ---
+
+
+def plot_network(nodes, edges, *, seed: int, color_by: str = "frame", size_by: str = "prevalence",
+                 label_by: str = "label", ax=None):
+    """Draw a weighted network: node colour = community, node size = prevalence.
+
+    ``nodes`` has ``node``, ``color_by``, ``size_by``, ``label_by`` columns;
+    ``edges`` has ``source``, ``target``, ``weight``. The spring layout is
+    seeded, so the same tables and seed give the same picture. Edge width
+    follows weight.
+
+    >>> import pandas as pd
+    >>> n = pd.DataFrame({"node": ["a", "b"], "frame": [0, 1], "prevalence": [.6, .4], "label": ["A", "B"]})
+    >>> e = pd.DataFrame({"source": ["a"], "target": ["b"], "weight": [0.5]})
+    >>> ax = plot_network(n, e, seed=1)
+    """
+    import networkx as nx
+
+    fig, ax = new_axes(ax, figsize=(7.0, 5.5))
+    G = nx.Graph()
+    G.add_nodes_from(nodes["node"])
+    G.add_weighted_edges_from(edges[["source", "target", "weight"]].itertuples(index=False))
+    pos = nx.spring_layout(G, weight="weight", seed=seed)
+    groups = list(dict.fromkeys(sorted(nodes[color_by].tolist(), key=str)))
+    colours = [color(groups.index(v)) for v in nodes[color_by]]
+    size = nodes[size_by].astype(float)
+    sizes = 200 + 2800 * (size / size.max() if size.max() > 0 else size)
+    if len(edges):
+        w = edges["weight"].astype(float)
+        nx.draw_networkx_edges(G, pos, ax=ax, width=(0.5 + 4 * w / w.max()).tolist(), edge_color="#999999", alpha=0.6)
+    nx.draw_networkx_nodes(G, pos, nodelist=nodes["node"].tolist(), node_color=colours, node_size=sizes.tolist(),
+                           ax=ax, edgecolors="white")
+    nx.draw_networkx_labels(G, pos, labels=dict(zip(nodes["node"], nodes[label_by].astype(str))), font_size=8, ax=ax)
+    for i, g in enumerate(groups):
+        ax.scatter([], [], color=color(i), label=f"{color_by} {g}")
+    ax.legend(loc="best", fontsize=8)
+    ax.set_axis_off()
+    return ax
+
+
+def plot_frame_prevalence(prevalence, ax=None, *, labels=None):
+    """Plot frame prevalence with bootstrap intervals, one colour per group.
+
+    ``prevalence`` is :func:`analysis.frames.frame_prevalence` output (group,
+    frame, prevalence, lo, hi); ``labels`` optionally maps frame ids to names.
+
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"group": ["all"] * 2, "frame": ["a", "b"], "prevalence": [.5, .2],
+    ...                   "lo": [.3, .1], "hi": [.7, .3]})
+    >>> ax = plot_frame_prevalence(p)
+    """
+    frames_ = list(dict.fromkeys(prevalence["frame"]))
+    groups = list(dict.fromkeys(prevalence["group"]))
+    fig, ax = new_axes(ax, figsize=(7.0, 0.35 * len(frames_) * max(1, len(groups) ** 0.5) + 1.2))
+    step = 0.8 / max(len(groups), 1)
+    for gi, g in enumerate(groups):
+        sub = prevalence[prevalence["group"] == g].set_index("frame").reindex(frames_)
+        y = [i + (gi - (len(groups) - 1) / 2) * step for i in range(len(frames_))]
+        ax.errorbar(sub["prevalence"], y, xerr=[sub["prevalence"] - sub["lo"], sub["hi"] - sub["prevalence"]],
+                    fmt="o", color=color(gi), label=str(g), capsize=2, markersize=4)
+    names = [labels.get(f, f) if labels else f for f in frames_]
+    ax.set_yticks(range(len(frames_)), names)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of units with the frame (bootstrap 95% interval)")
+    if len(groups) > 1:
+        ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def plot_source_types(counts, ax=None):
+    """Bar chart of who is quoted: units quoting each source type.
+
+    ``counts`` is :func:`analysis.actors.count_sources` output (source_type,
+    label, n_sources, n_units).
+
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"source_type": ["government"], "label": ["government official"],
+    ...                   "n_sources": [2], "n_units": [3]})
+    >>> ax = plot_source_types(c)
+    """
+    fig, ax = new_axes(ax, figsize=(7.0, 0.4 * len(counts) + 1.2))
+    ax.barh(range(len(counts)), counts["n_units"], color=[color(i) for i in range(len(counts))])
+    for i, (u, s) in enumerate(zip(counts["n_units"], counts["n_sources"])):
+        ax.text(u, i, f"  {s} source(s)", va="center", fontsize=8)
+    ax.set_yticks(range(len(counts)), counts["label"])
+    ax.invert_yaxis()
+    ax.set_xlabel("units quoting a source of this type")
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_source_frames(source_frames, ax=None, *, by: str = "source_type", labels=None):
+    """Heatmap of sources × deductive frames: share of the units quoting them that carry each frame.
+
+    ``source_frames`` is :func:`analysis.actors.source_frames` output; rows are
+    aggregated by ``by`` (``source_type`` or ``source``).
+
+    >>> import pandas as pd
+    >>> sf = pd.DataFrame({"source_type": ["government"], "source": ["A"], "frame": ["f"],
+    ...                    "n_units": [1], "n_units_quoted": [2], "share": [0.5]})
+    >>> ax = plot_source_frames(sf)
+    """
+    agg = source_frames.groupby([by, "frame"], sort=False)[["n_units", "n_units_quoted"]].sum()
+    table = (agg["n_units"] / agg["n_units_quoted"]).unstack("frame")
+    table = table[list(dict.fromkeys(source_frames["frame"]))]
+    fig, ax = new_axes(ax, figsize=(0.6 * table.shape[1] + 3, 0.4 * table.shape[0] + 2))
+    im = ax.imshow(table.to_numpy(dtype=float), cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(table.shape[1]), [labels.get(f, f) if labels else f for f in table.columns],
+                  rotation=45, ha="right")
+    ax.set_yticks(range(table.shape[0]), table.index)
+    ax.grid(False)
+    ax.figure.colorbar(im, ax=ax, label="share of units quoting the source")
+    return ax

@@ -44,10 +44,14 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
 
 
 def hash_corpus(source: Path) -> dict[str, str]:
-    """Return ``{relative file name: sha256}`` for a corpus folder or file, sorted by name."""
+    """Return ``{file name: sha256}`` for a corpus file, or the ``.txt`` files of a corpus folder.
+
+    Only the files the corpus stage reads are hashed (a folder's README or
+    SOURCES.md is documentation, not data).
+    """
     if source.is_file():
         return {source.name: sha256_file(source)}
-    files = sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith("."))
+    files = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
     return {str(p.relative_to(source)): sha256_file(p) for p in files}
 
 

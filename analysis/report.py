@@ -114,11 +114,52 @@ def list_downloads(paths: RunPaths) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["file", "kind", "bytes"])
 
 
-def downloads_html(df: pd.DataFrame) -> str:
-    """Return an HTML list of download links (file names escaped)."""
+def downloads_html(df: pd.DataFrame, extra=()) -> str:
+    """Return an HTML list of download links (file names escaped), ``extra`` files first."""
+    first = "".join(f'<li><a href="{escape(Path(f).as_posix())}" download>{escape(Path(f).as_posix())}</a></li>'
+                    for f in extra)
     items = "".join(f'<li><a href="{escape(r.file)}" download>{escape(r.file)}</a> '
                     f'<small>({r.kind}, {r.bytes:,} bytes)</small></li>' for r in df.itertuples())
-    return f'<ul class="downloads">{items}</ul>'
+    return f'<ul class="downloads">{first}{items}</ul>'
+
+
+def parameter_table(manifest: dict) -> pd.DataFrame:
+    """Return the parameters a run used, as recorded in its manifest."""
+    params = manifest.get("parameters", {})
+    return pd.DataFrame([(k, repr(v)) for k, v in sorted(params.items())], columns=["parameter", "value"])
+
+
+def data_summary(manifest: dict, articles: pd.DataFrame) -> str:
+    """Return the Data page's opening paragraph, every number computed from the run."""
+    corpus = manifest.get("corpus", {})
+    n_out = articles["outlet"].notna().sum() if "outlet" in articles else 0
+    n_date = articles["date"].notna().sum() if "date" in articles else 0
+    return (f"This run analysed **{len(articles)} articles** of the corpus `{escape(corpus.get('id', '?'))}` "
+            f"({len(corpus.get('files', {}))} raw files; corpus digest `{escape(str(corpus.get('digest', ''))[:16])}…`). "
+            f"The outlet was found for {n_out} of them and the date for {n_date}; "
+            f"fields that could not be found stay empty and are never guessed.")
+
+
+def cite_box(manifest: dict, run_name: str) -> str:
+    """Return the 'Cite this' box as HTML."""
+    return f'<div class="cite-box"><p>{escape(citation_text(manifest, run_name))}</p>' \
+           f'<p><small>Software citation metadata: CITATION.cff in the repository.</small></p></div>'
+
+
+def notebooks_html(paths: RunPaths, manifest: dict) -> str:
+    """Return a table of the run's executed notebooks: page, download, time taken."""
+    from .parameters import PAGES, STAGES
+
+    seconds = manifest.get("stage_seconds", {})
+    rows = []
+    for nb in STAGES + PAGES:
+        if (paths.root / f"{nb}.ipynb").exists() or nb == "notebooks":
+            took = f"{seconds[nb]:.1f} s" if nb in seconds else ""
+            rows.append(f'<tr><td><a href="{nb}.html">{escape(nb)}</a></td>'
+                        f'<td><a href="{nb}.ipynb" download>{escape(nb)}.ipynb</a></td><td>{took}</td></tr>')
+    return ('<table class="table table-sm"><caption>Executed notebooks of this run</caption>'
+            '<thead><tr><th>page</th><th>notebook</th><th>execution time</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def zip_run(paths: RunPaths, name: str) -> Path:

@@ -59,9 +59,10 @@ from .errors import AnalysisError
 
 #: The rule :func:`choose_k` applies, as shown on the site.
 K_RULE = (
-    "highest mean of the rank-normalised c_v, c_npmi and topic diversity; "
-    "ties go to the smaller K (u_mass is reported but not used: it rewards "
-    "topics of frequent words and is not comparable across K)"
+    "among the K whose topic diversity is at least min_diversity, the highest mean of the "
+    "rank-normalised c_v and c_npmi coherence; ties go to the smaller K. Diversity is a floor, "
+    "not a score, because it falls with K by construction and would always favour the smallest K; "
+    "u_mass is reported but not used, because it rewards topics of frequent words"
 )
 
 #: Relative file names of the explorer's JavaScript and CSS (shipped by pyLDAvis).
@@ -96,6 +97,9 @@ class TopicParams:
     stability_threshold : float
         Topics whose stability (mean matched cosine) is below this are flagged
         unstable.
+    min_diversity : float
+        Diversity floor of the K rule (:data:`K_RULE`): below it, topics
+        repeat each other's top words.
     top_n : int
         Top words per topic used for coherence, diversity, Jaccard and labels.
     relevance_lambda : float
@@ -120,6 +124,7 @@ class TopicParams:
     eta: str | float | None = None
     n_stability_seeds: int = 3
     stability_threshold: float = 0.8
+    min_diversity: float = 0.5
     top_n: int = 10
     relevance_lambda: float = 0.6
     n_representative: int = 3
@@ -149,6 +154,8 @@ class TopicParams:
             raise AnalysisError(f"parameter eta must be None, one of {', '.join(_ETAS)} or a positive number, got {self.eta!r}")
         if not 0.0 <= float(self.relevance_lambda) <= 1.0:
             raise AnalysisError(f"parameter relevance_lambda must lie in [0, 1], got {self.relevance_lambda}")
+        if not 0.0 <= float(self.min_diversity) <= 1.0:
+            raise AnalysisError(f"parameter min_diversity must lie in [0, 1], got {self.min_diversity}")
         if not 0.0 <= float(self.stability_threshold) <= 1.0:
             raise AnalysisError(f"parameter stability_threshold must lie in [0, 1], got {self.stability_threshold}")
 
@@ -394,35 +401,42 @@ def sweep_k(corpus, dictionary, texts, *, params: TopicParams | None = None, see
     return pd.DataFrame(rows, columns=["k", "c_v", "c_npmi", "u_mass", "diversity"]).round(_ROUND)
 
 
-def choose_k(sweep: pd.DataFrame, n_topics: int = 0) -> tuple[int, str, pd.DataFrame]:
-    """Apply :data:`K_RULE` to a sweep; return ``(k, reason, sweep with score and chosen)``.
+def choose_k(sweep: pd.DataFrame, n_topics: int = 0, min_diversity: float = 0.5) -> tuple[int, str, pd.DataFrame]:
+    """Apply :data:`K_RULE` to a sweep; return ``(k, reason, sweep with score, eligible, chosen)``.
 
-    Rank normalisation puts coherence and diversity on one scale without
-    letting one measure's units dominate. A K fixed by the user is kept.
+    Rank normalisation puts c_v and c_npmi on one scale without letting one
+    measure's units dominate. If no K reaches ``min_diversity``, every K is
+    eligible and the reason says so. A K fixed by the user is kept.
 
     Examples
     --------
-    >>> s = pd.DataFrame({"k": [2, 3], "c_v": [0.4, 0.5], "c_npmi": [0.0, 0.1],
-    ...                   "u_mass": [-2, -3], "diversity": [0.9, 0.8]})
+    >>> s = pd.DataFrame({"k": [2, 3, 4], "c_v": [0.4, 0.5, 0.6], "c_npmi": [0.0, 0.1, 0.2],
+    ...                   "u_mass": [-2, -3, -4], "diversity": [0.9, 0.8, 0.3]})
     >>> choose_k(s)[0]
     3
     """
     sweep = sweep.copy()
     if sweep.empty:
         raise AnalysisError("the K sweep is empty; check k_min, k_max and k_step")
-    measures = ["c_v", "c_npmi", "diversity"]
-    ranks = sweep[measures].rank(pct=True, na_option="bottom")
+    ranks = sweep[["c_v", "c_npmi"]].rank(pct=True, na_option="bottom")
     sweep["score"] = ranks.mean(axis=1).round(_ROUND)
+    sweep["eligible"] = sweep["diversity"] >= min_diversity
+    note = ""
+    if not sweep["eligible"].any():
+        sweep["eligible"] = True
+        note = f" No K reached diversity {min_diversity:g}, so all K were eligible."
     if n_topics:
         k = int(n_topics)
         reason = f"K = {k} was fixed by the parameter n_topics; no sweep was run."
     else:
-        best = sweep.sort_values(["score", "k"], ascending=[False, True], kind="stable").iloc[0]
+        best = (sweep[sweep["eligible"]]
+                .sort_values(["score", "k"], ascending=[False, True], kind="stable").iloc[0])
         k = int(best["k"])
         reason = (
-            f"K = {k} of {int(sweep['k'].min())}–{int(sweep['k'].max())}: {K_RULE}. "
+            f"K = {k} (of {int(sweep['k'].min())}–{int(sweep['k'].max())}) by the rule: "
+            f"{K_RULE.replace('min_diversity', f'{min_diversity:g}')}.{note} "
             f"At K = {k}: c_v {best['c_v']:.3f}, c_npmi {best['c_npmi']:.3f}, "
-            f"diversity {best['diversity']:.2f}, score {best['score']:.2f}."
+            f"diversity {best['diversity']:.2f}."
         )
     sweep["chosen"] = sweep["k"] == k
     return k, reason, sweep
@@ -740,6 +754,30 @@ def representative_units(doc_topics: pd.DataFrame, units: pd.DataFrame, articles
     return pd.DataFrame(rows, columns=["topic", "rank", "unit_id", "article_id", "outlet", "weight", "snippet"])
 
 
+def representative_html(representative: pd.DataFrame, labels: pd.DataFrame | None = None, *,
+                        caption: str | None = None) -> str:
+    """Return the representative units as an HTML table for the site, escaped exactly once.
+
+    The CSV keeps snippets HTML-escaped; here they are unescaped first so
+    :func:`analysis.outputs.html_table`, which escapes every cell, does not
+    escape them twice. Topics are shown as "T<n> label".
+
+    >>> r = pd.DataFrame({"topic": [1], "rank": [1], "unit_id": ["a-p000"], "article_id": ["a"],
+    ...                   "outlet": ["X"], "weight": [0.9], "snippet": ["&lt;b&gt;"]})
+    >>> "&amp;lt;" in representative_html(r), "&lt;b&gt;" in representative_html(r)
+    (False, True)
+    """
+    import html
+
+    names = {} if labels is None else dict(zip(labels["topic"], labels["label"]))
+    shown = representative.assign(
+        topic=[f"T{t} {names.get(t, '')}".strip() for t in representative["topic"]],
+        snippet=representative["snippet"].map(html.unescape),
+        weight=representative["weight"].round(3),
+    )
+    return outputs.html_table(shown, caption=caption)
+
+
 def _text_or_empty(value) -> str:
     return "" if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value) else str(value)
 
@@ -847,7 +885,7 @@ def fit_topics(paths: config.RunPaths, *, params: TopicParams | None = None, lab
     texts = TokenStream(paths.data / "tokens.parquet")
 
     sweep = sweep_k(corpus, dictionary, texts, params=params, seed=seed)
-    k, reason, sweep = choose_k(sweep, params.n_topics)
+    k, reason, sweep = choose_k(sweep, params.n_topics, params.min_diversity)
     model = fit_lda(corpus, dictionary, k, params=params, seed=seed)
     model_path = paths.data / "lda.model"
     model.save(str(model_path))

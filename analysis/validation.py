@@ -139,6 +139,7 @@ def _codebook_readme(codebook, language: str) -> str:
         "* leave a cell empty only if you cannot decide: empty means *not coded*, not *no*.",
         "",
         "Do not change `unit_id`, do not add or delete rows, and code independently of other coders.",
+        "Save the sheet as CSV UTF-8. Error messages count rows as a spreadsheet does (the header is row 1).",
         "",
     ]
     for frame_id, group in items.groupby("frame", sort=False):
@@ -393,6 +394,24 @@ def read_coding_sheets(paths: list[Path], codebook, valid_unit_ids) -> pd.DataFr
     codes = pd.DataFrame(records, columns=["coder", "unit_id", "item", "value"])
     codes["value"] = codes["value"].astype("int64")
     return codes.sort_values(["coder", "unit_id", "item"], kind="stable").reset_index(drop=True)
+
+
+def resolve_coding_set(coding_set: str, corpus: str) -> str:
+    """Return the coding set a run uses: ``"auto"`` means the set named after the corpus.
+
+    A corpus given by id (``ru-alliances-id``) uses ``data/coding/<id>/`` when
+    that folder exists; any other corpus has no human coding until the
+    researcher names a set, so ``"auto"`` then gives ``""``.
+
+    >>> resolve_coding_set("auto", "no-such-corpus")
+    ''
+    >>> resolve_coding_set("mine", "x")
+    'mine'
+    """
+    if coding_set != "auto":
+        return coding_set
+    folder = config.DATA_CODING / corpus if corpus and "/" not in corpus else None
+    return corpus if folder is not None and folder.is_dir() and any(folder.glob("*.csv")) else ""
 
 
 def find_coding_sheets(coding_set: str) -> list[Path]:
@@ -801,8 +820,8 @@ def describe_coding(codes: pd.DataFrame, info: dict, coding_set: str) -> str:
     lines = []
     if info.get("example"):
         lines.append(
-            f"**Example coding, not a gold standard.** The coding set `{coding_set}` is {info.get('produced_by', 'an example')}"
-            f" ({info.get('date', 'undated')}). It shows the workflow end to end; its figures say nothing about "
+            f"**Example coding, not a gold standard.** The coding set `{coding_set}` was "
+            f"{info.get('produced_by', 'made as an example')} ({info.get('date', 'undated')}). It shows the workflow end to end; its figures say nothing about "
             "the reliability of human coders or the validity of the codebook."
         )
     lines.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import validation
+from analysis import outputs, plots, validation
 from analysis.errors import AnalysisError
 
 CODEBOOK_YAML = """\
@@ -328,7 +329,8 @@ def test_validity_against_human_majority(run_tables):
     units = pd.DataFrame({"unit_id": ["a1-p001", "a1-p002"], "text": ["<i>perang</i> dagang", "damai"]})
     dis = validation.disagreements(machine, codes, units)
     assert dis["unit_id"].tolist() == ["a1-p001", "a1-p002"]
-    assert dis.loc[0, "snippet"] == "&lt;i&gt;perang&lt;/i&gt; dagang"
+    assert dis.loc[0, "snippet"] == "<i>perang</i> dagang"  # plain text; html_table escapes on display
+    assert "&lt;i&gt;perang" in outputs.html_table(dis) and "<i>" not in outputs.html_table(dis)
     assert dis.loc[0, "evidence"] == "perang" and dis.loc[0, "machine"] == 1 and dis.loc[0, "human"] == 0
 
 
@@ -349,3 +351,81 @@ def test_summary_shows_no_numbers_without_coding():
     empty = pd.DataFrame(columns=["coder", "unit_id", "item", "value"])
     summary = validation.summarize(empty, pd.DataFrame(), pd.DataFrame(), {}, "")
     assert summary.to_dict("records") == [{"status": "none", "coding_set": ""}]
+
+
+# ------------------------------------------------------------------ plots
+
+
+def test_plots_draw_one_row_per_item():
+    rel = pd.DataFrame({"item": ["a", "b"], "alpha": [0.9, np.nan], "percent_agreement": [0.95, 1.0]})
+    ax = plots.plot_reliability(rel)
+    assert sorted(t.get_text() for t in ax.get_yticklabels()) == ["a", "b"]
+    assert any("undefined" in t.get_text() for t in ax.texts)
+    val = pd.DataFrame({"item": ["a", "b"], "precision": [1.0, np.nan], "recall": [0.5, 0.0], "f1": [0.67, np.nan]})
+    ax = plots.plot_validity(val)
+    assert len(ax.get_yticks()) == 2 and len(ax.collections) == 3
+
+
+# ------------------------------------------- shipped example and notebook
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory):
+    """The seed corpus built by the corpus stage and coded by the frames stage, in a temp runs root."""
+    corpus = pytest.importorskip("analysis.corpus")
+    from analysis import config, frames
+
+    root = tmp_path_factory.mktemp("runs")
+    paths = config.RunPaths(root / "ru-alliances-id").create()
+    corpus.build_corpus(config.resolve_corpus("ru-alliances-id"), paths.data)
+    units = pd.read_parquet(paths.data / "units.parquet")
+    codebook = frames.load_codebook()
+    codes = frames.code_units(units, codebook, "id")
+    scores = frames.score_units(codes)
+    frames.write_deductive(codes, scores, frames.rollup_articles(scores), paths)
+    return root, paths, units, codebook
+
+
+def test_shipped_example_round_trips(seed_run, tmp_path):
+    _, paths, units, codebook = seed_run
+    articles = pd.read_parquet(paths.data / "articles.parquet")
+    codes, info = validation.load_coding_set("ru-alliances-id", codebook, units["unit_id"])
+    assert info["example"] is True and set(codes["coder"]) == {"coder_a", "coder_b"}
+    # The example units are exactly the sample the notebook's defaults draw.
+    blank = validation.export_coding_sheet(units, articles, codebook, tmp_path / "s.csv", n=12, seed=20240619,
+                                           language="id")
+    assert set(pd.read_csv(blank, dtype=str)["unit_id"]) == set(codes["unit_id"])
+    assert len(codes) == 2 * 12 * len(validation.coding_items(codebook))
+
+
+def test_notebook_runs_on_the_shipped_example(seed_run, tmp_path, monkeypatch):
+    papermill = pytest.importorskip("papermill")
+    from analysis import config
+
+    root, paths, _, _ = seed_run
+    monkeypatch.setenv("ANALYSIS_RUNS_ROOT", str(root))
+    notebook = config.NOTEBOOKS / "05-validate.ipynb"
+    papermill.execute_notebook(str(notebook), str(tmp_path / "with.ipynb"), kernel_name="python3", progress_bar=False)
+    summary = pd.read_csv(paths.tables / "validation_summary.csv")
+    assert summary.loc[0, "status"] == "example" and 0 <= summary.loc[0, "macro_f1_frames"] <= 1
+    for name in ("reliability", "validity", "confusion", "disagreements", "coding_sheet"):
+        assert (paths.tables / f"{name}.csv").is_file()
+    assert "text" in pd.read_csv(paths.tables / "coding_sheet.csv").columns
+    assert pd.read_csv(paths.tables / "coding_sheet.csv")["text"].str.len().max() <= 120
+    text = (tmp_path / "with.ipynb").read_text(encoding="utf-8")
+    assert "Example coding, not a gold standard" in text
+
+
+def test_without_coding_the_page_explains_and_shows_no_numbers():
+    empty, info = validation.load_coding_set("", {"frames": [{"id": "c"}]}, [])
+    text = validation.describe_coding(empty, info, "")
+    assert text.startswith("**No human coding exists yet") and "coding_set" in text
+    assert re.search(r"\d\.\d|\d%|α\s*=", text) is None  # no figures at all
+
+
+def test_resolve_coding_set_auto_uses_the_corpus_set_only_when_it_exists():
+    assert validation.resolve_coding_set("auto", "ru-alliances-id") == "ru-alliances-id"
+    assert validation.resolve_coding_set("auto", "/some/path/news.csv") == ""
+    assert validation.resolve_coding_set("auto", "unknown-corpus") == ""
+    assert validation.resolve_coding_set("", "ru-alliances-id") == ""
+    assert validation.resolve_coding_set("other", "ru-alliances-id") == "other"

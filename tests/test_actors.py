@@ -1,0 +1,132 @@
+"""Tests for analysis.actors: quote attribution (id, en), source typing, mentions, co-mentions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from analysis import actors
+from analysis.errors import AnalysisError
+
+ALIASES = {  # a small alias table standing in for the text stage's
+    "putin": ("vladimir_putin", "person", "Vladimir Putin"),
+    "kim jong un": ("kim_jong_un", "person", "Kim Jong Un"),
+    "kim": ("kim_jong_un", "person", "Kim Jong Un"),
+    "duyeon kim": ("duyeon_kim", "person", "Duyeon Kim"),
+    "rusia": ("rusia", "country", "Russia"),
+    "AS": ("amerika_serikat", "country", "United States"),
+    "kremlin": ("rusia", "metonym", "Kremlin"),
+}
+
+
+def _units(texts, article="a"):
+    return pd.DataFrame({"unit_id": [f"{article}-p{i:03d}" for i in range(len(texts))],
+                         "article_id": article, "position": range(len(texts)), "text": texts})
+
+
+def _who(units, language="id", **kw):
+    s = actors.attribute_quotes(units, language, aliases=kw.pop("aliases", ALIASES), **kw)
+    return list(zip(s["unit_id"], s["source"], s["source_type"]))
+
+
+@pytest.mark.parametrize(
+    "text, source, source_type",
+    [
+        ('"Kerja sama ini terbatas," kata Andrei Lankov, pakar Korea di Universitas Kookmin.', "Andrei Lankov", "analyst_academic"),
+        ('"Ini peringatan," ujar Budi Santoso, dosen hubungan internasional.', "Budi Santoso", "analyst_academic"),
+        ('"Kami siap," tambah Reid.', "Gabrielle Reid", "analyst_academic"),
+        ("Menurut Taufan H. Akbar, dosen Hubungan Internasional, hubungan itu erat.", "Taufan H. Akbar", "analyst_academic"),
+        ("Menteri Luar Negeri Sergei Lavrov mengatakan Moskow siap.", "Sergei Lavrov", "government"),
+        ("Dmitry Peskov menjawab: tidak mungkin.", "Dmitry Peskov", "government"),
+        ("Belakangan, juru bicara Putin mengatakan Erdogan tidak bisa menjadi mediator.", "Dmitry Peskov", "government"),
+        ("Hal ini diungkapkan oleh Institute for the Study of War (ISW).", "Institute for the Study of War (ISW)", "think_tank"),
+        ("Presiden Joko Widodo mengatakan Indonesia netral.", "Joko Widodo", "government"),
+        ("Sumber-sumber intelijen yang tidak disebutkan namanya, mengungkapkan hal itu.", "anonymous source(s)", "anonymous"),
+        ("Rusia telah menegaskan bahwa itu bukan aliansi.", "Russia", "government"),
+    ],
+)
+def test_indonesian_attribution_and_typing(text, source, source_type):
+    found = _who(_units([text]))
+    assert (f"a-p000", source, source_type) in found
+
+
+@pytest.mark.parametrize(
+    "text, source, source_type",
+    [
+        ('"It is a warning," said Leif-Eric Easley, a professor at Ewha University.', "Leif-Eric Easley", "analyst_academic"),
+        ("Dmitry Peskov said the talks were useful.", "Dmitry Peskov", "government"),
+        ("According to the Institute for the Study of War, Moscow wants a bloc.", "Institute for the Study of War (ISW)", "think_tank"),
+        ("Jane Roe, a researcher at the Lowy Institute, said the pact is limited.", "Jane Roe", "analyst_academic"),
+        ("Anonymous intelligence sources said the deal was signed.", "anonymous source(s)", "anonymous"),
+    ],
+)
+def test_english_attribution_and_typing(text, source, source_type):
+    assert ("a-p000", source, source_type) in _who(_units([text]), "en")
+
+
+def test_anaphora_goes_to_previous_named_speaker_in_same_article():
+    units = pd.concat([
+        _units(['"Sulit," kata Mason Richey, seorang profesor.', '"Ini mungkin," katanya.']),
+        _units(['"Tidak," katanya.'], article="b"),  # no earlier speaker in article b: dropped
+    ], ignore_index=True)
+    found = _who(units)
+    assert ("a-p001", "Mason Richey", "analyst_academic") in found
+    assert not [f for f in found if f[0] == "b-p000"]
+
+
+def test_no_quote_no_source_and_sentence_openers_ignored():
+    assert _who(_units(["Namun Rusia dan Korea Utara bertemu di Pyongyang.", ""])) == []
+
+
+def test_snippet_is_escaped_and_short():
+    s = actors.attribute_quotes(_units(['<b>"Ya,"</b> kata Andrei Lankov.' + " x" * 300]), "id", aliases=ALIASES)
+    assert "<b>" not in s["snippet"].item() and "&lt;b&gt;" in s["snippet"].item()
+    assert len(s["snippet"].item()) < 300
+
+
+def test_unknown_language_raises():
+    with pytest.raises(AnalysisError, match="language='fr'"):
+        actors.attribute_quotes(_units(["x"]), "fr", aliases=ALIASES)
+
+
+def test_user_can_extend_known_sources(tmp_path):
+    extra = tmp_path / "more.yml"
+    extra.write_text(yaml.safe_dump({"known_sources": [
+        {"canonical": "budi", "label": "Budi S.", "type": "think_tank", "surfaces": ["Budi Santoso"]}]}), encoding="utf-8")
+    att = actors.load_attribution(extra=extra)
+    found = _who(_units(['"Ya," kata Budi Santoso, dosen.']), attribution=att)
+    assert found == [("a-p000", "Budi S.", "think_tank")]
+    bad = tmp_path / "bad.yml"
+    bad.write_text(yaml.safe_dump({"known_sources": [{"canonical": "x", "type": "alien", "surfaces": ["X"]}]}))
+    with pytest.raises(AnalysisError, match="known source 'x': field 'type'"):
+        actors.load_attribution(extra=bad)
+
+
+def test_mentions_longest_match_and_case_rule():
+    units = _units(["Duyeon Kim menilai Kim Jong Un dan Putin.", "Dia datang as usual ke Kremlin."])
+    m = actors.find_mentions(units, actors.alias_table(ALIASES, attribution=actors.load_attribution()))
+    first = m[m.unit_id == "a-p000"]["actor"].tolist()
+    assert first == ["duyeon_kim", "kim_jong_un", "vladimir_putin"]
+    second = m[m.unit_id == "a-p001"]
+    assert "amerika_serikat" not in second["actor"].tolist()  # "as" is not "AS"
+    assert second["label"].tolist() == ["Russia"]  # the metonym counts as its country
+
+
+def test_comention_network_weights():
+    units = _units(["Putin dan Kim Jong Un.", "Putin, Kim dan Rusia.", "Rusia saja."])
+    m = actors.find_mentions(units, actors.alias_table(ALIASES, attribution=actors.load_attribution()))
+    G = actors.comention_network(m)
+    assert G["kim_jong_un"]["vladimir_putin"]["weight"] == 2
+    assert G.nodes["rusia"]["n_units"] == 2
+    assert "vladimir_putin" not in actors.comention_network(m, min_units=3)
+
+
+def test_source_frames_crosstab():
+    sources = pd.DataFrame({"unit_id": ["u1", "u2", "u2"], "source": ["A", "A", "B"],
+                            "source_type": ["government", "government", "analyst_academic"]})
+    scores = pd.DataFrame({"unit_id": ["u1", "u1", "u2", "u2"], "frame": ["f", "g"] * 2, "present": [1, 0, 1, 1]})
+    sf = actors.source_frames(sources, scores).set_index(["source", "frame"])
+    assert sf.loc[("A", "f"), "n_units"] == 2 and sf.loc[("A", "g"), "n_units"] == 1
+    assert sf.loc[("A", "g"), "share"] == 0.5
+    assert sf.loc[("B", "g"), "n_units_quoted"] == 1

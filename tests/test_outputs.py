@@ -1,0 +1,41 @@
+"""Tests for analysis.outputs: stable tables and figures, escaping."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from analysis import outputs
+
+
+def test_write_table_is_byte_stable(tmp_path):
+    df = pd.DataFrame({"term": ["b", "a"], "p": [0.1234567891, 1 / 3]})
+    a = outputs.write_table(df, tmp_path / "a", "t").read_bytes()
+    b = outputs.write_table(df, tmp_path / "b", "t").read_bytes()
+    assert a == b
+    assert a == b"term,p\nb,0.123457\na,0.333333\n"
+
+
+def test_save_figure_is_byte_stable(tmp_path):
+    def draw(folder):
+        fig, ax = plt.subplots()
+        ax.plot([1, 2, 3])
+        outputs.save_figure(fig, folder, "f")
+        plt.close(fig)
+        return (folder / "f.png").read_bytes(), (folder / "f.svg").read_bytes()
+
+    assert draw(tmp_path / "a") == draw(tmp_path / "b")
+    assert (tmp_path / "a" / "f.svg").exists()
+
+
+def test_escape_and_snippet_neutralise_html():
+    assert "<" not in outputs.escape("<img src=x onerror=alert(1)>")
+    s = outputs.snippet("<b>" + "kata " * 100, width=20)
+    assert s.startswith("&lt;b&gt;") and s.endswith("…") and "<" not in s
+
+
+def test_html_table_escapes_cells_and_adds_caption():
+    html = outputs.html_table(pd.DataFrame({"x": ["<script>alert(1)</script>"]}), caption="A & B")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<caption>A &amp; B</caption>" in html

@@ -1,0 +1,97 @@
+"""Tests for analysis.parameters: the notebooks' parameters, validated before a run."""
+
+import nbformat
+import pytest
+
+from analysis import parameters as P
+from analysis.errors import AnalysisError
+
+SCHEMA = {
+    "seed": P.Parameter("seed", "int", 1, "seed", ("a",)),
+    "n_topics": P.Parameter("n_topics", "int", 0, "K", ("b",)),
+    "k_min": P.Parameter("k_min", "int", 2, "", ("b",)),
+    "k_max": P.Parameter("k_max", "int", 8, "", ("b",)),
+    "language": P.Parameter("language", "str", "id", "", ("a",)),
+    "no_above": P.Parameter("no_above", "float", 0.5, "", ("b",)),
+    "stem": P.Parameter("stem", "bool", False, "", ("b",)),
+}
+
+
+def test_defaults_are_filled_in():
+    assert P.validate({"seed": 3}, SCHEMA)["n_topics"] == 0
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"n_topic": 3}, "unknown parameter 'n_topic' (did you mean 'n_topics'?)"),
+    ({"seed": "7"}, "'seed' must be of type int"),
+    ({"seed": True}, "'seed' must be of type int"),
+    ({"n_topics": -1}, "'n_topics' must be between"),
+    ({"language": "fr"}, "'language' must be one of"),
+    ({"no_above": 1.5}, "'no_above' must be between"),
+    ({"k_min": 9}, "k_min (9) is larger than k_max (8)"),
+    ({"run_name": "x"}, "set by the command line"),
+])
+def test_bad_parameters_get_one_line_errors(params, message):
+    with pytest.raises(AnalysisError) as err:
+        P.validate(params, SCHEMA, source="p.yaml")
+    assert message in str(err.value) and str(err.value).startswith("p.yaml")
+    assert "\n" not in str(err.value)
+
+
+def test_int_is_accepted_for_float():
+    assert P.validate({"no_above": 1}, SCHEMA)["no_above"] == 1
+
+
+@pytest.mark.parametrize("text, message", [("a: [1\n", "not valid YAML"), ("- 1\n", "must be a mapping")])
+def test_params_file_errors_name_the_file(tmp_path, text, message):
+    f = tmp_path / "p.yaml"
+    f.write_text(text)
+    with pytest.raises(AnalysisError, match=message) as err:
+        P.read_params_file(f)
+    assert str(f) in str(err.value)
+
+
+def test_missing_params_file(tmp_path):
+    with pytest.raises(AnalysisError, match="parameters file not found"):
+        P.read_params_file(tmp_path / "nope.yaml")
+
+
+def test_read_notebook_parameters(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell('k: int = 3  # number of topics\nname: str = "x"  # a name')
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)
+    found = P.read_notebook_parameters(path)
+    assert found["k"].default == 3 and found["k"].type == "int" and found["k"].help == "number of topics"
+    assert found["name"].default == "x"
+
+
+def test_every_notebook_has_exactly_one_parameters_cell_of_literals():
+    for name in P.STAGES + P.PAGES:
+        path = P.notebook_path(name)
+        nb = nbformat.read(path, as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, name
+        assert "run_name" in P.read_notebook_parameters(path), name
+        for c in nb.cells:
+            assert not c.get("outputs"), f"{name} is committed with outputs"
+            if c.cell_type == "code":
+                assert not any(line.startswith(("def ", "class ")) for line in c.source.splitlines()), name
+
+
+def test_shipped_defaults_file_matches_the_notebooks(tmp_path):
+    from analysis.config import DEFAULT_PARAMS
+
+    fresh = P.write_defaults_file(P.parameter_schema(), tmp_path / "params.yaml")
+    assert DEFAULT_PARAMS.read_text() == fresh.read_text(), "run: python -m analysis params --write analysis/resources/params.yaml"
+
+
+def test_describe_documents_every_parameter():
+    schema = P.parameter_schema()
+    text = P.describe(schema)
+    for name in schema:
+        if name not in P.RUNNER_SET:
+            assert f"{name}:" in text

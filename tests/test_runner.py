@@ -1,0 +1,118 @@
+"""Tests for analysis.runner: validation before running, and run isolation.
+
+papermill is replaced by a fake here, so these tests check the runner's own
+rules (staging, swapping, keeping the last good run) in milliseconds; the real
+notebooks run in tests/test_notebooks.py.
+"""
+
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from analysis import runner
+from analysis.errors import AnalysisError
+
+
+def _fake_execute(fail_on=None, interrupt_on=None, marker="new"):
+    def execute(src, out, parameters, **kwargs):
+        nb_name = Path(out).stem
+        if nb_name == interrupt_on:
+            raise KeyboardInterrupt
+        run_dir = Path(out).parent
+        (run_dir / "data").mkdir(exist_ok=True)
+        (run_dir / "tables").mkdir(exist_ok=True)
+        (run_dir / "tables" / f"{nb_name}.csv").write_text(f"{marker}\n")
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_raw_cell("---\ntitle: Findings\n---")] if nb_name == "index" else []
+        nbformat.write(nb, out)
+        if nb_name == fail_on:
+            raise papermill.PapermillExecutionError(3, 7, "x", "AnalysisError", "data/x.txt: empty file", [])
+    return execute
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Sebuah berita.\n")
+    return folder
+
+
+def _snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_run_lands_in_its_folder_with_provenance(isolated_runs, corpus, monkeypatch):
+    monkeypatch.setattr(papermill, "execute_notebook", _fake_execute())
+    final = runner.run_pipeline(str(corpus), name="t", progress=False, log=lambda *_: None)
+    assert final == isolated_runs / "t"
+    assert (final / "provenance.json").exists() and (final / "params.yaml").exists()
+    index = nbformat.read(final / "index.ipynb", as_version=4)
+    assert index.cells[0].cell_type == "raw" and "run-time" in index.cells[0].source
+    assert not list((isolated_runs / "_staging").iterdir())
+
+
+@pytest.mark.parametrize("fail", [{"fail_on": "02-fit-topics"}, {"interrupt_on": "03-analyse-frames"}])
+def test_a_failed_run_leaves_the_last_good_run_byte_identical(isolated_runs, corpus, monkeypatch, fail):
+    monkeypatch.setattr(papermill, "execute_notebook", _fake_execute(marker="old"))
+    good = runner.run_pipeline(str(corpus), name="t", progress=False, log=lambda *_: None)
+    before = _snapshot(good)
+    monkeypatch.setattr(papermill, "execute_notebook", _fake_execute(marker="new", **fail))
+    with pytest.raises(AnalysisError) as err:
+        runner.run_pipeline(str(corpus), name="t", progress=False, log=lambda *_: None)
+    assert _snapshot(good) == before
+    assert (isolated_runs / "_failed" / "t").is_dir()  # kept for debugging
+    message = str(err.value)
+    assert "\n" not in message
+    if "fail_on" in fail:
+        assert message == "02-fit-topics.ipynb, cell [7]: data/x.txt: empty file"
+    else:
+        assert "interrupted" in message and "last good run is unchanged" in message
+
+
+def test_a_successful_rerun_replaces_the_run(isolated_runs, corpus, monkeypatch):
+    monkeypatch.setattr(papermill, "execute_notebook", _fake_execute(marker="old"))
+    runner.run_pipeline(str(corpus), name="t", progress=False, log=lambda *_: None)
+    monkeypatch.setattr(papermill, "execute_notebook", _fake_execute(marker="new"))
+    final = runner.run_pipeline(str(corpus), name="t", progress=False, log=lambda *_: None)
+    assert (final / "tables" / "index.csv").read_text() == "new\n"
+
+
+def test_missing_corpus_is_refused_before_running(isolated_runs, monkeypatch, tmp_path):
+    monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: pytest.fail("must not run"))
+    with pytest.raises(AnalysisError, match="corpus not found"):
+        runner.run_pipeline(str(tmp_path / "nope"), progress=False)
+
+
+def test_empty_corpus_folder_is_refused(isolated_runs, monkeypatch, tmp_path):
+    monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: pytest.fail("must not run"))
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(AnalysisError, match="empty corpus"):
+        runner.run_pipeline(str(tmp_path / "empty"), progress=False)
+
+
+def test_params_typo_is_refused(isolated_runs, corpus, monkeypatch, tmp_path):
+    monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: pytest.fail("must not run"))
+    params = tmp_path / "p.yaml"
+    params.write_text("n_topic: 4\n")
+    with pytest.raises(AnalysisError, match="unknown parameter 'n_topic'.*n_topics"):
+        runner.run_pipeline(str(corpus), params_file=params, progress=False)
+
+
+def test_unsafe_name_is_refused(isolated_runs, corpus):
+    with pytest.raises(AnalysisError, match="not safe"):
+        runner.run_pipeline(str(corpus), name="../x", progress=False)
+
+
+def test_cli_prints_one_line_and_exits_2(isolated_runs, capsys, tmp_path):
+    from analysis.__main__ import main
+
+    assert main(["run", "--corpus", str(tmp_path / "missing"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_default_run_name():
+    assert runner.default_run_name("x.csv", Path("/a/my corpus.csv")) == "my-corpus"

@@ -1,0 +1,144 @@
+"""The website, built and opened in a real headless browser (Debian's chromium).
+
+Checks what a reader meets: every page loads without console errors, has a
+title, every image has alt text and has loaded, navigation and download links
+resolve, the bibliography renders, nothing overflows on a phone, and the topic
+explorer works from file:// with the network off.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+pytestmark = [pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "site_libs" not in p.parts and "explorer" not in p.parts)
+
+
+def test_site_has_every_run_page(built_site):
+    run = built_site / "runs" / "ru-alliances-id"
+    for page in ["index", "01-build-corpus", "02-fit-topics", "03-analyse-frames", "04-actors-and-sources",
+                 "05-validate", "methods", "data", "notebooks"]:
+        assert (run / f"{page}.html").exists(), page
+    assert "ru-alliances-id" in (built_site / "index.html").read_text()
+
+
+def test_no_cdn_or_remote_assets(built_site):
+    for page in list(built_site.rglob("*.html")):
+        html = page.read_text(errors="replace")
+        remote = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html)
+        assert not remote, f"{page}: {remote[:3]}"
+
+
+def test_corpus_text_is_escaped(built_site):
+    for page in _pages(built_site):
+        assert "<script>alert" not in page.read_text(errors="replace")
+
+
+def test_local_links_resolve(built_site):
+    missing = []
+    for page in _pages(built_site):
+        for href in re.findall(r'href="([^"#?]+)', page.read_text(errors="replace")):
+            if href.startswith(("http:", "https:", "mailto:", "data:", "javascript:")):
+                continue
+            target = (page.parent / unquote(href)).resolve()
+            if not target.exists():
+                missing.append(f"{page.relative_to(built_site)} -> {href}")
+    assert not missing, missing[:10]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is missing: run `make browser` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def test_every_page_in_the_browser(browser, built_site, tmp_path_factory):
+    shots = tmp_path_factory.mktemp("screenshots")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, offline=True)
+    problems = []
+    for page_path in _pages(built_site):
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(page_path.as_uri())
+        page.wait_for_load_state("load")
+        name = page_path.relative_to(built_site).as_posix()
+        if errors:
+            problems.append(f"{name}: console errors {errors[:2]}")
+        if not page.title().strip():
+            problems.append(f"{name}: no title")
+        for img in page.query_selector_all("img"):
+            alt = img.get_attribute("alt")
+            ok = img.evaluate("i => i.complete && i.naturalWidth > 0")
+            if not alt or not alt.strip():
+                problems.append(f"{name}: an image without alt text ({img.get_attribute('src')[:60]})")
+            if not ok:
+                problems.append(f"{name}: an image did not load ({img.get_attribute('src')[:60]})")
+        page.screenshot(path=str(shots / (name.replace("/", "_") + "-1280.png")), full_page=False)
+        page.close()
+    context.close()
+    assert not problems, problems[:15]
+
+
+def test_download_links_resolve_to_files(built_site):
+    data_page = built_site / "runs" / "ru-alliances-id" / "data.html"
+    links = re.findall(r'<a href="([^"]+)" download', data_page.read_text())
+    assert any(link.endswith(".csv") for link in links) and any(link.endswith(".zip") for link in links)
+    for link in links:
+        assert (data_page.parent / unquote(link)).is_file(), link
+
+
+def test_bibliography_renders_on_methods(built_site):
+    html = (built_site / "runs" / "ru-alliances-id" / "methods.html").read_text()
+    assert "References" in html
+    for author in ["Blei", "Röder", "Sievert", "Walter", "Blondel", "Entman", "Semetko", "Krippendorff"]:
+        assert author in html, author
+    assert "[@" not in html  # every citation was resolved
+
+
+def test_phone_width_does_not_overflow(browser, built_site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, offline=True)
+    overflow = []
+    for page_path in _pages(built_site):
+        page = context.new_page()
+        page.goto(page_path.as_uri())
+        wide = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if wide > 2:
+            overflow.append(f"{page_path.relative_to(built_site)}: {wide}px")
+        page.close()
+    context.close()
+    assert not overflow, overflow
+
+
+def test_topic_explorer_works_offline_from_file(browser, built_site):
+    explorer = built_site / "runs" / "ru-alliances-id" / "explorer" / "ldavis.html"
+    assert explorer.exists()
+    assert not re.search(r"https?://", explorer.read_text()), "the explorer references a remote URL"
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(explorer.as_uri())
+    page.wait_for_selector("svg", timeout=15000)
+    assert page.query_selector_all("svg circle"), "no topic circles drawn"
+    assert not errors, errors
+    context.close()
