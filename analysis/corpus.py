@@ -979,7 +979,9 @@ class _Sink:
         self.schema = schema
         self.rows: list[dict] = []
         self.chars = 0
-        self.writer = pq.ParquetWriter(path, schema)
+        # No dictionary for the free-text column: it never repeats, and a
+        # dictionary page for one huge article costs memory for nothing.
+        self.writer = pq.ParquetWriter(path, schema, use_dictionary=[n for n in schema.names if n != "text"])
         self.n = 0
 
     def add(self, row: dict, text_chars: int = 0):

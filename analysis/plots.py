@@ -8,9 +8,10 @@ which stays distinguishable for the common forms of colour blindness.
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")  # figures are files for the site; no screen is assumed
-import matplotlib.pyplot as plt  # noqa: E402
+# No backend is forced: in a notebook kernel figures show inline (the site needs
+# them in the executed notebooks); elsewhere matplotlib falls back to Agg.
 
 # Okabe & Ito (2008) "Color Universal Design": colour-blind-safe categorical palette.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

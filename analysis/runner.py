@@ -167,7 +167,9 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
     staged.mkdir(parents=True)
     env_before = {k: os.environ.get(k) for k in ("ANALYSIS_RUNS_ROOT", "PATH", "MPLBACKEND")}
     os.environ["ANALYSIS_RUNS_ROOT"] = str(staging_root)
-    os.environ["MPLBACKEND"] = "Agg"
+    # Figures must be embedded in the executed notebooks, whatever backend the user's
+    # environment sets: the site shows the notebooks as they are.
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     # The kernel must be this environment's Python, whatever PATH the user has.
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
     started, t0 = provenance.now(), time.perf_counter()

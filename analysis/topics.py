@@ -119,7 +119,7 @@ class TopicParams:
     k_max: int = 8
     k_step: int = 1
     passes: int = 20
-    iterations: int = 200
+    iterations: int = 100
     alpha: str | float = "symmetric"
     eta: str | float | None = None
     n_stability_seeds: int = 3
