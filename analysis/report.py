@@ -35,13 +35,15 @@ def _pandoc() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def render_markdown(text: str, *, citations: bool = True) -> str:
+def render_markdown(text: str, *, citations: bool = True, bibliography: bool = False) -> str:
     """Return ``text`` (pandoc Markdown, citations as ``[@key]``) rendered to HTML.
 
-    Citations are formatted author-date by citeproc and the reference list is
-    appended where the text holds a ``::: {#refs}`` block (or at the end).
-    Raw HTML in ``text`` is not allowed through: interpolate corpus text only
-    after escaping it (:func:`analysis.outputs.escape`).
+    Citations are formatted author-date by citeproc and link to the reference
+    list. A page renders its sections one by one, so the list itself is only
+    printed where ``bibliography=True`` (every entry of ``references.bib``,
+    placed at a ``::: {#refs}`` block or at the end). Raw HTML in ``text`` is
+    not let through: interpolate corpus text only after escaping it
+    (:func:`analysis.outputs.escape`).
 
     Examples
     --------
@@ -50,10 +52,13 @@ def render_markdown(text: str, *, citations: bool = True) -> str:
     """
     import pypandoc
 
-    args = ["--wrap=none", "--section-divs"]
-    if citations and "@" in text:
-        args += ["--citeproc", f"--bibliography={BIBLIOGRAPHY}", "--metadata=link-citations:true",
-                 "--metadata=reference-section-title:References"]
+    args = ["--wrap=none"]
+    if citations and ("@" in text or bibliography):
+        args += ["--citeproc", f"--bibliography={BIBLIOGRAPHY}", "--metadata=link-citations:true"]
+        if bibliography:
+            text = "---\nnocite: |\n  @*\n...\n\n" + text  # list every entry of the shipped bibliography
+        else:
+            args += ["--metadata=suppress-bibliography:true"]
     return pypandoc.convert_text(text, "html", format="markdown-raw_html", extra_args=args)
 
 

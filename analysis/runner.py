@@ -80,6 +80,19 @@ def _stamp_front_matter(index_nb: Path, fields: dict) -> None:
     nbformat.write(nb, index_nb)
 
 
+def _hide_parameter_cells(nb_path: Path) -> None:
+    """Tag a report page's parameter cells ``remove-cell`` (its readers want prose, not settings).
+
+    Stage notebooks keep theirs visible: there the parameters are part of the method.
+    """
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if {"parameters", "injected-parameters"} & set(tags) and "remove-cell" not in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
+    nbformat.write(nb, nb_path)
+
+
 def _run_summary(run_dir: Path) -> dict:
     """Return corpus size and language of a finished run, read from its tables."""
     import pyarrow.parquet as pq
@@ -197,6 +210,8 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
                 cwd=str(staged), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             )
             stage_seconds[nb] = time.perf_counter() - t
+            if nb in P.PAGES:
+                _hide_parameter_cells(staged / f"{nb}.ipynb")
         bar.close()
         summary = _run_summary(staged)
         seconds = round(time.perf_counter() - t0)
@@ -206,7 +221,7 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
                            f"run {finished[:10]} in {seconds} s",
             "date": finished[:10],
             "corpus-size": summary["articles"],
-            "language": summary["language"],
+            "corpus-language": summary["language"],
             "run-time": f"{seconds} s",
         })
     except BaseException as exc:

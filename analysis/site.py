@@ -44,7 +44,9 @@ def _project_dir(runs: Path) -> tuple[Path, tempfile.TemporaryDirectory | None]:
     for name in SITE_SOURCES:
         if (ROOT / name).exists():
             shutil.copy2(ROOT / name, project / name)
-    (project / "runs").symlink_to(runs.resolve(), target_is_directory=True)
+    # A copy of what the site publishes (not the runs' internal data/ folders).
+    for run in list_runs(runs):
+        shutil.copytree(run, project / "runs" / run.name, ignore=shutil.ignore_patterns("data", "_*"))
     return project, tmp
 
 

@@ -1,0 +1,294 @@
+"""Findings: the run's results stated in words, every number computed from its tables.
+
+Each function reads the tables a run wrote and returns a :class:`Finding`: a
+short paragraph (Markdown), the figure or table it rests on, and the data
+file behind it. Nothing is typed by hand: if a table is missing or too thin
+to support a statement, the finding says so instead of stating it. Corpus
+text never appears here except through escaped table cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .config import DATA_RAW, RunPaths
+from .outputs import escape, html_table
+from .report import render_markdown, run_manifest
+
+GENERIC_QUESTION = ("Which frames does this corpus use for its subject, how do its outlets differ, "
+                    "and whose voices carry those frames?")
+
+# Below this many topics a topic network has too few nodes for communities to
+# mean anything (ANTMN is designed for dozens of topics).
+MIN_TOPICS_FOR_NETWORK = 4
+
+
+@dataclass
+class Finding:
+    """One finding: a title, a paragraph, and the figure or table it rests on."""
+
+    title: str
+    text: str
+    figure: str | None = None  # path relative to the run folder
+    alt: str = ""
+    caption: str = ""
+    data: list[str] = field(default_factory=list)  # CSV files behind it, relative to the run folder
+    table: pd.DataFrame | None = None
+
+
+@dataclass
+class RunData:
+    """Lazy access to a run's tables, manifest and codebook names."""
+
+    paths: RunPaths
+    manifest: dict
+    _cache: dict = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Return ``tables/<name>.csv`` (an empty frame when the stage did not write it)."""
+        if name not in self._cache:
+            path = self.paths.tables / f"{name}.csv"
+            self._cache[name] = pd.read_csv(path, keep_default_na=False, na_values=[""]) if path.exists() else pd.DataFrame()
+        return self._cache[name]
+
+    def has(self, name: str) -> bool:
+        return not self.table(name).empty
+
+    def figure(self, name: str) -> str | None:
+        return f"figures/{name}.png" if (self.paths.figures / f"{name}.png").exists() else None
+
+    @property
+    def frame_names(self) -> dict[str, str]:
+        cb = self.table("codebook")
+        return dict(zip(cb["frame"], cb["frame_name"])) if not cb.empty else {}
+
+    def frame_name(self, frame_id) -> str:
+        return self.frame_names.get(frame_id, str(frame_id).replace("_", " "))
+
+
+def load_run(paths: RunPaths) -> RunData:
+    """Return a :class:`RunData` for a run folder."""
+    return RunData(paths, run_manifest(paths))
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _interval(row) -> str:
+    if pd.isna(row.get("lo")) or pd.isna(row.get("hi")):
+        return ""
+    return f" (95% bootstrap interval {_pct(row['lo'])}–{_pct(row['hi'])})"
+
+
+def question(run: RunData, research_question: str = "") -> str:
+    """Return the research question and the run's scope as Markdown.
+
+    The question comes from the parameter, else from the corpus card
+    ``data/raw/<id>/corpus.yml``, else a generic one.
+    """
+    corpus_id = run.manifest.get("corpus", {}).get("id", "")
+    card = DATA_RAW / corpus_id / "corpus.yml" if corpus_id and "/" not in corpus_id else None
+    q = research_question
+    if not q and card is not None and card.exists():
+        q = (yaml.safe_load(card.read_text(encoding="utf-8")) or {}).get("research_question", "")
+    q = q or GENERIC_QUESTION
+    articles = run.table("articles")
+    n_outlets = articles["outlet"].nunique() if "outlet" in articles else 0
+    n_units = len(run.table("frames_units")["unit_id"].unique()) if run.has("frames_units") else 0
+    dates = pd.to_datetime(articles.get("date"), errors="coerce", format="%Y-%m-%d").dropna() if "date" in articles else []
+    span = f", dated {min(dates):%d %B %Y} to {max(dates):%d %B %Y}" if len(dates) else ""
+    return (f"**Research question.** *{escape(q)}*\n\n"
+            f"The run analysed {len(articles)} articles from {n_outlets} named outlets{span}, "
+            f"cut into {n_units} paragraphs (the units of analysis).")
+
+
+def dominant_frames(run: RunData) -> Finding:
+    """The most common deductive frames across all units, with bootstrap intervals."""
+    prev = run.table("frame_prevalence")
+    if prev.empty:
+        return Finding("Dominant frames", "The frame coding stage wrote no prevalence table for this run.")
+    prev = prev[prev["group"] == "all"].sort_values(["prevalence", "frame"], ascending=[False, True])
+    top = prev.iloc[0]
+    articles = run.table("frames_articles")
+    in_articles = int(articles[(articles["frame"] == top["frame"]) & (articles["present"] == 1)]["article_id"].nunique()) \
+        if not articles.empty else 0
+    others = ", ".join(f"**{run.frame_name(r.frame)}** ({_pct(r.prevalence)})" for r in prev.iloc[1:3].itertuples())
+    none = prev[prev["prevalence"] == 0]
+    text = (f"The most common frame is **{run.frame_name(top['frame'])}**, coded in {_pct(top['prevalence'])} of the "
+            f"{int(top['n_units'])} paragraphs{_interval(top)} and in {in_articles} of {articles['article_id'].nunique()} "
+            f"articles. It is followed by {others}.")
+    if len(none):
+        text += f" {len(none)} frame(s) never occur: {', '.join(run.frame_name(f) for f in none['frame'])}."
+    alt = (f"Horizontal bar chart of the share of paragraphs coded with each of {len(prev)} frames, with 95% intervals; "
+           f"{run.frame_name(top['frame'])} is highest at {_pct(top['prevalence'])}.")
+    return Finding("1. Which frames dominate", text, run.figure("frame_prevalence"), alt,
+                   "Share of paragraphs coded with each codebook frame (95% bootstrap intervals over paragraphs).",
+                   ["tables/frame_prevalence.csv", "tables/frames_units.csv"])
+
+
+def inductive_frames(run: RunData) -> Finding:
+    """What the topic network (ANTMN) finds, and whether the corpus supports it."""
+    frames = run.table("inductive_frames")
+    stability = run.table("topic_stability")
+    k = len(stability) if not stability.empty else len(run.table("topic_labels"))
+    if frames.empty:
+        return Finding("2. Inductive frames", "The topic network stage wrote no frames for this run.")
+    frames = frames.sort_values("prevalence", ascending=False)
+    largest = frames.iloc[0]
+    n_unstable = int(stability["unstable"].astype(str).str.lower().eq("true").sum()) if not stability.empty else 0
+    text = (f"The topic model has **{k} topics** ({n_unstable} of them flagged unstable across seeds). "
+            f"The topic network groups them into **{len(frames)} inductive frame(s)**; the largest joins topics "
+            f"{escape(largest['topics'])} and covers {_pct(largest['prevalence'])} of the text, with the terms "
+            f"*{escape(largest['top_terms'])}*.")
+    if k < MIN_TOPICS_FOR_NETWORK:
+        text += (f" With only {k} topics the network has too few nodes for its communities to be frames in the "
+                 f"sense of ANTMN; read this as a description of the topics, not as evidence of frames.")
+    comparison = run.table("frame_comparison")
+    if not comparison.empty and comparison["rho"].notna().any():
+        best = comparison.loc[comparison["rho"].abs().idxmax()]
+        text += (f" The deductive frame that tracks an inductive frame most closely is "
+                 f"**{run.frame_name(best['deductive'])}** (Spearman ρ = {best['rho']:.2f} with inductive frame "
+                 f"{escape(best['inductive'])}, over {int(best['n_units'])} paragraphs).")
+    alt = (f"Network of {k} topics; node size is topic prevalence, colour is the inductive frame; "
+           f"{len(frames)} frame(s).")
+    return Finding("2. What the topics say on their own", text, run.figure("topic_network"), alt,
+                   "Topic network: topics linked by how often they co-occur in the same paragraphs; colours are communities (frames).",
+                   ["tables/inductive_frames.csv", "tables/topic_terms.csv", "tables/frame_comparison.csv"])
+
+
+def outlet_differences(run: RunData) -> Finding:
+    """How outlets differ in their leading frames."""
+    prev = run.table("frame_prevalence_outlet")
+    if prev.empty or prev["group"].nunique() < 2:
+        return Finding("3. How outlets differ", "Fewer than two outlets are known for this corpus, so outlets cannot be compared.")
+    leads = prev.sort_values(["group", "prevalence", "frame"], ascending=[True, False, True]).groupby("group").head(1)
+    parts = [f"{escape(r.group)} leads with **{run.frame_name(r.frame)}** ({_pct(r.prevalence)} of its {int(r.n_units)} paragraphs)"
+             for r in leads.itertuples()]
+    spread = prev.groupby("frame")["prevalence"].agg(["min", "max"])
+    widest = (spread["max"] - spread["min"]).idxmax()
+    rows = prev[prev["frame"] == widest].sort_values("prevalence")
+    lo, hi = rows.iloc[0], rows.iloc[-1]
+    text = ("; ".join(parts) + ". "
+            f"Outlets differ most on **{run.frame_name(widest)}**: from {_pct(lo['prevalence'])} of paragraphs in "
+            f"{escape(lo['group'])} to {_pct(hi['prevalence'])} in {escape(hi['group'])}. "
+            f"Each outlet contributes few paragraphs, so the intervals in the figure are wide.")
+    alt = (f"Frame shares for {prev['group'].nunique()} outlets with 95% intervals; the widest difference is for "
+           f"{run.frame_name(widest)} ({_pct(lo['prevalence'])} in {lo['group']} to {_pct(hi['prevalence'])} in {hi['group']}).")
+    return Finding("3. How outlets differ", text, run.figure("frame_prevalence_outlet"), alt,
+                   "Share of paragraphs coded with each frame, by outlet (95% bootstrap intervals over paragraphs).",
+                   ["tables/frame_prevalence_outlet.csv"])
+
+
+def frames_over_time(run: RunData) -> Finding:
+    """Frames by publication date, where dates are known."""
+    articles = run.table("articles")
+    prev = run.table("frame_prevalence_date")
+    full = articles[articles.get("date_precision", pd.Series(dtype=str)).eq("day")] if not articles.empty else articles
+    n_partial = int(articles["date"].notna().sum() - len(full)) if "date" in articles else 0
+    if prev.empty or len(full) < 2:
+        return Finding("4. Frames over time", f"Only {len(full)} article(s) carry a full date, too few to compare frames over time.")
+    prev = prev[prev["group"].isin(full["date"])]
+    leads = prev.sort_values(["group", "prevalence", "frame"], ascending=[True, False, True]).groupby("group").head(1)
+    parts = [f"{escape(r.group)}: **{run.frame_name(r.frame)}** ({_pct(r.prevalence)})" for r in leads.itertuples()]
+    text = (f"{len(full)} articles carry a full date ({n_partial} more a day without a year, which cannot be placed "
+            f"in time and is left out). Their leading frames by date are: " + "; ".join(parts) + ". "
+            f"With one article per date this shows how single articles differ, not a trend.")
+    table = (prev.assign(frame=prev["frame"].map(run.frame_name), share=prev["prevalence"].map(_pct))
+             .sort_values(["group", "prevalence"], ascending=[True, False]).groupby("group").head(3)
+             [["group", "frame", "n_units", "share"]].rename(columns={"group": "date", "n_units": "paragraphs"}))
+    return Finding("4. Frames over time", text, None, "", "The three leading frames on each dated day.",
+                   ["tables/frame_prevalence_date.csv"], table)
+
+
+def who_speaks(run: RunData) -> Finding:
+    """Who is quoted, by type of source."""
+    sources = run.table("sources")
+    types = run.table("source_types")
+    if sources.empty:
+        return Finding("5. Who speaks", "No quoted or attributed source was found in this corpus.")
+    n_units = sources["unit_id"].nunique()
+    by_type = sources.groupby("source_type").agg(sources=("source", "nunique"), units=("unit_id", "nunique"))
+    by_type = by_type.sort_values(["units", "sources"], ascending=False)
+    labels = dict(zip(types["source_type"], types["label"])) if not types.empty else {}
+    parts = [f"{labels.get(t, t)}: {int(r.sources)} source(s) in {int(r.units)} paragraphs" for t, r in by_type.iterrows()]
+    top = sources.groupby("source")["unit_id"].nunique().sort_values(ascending=False)
+    top = top[top == top.max()] if len(top) else top
+    lead_type = by_type.index[0]
+    text = (f"**{sources['source'].nunique()} distinct sources** are quoted or credited in {n_units} paragraphs. "
+            f"By type — " + "; ".join(parts) + f". The most quoted type is **{labels.get(lead_type, lead_type)}**; "
+            f"the most quoted source{'s are' if len(top) > 1 else ' is'} {', '.join(escape(s) for s in top.index)} "
+            f"({int(top.iloc[0])} paragraphs).")
+    alt = (f"Bar chart of quoted sources by type; {labels.get(lead_type, lead_type)} are quoted in the most paragraphs "
+           f"({int(by_type.iloc[0]['units'])}).")
+    return Finding("5. Whose voices are heard", text, run.figure("source_types"), alt,
+                   "Quoted and credited sources by type: distinct sources and the paragraphs that quote them.",
+                   ["tables/sources.csv", "tables/source_types.csv"])
+
+
+def voices_and_frames(run: RunData) -> Finding:
+    """Which frames the paragraphs quoting each type of source carry."""
+    sf = run.table("source_frames")
+    if sf.empty:
+        return Finding("6. Which voices carry which frames", "No source could be linked to frame codes in this run.")
+    per_type = sf.groupby(["source_type", "frame"]).agg(n=("n_units", "sum"), quoted=("n_units_quoted", "sum")).reset_index()
+    per_type = per_type[per_type["quoted"] > 0]
+    per_type["share"] = per_type["n"] / per_type["quoted"]
+    leads = per_type.sort_values(["source_type", "share", "frame"], ascending=[True, False, True]).groupby("source_type").head(1)
+    leads = leads[leads["share"] > 0]
+    labels = dict(zip(run.table("source_types").get("source_type", []), run.table("source_types").get("label", [])))
+    parts = [f"paragraphs quoting **{labels.get(r.source_type, r.source_type)}** most often carry "
+             f"**{run.frame_name(r.frame)}** ({_pct(r.share)})" for r in leads.itertuples()]
+    text = ("Linking each quote to the frames of its paragraph: " + "; ".join(parts) + ". "
+            "This answers *whose voices carry which frames* only for this corpus: each type rests on a handful of paragraphs.")
+    alt = "Heatmap of the share of paragraphs quoting each type of source that carry each frame."
+    return Finding("6. Which voices carry which frames", text, run.figure("source_frames"), alt,
+                   "Frames in the paragraphs that quote each type of source (share of those paragraphs).",
+                   ["tables/source_frames.csv"])
+
+
+def limits(run: RunData) -> str:
+    """Return the limits of this run's evidence as Markdown, from its own numbers."""
+    articles = run.table("articles")
+    n = len(articles)
+    missing_outlet = int(articles["outlet"].isna().sum()) if "outlet" in articles else 0
+    val = run.table("validation_summary")
+    status = val["status"].iloc[0] if not val.empty and "status" in val else "none"
+    lines = [f"- **{n} articles: descriptive only.** No statement here generalises beyond these articles; the intervals "
+             f"describe uncertainty over paragraphs within them, not over outlets or time."]
+    if missing_outlet:
+        lines.append(f"- {missing_outlet} article(s) name no outlet in their text; the outlet is left empty, not guessed.")
+    lines.append("- Deductive codes come from keyword and pattern indicators (listed with every code on the Frames page); "
+                 "they find explicit wording, not irony or implication.")
+    if status == "none":
+        lines.append("- No human coding exists yet for this corpus, so the automated codes are **not validated** "
+                     "(see the Validation page for how to produce a coding sheet).")
+    else:
+        r = val.iloc[0]
+        kind = "an illustrative example coding, not a gold standard" if status == "example" else "human coding"
+        lines.append(f"- Validation rests on {kind} of {int(r['n_units'])} paragraphs by {int(r['n_coders'])} coders: "
+                     f"mean Krippendorff's α across frames {r['mean_alpha_frames']:.2f}, macro F1 of the automated frame "
+                     f"codes {r['macro_f1_frames']:.2f} (Validation page).")
+    stability = run.table("topic_stability")
+    if not stability.empty:
+        lines.append(f"- Topic stability across seeds ranges from {stability['stability'].min():.2f} to "
+                     f"{stability['stability'].max():.2f} (Topics page); unstable topics should not carry an argument alone.")
+    return "\n".join(lines)
+
+
+def render(finding: Finding) -> str:
+    """Return a finding as HTML: heading, paragraph, figure or table, data links."""
+    body = render_markdown(finding.text, citations=False)
+    media = ""
+    if finding.figure:
+        media = (f'<figure class="figure"><img src="{escape(finding.figure)}" alt="{escape(finding.alt)}" '
+                 f'class="img-fluid figure-img"><figcaption>{escape(finding.caption)}</figcaption></figure>')
+    elif finding.table is not None and not finding.table.empty:
+        media = html_table(finding.table, caption=finding.caption)
+    links = " · ".join(f'<a href="{escape(d)}" download>{escape(Path(d).name)}</a>' for d in finding.data)
+    data = f'<p class="small">Data: {links}</p>' if links else ""
+    return f'<section class="finding"><h3>{escape(finding.title)}</h3>{body}{media}{data}</section>'

@@ -1,0 +1,173 @@
+"""Methods: the pipeline stage by stage, with the parameters a run actually used.
+
+Every value on the Methods page is read from the run's provenance manifest
+and tables, and every method is cited from the shipped ``references.bib``
+(``[@key]``, rendered by :func:`analysis.report.render_markdown`). The page
+therefore always describes the run it belongs to, not the defaults.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .config import RESOURCES
+from .findings import RunData
+
+
+def _p(manifest: dict, name: str, default="(not set)"):
+    return manifest.get("parameters", {}).get(name, default)
+
+
+def corpus_section(run: RunData, manifest: dict) -> str:
+    """Return the corpus stage's method text."""
+    articles = run.table("articles")
+    cleaning = run.table("cleaning_summary")
+    removed = int(cleaning.loc[cleaning["category"].ne("metadata") & cleaning["rule"].ne("min_unit_words"), "lines"].sum()) \
+        if not cleaning.empty else 0
+    return (
+        "## 1. Corpus: ingest, repair, clean, segment\n\n"
+        f"The raw files ({len(manifest.get('corpus', {}).get('files', {}))}, hashed on the Data page) are read, never "
+        "edited. Text that is not valid UTF-8 is decoded with a detected fallback; local mojibake (UTF-8 punctuation "
+        "decoded as Windows-874 and encoded again) is repaired line by line with ftfy plus the Windows-874 mapping. "
+        f"Boilerplate is removed by rules kept as data (`analysis/resources/cleaning/`): {removed} lines in this run, "
+        "listed by rule below. Outlet, place and date are read from the dateline; a field that cannot be found stays "
+        f"empty and is counted, never guessed (outlet missing for {int(articles['outlet'].isna().sum())} of "
+        f"{len(articles)} articles, date for {int(articles['date'].isna().sum())}). Articles are cut into "
+        f"**{_p(manifest, 'unit')}** units, dropping units of fewer than {_p(manifest, 'min_unit_words')} words "
+        f"(photo credits, section numbers); language setting: `{_p(manifest, 'language')}`."
+    )
+
+
+def cleaning_rules_fired(run: RunData) -> pd.DataFrame:
+    """Return the cleaning rules that removed something in this run."""
+    return run.table("cleaning_summary")
+
+
+def text_section(run: RunData, manifest: dict) -> str:
+    """Return the preprocessing stage's method text."""
+    steps = run.table("text_steps")
+    hits = run.table("alias_hits")
+    vocab = " → ".join(f"{r.step} {int(r.vocab_size)}" for r in steps.itertuples()) if not steps.empty else "(not recorded)"
+    metonyms = hits[hits["kind"].eq("metonym")] if not hits.empty else hits
+    met = ", ".join(f"{r.surface} → {r.canonical} ({int(r['count'])})" for _, r in metonyms.iterrows()) or "none"
+    return (
+        "## 2. Text: tokens, stopwords, aliases, phrases\n\n"
+        "Tokens keep Indonesian reduplication (*negara-negara*). Actors named many ways are mapped to one canonical "
+        "token by the alias table before stopwords are removed, longest surface form first, so that *Korut* and "
+        "*Korea Utara* become `korea_utara` while the analyst *Duyeon Kim* stays distinct from Kim Jong Un. "
+        f"Metonyms are mapped explicitly and reported; in this run: {met}. The stopword lists are trimmed by a "
+        "protected-terms list so that the words the corpus is about survive (*kerja sama* → `kerja_sama`). "
+        f"Multi-word expressions are joined with gensim's phrase detection (phrases: `{_p(manifest, 'phrases')}`); "
+        f"stemming: `{_p(manifest, 'stem')}`. Vocabulary filters: a term is kept if it occurs in at least "
+        f"{_p(manifest, 'no_below')} units and in at most {_p(manifest, 'no_above')} of them. "
+        f"Vocabulary size after each step: {vocab}."
+    )
+
+
+def resource_table() -> pd.DataFrame:
+    """Return the shipped language resources with their size, source and licence."""
+    index = yaml.safe_load((RESOURCES / "RESOURCES.yml").read_text(encoding="utf-8"))
+    rows = []
+    for item in index:
+        path = RESOURCES / item["file"]
+        if path.suffix == ".txt":
+            size = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
+            size = f"{size} entries"
+        else:
+            size = f"{path.stat().st_size:,} bytes"
+        rows.append((item["file"], item["what"], size, item["source"], item["licence"]))
+    return pd.DataFrame(rows, columns=["resource", "what", "size", "source", "licence"])
+
+
+def topics_section(run: RunData, manifest: dict) -> str:
+    """Return the topic model's method text, with the K-selection evidence."""
+    from .topics import K_RULE
+
+    sweep = run.table("k_sweep")
+    stability = run.table("topic_stability")
+    chosen = sweep.loc[sweep["chosen"].astype(str).str.lower().eq("true"), "k"] if not sweep.empty else pd.Series(dtype=int)
+    k = int(chosen.iloc[0]) if len(chosen) else len(stability)
+    n_topics = _p(manifest, "n_topics")
+    how = (f"K = {k} was chosen by a sweep over K = {_p(manifest, 'k_min')}…{_p(manifest, 'k_max')} scored by coherence "
+           f"[c_v and c_npmi, @roder2015] and topic diversity; the rule: {K_RULE}."
+           if n_topics == 0 else f"K = {n_topics} was set by the researcher (parameter `n_topics`).")
+    unstable = int(stability["unstable"].astype(str).str.lower().eq("true").sum()) if not stability.empty else 0
+    return (
+        "## 3. Topics\n\n"
+        f"Latent Dirichlet allocation [@blei2003] with gensim's single-process `LdaModel`, `random_state` = "
+        f"{_p(manifest, 'seed')}, {_p(manifest, 'passes')} passes, alpha `{_p(manifest, 'alpha')}`. {how} "
+        f"Stability: the chosen K was refitted with {_p(manifest, 'n_stability_seeds')} other seeds and topics were "
+        f"matched by the Hungarian algorithm on topic-word cosine; a topic whose mean matched cosine is below "
+        f"{_p(manifest, 'stability_threshold')} is flagged unstable ({unstable} of {len(stability)} here). Top terms "
+        f"are ranked by relevance with λ = {_p(manifest, 'relevance_lambda')} [@sievert2014]; the interactive explorer "
+        "is LDAvis with its topic numbers kept equal to the tables'."
+    )
+
+
+def frames_section(run: RunData, manifest: dict) -> str:
+    """Return the framing method text (inductive and deductive) and sources."""
+    codebook = run.table("codebook")
+    n_frames = codebook["frame"].nunique() if not codebook.empty else 0
+    n_questions = codebook["question"].nunique() if not codebook.empty else 0
+    return (
+        "## 4. Frames\n\n"
+        "Framing is analysed both ways on the same units [@entman1993]. *Inductively*, following the analysis of "
+        "topic model networks [ANTMN, @walter2019], topics are nodes linked by the cosine similarity of their columns "
+        f"in the unit-topic matrix (edges below the {_p(manifest, 'edge_quantile')} quantile dropped); communities "
+        f"found by the Louvain method [@blondel2008] with seed {_p(manifest, 'seed')} and resolution "
+        f"{_p(manifest, 'resolution')} are the frames. *Deductively*, a codebook of {n_frames} frames and "
+        f"{n_questions} yes/no questions (below) codes every unit: the five generic frames of @semetko2000 and "
+        "issue-specific frames for the corpus [@devreese2005]. Each question is operationalised by indicator words "
+        "and patterns; a unit has a frame when the share of its questions answered yes reaches "
+        f"{_p(manifest, 'frame_threshold')}, and an article when at least {_p(manifest, 'min_units', 1)} of its units "
+        "do. Every code lists the indicators that fired (Frames page). Prevalence intervals are percentile bootstrap "
+        f"intervals over units ({_p(manifest, 'n_bootstrap')} resamples).\n\n"
+        "## 5. Sources\n\n"
+        "Quotes are attributed with Indonesian and English reporting patterns (*kata X*, *ujar X*, *menurut X*, "
+        "*X mengatakan*, *said X*, *according to X*), and each source is typed (government, analyst or academic, "
+        "think tank, media, anonymous) from a table of known sources and role cues in the text "
+        "(`analysis/resources/attribution.yml`)."
+    )
+
+
+def codebook_table(run: RunData) -> pd.DataFrame:
+    """Return the codebook as the run used it: frame, kind, source, question."""
+    cb = run.table("codebook")
+    if cb.empty:
+        return cb
+    return cb[["frame_name", "kind", "source", "question", "text"]].rename(columns={"frame_name": "frame", "text": "question text"})
+
+
+def validation_section(run: RunData, manifest: dict) -> str:
+    """Return the validation text: reliability and validity figures where they exist."""
+    val = run.table("validation_summary")
+    head = "## 6. Validation\n\n"
+    if val.empty or val["status"].iloc[0] == "none":
+        return head + ("No human coding exists for this corpus yet, so no reliability or validity figures are "
+                       "reported. The Validation page exports a coding sheet for human coders.")
+    r = val.iloc[0]
+    example = r["status"] == "example"
+    return head + (
+        f"{'An illustrative example coding (not a gold standard; see the Validation page)' if example else 'Human coding'} "
+        f"of {int(r['n_units'])} units by {int(r['n_coders'])} coders. Intercoder reliability, Krippendorff's α for "
+        f"nominal data [@krippendorff2004; @hayes2007]: mean {r['mean_alpha_frames']:.3f} across frames (minimum "
+        f"{r['min_alpha_frames']:.3f}; ≥ 0.800 is reliable, ≥ 0.667 acceptable for tentative conclusions), mean percent "
+        f"agreement {100 * r['mean_percent_agreement_frames']:.0f}%. Validity of the automated frame codes against the "
+        f"coders' majority: macro F1 {r['macro_f1_frames']:.3f}; α between machine and majority "
+        f"{r['mean_alpha_machine_frames']:.3f}."
+    )
+
+
+def references_section() -> str:
+    """Return the references block (pandoc places the cited works here)."""
+    return ("The figures use the colour-blind-safe palette of @okabe2008.\n\n"
+            "## References\n\n::: {#refs}\n:::\n")
+
+
+def describe_resources(folder: Path = RESOURCES) -> list[str]:
+    """Return the resource files the index lists (for tests: every file exists)."""
+    index = yaml.safe_load((folder / "RESOURCES.yml").read_text(encoding="utf-8"))
+    return [item["file"] for item in index]

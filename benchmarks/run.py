@@ -1,0 +1,412 @@
+"""Benchmarks: wall time, documents per second and peak RSS of every stage at several corpus sizes.
+
+Rules this script keeps:
+
+* **One fresh process per stage.** Each stage runs in its own child process,
+  so the peak resident set size it reports is the stage's own (the maximum of
+  the process and of every process it waited for: preprocessing workers,
+  notebook kernels). Stages read what the stage before wrote in
+  ``benchmarks/out/<size>/``, exactly as the pipeline does.
+* **Fixed seeds and stated parameters.** Corpora come from
+  ``benchmarks/generate.py`` with ``--seed``; the models use a fixed small K
+  and few passes (``--k``, ``--passes``, ``--iterations``), printed with the
+  results. Speed is measured, never asserted.
+* **Ratios in the same run.** The pipeline's LDA stage against bare gensim
+  ``LdaModel`` on the same bag of words; memoized against naive per-token
+  PySastrawi stemming (naive measured on a sample of tokens and extrapolated);
+  the whole pipeline at the largest size against the smallest.
+* **Where the time goes.** ``--profile`` runs every stage under cProfile and
+  writes ``<stage>.prof`` and the 25 most expensive calls as text.
+
+Usage (``make bench`` runs the defaults)::
+
+    .venv/bin/python benchmarks/run.py --sizes 1000,10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+STAGES = ("ingest", "ingest_parquet", "preprocess", "lda", "lda_bare", "doc_topics", "ksweep", "coherence",
+          "frames", "actors", "stemming", "pipeline", "site")
+DEFAULT_STAGES = STAGES
+HEADER = f"{'stage':<16}{'size':>8}{'units':>10}{'wall s':>10}{'docs/s':>10}{'peak RSS MB':>13}"
+_MARK = "BENCH_RESULT "
+
+
+# --------------------------------------------------------------------------- stages (run in the child)
+
+
+def _paths(cfg: dict) -> dict:
+    work = Path(cfg["out"]) / str(cfg["size"])
+    return {"work": work, "data": work / "data", "pdata": work / "parquet_data", "runs": work / "runs",
+            "site": work / "site", "folder": Path(cfg["folder"]), "table": Path(cfg["table"])}
+
+
+def _topic_params(cfg: dict, **extra):
+    from analysis import topics
+
+    return topics.TopicParams(passes=cfg["passes"], iterations=cfg["iterations"], **extra)
+
+
+def _stage_ingest(cfg, p):
+    from analysis import corpus
+
+    summary = corpus.build_corpus(p["folder"], p["data"], seed=cfg["seed"])
+    return {"units": summary.n_units}
+
+
+def _stage_ingest_parquet(cfg, p):
+    from analysis import corpus
+
+    summary = corpus.build_corpus(p["table"], p["pdata"], seed=cfg["seed"])
+    return {"units": summary.n_units}
+
+
+def _n_units(p) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.read_metadata(p["data"] / "units.parquet").num_rows
+
+
+def _stage_preprocess(cfg, p):
+    from analysis import text
+
+    n = _n_units(p)
+    params = text.default_params(n, n_jobs=cfg["jobs"], stem=cfg["stem"])
+    result = text.prepare_text(p["data"] / "units.parquet", p["data"], language="id", params=params, seed=cfg["seed"])
+    return {"units": n, "vocabulary": len(result.dictionary), "n_jobs": cfg["jobs"], "no_below": params.no_below}
+
+
+def _stage_lda(cfg, p):
+    from analysis import topics
+
+    dictionary, corpus, _ = topics.load_bow(p["data"])
+    t = time.perf_counter()
+    model = topics.fit_lda(corpus, dictionary, cfg["k"], params=_topic_params(cfg), seed=cfg["seed"])
+    fit = time.perf_counter() - t
+    model.save(str(p["data"] / "lda.model"))
+    return {"units": len(corpus), "fit_s": round(fit, 2)}
+
+
+def _stage_lda_bare(cfg, p):
+    # What a researcher would write with gensim alone: the bag of words in a
+    # Python list, gensim's defaults apart from K, passes, iterations and seed.
+    from gensim.corpora import Dictionary, MmCorpus
+    from gensim.models import LdaModel
+
+    dictionary = Dictionary.load(str(p["data"] / "dictionary.gensim"))
+    bow = list(MmCorpus(str(p["data"] / "bow.mm")))
+    t = time.perf_counter()
+    LdaModel(corpus=bow, id2word=dictionary, num_topics=cfg["k"], passes=cfg["passes"],
+             iterations=cfg["iterations"], random_state=cfg["seed"], eval_every=None)
+    fit = time.perf_counter() - t
+    return {"units": len(bow), "fit_s": round(fit, 2)}
+
+
+def _load_model(p):
+    from gensim.models import LdaModel
+
+    return LdaModel.load(str(p["data"] / "lda.model"))
+
+
+def _stage_doc_topics(cfg, p):
+    from analysis import topics
+
+    _, corpus, ids = topics.load_bow(p["data"])
+    doc_topics = topics.document_topics(_load_model(p), corpus, ids, seed=cfg["seed"])
+    doc_topics.to_parquet(p["data"] / "doc_topics.parquet", index=False)
+    return {"units": len(corpus)}
+
+
+def _stage_ksweep(cfg, p):
+    from analysis import topics
+
+    dictionary, corpus, _ = topics.load_bow(p["data"])
+    k_min, k_max, k_step = cfg["k_range"]
+    params = _topic_params(cfg, k_min=k_min, k_max=k_max, k_step=k_step)
+    sweep = topics.sweep_k(corpus, dictionary, topics.TokenStream(p["data"] / "tokens.parquet"),
+                           params=params, seed=cfg["seed"])
+    return {"units": len(corpus), "k": list(map(int, sweep["k"]))}
+
+
+def _stage_coherence(cfg, p):
+    from analysis import topics
+
+    dictionary, corpus, _ = topics.load_bow(p["data"])
+    scores = topics.score_coherence(_load_model(p), corpus, dictionary,
+                                    topics.TokenStream(p["data"] / "tokens.parquet"), top_n=10)
+    return {"units": len(corpus), **{k: round(v, 4) for k, v in scores.items()}}
+
+
+def _stage_frames(cfg, p):
+    import pandas as pd
+
+    from analysis import frames
+
+    units = pd.read_parquet(p["data"] / "units.parquet")
+    codebook = frames.load_codebook()
+    scores = frames.score_units(frames.code_units(units, codebook, "id"))
+    frames.frame_prevalence(scores, n_bootstrap=cfg["n_bootstrap"], seed=cfg["seed"])
+    network = frames.build_topic_network(pd.read_parquet(p["data"] / "doc_topics.parquet"))
+    found = frames.detect_frames(network, seed=cfg["seed"])
+    return {"units": len(units), "inductive_frames": int(found["frame"].nunique())}
+
+
+def _stage_actors(cfg, p):
+    import pandas as pd
+
+    from analysis import actors
+
+    units = pd.read_parquet(p["data"] / "units.parquet")
+    sources = actors.attribute_quotes(units, "id")
+    mentions = actors.find_mentions(units, actors.alias_table(None, "id"))
+    return {"units": len(units), "sources": len(sources), "mentions": len(mentions)}
+
+
+def _stage_stemming(cfg, p):
+    """Memoized (the text stage's ``stem_tokens``) against naive per-token PySastrawi."""
+    import pyarrow.parquet as pq
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    from analysis import text
+
+    docs = [[t for t in (row or []) if "_" not in t]
+            for row in pq.read_table(p["data"] / "tokens.parquet", columns=["tokens"]).column(0).to_pylist()]
+    n_tokens = sum(map(len, docs))
+    text.stem_tokens([["warmup"]], "id")  # build the stemmer's dictionary outside the timing, for both sides
+    t = time.perf_counter()
+    _, memo = text.stem_tokens(docs, "id", keep=frozenset())
+    memo_s = time.perf_counter() - t
+    # Naive: PySastrawi's own (uncached) Stemmer called on every token occurrence,
+    # timed on a sample of the first tokens and extrapolated to the corpus.
+    naive = StemmerFactory().create_stemmer().delegatedStemmer.stem
+    sample = [tok for doc in docs for tok in doc][: cfg["stem_sample"]]
+    t = time.perf_counter()
+    for token in sample:
+        naive(token)
+    naive_sample_s = time.perf_counter() - t
+    naive_s = naive_sample_s / max(len(sample), 1) * n_tokens
+    return {"units": len(docs), "tokens": n_tokens, "distinct_words": len(memo), "memo_s": round(memo_s, 3),
+            "naive_sample_tokens": len(sample), "naive_sample_s": round(naive_sample_s, 2),
+            "naive_extrapolated_s": round(naive_s, 1), "speedup": round(naive_s / max(memo_s, 1e-9), 1)}
+
+
+def _stage_pipeline(cfg, p):
+    import yaml
+
+    from analysis import runner, text
+
+    params = {"seed": cfg["seed"], "n_topics": 0, "k_min": cfg["k_range"][0], "k_max": cfg["k_range"][1],
+              "k_step": cfg["k_range"][2], "passes": cfg["passes"], "iterations": cfg["iterations"],
+              "n_stability_seeds": cfg["n_stability_seeds"], "n_bootstrap": cfg["n_bootstrap"],
+              # the vocabulary floor a researcher would set for the size (text.default_params)
+              "no_below": text.default_params(_n_units(p)).no_below}
+    file = p["work"] / "pipeline_params.yaml"
+    file.write_text(yaml.safe_dump(params, sort_keys=True), encoding="utf-8")
+    os.environ["ANALYSIS_RUNS_ROOT"] = str(p["runs"])
+    stages = {}
+    runner.run_pipeline(str(p["folder"]), name=f"synth-{cfg['size']}", params_file=file, progress=False,
+                        log=lambda msg: stages.setdefault("log", msg))
+    return {"units": _n_units(p), "params": params, "notebooks": stages.get("log", "")}
+
+
+def _stage_site(cfg, p):
+    from analysis import site
+
+    site.build_site(output_dir=p["site"], force_offline=True, runs=p["runs"], log=lambda msg: None)
+    return {"units": _n_units(p)}
+
+
+def _child(stage: str, cfg: dict) -> None:
+    """Run one stage, then print its measurements as one JSON line."""
+    p = _paths(cfg)
+    p["work"].mkdir(parents=True, exist_ok=True)
+    func = globals()[f"_stage_{stage}"]
+    t = time.perf_counter()
+    if cfg.get("profile"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        info = profiler.runcall(func, cfg, p)
+        prof = p["work"] / f"{stage}.prof"
+        profiler.dump_stats(prof)
+        with open(prof.with_suffix(".txt"), "w") as fh:
+            pstats.Stats(str(prof), stream=fh).sort_stats("cumulative").print_stats(25)
+    else:
+        info = func(cfg, p)
+    wall = time.perf_counter() - t
+    # ru_maxrss is in KiB on Linux; RUSAGE_CHILDREN covers the workers and kernels this process waited for.
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(_MARK + json.dumps({"stage": stage, "size": cfg["size"], "wall_s": wall,
+                              "peak_rss_mb": max(own, kids) / 1024, **info}, default=str))
+
+
+# --------------------------------------------------------------------------- driver (the parent)
+
+
+def _run_stage(stage: str, cfg: dict) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", stage, "--config", json.dumps(cfg)],
+                          capture_output=True, text=True)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith(_MARK)]
+    if proc.returncode != 0 or not lines:
+        tail = " | ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
+        return {"stage": stage, "size": cfg["size"], "error": tail or f"exit code {proc.returncode}"}
+    return json.loads(lines[-1][len(_MARK):])
+
+
+def _row(r: dict) -> str:
+    if "error" in r:
+        return f"{r['stage']:<16}{r['size']:>8}  FAILED: {r['error']}"
+    docs_s = r["size"] / r["wall_s"] if r["wall_s"] > 0 else float("inf")
+    return (f"{r['stage']:<16}{r['size']:>8}{r.get('units', 0):>10}{r['wall_s']:>10.1f}"
+            f"{docs_s:>10.0f}{r['peak_rss_mb']:>13.0f}")
+
+
+def _ratios(results: list[dict]) -> list[str]:
+    """Return the side-by-side ratios as lines of text, from the results of one run."""
+    by = {(r["stage"], r["size"]): r for r in results if "error" not in r}
+    sizes = sorted({r["size"] for r in results})
+    lines = []
+    for size in sizes:
+        lda, bare = by.get(("lda", size)), by.get(("lda_bare", size))
+        if lda and bare:
+            lines.append(f"LDA stage vs bare gensim LdaModel at {size}: fit {lda['fit_s']:.1f} s vs {bare['fit_s']:.1f} s "
+                         f"= {lda['fit_s'] / max(bare['fit_s'], 1e-9):.2f}x; whole stage (load + fit + save) "
+                         f"{lda['wall_s']:.1f} s vs {bare['wall_s']:.1f} s = {lda['wall_s'] / max(bare['wall_s'], 1e-9):.2f}x "
+                         "(target <= 1.2x)")
+        stem = by.get(("stemming", size))
+        if stem:
+            lines.append(f"Memoized vs naive PySastrawi stemming at {size}: {stem['tokens']:,} tokens, "
+                         f"{stem['distinct_words']:,} distinct words; memoized {stem['memo_s']:.2f} s, naive "
+                         f"{stem['naive_extrapolated_s']:.0f} s (extrapolated from {stem['naive_sample_tokens']:,} tokens "
+                         f"in {stem['naive_sample_s']:.1f} s) = {stem['speedup']:.0f}x faster (target >= 50x)")
+    piped = [s for s in sizes if ("pipeline", s) in by]
+    if len(piped) >= 2:
+        small, large = piped[0], piped[-1]
+        a, b = by[("pipeline", small)], by[("pipeline", large)]
+        sa = by.get(("site", small), {"wall_s": 0.0, "peak_rss_mb": 0.0})
+        sb = by.get(("site", large), {"wall_s": 0.0, "peak_rss_mb": 0.0})
+        size_x = large / small
+        time_x = (b["wall_s"] + sb["wall_s"]) / max(a["wall_s"] + sa["wall_s"], 1e-9)
+        rss_x = max(b["peak_rss_mb"], sb["peak_rss_mb"]) / max(a["peak_rss_mb"], sa["peak_rss_mb"], 1e-9)
+        lines.append(f"Whole pipeline + site, {large} vs {small} articles ({size_x:.0f}x the corpus): "
+                     f"time {time_x:.2f}x, peak RSS {rss_x:.2f}x (targets: time close to {size_x:.0f}x, RSS below it)")
+    return lines
+
+
+def _machine() -> str:
+    import analysis  # noqa: F401  (fails early, before any child, if the package is not importable)
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
+        mem_gb = int(mem.split()[1]) / 1024 ** 2
+    except (OSError, StopIteration):
+        mem_gb = float("nan")
+    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} logical CPUs, {mem_gb:.1f} GiB RAM, "
+            f"Python {platform.python_version()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Benchmark every pipeline stage at several corpus sizes.")
+    p.add_argument("--sizes", default="1000,10000", help="comma-separated numbers of articles (100000 is opt-in)")
+    p.add_argument("--stages", default=",".join(DEFAULT_STAGES), help=f"comma-separated, from: {', '.join(STAGES)}")
+    p.add_argument("--out", type=Path, default=HERE / "out", help="work folder (default benchmarks/out)")
+    p.add_argument("--corpora", type=Path, default=HERE / "corpora", help="generated corpora (default benchmarks/corpora)")
+    p.add_argument("--seed", type=int, default=20240619, help="seed of the generator and of every model")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="preprocessing processes (default: all cores)")
+    p.add_argument("--k", type=int, default=10, help="topics of the LDA stage")
+    p.add_argument("--k-range", default="6,12,3", help="k_min,k_max,k_step of the K sweep")
+    p.add_argument("--passes", type=int, default=2)
+    p.add_argument("--iterations", type=int, default=50)
+    p.add_argument("--n-stability-seeds", type=int, default=1)
+    p.add_argument("--n-bootstrap", type=int, default=200)
+    p.add_argument("--stem-sample", type=int, default=5000, help="tokens stemmed naively (then extrapolated)")
+    p.add_argument("--stem", action="store_true", help="stem in the preprocess stage")
+    p.add_argument("--profile", action="store_true", help="run every stage under cProfile (files in the work folder)")
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--config", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child:
+        _child(args.child, json.loads(args.config))
+        return 0
+
+    from analysis.errors import AnalysisError
+
+    try:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        k_range = [int(s) for s in args.k_range.split(",")]
+        if len(k_range) != 3 or not sizes or min(sizes) < 1:
+            raise ValueError
+    except ValueError:
+        print("error: --sizes must be positive integers and --k-range three integers", file=sys.stderr)
+        return 2
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    unknown = sorted(set(stages) - set(STAGES))
+    if unknown:
+        print(f"error: --stages: unknown stage(s) {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    stages = [s for s in STAGES if s in stages]  # always in pipeline order
+
+    sys.path.insert(0, str(HERE))  # generate.py sits next to this script
+    from generate import generate
+
+    started = dt.datetime.now().astimezone()
+    print(f"machine: {_machine()}")
+    print(f"date: {started.isoformat(timespec='seconds')}; load average at start: "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
+    print(f"parameters: seed={args.seed} jobs={args.jobs} K={args.k} k_range={k_range} passes={args.passes} "
+          f"iterations={args.iterations} n_stability_seeds={args.n_stability_seeds} n_bootstrap={args.n_bootstrap}")
+    print()
+    print(HEADER)
+    results = []
+    for size in sizes:
+        try:
+            t = time.perf_counter()
+            folder, table = generate(size, args.corpora, seed=args.seed)
+            gen_s = time.perf_counter() - t
+        except AnalysisError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        cfg = {"size": size, "out": str(args.out), "folder": str(folder), "table": str(table), "seed": args.seed,
+               "jobs": args.jobs, "k": args.k, "k_range": k_range, "passes": args.passes,
+               "iterations": args.iterations, "n_stability_seeds": args.n_stability_seeds,
+               "n_bootstrap": args.n_bootstrap, "stem_sample": args.stem_sample, "stem": args.stem,
+               "profile": args.profile}
+        results.append({"stage": "generate", "size": size, "wall_s": gen_s, "peak_rss_mb": float("nan")})
+        for stage in stages:
+            result = _run_stage(stage, cfg)
+            results.append(result)
+            print(_row(result), flush=True)
+    print()
+    ratios = _ratios(results)
+    for line in ratios:
+        print(line)
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps({
+        "machine": _machine(), "date": started.isoformat(timespec="seconds"), "argv": sys.argv,
+        "results": results, "ratios": ratios}, indent=1, default=str), encoding="utf-8")
+    return 1 if any("error" in r for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
