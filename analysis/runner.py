@@ -160,6 +160,7 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
         Overrides the ``language`` parameter.
     """
     import papermill
+    from jupyter_client.manager import KernelManager
     from tqdm.auto import tqdm
 
     source = resolve_corpus(corpus)
@@ -204,11 +205,17 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
                                                      started=started, finished=finished, stage_seconds=stage_seconds)
                 provenance.write_manifest(manifest, staged / "provenance.json")
             t = time.perf_counter()
-            papermill.execute_notebook(
-                str(P.notebook_path(nb)), str(staged / f"{nb}.ipynb"),
-                parameters=_notebook_params(nb, base, per_nb), kernel_name=KERNEL,
-                cwd=str(staged), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            )
+            # IPC transport: the kernel talks over a local socket file, not TCP.
+            km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(staging_root / "kernel-ipc"))
+            try:
+                papermill.execute_notebook(
+                    str(P.notebook_path(nb)), str(staged / f"{nb}.ipynb"),
+                    parameters=_notebook_params(nb, base, per_nb), kernel_name=KERNEL, km=km,
+                    cwd=str(staged), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                )
+            finally:
+                if km.has_kernel:
+                    km.shutdown_kernel(now=True)
             stage_seconds[nb] = time.perf_counter() - t
             if nb in P.PAGES:
                 _hide_parameter_cells(staged / f"{nb}.ipynb")
@@ -241,6 +248,9 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
     _swap_into_place(staged, final)
     shutil.rmtree(staging_root, ignore_errors=True)
     shutil.rmtree(root / "_failed" / name, ignore_errors=True)
+    for leftover in (root / "_staging", root / "_failed"):
+        if leftover.is_dir() and not any(leftover.iterdir()):
+            leftover.rmdir()
     width = max(len(n) for n in stage_seconds)
     log("\n".join(f"  {n:<{width}}  {s:7.1f} s" for n, s in stage_seconds.items()))
     log(f"run {name!r} finished in {time.perf_counter() - t0:.1f} s: {final}")

@@ -1,0 +1,86 @@
+"""The benchmark runs end to end on a tiny corpus; speed is never asserted here."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import corpus
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _generate():
+    # benchmarks/ is a folder of scripts, not a package: load the generator from its file.
+    spec = importlib.util.spec_from_file_location("bench_generate", BENCH / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench")
+    folder, table = _generate().generate(12, out / "corpora", seed=7, n_tail=3000)
+    return out, folder, table
+
+
+def test_generator_writes_articles_of_the_stated_shape(tiny):
+    _, folder, table = tiny
+    files = sorted(folder.glob("*.txt"))
+    assert len(files) == 12
+    for path in files:
+        title, body = path.read_text(encoding="utf-8").split("\n\n", 1)
+        paragraphs = [p for p in body.split("\n\n") if p.strip()]
+        assert 8 <= len(paragraphs) <= 20
+        assert 400 <= len(body.split()) <= 700
+        assert re.match(r"^[A-Z]+, \S+\.\S+ - Pada \w+ \(\d+/\d+/\d{4}\)", paragraphs[0])
+    rows = pd.read_parquet(table)
+    assert list(rows.columns) == ["id", "text", "title", "outlet", "date"] and len(rows) == 12
+
+
+def test_generator_is_seeded(tiny, tmp_path):
+    _, folder, _ = tiny
+    again, _ = _generate().generate(12, tmp_path, seed=7, n_tail=3000)
+    assert (again / "synth000003.txt").read_bytes() == (folder / "synth000003.txt").read_bytes()
+    other, _ = _generate().generate(12, tmp_path / "other", seed=8, n_tail=3000)
+    assert (other / "synth000003.txt").read_bytes() != (folder / "synth000003.txt").read_bytes()
+
+
+def test_corpus_stage_reads_the_datelines(tiny, tmp_path):
+    _, folder, _ = tiny
+    articles = corpus.build_corpus(folder, tmp_path).articles()
+    assert (articles["outlet"] != "").all() and (articles["date_precision"] == "day").all()
+
+
+def test_benchmark_script_runs_and_prints_the_table(tiny):
+    out, _, _ = tiny
+    cmd = [sys.executable, str(BENCH / "run.py"), "--sizes", "12", "--stages", "ingest,preprocess,lda,lda_bare,stemming",
+           "--out", str(out / "out"), "--corpora", str(out / "corpora"), "--seed", "7", "--jobs", "1",
+           "--k", "2", "--passes", "1", "--iterations", "5", "--stem-sample", "200"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = proc.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("stage"))
+    assert header.split() == ["stage", "size", "units", "wall", "s", "docs/s", "peak", "RSS", "MB"]
+    for stage in ("ingest", "preprocess", "lda", "lda_bare", "stemming"):
+        row = next(line for line in lines if line.split()[:1] == [stage])
+        assert "FAILED" not in row
+        assert float(row.split()[-1]) > 0  # a peak RSS was measured
+    assert any(line.startswith("LDA stage vs bare gensim") for line in lines)
+    assert any(line.startswith("Memoized vs naive PySastrawi") for line in lines)
+    saved = json.loads((out / "out" / "results.json").read_text())
+    assert {r["stage"] for r in saved["results"]} >= {"ingest", "preprocess", "lda", "lda_bare", "stemming"}
+
+
+def test_benchmark_script_rejects_an_unknown_stage(tmp_path):
+    proc = subprocess.run([sys.executable, str(BENCH / "run.py"), "--stages", "nope", "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "nope" in proc.stderr
