@@ -22,7 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--corpus", required=True, help="corpus id under data/raw/, or a folder of .txt files, or a .csv/.jsonl/.parquet file")
     r.add_argument("--name", help="run name (folder under runs/); default: the corpus id or file name")
     r.add_argument("--params", type=Path, help="YAML file of parameters (see: python -m analysis params)")
-    r.add_argument("--language", choices=["id", "en", "auto"], help="corpus language; auto = detect per article")
+    r.add_argument("--language", help="corpus language: id, en, or auto (detect per article)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
 
     s = sub.add_parser("site", help="build the website from every run in runs/ (Quarto, or the offline preview)")

@@ -77,8 +77,10 @@ def run_paths(run_name: str) -> RunPaths:
 
     Examples
     --------
-    >>> run_paths("demo").root.name
-    'demo'
+    >>> import os, tempfile; os.environ["ANALYSIS_RUNS_ROOT"] = tempfile.mkdtemp()
+    >>> run_paths("demo").tables.is_dir()
+    True
+    >>> del os.environ["ANALYSIS_RUNS_ROOT"]
     """
     return RunPaths(runs_root() / check_run_name(run_name)).create()
 

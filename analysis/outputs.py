@@ -69,7 +69,7 @@ def snippet(text: str, width: int = 160) -> str:
     copyrighted).
 
     >>> snippet("a  <b>  " + "x" * 300, width=10)
-    'a &lt;b&gt; x…'
+    'a &lt;b&gt; xxx…'
     """
     folded = " ".join(str(text).split())
     if len(folded) > width:

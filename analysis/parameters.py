@@ -157,6 +157,12 @@ def validate(params: dict[str, object], schema: dict[str, Parameter], *, source:
         if expected and (wrong_bool or not isinstance(value, expected)):
             raise AnalysisError(f"{source}: parameter {name!r} must be of type {schema[name].type}, got {value!r}")
         rule = RULES.get(name)
+        if name == "language" and value not in rule:
+            raise AnalysisError(
+                f"{source}: language {value!r} is not supported (supported: id, en, auto). For a new language, supply "
+                f"a stopword list (analysis/resources/stopwords/{value}.txt), cleaning and dateline rules "
+                f"(analysis/resources/cleaning/{value}.yaml), codebook indicators ({value}: keys in codebook.yml) "
+                f"and attribution patterns (attribution.yml)")
         if isinstance(rule, set) and value not in rule:
             raise AnalysisError(f"{source}: parameter {name!r} must be one of {sorted(rule)}, got {value!r}")
         if isinstance(rule, tuple) and not (rule[0] <= value <= rule[1]):

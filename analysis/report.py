@@ -128,6 +128,14 @@ def downloads_html(df: pd.DataFrame, extra=()) -> str:
     return f'<ul class="downloads">{first}{items}</ul>'
 
 
+ARTICLE_COLUMNS = ("article_id", "outlet", "place", "date", "title", "n_words", "n_units", "n_removals")
+
+
+def articles_for_display(articles: pd.DataFrame) -> pd.DataFrame:
+    """Return the articles table with the columns a reader scans (the CSV has them all)."""
+    return articles[[c for c in ARTICLE_COLUMNS if c in articles.columns]]
+
+
 def parameter_table(manifest: dict) -> pd.DataFrame:
     """Return the parameters a run used, as recorded in its manifest."""
     params = manifest.get("parameters", {})

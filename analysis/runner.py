@@ -141,6 +141,27 @@ def preflight(source: Path, params: dict) -> None:
         raise AnalysisError("unsupported corpus file type: use a folder of .txt files, .csv, .jsonl or .parquet", path=source)
     elif source.stat().st_size == 0:
         raise AnalysisError("empty corpus file", path=source)
+    _check_k_against_corpus(source, params)
+
+
+def _check_k_against_corpus(source: Path, params: dict) -> None:
+    """Refuse a number of topics the corpus cannot have, before any notebook runs.
+
+    Every unit is at most one non-empty line of an article, so the count of
+    non-empty lines bounds the number of units from above. Counting stops as
+    soon as the bound exceeds the K asked for, so a large corpus costs little.
+    """
+    from .corpus import iter_documents
+
+    n_topics, k_min = params.get("n_topics", 0), params.get("k_min", 2)
+    needed, name = (n_topics, "n_topics") if n_topics else (k_min, "k_min")
+    bound = 0
+    for doc in iter_documents(source):
+        bound += sum(1 for line in doc.lines if line.strip())
+        if bound > needed:
+            return
+    raise AnalysisError(f"parameter {name!r} is {needed}, but the corpus has at most {bound} units: "
+                        "a topic model needs more units than topics", path=source)
 
 
 def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | None = None,

@@ -26,7 +26,7 @@ def test_defaults_are_filled_in():
     ({"seed": "7"}, "'seed' must be of type int"),
     ({"seed": True}, "'seed' must be of type int"),
     ({"n_topics": -1}, "'n_topics' must be between"),
-    ({"language": "fr"}, "'language' must be one of"),
+    ({"language": "fr"}, "language 'fr' is not supported (supported: id, en, auto). For a new language, supply a stopword list"),
     ({"no_above": 1.5}, "'no_above' must be between"),
     ({"k_min": 9}, "k_min (9) is larger than k_max (8)"),
     ({"run_name": "x"}, "set by the command line"),

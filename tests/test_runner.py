@@ -36,6 +36,14 @@ def _fake_execute(fail_on=None, interrupt_on=None, marker="new"):
 def corpus(tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()
+    (folder / "a.txt").write_text("Paragraf satu.\n\nParagraf dua.\n\nParagraf tiga.\n")
+    return folder
+
+
+@pytest.fixture
+def one_line_corpus(tmp_path):
+    folder = tmp_path / "one"
+    folder.mkdir()
     (folder / "a.txt").write_text("Sebuah berita.\n")
     return folder
 
@@ -51,7 +59,7 @@ def test_a_run_lands_in_its_folder_with_provenance(isolated_runs, corpus, monkey
     assert (final / "provenance.json").exists() and (final / "params.yaml").exists()
     index = nbformat.read(final / "index.ipynb", as_version=4)
     assert index.cells[0].cell_type == "raw" and "run-time" in index.cells[0].source
-    assert not list((isolated_runs / "_staging").iterdir())
+    assert not (isolated_runs / "_staging").exists()  # nothing half-done is left behind
 
 
 @pytest.mark.parametrize("fail", [{"fail_on": "02-fit-topics"}, {"interrupt_on": "03-analyse-frames"}])
@@ -116,3 +124,23 @@ def test_cli_prints_one_line_and_exits_2(isolated_runs, capsys, tmp_path):
 
 def test_default_run_name():
     assert runner.default_run_name("x.csv", Path("/a/my corpus.csv")) == "my-corpus"
+
+
+def test_more_topics_than_units_is_refused_before_running(isolated_runs, one_line_corpus, monkeypatch, tmp_path):
+    monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: pytest.fail("must not run"))
+    params = tmp_path / "p.yaml"
+    params.write_text("n_topics: 5\n")
+    with pytest.raises(AnalysisError, match="'n_topics' is 5, but the corpus has at most 1 units"):
+        runner.run_pipeline(str(one_line_corpus), params_file=params, progress=False)
+
+
+def test_one_document_corpus_is_refused_clearly_by_default(isolated_runs, one_line_corpus, monkeypatch):
+    # One short article cannot carry a topic model with the default K range.
+    monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: pytest.fail("must not run"))
+    with pytest.raises(AnalysisError, match="'k_min' is 2, but the corpus has at most 1 units"):
+        runner.run_pipeline(str(one_line_corpus), progress=False)
+
+
+def test_unsupported_language_says_what_to_supply(isolated_runs, corpus):
+    with pytest.raises(AnalysisError, match="supply a stopword list"):
+        runner.run_pipeline(str(corpus), language="fr", progress=False)
