@@ -29,30 +29,15 @@ TRACKED_PACKAGES = (
 )
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    """Return the sha256 hex digest of a file, read in chunks (never whole).
-
-    >>> import tempfile; p = Path(tempfile.mkstemp()[1]); _ = p.write_bytes(b"abc")
-    >>> sha256_file(p)[:12]
-    'ba7816bf8f01'
-    """
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def hash_corpus(source: Path) -> dict[str, str]:
-    """Return ``{file name: sha256}`` for a corpus file, or the ``.txt`` files of a corpus folder.
+    """Return ``{file name: sha256}`` of the raw files the corpus stage reads, sorted by name.
 
-    Only the files the corpus stage reads are hashed (a folder's README or
-    SOURCES.md is documentation, not data).
+    For a folder these are its ``.txt`` files (a README or SOURCES.md is
+    documentation, not data); hashing is the corpus stage's own.
     """
-    if source.is_file():
-        return {source.name: sha256_file(source)}
-    files = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
-    return {str(p.relative_to(source)): sha256_file(p) for p in files}
+    from .corpus import corpus_sha256
+
+    return dict(sorted(corpus_sha256(source).items()))
 
 
 def corpus_digest(hashes: dict[str, str]) -> str:

@@ -21,7 +21,7 @@ from .config import ROOT, runs_root
 from .errors import AnalysisError
 
 # The files of the website project besides the runs.
-SITE_SOURCES = ("_quarto.yml", "index.qmd", "about.qmd", "styles.css")
+SITE_SOURCES = ("_quarto.yml", "index.qmd", "about.qmd", "styles.css", "assets")
 
 QUARTO_HELP = ("Quarto not found: building the offline preview instead. For the Quarto site install it with "
                "'pip install quarto-cli', conda-forge 'quarto', or the installer at https://quarto.org/docs/get-started/")
@@ -42,7 +42,9 @@ def _project_dir(runs: Path) -> tuple[Path, tempfile.TemporaryDirectory | None]:
     tmp = tempfile.TemporaryDirectory(prefix="site-")
     project = Path(tmp.name)
     for name in SITE_SOURCES:
-        if (ROOT / name).exists():
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, project / name)
+        elif (ROOT / name).exists():
             shutil.copy2(ROOT / name, project / name)
     # A copy of what the site publishes (not the runs' internal data/ folders).
     for run in list_runs(runs):
