@@ -278,6 +278,24 @@ def _compile(indicator: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _key(indicator: str) -> str | None:
+    """Return the first word a phrase indicator needs in a text (None for a regex).
+
+    A phrase can only match a unit that contains its first word, so the
+    coder tries a phrase's regex only on units holding that word.
+
+    >>> _key("Kerja sama"), _key("re:\\bmenang\\w*")
+    ('kerja', None)
+    """
+    if indicator.startswith("re:"):
+        return None
+    match = _WORD.search(indicator)
+    return match.group().casefold() if match else None
+
+
 # --------------------------------------------------------------------------
 # Deductive coding
 # --------------------------------------------------------------------------
@@ -338,15 +356,16 @@ def code_units(units: pd.DataFrame, codebook: Codebook, language: str = "id") ->
             f"(it has {', '.join(codebook.languages())})"
         )
     compiled = [
-        (f.id, q.id, [(ind, _compile(ind)) for ind in q.indicators.get(language, [])])
+        (f.id, q.id, [(ind, _key(ind), _compile(ind)) for ind in q.indicators.get(language, [])])
         for f in codebook.frames
         for q in f.questions
     ]
     rows = []
     for unit_id, article_id, text in units[["unit_id", "article_id", "text"]].itertuples(index=False):
         text = "" if pd.isna(text) else str(text)
+        words = set(_WORD.findall(text.casefold()))
         for frame_id, qid, patterns in compiled:
-            fired = [ind for ind, pat in patterns if pat.search(text)]
+            fired = [ind for ind, key, pat in patterns if (key is None or key in words) and pat.search(text)]
             rows.append((unit_id, article_id, frame_id, qid, int(bool(fired)), "; ".join(fired)))
     out = pd.DataFrame(rows, columns=["unit_id", "article_id", "frame", "question", "present", "evidence"])
     out["present"] = out["present"].astype("int64")
@@ -372,11 +391,14 @@ def score_units(codes: pd.DataFrame, threshold: float = 0.2) -> pd.DataFrame:
     _check_fraction(threshold, "frame_threshold")
     _require(codes, ("unit_id", "article_id", "frame", "question", "present", "evidence"), "frame codes")
     order = {f: i for i, f in enumerate(dict.fromkeys(codes["frame"]))}
-    grouped = codes.groupby(["unit_id", "article_id", "frame"], sort=False)
-    out = grouped.agg(
-        score=("present", "mean"),
-        evidence=("evidence", lambda s: "; ".join(dict.fromkeys(e for x in s if x for e in x.split("; ")))),
-    ).reset_index()
+    keys = ["unit_id", "article_id", "frame"]
+    out = codes.groupby(keys, sort=False)["present"].mean().rename("score").reset_index()
+    # Evidence is joined only where some question fired: most (unit, frame) pairs have none.
+    fired = codes[codes["evidence"].fillna("") != ""]
+    evidence = fired.groupby(keys, sort=False)["evidence"].agg(
+        lambda s: "; ".join(dict.fromkeys(e for x in s for e in x.split("; "))))
+    out = out.merge(evidence.reset_index(), on=keys, how="left")
+    out["evidence"] = out["evidence"].fillna("")
     out["present"] = ((out["score"] >= threshold - 1e-9) & (out["score"] > 0)).astype("int64")
     out["_order"] = out["frame"].map(order)
     out = out.sort_values(["unit_id", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)

@@ -52,6 +52,9 @@ def text_section(run: RunData, manifest: dict) -> str:
     hits = run.table("alias_hits")
     vocab = " → ".join(f"{r.step} {int(r.vocab_size)}" for r in steps.itertuples()) if not steps.empty else "(not recorded)"
     metonyms = hits[hits["kind"].eq("metonym")] if not hits.empty else hits
+    # The filters actually applied (a parameter of 0 means "scaled with the corpus").
+    used = dict(run.table("text_params").astype(str).values) if run.has("text_params") else {}
+    no_below = used.get("no_below", _p(manifest, "no_below"))
     met = ", ".join(f"{r.surface} → {r.canonical} ({int(r['count'])})" for _, r in metonyms.iterrows()) or "none"
     return (
         "## 2. Text: tokens, stopwords, aliases, phrases\n\n"
@@ -62,7 +65,7 @@ def text_section(run: RunData, manifest: dict) -> str:
         "protected-terms list so that the words the corpus is about survive (*kerja sama* → `kerja_sama`). "
         f"Multi-word expressions are joined with gensim's phrase detection (phrases: `{_p(manifest, 'phrases')}`); "
         f"stemming: `{_p(manifest, 'stem')}`. Vocabulary filters: a term is kept if it occurs in at least "
-        f"{_p(manifest, 'no_below')} units and in at most {_p(manifest, 'no_above')} of them. "
+        f"{no_below} units and in at most {_p(manifest, 'no_above')} of them. "
         f"Vocabulary size after each step: {vocab}."
     )
 
@@ -95,6 +98,10 @@ def topics_section(run: RunData, manifest: dict) -> str:
            f"[c_v and c_npmi, @roder2015] and topic diversity; the rule: {K_RULE}."
            if n_topics == 0 else f"K = {n_topics} was set by the researcher (parameter `n_topics`).")
     unstable = int(stability["unstable"].astype(str).str.lower().eq("true").sum()) if not stability.empty else 0
+    sample = int(_p(manifest, "coherence_sample", 0) or 0)
+    n_units = run.table("doc_topics_units")["unit_id"].nunique() if run.has("doc_topics_units") else 0
+    if n_topics == 0 and 0 < sample < n_units:
+        how += f" Coherence was scored on a random sample of {sample:,} of the {n_units:,} units (seed {_p(manifest, 'seed')})."
     return (
         "## 3. Topics\n\n"
         f"Latent Dirichlet allocation [@blei2003] with gensim's single-process `LdaModel`, `random_state` = "

@@ -77,14 +77,44 @@ def snippet(text: str, width: int = 160) -> str:
     return escape(folded)
 
 
-def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | None = None) -> str:
+# Pages show at most this many rows of a table; the full table is its CSV download.
+# It keeps a page readable (and small) when the corpus has thousands of articles.
+MAX_SHOWN_ROWS = 200
+
+
+def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | None = MAX_SHOWN_ROWS) -> str:
     """Return ``df`` as an HTML table with every cell escaped.
 
     Use it to show tables on the site: pandas' own HTML output escapes cells
     too, but this keeps one place that guarantees it and adds a caption.
+    At most ``max_rows`` rows are shown (``None``: all); the caption then says
+    how many of how many.
+
+    >>> html = html_table(pd.DataFrame({"x": range(5)}), caption="X", max_rows=2)
+    >>> "<caption>X (first 2 of 5 rows; the CSV download has all)</caption>" in html, html.count("<td>")
+    (True, 2)
     """
-    shown = df if max_rows is None else df.head(max_rows)
+    truncated = max_rows is not None and len(df) > max_rows
+    shown = df.head(max_rows) if truncated else df
     body = shown.to_html(index=False, escape=True, border=0, classes="table table-sm table-striped", na_rep="")
+    if truncated:
+        caption = f"{caption or 'Table'} (first {max_rows:,} of {len(df):,} rows; the CSV download has all)"
     if caption:
         body = body.replace(">\n  <thead>", f">\n  <caption>{escape(caption)}</caption>\n  <thead>", 1)
     return body
+
+
+def params_table(params) -> pd.DataFrame:
+    """Return a parameter dataclass as the table (``parameter``, ``value``) of values as used.
+
+    >>> from analysis.text import TextParams
+    >>> params_table(TextParams(no_below=3)).set_index("parameter").loc["no_below", "value"]
+    '3'
+    """
+    from dataclasses import fields
+
+    rows = []
+    for f in fields(params):
+        value = getattr(params, f.name)
+        rows.append((f.name, ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)))
+    return pd.DataFrame(rows, columns=["parameter", "value"])

@@ -44,7 +44,7 @@ RULES: dict[str, object] = {
     "iterations": (1, 100_000),
     "n_stability_seeds": (1, 50),
     "relevance_lambda": (0.0, 1.0),
-    "no_below": (1, 10_000_000),
+    "no_below": (0, 10_000_000),
     "no_above": (0.0, 1.0),
     "top_n": (3, 100),
     "resolution": (0.01, 100.0),
@@ -52,6 +52,7 @@ RULES: dict[str, object] = {
     "frame_threshold": (0.0, 1.0),
     "n_bootstrap": (0, 100_000),
     "sample_size": (1, 100_000),
+    "coherence_sample": (0, 100_000_000),
     "n_jobs": (0, 256),
 }
 

@@ -410,7 +410,11 @@ def plot_frame_prevalence(prevalence, ax=None, *, labels=None):
     for gi, g in enumerate(groups):
         sub = prevalence[prevalence["group"] == g].set_index("frame").reindex(frames_)
         y = [i + (gi - (len(groups) - 1) / 2) * step for i in range(len(frames_))]
-        ax.errorbar(sub["prevalence"], y, xerr=[sub["prevalence"] - sub["lo"], sub["hi"] - sub["prevalence"]],
+        # With few resamples a percentile interval can miss the point estimate;
+        # the bar is then drawn from the estimate to the interval's far end.
+        below = (sub["prevalence"] - sub["lo"]).clip(lower=0)
+        above = (sub["hi"] - sub["prevalence"]).clip(lower=0)
+        ax.errorbar(sub["prevalence"], y, xerr=[below, above],
                     fmt="o", color=color(gi), label=str(g), capsize=2, markersize=4)
     names = [labels.get(f, f) if labels else f for f in frames_]
     ax.set_yticks(range(len(frames_)), names)

@@ -113,7 +113,7 @@ def list_downloads(paths: RunPaths) -> pd.DataFrame:
         if not base.exists():
             continue
         for f in sorted(base.rglob("*")):
-            if f.is_file() and f.suffix in {".csv", ".graphml", ".svg", ".png", ".html", ".yml", ".yaml", ".json", ".md"}:
+            if f.is_file() and f.suffix in {".csv", ".graphml", ".svg", ".png", ".html", ".yml", ".yaml", ".json", ".txt"}:
                 rel = f.relative_to(paths.root).as_posix()
                 rows.append((rel, f.suffix.lstrip("."), f.stat().st_size))
     return pd.DataFrame(rows, columns=["file", "kind", "bytes"])
@@ -169,7 +169,7 @@ def notebooks_html(paths: RunPaths, manifest: dict) -> str:
         if (paths.root / f"{nb}.ipynb").exists() or nb == "notebooks":
             took = f"{seconds[nb]:.1f} s" if nb in seconds else ""
             rows.append(f'<tr><td><a href="{nb}.html">{escape(nb)}</a></td>'
-                        f'<td><a href="{nb}.ipynb" download>{escape(nb)}.ipynb</a></td><td>{took}</td></tr>')
+                        f'<td><a href="downloads/notebooks/{nb}.ipynb" download>{escape(nb)}.ipynb</a></td><td>{took}</td></tr>')
     return ('<table class="table table-sm"><caption>Executed notebooks of this run</caption>'
             '<thead><tr><th>page</th><th>notebook</th><th>execution time</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')

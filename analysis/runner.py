@@ -252,6 +252,12 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
             "corpus-language": summary["language"],
             "run-time": f"{seconds} s",
         })
+        # Readers download the executed notebooks from the site as they ran (a website
+        # renderer publishes the notebooks' HTML, not the .ipynb files themselves).
+        nb_downloads = staged / "downloads" / "notebooks"
+        nb_downloads.mkdir(parents=True, exist_ok=True)
+        for nb in notebooks:
+            shutil.copy2(staged / f"{nb}.ipynb", nb_downloads / f"{nb}.ipynb")
     except BaseException as exc:
         failed = root / "_failed" / name
         shutil.rmtree(failed, ignore_errors=True)

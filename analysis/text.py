@@ -47,6 +47,8 @@ shipped in ``analysis/resources/`` with their sources and licences.
 from __future__ import annotations
 
 import functools
+import multiprocessing
+import os
 import re
 import tempfile
 import unicodedata
@@ -764,13 +766,21 @@ def default_params(n_units: int, **overrides) -> TextParams:
     unit in 5,000, at least 5: 20 for 100,000 articles), phrases need about
     one occurrence per 5,000 units (at least 5, at most 50) with an NPMI
     threshold of 0.5, and the vocabulary is capped at 100,000 terms.
-    ``overrides`` win.
+    ``overrides`` win, except that ``no_below=0`` keeps the scaled value and
+    ``n_jobs=0`` means all cores beyond 2,000 units and one process below
+    (starting worker processes costs more than it saves on a small corpus).
 
-    >>> default_params(80).no_below, default_params(100_000).no_below
-    (2, 20)
+    >>> default_params(80).no_below, default_params(100_000).no_below, default_params(80, no_below=0).no_below
+    (2, 20, 2)
+    >>> default_params(80, n_jobs=0).n_jobs
+    1
     """
     if not isinstance(n_units, int) or n_units < 0:
         raise AnalysisError(f"must be a non-negative integer, got {n_units!r}", path="n_units")
+    if overrides.get("no_below") == 0:
+        del overrides["no_below"]
+    if overrides.get("n_jobs") == 0:
+        overrides["n_jobs"] = (os.cpu_count() or 1) if n_units > 2_000 else 1
     if n_units <= 1_000:
         base = {"no_below": 2, "phrase_min_count": 2, "phrase_threshold": 0.7, "keep_n": None}
     else:
@@ -996,7 +1006,10 @@ def prepare_text(
                 connector_words=connector_words(language),
                 delimiter="_",
             )
-        pool = ProcessPoolExecutor(params.n_jobs) if params.n_jobs > 1 else None
+        # Workers come from a fork server, not a fork of this process: the notebooks
+        # run in a threaded Jupyter kernel, which a plain fork could deadlock.
+        pool = (ProcessPoolExecutor(params.n_jobs, mp_context=multiprocessing.get_context("forkserver"))
+                if params.n_jobs > 1 else None)
         try:
             with pq.ParquetWriter(stage1, _TOKENS_SCHEMA) as writer:
                 for batch in _iter_batches(units):

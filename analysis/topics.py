@@ -107,6 +107,11 @@ class TopicParams:
         probability, lower values favour terms specific to the topic.
     n_representative : int
         Representative units listed per topic.
+    coherence_sample : int
+        Units (a seeded random sample) on which the K sweep scores coherence
+        when the corpus has more; 0 scores on all units. Coherence estimates
+        from word co-occurrence settle long before 20,000 units, and scoring
+        costs a pass over every token per K and measure.
 
     Examples
     --------
@@ -128,10 +133,11 @@ class TopicParams:
     top_n: int = 10
     relevance_lambda: float = 0.6
     n_representative: int = 3
+    coherence_sample: int = 20_000
 
     def __post_init__(self):
         for name in ("n_topics", "k_min", "k_max", "k_step", "passes", "iterations",
-                     "n_stability_seeds", "top_n", "n_representative"):
+                     "n_stability_seeds", "top_n", "n_representative", "coherence_sample"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
                 raise AnalysisError(f"parameter {name} must be an integer, got {value!r}")
@@ -146,6 +152,8 @@ class TopicParams:
         for name in ("passes", "iterations", "top_n", "n_representative"):
             if getattr(self, name) < 1:
                 raise AnalysisError(f"parameter {name} must be at least 1, got {getattr(self, name)}")
+        if self.coherence_sample < 0:
+            raise AnalysisError(f"parameter coherence_sample must be 0 (all units) or more, got {self.coherence_sample}")
         if self.n_stability_seeds < 0:
             raise AnalysisError(f"parameter n_stability_seeds must be 0 or more, got {self.n_stability_seeds}")
         if not _valid_prior(self.alpha, _ALPHAS):
@@ -375,13 +383,32 @@ def score_coherence(model, corpus, dictionary, texts, top_n: int = 10) -> dict[s
     return scores
 
 
-def sweep_k(corpus, dictionary, texts, *, params: TopicParams | None = None, seed: int = 0) -> pd.DataFrame:
+def sample_for_coherence(corpus, texts, n: int, seed: int) -> tuple[list, list]:
+    """Return a seeded random sample of ``n`` units as (bag-of-words list, token lists).
+
+    Both streams are read once, in order; units keep their corpus order.
+
+    >>> bows, toks = sample_for_coherence([[(0, 1)], [(1, 1)], [(2, 1)]], [["a"], ["b"], ["c"]], 2, seed=1)
+    >>> len(bows), toks == sorted(toks)
+    (2, True)
+    """
+    n_units = sum(1 for _ in corpus) if not hasattr(corpus, "__len__") else len(corpus)
+    if n <= 0 or n >= n_units:
+        return list(corpus), [list(t) for t in texts]
+    keep = set(np.random.default_rng(seed).choice(n_units, size=n, replace=False).tolist())
+    return ([bow for i, bow in enumerate(corpus) if i in keep],
+            [list(t) for i, t in enumerate(texts) if i in keep])
+
+
+def sweep_k(corpus, dictionary, texts, *, params: TopicParams | None = None, seed: int = 0,
+            coherence_corpus=None) -> pd.DataFrame:
     """Fit one model per K in ``params.k_range()`` and score it.
 
     Returns a tidy table with one row per K: ``k``, ``c_v``, ``c_npmi``,
     ``u_mass``, ``diversity``. Models are not kept (memory stays bounded for
     large corpora); the chosen K is refitted with the same seed, which gives
-    the same model.
+    the same model. ``texts`` (and ``coherence_corpus`` for u_mass, default
+    ``corpus``) are the units coherence is scored on, e.g. a sample.
 
     Examples
     --------
@@ -396,7 +423,8 @@ def sweep_k(corpus, dictionary, texts, *, params: TopicParams | None = None, see
     rows = []
     for k in params.k_range():
         model = fit_lda(corpus, dictionary, k, params=params, seed=seed)
-        scores = score_coherence(model, corpus, dictionary, texts, params.top_n)
+        scores = score_coherence(model, corpus if coherence_corpus is None else coherence_corpus,
+                                 dictionary, texts, params.top_n)
         rows.append({"k": k, **scores, "diversity": topic_diversity(model.get_topics(), params.top_n)})
     return pd.DataFrame(rows, columns=["k", "c_v", "c_npmi", "u_mass", "diversity"]).round(_ROUND)
 
@@ -884,7 +912,10 @@ def fit_topics(paths: config.RunPaths, *, params: TopicParams | None = None, lab
     check_k(params, n_docs)
     texts = TokenStream(paths.data / "tokens.parquet")
 
-    sweep = sweep_k(corpus, dictionary, texts, params=params, seed=seed)
+    coherence_corpus = None
+    if params.coherence_sample and len(ids) > params.coherence_sample:
+        coherence_corpus, texts = sample_for_coherence(corpus, texts, params.coherence_sample, seed)
+    sweep = sweep_k(corpus, dictionary, texts, params=params, seed=seed, coherence_corpus=coherence_corpus)
     k, reason, sweep = choose_k(sweep, params.n_topics, params.min_diversity)
     model = fit_lda(corpus, dictionary, k, params=params, seed=seed)
     model_path = paths.data / "lda.model"
@@ -954,8 +985,3 @@ def _read_table(path: Path, required: list[str]) -> pd.DataFrame:
     if missing:
         raise AnalysisError(f"lacks column(s) {', '.join(missing)}", path=path)
     return df
-
-
-def params_table(params: TopicParams) -> pd.DataFrame:
-    """Return the parameters as a two-column table (``parameter``, ``value``) for the site."""
-    return pd.DataFrame([(k, str(v)) for k, v in asdict(params).items()], columns=["parameter", "value"])

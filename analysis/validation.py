@@ -242,7 +242,7 @@ def export_coding_sheet(
 
     The sheet is a CSV with ``unit_id``, ``article_id``, ``outlet``, ``text``,
     an empty ``coder`` column and one empty column per question and per frame
-    (see :func:`coding_items`). The README (``<stem>_README.md`` beside it)
+    (see :func:`coding_items`). The README (``<stem>_README.txt``, Markdown beside it)
     holds the instructions and the codebook in ``language``. The sample is
     :func:`draw_coding_sample` with the same ``n`` and ``seed``.
 
@@ -278,7 +278,7 @@ def export_coding_sheet(
     for item in items["item"]:
         sheet[item] = ""
     outputs.write_table(sheet, out_path.parent, out_path.stem)
-    readme = out_path.with_name(f"{out_path.stem}_README.md")
+    readme = out_path.with_name(f"{out_path.stem}_README.txt")
     readme.write_text(_codebook_readme(codebook, language), encoding="utf-8")
     return out_path
 
@@ -807,7 +807,7 @@ def describe_coding(codes: pd.DataFrame, info: dict, coding_set: str) -> str:
             "**No human coding exists yet for this run**, so this page reports no reliability or validity "
             "figures. To produce them:\n\n"
             "1. Give the coding sheet `data/coding_sheet.csv` of this run folder (full unit text; it is not "
-            "published) and its `coding_sheet_README.md` (the codebook) to at least two coders, who code "
+            "published) and its `coding_sheet_README.txt` (the codebook) to at least two coders, who code "
             "independently.\n"
             "2. Each coder writes their name in the `coder` column and answers every question and frame column "
             "with `1` (yes) or `0` (no), leaving a cell empty only when undecidable, and saves the sheet as "

@@ -251,3 +251,24 @@ def test_compare_frames_correlates():
     sc = pd.DataFrame({"unit_id": ["u1", "u2", "u3"], "frame": "f", "score": [0.0, 0.5, 1.0]})
     sh = pd.DataFrame({"unit_id": ["u1", "u2", "u3"], "frame": 0, "share": [0.1, 0.2, 0.9]})
     assert frames.compare_frames(sc, sh)["rho"].item() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_code_units_word_prefilter_matches_every_indicator_search(language):
+    # The coder skips a phrase's regex on units without its first word; the
+    # result must equal searching every indicator in every unit.
+    texts = ["KERJA SAMA militer (Perang) dingin; sanksi-sanksi Barat.", "Kerja\nsama, ekonomi—perdagangan!",
+             "The WAR, tensions and sanctions; Win-win cooperation?", "kerjasama warfare tensionless", "", None,
+             "Menuduh, mengecam; dikritik. Pyongyang's 'aliansi' dan NATO.", "Économie et guerre: İstanbul"]
+    units = pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(texts))], "article_id": "a", "text": texts})
+    codebook = frames.load_codebook()
+    got = frames.code_units(units, codebook, language)
+    expected = []
+    for uid, text in zip(units["unit_id"], units["text"]):
+        text = text if isinstance(text, str) else ""
+        for f in codebook.frames:
+            for q in f.questions:
+                fired = [i for i in q.indicators.get(language, []) if frames._compile(i).search(text)]
+                expected.append((uid, f.id, q.id, int(bool(fired)), "; ".join(fired)))
+    assert list(got[["unit_id", "frame", "question", "present", "evidence"]].itertuples(index=False, name=None)) == expected
+    assert got["present"].sum() >= 3  # the texts do hit indicators

@@ -366,3 +366,22 @@ def test_explorer_renders_in_headless_chromium_without_network(two_runs):
     assert "<svg" in dom  # d3 and LDAvis ran from the local copies
     for topic in range(1, result.n_topics + 1):
         assert f'id="ldavis_topics-topic{topic}"' in dom
+
+
+def test_sample_for_coherence_is_seeded_aligned_and_complete_when_small():
+    bows = [[(i, 1)] for i in range(50)]
+    texts = [[f"w{i}"] for i in range(50)]
+    a = topics.sample_for_coherence(bows, texts, 10, seed=7)
+    b = topics.sample_for_coherence(bows, texts, 10, seed=7)
+    c = topics.sample_for_coherence(bows, texts, 10, seed=8)
+    assert a == b and a != c
+    assert len(a[0]) == len(a[1]) == 10
+    # the bag of words and the tokens of a sampled unit stay paired
+    assert all(bow[0][0] == int(tok[0][1:]) for bow, tok in zip(*a))
+    assert topics.sample_for_coherence(bows, texts, 0, seed=7) == (bows, texts)
+    assert topics.sample_for_coherence(bows, texts, 80, seed=7) == (bows, texts)
+
+
+def test_coherence_sample_parameter_is_checked():
+    with pytest.raises(AnalysisError, match="coherence_sample"):
+        topics.TopicParams(coherence_sample=-1)

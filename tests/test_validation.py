@@ -162,7 +162,7 @@ def test_export_sheet_is_seeded_stratified_and_documented(tmp_path, corpus, code
     # one per outlet, then proportional by largest remainder: A 6/10, B 3/10, C 1/10 of 5 -> 3, 1, 1
     assert sheet["outlet"].value_counts().to_dict() == {"Outlet A": 3, "Outlet B": 1, "Outlet C": 1}
     assert (sheet[["coder"] + ITEMS] == "").all().all()
-    readme = (tmp_path / "sheet_README.md").read_text(encoding="utf-8")
+    readme = (tmp_path / "sheet_README.txt").read_text(encoding="utf-8")
     assert "Apakah berita mencerminkan perselisihan?" in readme and "Disagreement between parties." in readme
     again = validation.export_coding_sheet(units, articles, codebook, tmp_path / "again.csv", n=5, seed=7, language="id")
     assert again.read_bytes() == out.read_bytes()
