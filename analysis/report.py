@@ -169,10 +169,24 @@ def notebooks_html(paths: RunPaths, manifest: dict) -> str:
         if (paths.root / f"{nb}.ipynb").exists() or nb == "notebooks":
             took = f"{seconds[nb]:.1f} s" if nb in seconds else ""
             rows.append(f'<tr><td><a href="{nb}.html">{escape(nb)}</a></td>'
-                        f'<td><a href="downloads/notebooks/{nb}.ipynb" download>{escape(nb)}.ipynb</a></td><td>{took}</td></tr>')
+                        f'<td>{escape(nb)}.ipynb</td><td>{took}</td></tr>')
+    zipped = f"downloads/{paths.root.name}-notebooks.zip"
     return ('<table class="table table-sm"><caption>Executed notebooks of this run</caption>'
             '<thead><tr><th>page</th><th>notebook</th><th>execution time</th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table>')
+            f'<tbody>{"".join(rows)}</tbody></table>'
+            f'<p>All executed notebooks, as they ran: <a href="{escape(zipped)}" download>{escape(Path(zipped).name)}</a></p>')
+
+
+def _write_zip(files: list[Path], root: Path, target: Path, prefix: str) -> Path:
+    # Entries have a fixed timestamp and order so the same files give the same zip.
+    tmp = target.with_suffix(".zip.tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for f in files:
+            info = zipfile.ZipInfo(f"{prefix}/{f.relative_to(root).as_posix()}", date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, f.read_bytes())
+    tmp.replace(target)
+    return target
 
 
 def zip_run(paths: RunPaths, name: str) -> Path:
@@ -183,19 +197,23 @@ def zip_run(paths: RunPaths, name: str) -> Path:
     """
     out_dir = paths.root / "downloads"
     out_dir.mkdir(exist_ok=True)
-    target = out_dir / f"{name}.zip"
     files = [f for folder in PUBLISHED + ("data",) for f in sorted((paths.root / folder).rglob("*"))
              if f.is_file() and not (folder == "data" and f.name in UNPUBLISHED_DATA)
              and not f.name.startswith("lda.model")]
     files += [f for f in sorted(paths.root.glob("*")) if f.is_file() and f.suffix in {".ipynb", ".json", ".yaml"}]
-    tmp = target.with_suffix(".zip.tmp")
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for f in files:
-            info = zipfile.ZipInfo(f"{name}/{f.relative_to(paths.root).as_posix()}", date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, f.read_bytes())
-    tmp.replace(target)
-    return target
+    return _write_zip(files, paths.root, out_dir / f"{name}.zip", name)
+
+
+def zip_notebooks(paths: RunPaths, name: str) -> Path:
+    """Zip the run's executed notebooks into ``downloads/<name>-notebooks.zip`` and return its path.
+
+    Site builders publish a notebook as its HTML page, not as the ``.ipynb``
+    file, so the executed notebooks are downloaded from the site as this zip.
+    """
+    out_dir = paths.root / "downloads"
+    out_dir.mkdir(exist_ok=True)
+    files = sorted(paths.root.glob("*.ipynb"))
+    return _write_zip(files, paths.root, out_dir / f"{name}-notebooks.zip", f"{name}-notebooks")
 
 
 def citation_text(manifest: dict, run_name: str) -> str:

@@ -27,8 +27,9 @@ import yaml
 
 from . import parameters as P
 from . import provenance
-from .config import DATA_RAW, check_run_name, resolve_corpus, runs_root
+from .config import DATA_RAW, RunPaths, check_run_name, resolve_corpus, runs_root
 from .errors import AnalysisError
+from .report import zip_notebooks
 
 KERNEL = "python3"
 
@@ -253,11 +254,8 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
             "run-time": f"{seconds} s",
         })
         # Readers download the executed notebooks from the site as they ran (a website
-        # renderer publishes the notebooks' HTML, not the .ipynb files themselves).
-        nb_downloads = staged / "downloads" / "notebooks"
-        nb_downloads.mkdir(parents=True, exist_ok=True)
-        for nb in notebooks:
-            shutil.copy2(staged / f"{nb}.ipynb", nb_downloads / f"{nb}.ipynb")
+        # renderer publishes a notebook's HTML, not the .ipynb file).
+        zip_notebooks(RunPaths(staged), name)
     except BaseException as exc:
         failed = root / "_failed" / name
         shutil.rmtree(failed, ignore_errors=True)
