@@ -205,13 +205,13 @@ def _stage_stemming(cfg, p):
 def _stage_pipeline(cfg, p):
     import yaml
 
-    from analysis import runner, text
+    from analysis import runner
 
     params = {"seed": cfg["seed"], "n_topics": 0, "k_min": cfg["k_range"][0], "k_max": cfg["k_range"][1],
               "k_step": cfg["k_range"][2], "passes": cfg["passes"], "iterations": cfg["iterations"],
               "n_stability_seeds": cfg["n_stability_seeds"], "n_bootstrap": cfg["n_bootstrap"],
-              # the vocabulary floor a researcher would set for the size (text.default_params)
-              "no_below": text.default_params(_n_units(p)).no_below}
+              # vocabulary floor scaled to the corpus (0: text.default_params); all cores preprocess
+              "no_below": 0, "n_jobs": cfg["jobs"]}
     file = p["work"] / "pipeline_params.yaml"
     file.write_text(yaml.safe_dump(params, sort_keys=True), encoding="utf-8")
     os.environ["ANALYSIS_RUNS_ROOT"] = str(p["runs"])

@@ -142,3 +142,23 @@ def test_topic_explorer_works_offline_from_file(browser, built_site):
     assert page.query_selector_all("svg circle"), "no topic circles drawn"
     assert not errors, errors
     context.close()
+
+
+def test_long_tables_sort_by_clicking_a_header(browser, built_site):
+    context = browser.new_context(offline=True)
+    page = context.new_page()
+    page.goto((built_site / "runs" / "ru-alliances-id" / "03-analyse-frames.html").as_uri())
+    page.wait_for_load_state("load")
+    table = page.locator(".cell-output-display table").filter(has=page.locator("tbody tr:nth-child(11)")).first
+    assert table.count() == 1, "no long table on the Frames page"
+    header = table.locator("thead th").first
+    header.click()
+    first_sort = header.get_attribute("aria-sort")
+    values = table.locator("tbody tr td:first-child").all_inner_texts()
+    header.click()
+    second_sort = header.get_attribute("aria-sort")
+    values_again = table.locator("tbody tr td:first-child").all_inner_texts()
+    context.close()
+    assert {first_sort, second_sort} == {"ascending", "descending"}
+    assert values_again == list(reversed(values)) or values != values_again
+    assert values in (sorted(values), sorted(values, reverse=True))
