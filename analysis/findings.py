@@ -269,8 +269,9 @@ def limits(run: RunData) -> str:
                      "(see the Validation page for how to produce a coding sheet).")
     else:
         r = val.iloc[0]
-        kind = "an illustrative example coding, not a gold standard" if status == "example" else "human coding"
-        lines.append(f"- Validation rests on {kind} of {int(r['n_units'])} paragraphs by {int(r['n_coders'])} coders: "
+        what = f"{int(r['n_units'])} paragraphs coded by {int(r['n_coders'])} coders"
+        kind = f"an illustrative example coding ({what}), not a gold standard" if status == "example" else f"human coding ({what})"
+        lines.append(f"- Validation rests on {kind}: "
                      f"mean Krippendorff's α across frames {r['mean_alpha_frames']:.2f}, macro F1 of the automated frame "
                      f"codes {r['macro_f1_frames']:.2f} (Validation page).")
     stability = run.table("topic_stability")
