@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 
 from .config import DATA_RAW, RunPaths
-from .outputs import escape, html_table
+from .outputs import escape, escape_markdown, html_table
 from .report import render_markdown, run_manifest
 
 GENERIC_QUESTION = ("Which frames does this corpus use for its subject, how do its outlets differ, "
@@ -102,7 +102,7 @@ def question(run: RunData, research_question: str = "") -> str:
     n_units = len(run.table("frames_units")["unit_id"].unique()) if run.has("frames_units") else 0
     dates = pd.to_datetime(articles.get("date"), errors="coerce", format="%Y-%m-%d").dropna() if "date" in articles else []
     span = f", dated {min(dates):%d %B %Y} to {max(dates):%d %B %Y}" if len(dates) else ""
-    return (f"**Research question.** *{escape(q)}*\n\n"
+    return (f"**Research question.** *{escape_markdown(q)}*\n\n"
             f"The run analysed {len(articles)} articles from {n_outlets} named outlets{span}, "
             f"cut into {n_units} paragraphs (the units of analysis).")
 
@@ -115,13 +115,13 @@ def dominant_frames(run: RunData) -> Finding:
     prev = prev[prev["group"] == "all"].sort_values(["prevalence", "frame"], ascending=[False, True])
     top = prev.iloc[0]
     articles = run.table("frames_articles")
-    in_articles = int(articles[(articles["frame"] == top["frame"]) & (articles["present"] == 1)]["article_id"].nunique()) \
-        if not articles.empty else 0
+    in_articles = "" if articles.empty else (
+        f" and in {articles[(articles['frame'] == top['frame']) & (articles['present'] == 1)]['article_id'].nunique()} "
+        f"of {articles['article_id'].nunique()} articles")
     others = ", ".join(f"**{run.frame_name(r.frame)}** ({_pct(r.prevalence)})" for r in prev.iloc[1:3].itertuples())
     none = prev[prev["prevalence"] == 0]
     text = (f"The most common frame is **{run.frame_name(top['frame'])}**, coded in {_pct(top['prevalence'])} of the "
-            f"{int(top['n_units'])} paragraphs{_interval(top)} and in {in_articles} of {articles['article_id'].nunique()} "
-            f"articles. It is followed by {others}.")
+            f"{int(top['n_units'])} paragraphs{_interval(top)}{in_articles}. It is followed by {others}.")
     if len(none):
         text += f" {len(none)} frame(s) never occur: {', '.join(run.frame_name(f) for f in none['frame'])}."
     alt = (f"Horizontal bar chart of the share of paragraphs coded with each of {len(prev)} frames, with 95% intervals; "
@@ -143,8 +143,8 @@ def inductive_frames(run: RunData) -> Finding:
     n_unstable = int(stability["unstable"].astype(str).str.lower().eq("true").sum()) if not stability.empty else 0
     text = (f"The topic model has **{k} topics** ({n_unstable} of them flagged unstable across seeds). "
             f"The topic network groups them into **{len(frames)} inductive frame(s)**; the largest joins topics "
-            f"{escape(largest['topics'])} and covers {_pct(largest['prevalence'])} of the text, with the terms "
-            f"*{escape(largest['top_terms'])}*.")
+            f"{escape_markdown(largest['topics'])} and covers {_pct(largest['prevalence'])} of the text, with the terms "
+            f"*{escape_markdown(largest['top_terms'])}*.")
     if k < MIN_TOPICS_FOR_NETWORK:
         text += (f" With only {k} topics the network has too few nodes for its communities to be frames in the "
                  f"sense of ANTMN; read this as a description of the topics, not as evidence of frames.")
@@ -153,7 +153,7 @@ def inductive_frames(run: RunData) -> Finding:
         best = comparison.loc[comparison["rho"].abs().idxmax()]
         text += (f" The deductive frame that tracks an inductive frame most closely is "
                  f"**{run.frame_name(best['deductive'])}** (Spearman ρ = {best['rho']:.2f} with inductive frame "
-                 f"{escape(best['inductive'])}, over {int(best['n_units'])} paragraphs).")
+                 f"{escape_markdown(best['inductive'])}, over {int(best['n_units'])} paragraphs).")
     alt = (f"Network of {k} topics; node size is topic prevalence, colour is the inductive frame; "
            f"{len(frames)} frame(s).")
     return Finding("2. What the topics say on their own", text, run.figure("topic_network"), alt,
@@ -167,7 +167,7 @@ def outlet_differences(run: RunData) -> Finding:
     if prev.empty or prev["group"].nunique() < 2:
         return Finding("3. How outlets differ", "Fewer than two outlets are known for this corpus, so outlets cannot be compared.")
     leads = prev.sort_values(["group", "prevalence", "frame"], ascending=[True, False, True]).groupby("group").head(1)
-    parts = [f"{escape(r.group)} leads with **{run.frame_name(r.frame)}** ({_pct(r.prevalence)} of its {int(r.n_units)} paragraphs)"
+    parts = [f"{escape_markdown(r.group)} leads with **{run.frame_name(r.frame)}** ({_pct(r.prevalence)} of its {int(r.n_units)} paragraphs)"
              for r in leads.itertuples()]
     spread = prev.groupby("frame")["prevalence"].agg(["min", "max"])
     widest = (spread["max"] - spread["min"]).idxmax()
@@ -175,7 +175,7 @@ def outlet_differences(run: RunData) -> Finding:
     lo, hi = rows.iloc[0], rows.iloc[-1]
     text = ("; ".join(parts) + ". "
             f"Outlets differ most on **{run.frame_name(widest)}**: from {_pct(lo['prevalence'])} of paragraphs in "
-            f"{escape(lo['group'])} to {_pct(hi['prevalence'])} in {escape(hi['group'])}. "
+            f"{escape_markdown(lo['group'])} to {_pct(hi['prevalence'])} in {escape_markdown(hi['group'])}. "
             f"Each outlet contributes few paragraphs, so the intervals in the figure are wide.")
     alt = (f"Frame shares for {prev['group'].nunique()} outlets with 95% intervals; the widest difference is for "
            f"{run.frame_name(widest)} ({_pct(lo['prevalence'])} in {lo['group']} to {_pct(hi['prevalence'])} in {hi['group']}).")
@@ -188,13 +188,14 @@ def frames_over_time(run: RunData) -> Finding:
     """Frames by publication date, where dates are known."""
     articles = run.table("articles")
     prev = run.table("frame_prevalence_date")
-    full = articles[articles.get("date_precision", pd.Series(dtype=str)).eq("day")] if not articles.empty else articles
+    full = articles[articles.get("date_precision", pd.Series(index=articles.index, dtype=str)).eq("day")] \
+        if not articles.empty else articles
     n_partial = int(articles["date"].notna().sum() - len(full)) if "date" in articles else 0
     if prev.empty or len(full) < 2:
         return Finding("4. Frames over time", f"Only {len(full)} article(s) carry a full date, too few to compare frames over time.")
     prev = prev[prev["group"].isin(full["date"])]
     leads = prev.sort_values(["group", "prevalence", "frame"], ascending=[True, False, True]).groupby("group").head(1)
-    parts = [f"{escape(r.group)}: **{run.frame_name(r.frame)}** ({_pct(r.prevalence)})" for r in leads.itertuples()]
+    parts = [f"{escape_markdown(r.group)}: **{run.frame_name(r.frame)}** ({_pct(r.prevalence)})" for r in leads.itertuples()]
     text = (f"{len(full)} articles carry a full date ({n_partial} more a day without a year, which cannot be placed "
             f"in time and is left out). Their leading frames by date are: " + "; ".join(parts) + ". "
             f"With one article per date this shows how single articles differ, not a trend.")
@@ -221,7 +222,7 @@ def who_speaks(run: RunData) -> Finding:
     lead_type = by_type.index[0]
     text = (f"**{sources['source'].nunique()} distinct sources** are quoted or credited in {n_units} paragraphs. "
             f"By type — " + "; ".join(parts) + f". The most quoted type is **{labels.get(lead_type, lead_type)}**; "
-            f"the most quoted source{'s are' if len(top) > 1 else ' is'} {', '.join(escape(s) for s in top.index)} "
+            f"the most quoted source{'s are' if len(top) > 1 else ' is'} {', '.join(escape_markdown(s) for s in top.index)} "
             f"({int(top.iloc[0])} paragraphs).")
     alt = (f"Bar chart of quoted sources by type; {labels.get(lead_type, lead_type)} are quoted in the most paragraphs "
            f"({int(by_type.iloc[0]['units'])}).")
@@ -240,6 +241,9 @@ def voices_and_frames(run: RunData) -> Finding:
     per_type["share"] = per_type["n"] / per_type["quoted"]
     leads = per_type.sort_values(["source_type", "share", "frame"], ascending=[True, False, True]).groupby("source_type").head(1)
     leads = leads[leads["share"] > 0]
+    if leads.empty:
+        return Finding("6. Which voices carry which frames",
+                       "No paragraph that quotes a source carries a codebook frame in this run.")
     labels = dict(zip(run.table("source_types").get("source_type", []), run.table("source_types").get("label", [])))
     parts = [f"paragraphs quoting **{labels.get(r.source_type, r.source_type)}** most often carry "
              f"**{run.frame_name(r.frame)}** ({_pct(r.share)})" for r in leads.itertuples()]

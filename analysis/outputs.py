@@ -62,6 +62,25 @@ def escape(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
 
 
+# Characters Markdown reads as markup (links, emphasis, headings, lists, citations) and HTML's specials.
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()<>#+-.!|~^$@&\"'=:")
+
+
+def escape_markdown(text: object) -> str:
+    """Return ``text`` safe to interpolate into Markdown: special characters as numeric entities.
+
+    :func:`escape` stops raw HTML but not Markdown, so corpus text such as an
+    outlet ``[x](javascript:...)`` would still become a link. Here every
+    markup character is a character reference and whitespace is folded, so
+    the rendered page shows the text exactly as it is.
+
+    >>> escape_markdown("[x](y) <b>")
+    '&#91;x&#93;&#40;y&#41; &#60;b&#62;'
+    """
+    folded = " ".join(("" if text is None else str(text)).split())
+    return "".join(f"&#{ord(c)};" if c in _MARKDOWN_SPECIAL else c for c in folded)
+
+
 def snippet(text: str, width: int = 160) -> str:
     """Return a short, whitespace-folded, HTML-escaped excerpt of ``text``.
 

@@ -42,8 +42,8 @@ def render_markdown(text: str, *, citations: bool = True, bibliography: bool = F
     list. A page renders its sections one by one, so the list itself is only
     printed where ``bibliography=True`` (every entry of ``references.bib``,
     placed at a ``::: {#refs}`` block or at the end). Raw HTML in ``text`` is
-    not let through: interpolate corpus text only after escaping it
-    (:func:`analysis.outputs.escape`).
+    not let through, but Markdown is: interpolate corpus text only after
+    escaping it with :func:`analysis.outputs.escape_markdown`.
 
     Examples
     --------

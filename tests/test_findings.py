@@ -1,0 +1,512 @@
+"""Unit tests for analysis.findings: every finding's numbers, edge cases and escaping, on small synthetic runs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import findings
+from analysis.config import RunPaths
+from analysis.findings import Finding, RunData, load_run
+from analysis.outputs import write_table
+from analysis.report import render_markdown
+
+XSS = "<script>alert(1)</script>"
+MD_LINK = "[click](javascript:alert(1))"
+
+CODEBOOK = pd.DataFrame({
+    "frame": ["conflict", "conflict", "economic", "morality", "human_interest"],
+    "frame_name": ["Conflict", "Conflict", "Economic", "Morality", "Human interest"],
+    "kind": ["generic"] * 5,
+    "source": ["semetko2000"] * 5,
+    "question": ["conflict_q1", "conflict_q2", "economic_q1", "morality_q1", "human_interest_q1"],
+    "text": ["Q?"] * 5,
+    "indicators": ["perang; konflik", "kecam", "ekonomi", "moral", "anak"],
+})
+
+
+@pytest.fixture
+def paths(tmp_path) -> RunPaths:
+    return RunPaths(tmp_path / "run").create()
+
+
+def put(paths: RunPaths, name: str, data) -> None:
+    """Write a table the way the stages do (deterministic CSV)."""
+    write_table(pd.DataFrame(data), paths.tables, name)
+
+
+def run_of(paths: RunPaths, manifest: dict | None = None) -> RunData:
+    return RunData(paths, manifest or {})
+
+
+def html_of(finding: Finding) -> str:
+    return findings.render(finding)
+
+
+def articles(outlets, dates, precisions=None):
+    n = len(outlets)
+    return {
+        "article_id": [f"{i:03d}_a" for i in range(n)],
+        "outlet": outlets,
+        "place": ["Jakarta"] * n,
+        "date": dates,
+        "date_precision": precisions if precisions is not None else ["day" if d else "" for d in dates],
+        "title": [f"Title {i}" for i in range(n)],
+        "n_words": [100] * n,
+        "n_units": [3] * n,
+    }
+
+
+# ---------------------------------------------------------------- RunData
+
+
+def test_run_data_missing_table_is_empty_and_not_has(paths):
+    run = run_of(paths)
+    assert run.table("nope").empty
+    assert not run.has("nope")
+    assert run.figure("nope") is None
+
+
+def test_run_data_keeps_na_like_strings_and_reads_empty_as_missing(paths):
+    put(paths, "articles", articles(["NA", "", "None"], ["2024-01-01", "", ""]))
+    a = run_of(paths).table("articles")
+    assert a["outlet"].tolist()[0] == "NA"
+    assert a["outlet"].tolist()[2] == "None"
+    assert pd.isna(a["outlet"].tolist()[1])
+
+
+def test_run_data_caches_tables(paths):
+    put(paths, "codebook", CODEBOOK)
+    run = run_of(paths)
+    first = run.table("codebook")
+    (paths.tables / "codebook.csv").unlink()
+    assert run.table("codebook") is first
+
+
+def test_frame_name_from_codebook_and_fallback(paths):
+    put(paths, "codebook", CODEBOOK)
+    run = run_of(paths)
+    assert run.frame_name("human_interest") == "Human interest"
+    assert run.frame_name("security_threat") == "security threat"
+    assert run_of(RunPaths(paths.root.parent / "empty")).frame_name("a_b") == "a b"
+
+
+def test_figure_path_only_when_png_exists(paths):
+    (paths.figures / "frame_prevalence.png").write_bytes(b"\x89PNG")
+    run = run_of(paths)
+    assert run.figure("frame_prevalence") == "figures/frame_prevalence.png"
+    assert run.figure("topic_network") is None
+
+
+def test_load_run_reads_manifest(paths):
+    paths.provenance.write_text('{"run_name": "r1", "seed": 7}', encoding="utf-8")
+    assert load_run(paths).manifest == {"run_name": "r1", "seed": 7}
+    paths.provenance.unlink()
+    assert load_run(paths).manifest == {}
+
+
+# ---------------------------------------------------------------- question
+
+
+def test_question_counts_articles_outlets_units_and_date_span(paths):
+    put(paths, "articles", articles(["Kompas", "Tempo", "Kompas", None],
+                                    ["2024-07-01", "--06-19", "2024-06-23", None],
+                                    ["day", "day-no-year", "day", None]))
+    put(paths, "frames_units", {"unit_id": ["u1", "u1", "u2", "u3", "u4", "u4"],
+                                "frame": ["conflict", "economic"] * 3})
+    text = findings.question(run_of(paths), "Who frames what?")
+    assert text.startswith("**Research question.** *Who frames what?*")
+    assert ("The run analysed 4 articles from 2 named outlets, dated 23 June 2024 to 01 July 2024, "
+            "cut into 4 paragraphs") in text
+
+
+def test_question_without_dates_outlets_or_tables(paths):
+    put(paths, "articles", articles([None, None], [None, None], [None, None]))
+    text = findings.question(run_of(paths))
+    assert "2 articles from 0 named outlets, cut into 0 paragraphs" in text
+    assert "dated" not in text
+    empty = findings.question(run_of(RunPaths(paths.root.parent / "none")))
+    assert "0 articles from 0 named outlets, cut into 0 paragraphs" in empty
+    assert findings.GENERIC_QUESTION in empty
+
+
+def test_question_from_corpus_card_unless_given(paths, tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    (raw / "mycorpus").mkdir(parents=True)
+    (raw / "mycorpus" / "corpus.yml").write_text("research_question: How is the alliance framed?\n", encoding="utf-8")
+    monkeypatch.setattr(findings, "DATA_RAW", raw)
+    run = run_of(paths, {"corpus": {"id": "mycorpus"}})
+    assert "*How is the alliance framed?*" in findings.question(run)
+    assert "*Mine?*" in findings.question(run, "Mine?")
+    # A corpus given as a path has no card: the generic question.
+    by_path = run_of(paths, {"corpus": {"id": "/somewhere/mycorpus"}})
+    assert findings.GENERIC_QUESTION in findings.question(by_path)
+
+
+def test_question_is_escaped(paths):
+    html = render_markdown(findings.question(run_of(paths), XSS))
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# ---------------------------------------------------------------- dominant frames
+
+
+def _prevalence(paths):
+    put(paths, "codebook", CODEBOOK)
+    put(paths, "frame_prevalence", {
+        "group": ["all"] * 4 + ["Kompas"],
+        "frame": ["economic", "conflict", "morality", "human_interest", "human_interest"],
+        "n_units": [10, 10, 10, 10, 5],
+        "prevalence": [0.3, 0.5, 0.3, 0.0, 0.9],
+        "lo": [0.1, 0.2, 0.1, 0.0, 0.5],
+        "hi": [0.6, 0.8, 0.6, 0.0, 1.0],
+    })
+    put(paths, "frames_articles", {
+        "article_id": ["a", "a", "b", "b", "c", "c"],
+        "frame": ["conflict", "economic"] * 3,
+        "present": [1, 0, 1, 1, 0, 1],
+    })
+
+
+def test_dominant_frames_numbers(paths):
+    _prevalence(paths)
+    f = findings.dominant_frames(run_of(paths))
+    assert f.text == ("The most common frame is **Conflict**, coded in 50% of the 10 paragraphs "
+                      "(95% bootstrap interval 20%–80%) and in 2 of 3 articles. "
+                      "It is followed by **Economic** (30%), **Morality** (30%). "
+                      "1 frame(s) never occur: Human interest.")
+    assert f.figure is None
+    assert f.data == ["tables/frame_prevalence.csv", "tables/frames_units.csv"]
+    assert "of 4 frames" in f.alt and "Conflict is highest at 50%" in f.alt
+
+
+def test_dominant_frames_without_interval_or_codebook(paths):
+    put(paths, "frame_prevalence", {"group": ["all", "all"], "frame": ["security_threat", "conflict"],
+                                    "n_units": [8, 8], "prevalence": [0.25, 0.125],
+                                    "lo": [np.nan, 0.0], "hi": [np.nan, 0.25]})
+    put(paths, "frames_articles", {"article_id": ["a"], "frame": ["conflict"], "present": [1]})
+    f = findings.dominant_frames(run_of(paths))
+    assert "**security threat**, coded in 25% of the 8 paragraphs and in 0 of 1 articles" in f.text
+    assert "bootstrap interval" not in f.text
+    assert "never occur" not in f.text
+
+
+def test_dominant_frames_missing_tables(paths):
+    assert "wrote no prevalence table" in findings.dominant_frames(run_of(paths)).text
+    # Prevalence without the article table: no article count is stated (and no crash).
+    put(paths, "frame_prevalence", {"group": ["all"], "frame": ["conflict"], "n_units": [4],
+                                    "prevalence": [0.5], "lo": [0.25], "hi": [0.75]})
+    f = findings.dominant_frames(run_of(paths))
+    assert "coded in 50% of the 4 paragraphs (95% bootstrap interval 25%–75%)" in f.text
+    assert "articles" not in f.text
+
+
+def test_dominant_frames_figure_when_present(paths):
+    _prevalence(paths)
+    (paths.figures / "frame_prevalence.png").write_bytes(b"png")
+    assert findings.dominant_frames(run_of(paths)).figure == "figures/frame_prevalence.png"
+
+
+# ---------------------------------------------------------------- inductive frames
+
+
+def _inductive(paths, n_topics=5, unstable=(2, 4)):
+    put(paths, "codebook", CODEBOOK)
+    put(paths, "inductive_frames", {"frame": [0, 1], "topics": ["2, 4", "1, 3, 5"], "n_topics": [2, 3],
+                                    "prevalence": [0.3, 0.7], "top_terms": ["ekonomi, dagang", "perang, nato"]})
+    put(paths, "topic_stability", {"topic": range(1, n_topics + 1),
+                                   "stability": np.linspace(0.5, 0.9, n_topics),
+                                   "unstable": [t in unstable for t in range(1, n_topics + 1)]})
+
+
+def test_inductive_frames_numbers_and_best_comparison(paths):
+    _inductive(paths)
+    put(paths, "frame_comparison", {"deductive": ["conflict", "economic", "morality"], "inductive": [1, 0, 1],
+                                    "rho": [0.41, -0.83, np.nan], "n_units": [40, 40, 40]})
+    f = findings.inductive_frames(run_of(paths))
+    assert ("The topic model has **5 topics** (2 of them flagged unstable across seeds). The topic network groups "
+            "them into **2 inductive frame(s)**; the largest joins topics 1, 3, 5 and covers 70% of the text, with "
+            "the terms *perang, nato*.") in f.text
+    assert ("**Economic** (Spearman ρ = -0.83 with inductive frame 0, over 40 paragraphs)") in f.text
+    assert "too few nodes" not in f.text
+    assert f.alt.startswith("Network of 5 topics")
+
+
+def test_inductive_frames_caveat_for_few_topics_and_labels_fallback(paths):
+    _inductive(paths, n_topics=3, unstable=())
+    (paths.tables / "topic_stability.csv").unlink()
+    put(paths, "topic_labels", {"topic": [1, 2, 3], "label": ["a", "b", "c"]})
+    put(paths, "frame_comparison", {"deductive": ["conflict"], "inductive": [0], "rho": [np.nan], "n_units": [9]})
+    f = findings.inductive_frames(run_of(paths))
+    assert "**3 topics** (0 of them flagged unstable" in f.text
+    assert "With only 3 topics the network has too few nodes" in f.text
+    assert "Spearman" not in f.text  # every rho undefined: no comparison claimed
+
+
+def test_inductive_frames_missing_and_escaped(paths):
+    assert findings.inductive_frames(run_of(paths)).text == "The topic network stage wrote no frames for this run."
+    put(paths, "inductive_frames", {"frame": [0], "topics": ["1"], "n_topics": [1], "prevalence": [1.0],
+                                    "top_terms": [XSS]})
+    html = html_of(findings.inductive_frames(run_of(paths)))
+    assert "<script" not in html and "&lt;script&gt;" in html
+
+
+# ---------------------------------------------------------------- outlets
+
+
+def _outlets(paths, a="Kompas", b="Tempo"):
+    put(paths, "codebook", CODEBOOK)
+    put(paths, "frame_prevalence_outlet", {
+        "group": [a, a, b, b], "frame": ["conflict", "economic", "conflict", "economic"],
+        "n_units": [10, 10, 4, 4], "prevalence": [0.6, 0.2, 0.5, 0.75],
+        "lo": [0.3, 0.0, 0.0, 0.25], "hi": [0.9, 0.5, 1.0, 1.0]})
+
+
+def test_outlet_differences_numbers(paths):
+    _outlets(paths)
+    f = findings.outlet_differences(run_of(paths))
+    assert f.text == ("Kompas leads with **Conflict** (60% of its 10 paragraphs); Tempo leads with **Economic** "
+                      "(75% of its 4 paragraphs). Outlets differ most on **Economic**: from 20% of paragraphs in "
+                      "Kompas to 75% in Tempo. Each outlet contributes few paragraphs, so the intervals in the "
+                      "figure are wide.")
+    assert "for 2 outlets" in f.alt
+    assert f.data == ["tables/frame_prevalence_outlet.csv"]
+
+
+@pytest.mark.parametrize("groups", [[], ["Kompas"]])
+def test_outlet_differences_needs_two_outlets(paths, groups):
+    if groups:
+        put(paths, "frame_prevalence_outlet", {"group": groups * 2, "frame": ["conflict", "economic"],
+                                               "n_units": [3, 3], "prevalence": [0.3, 0.6]})
+    f = findings.outlet_differences(run_of(paths))
+    assert f.text.startswith("Fewer than two outlets are known")
+    assert f.figure is None
+
+
+def test_outlet_names_are_escaped_in_text_alt_and_html(paths):
+    _outlets(paths, a=XSS, b='Say "hi" & go')
+    f = findings.outlet_differences(run_of(paths))
+    html = html_of(f)
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&amp; go" in html
+    # The alt attribute cannot be broken out of by a quote in an outlet name.
+    (paths.figures / "frame_prevalence_outlet.png").write_bytes(b"png")
+    html = html_of(findings.outlet_differences(RunData(paths, {})))
+    alt = html.split('alt="', 1)[1].split('" class=', 1)[0]
+    assert '"' not in alt and "<" not in alt
+
+
+def test_outlet_names_cannot_inject_markdown_links(paths):
+    # An outlet given in an input table is arbitrary text; Markdown syntax in it must stay text.
+    _outlets(paths, a=MD_LINK, b="# Tempo")
+    html = html_of(findings.outlet_differences(run_of(paths)))
+    assert "<a " not in html.split('<p class="small">')[0]  # no link before the data links
+    assert "<p># Tempo leads with" in html  # not a heading, although it opens the paragraph
+    assert "; [click](javascript:alert(1)) leads with" in html
+    assert "<h1" not in html
+
+
+def test_markdown_in_source_names_and_dates_shows_as_text(paths):
+    _sources(paths, names=("*Putin*", "![img](x.png)", "@blei2003"))
+    html = render_markdown(findings.who_speaks(run_of(paths)).text)  # with citations on, as a page would
+    assert "<em>" not in html and "<img" not in html and "citation" not in html
+    assert "the most quoted sources are *Putin*, @blei2003 (2 paragraphs)" in html
+
+
+# ---------------------------------------------------------------- over time
+
+
+def _dated(paths):
+    put(paths, "codebook", CODEBOOK)
+    put(paths, "articles", articles(["A", "B", "C", "D"], ["2024-06-23", "2024-06-24", "--06-19", None],
+                                    ["day", "day", "day-no-year", None]))
+    put(paths, "frame_prevalence_date", {
+        "group": ["2024-06-23"] * 4 + ["2024-06-24"] * 2 + ["--06-19"] * 2,
+        "frame": ["conflict", "economic", "morality", "human_interest", "conflict", "economic", "conflict", "economic"],
+        "n_units": [10, 10, 10, 10, 4, 4, 6, 6],
+        "prevalence": [0.2, 0.5, 0.3, 0.1, 0.25, 0.25, 0.9, 0.1]})
+
+
+def test_frames_over_time_numbers_and_table(paths):
+    _dated(paths)
+    f = findings.frames_over_time(run_of(paths))
+    assert f.text.startswith("2 articles carry a full date (1 more a day without a year")
+    # Ties (25% each on 2024-06-24) resolve by frame id; the day without a year is left out.
+    html = render_markdown(f.text)
+    assert "2024-06-23: <strong>Economic</strong> (50%); 2024-06-24: <strong>Conflict</strong> (25%)." in html
+    assert "06-19" not in html
+    t = f.table
+    assert list(t.columns) == ["date", "frame", "paragraphs", "share"]
+    assert t["date"].tolist() == ["2024-06-23"] * 3 + ["2024-06-24"] * 2
+    assert t["frame"].tolist()[:3] == ["Economic", "Morality", "Conflict"]
+    assert t["share"].tolist()[:3] == ["50%", "30%", "20%"]
+    assert "<table" in html_of(f)
+
+
+def test_frames_over_time_too_few_dates(paths):
+    put(paths, "articles", articles(["A", "B"], ["2024-06-23", "--06-19"], ["day", "day-no-year"]))
+    put(paths, "frame_prevalence_date", {"group": ["2024-06-23"], "frame": ["conflict"], "n_units": [3],
+                                         "prevalence": [1.0]})
+    f = findings.frames_over_time(run_of(paths))
+    assert f.text == "Only 1 article(s) carry a full date, too few to compare frames over time."
+    assert f.table is None
+
+
+def test_frames_over_time_without_any_date(paths):
+    assert findings.frames_over_time(run_of(paths)).text.startswith("Only 0 article(s)")
+    put(paths, "articles", articles(["A", "B"], [None, None], [None, None]))
+    assert findings.frames_over_time(run_of(paths)).text.startswith("Only 0 article(s)")
+
+
+def test_frames_over_time_without_date_columns(paths):
+    # An articles table with no date or date_precision column at all (e.g. from an older run).
+    put(paths, "articles", {"article_id": ["a", "b"], "outlet": ["A", "B"]})
+    put(paths, "frame_prevalence_date", {"group": ["2024-06-23"], "frame": ["conflict"], "n_units": [3],
+                                         "prevalence": [1.0]})
+    assert findings.frames_over_time(run_of(paths)).text.startswith("Only 0 article(s)")
+
+
+# ---------------------------------------------------------------- sources
+
+
+def _sources(paths, names=("Vladimir Putin", "Sergei Lavrov", "Andrei Lankov")):
+    put(paths, "sources", {
+        "article_id": ["a", "a", "b", "b", "c"],
+        "unit_id": ["a-p1", "a-p2", "b-p1", "b-p2", "c-p1"],
+        "source": [names[0], names[0], names[1], names[2], names[2]],
+        "source_type": ["government", "government", "government", "analyst_academic", "analyst_academic"]})
+    put(paths, "source_types", {"source_type": ["government", "analyst_academic"],
+                                "label": ["government official", "analyst or academic"]})
+
+
+def test_who_speaks_numbers_and_tied_top_sources(paths):
+    _sources(paths)
+    f = findings.who_speaks(run_of(paths))
+    assert f.text == ("**3 distinct sources** are quoted or credited in 5 paragraphs. By type — government official: "
+                      "2 source(s) in 3 paragraphs; analyst or academic: 1 source(s) in 2 paragraphs. The most "
+                      "quoted type is **government official**; the most quoted sources are Andrei Lankov, "
+                      "Vladimir Putin (2 paragraphs).")
+    assert f.alt.endswith("(3).")
+
+
+def test_who_speaks_single_top_source_without_type_labels(paths):
+    put(paths, "sources", {"article_id": ["a", "a"], "unit_id": ["a-p1", "a-p2"],
+                           "source": ["Joe Biden", "Joe Biden"], "source_type": ["government", "government"]})
+    f = findings.who_speaks(run_of(paths))
+    assert "The most quoted type is **government**; the most quoted source is Joe Biden (2 paragraphs)." in f.text
+
+
+def test_who_speaks_empty_and_escaped(paths):
+    assert findings.who_speaks(run_of(paths)).text == "No quoted or attributed source was found in this corpus."
+    _sources(paths, names=(XSS, "B", "C"))
+    html = html_of(findings.who_speaks(run_of(paths)))
+    assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_voices_and_frames_shares(paths):
+    put(paths, "codebook", CODEBOOK)
+    put(paths, "source_types", {"source_type": ["government", "analyst_academic"],
+                                "label": ["government official", "analyst or academic"]})
+    put(paths, "source_frames", {
+        "source_type": ["government"] * 4 + ["analyst_academic"] * 2 + ["media"],
+        "source": ["Putin", "Putin", "Lavrov", "Lavrov", "Lankov", "Lankov", "TASS"],
+        "frame": ["conflict", "economic", "conflict", "economic", "conflict", "economic", "conflict"],
+        "n_units": [2, 1, 1, 0, 0, 1, 0],
+        "n_units_quoted": [4, 4, 2, 2, 1, 1, 0]})
+    f = findings.voices_and_frames(run_of(paths))
+    assert ("paragraphs quoting **analyst or academic** most often carry **Economic** (100%); "
+            "paragraphs quoting **government official** most often carry **Conflict** (50%).") in f.text
+    assert "media" not in f.text  # never quoted in a coded paragraph: no share to state
+
+
+def test_voices_and_frames_missing_or_no_frames(paths):
+    assert "No source could be linked" in findings.voices_and_frames(run_of(paths)).text
+    put(paths, "source_frames", {"source_type": ["government"], "source": ["Putin"], "frame": ["conflict"],
+                                 "n_units": [0], "n_units_quoted": [3]})
+    # Quoted paragraphs exist but none carries a frame: say so, no empty list of shares.
+    text = findings.voices_and_frames(run_of(paths)).text
+    assert text == "No paragraph that quotes a source carries a codebook frame in this run."
+
+
+# ---------------------------------------------------------------- limits
+
+
+def test_limits_tiny_unvalidated_corpus(paths):
+    put(paths, "articles", articles([None, "Kompas"], ["2024-01-01", None]))
+    text = findings.limits(run_of(paths))
+    lines = text.splitlines()
+    assert lines[0].startswith("- **2 articles: descriptive only.**")
+    assert "- 1 article(s) name no outlet in their text; the outlet is left empty, not guessed." in lines
+    assert any("**not validated**" in line for line in lines)
+    assert "Topic stability" not in text
+
+
+def test_limits_without_any_table(paths):
+    text = findings.limits(run_of(paths))
+    assert text.startswith("- **0 articles: descriptive only.**")
+    assert "name no outlet" not in text
+    assert "**not validated**" in text
+
+
+@pytest.mark.parametrize("status, kind", [
+    ("example", "an illustrative example coding (12 paragraphs coded by 2 coders), not a gold standard"),
+    ("human", "human coding (12 paragraphs coded by 2 coders)")])
+def test_limits_validation_and_stability(paths, status, kind):
+    put(paths, "articles", articles(["A"], ["2024-01-01"]))
+    put(paths, "validation_summary", {"status": [status], "n_coders": [2], "n_units": [12],
+                                      "mean_alpha_frames": [0.898803], "macro_f1_frames": [0.57037]})
+    put(paths, "topic_stability", {"topic": [1, 2, 3], "stability": [0.802725, 0.5, 0.863388]})
+    text = findings.limits(run_of(paths))
+    assert f"- Validation rests on {kind}: mean Krippendorff's α across frames 0.90, " \
+           f"macro F1 of the automated frame codes 0.57 (Validation page)." in text
+    assert "ranges from 0.50 to 0.86" in text
+    assert "not validated" not in text
+    assert "name no outlet" not in text
+
+
+def test_limits_status_none_row(paths):
+    put(paths, "validation_summary", {"status": ["none"], "n_coders": [0], "n_units": [0]})
+    assert "**not validated**" in findings.limits(run_of(paths))
+
+
+# ---------------------------------------------------------------- render
+
+
+def test_render_figure_finding_escapes_everything(paths):
+    f = Finding(title="1. <b>T</b>", text="Share is **50%**.", figure="figures/x.png",
+                alt='say "<x>"', caption="cap <i>", data=["tables/a&b.csv", "tables/sub/c.csv"],
+                table=pd.DataFrame({"x": [1]}))
+    html = findings.render(f)
+    assert html.startswith('<section class="finding"><h3>1. &lt;b&gt;T&lt;/b&gt;</h3>')
+    assert "<strong>50%</strong>" in html
+    assert 'src="figures/x.png" alt="say &quot;&lt;x&gt;&quot;"' in html
+    assert "<figcaption>cap &lt;i&gt;</figcaption>" in html
+    assert "<table" not in html  # the figure wins over the table
+    assert '<a href="tables/a&amp;b.csv" download>a&amp;b.csv</a> · <a href="tables/sub/c.csv" download>c.csv</a>' in html
+    assert html.endswith("</section>")
+
+
+def test_render_table_finding_and_no_data(paths):
+    f = Finding(title="T", text="x", caption="Cap", table=pd.DataFrame({"date": ["2024-01-01"], "frame": [XSS]}))
+    html = findings.render(f)
+    assert "<caption>Cap</caption>" in html
+    assert "&lt;script&gt;" in html and "<script" not in html
+    assert "Data:" not in html
+    bare = findings.render(Finding(title="T", text="x", table=pd.DataFrame()))
+    assert "<table" not in bare and "<figure" not in bare
+
+
+def test_render_raw_html_in_text_is_not_let_through():
+    html = findings.render(Finding(title="T", text=f"Raw {XSS} here"))
+    assert "<script" not in html
+
+
+def test_pct_and_interval_helpers():
+    assert findings._pct(0.355263) == "36%"
+    assert findings._pct(0) == "0%"
+    assert findings._interval({"lo": 0.25, "hi": 0.460526}) == " (95% bootstrap interval 25%–46%)"
+    assert findings._interval({"lo": np.nan, "hi": 0.5}) == ""
+    assert findings._interval({}) == ""

@@ -1,0 +1,268 @@
+"""Unit tests for analysis.methods: each Methods section states the run's own parameters and table counts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import methods
+from analysis.config import RunPaths
+from analysis.findings import RunData
+from analysis.outputs import write_table
+from analysis.report import render_markdown
+from analysis.topics import K_RULE
+
+MANIFEST = {
+    "corpus": {"id": "demo", "files": {"a.txt": "1" * 64, "b.txt": "2" * 64, "c.txt": "3" * 64}},
+    "parameters": {
+        "unit": "paragraph", "min_unit_words": 5, "language": "id", "phrases": True, "stem": False,
+        "no_below": 0, "no_above": 0.5, "seed": 42, "passes": 20, "alpha": "auto", "n_topics": 0,
+        "k_min": 2, "k_max": 8, "n_stability_seeds": 3, "stability_threshold": 0.6, "relevance_lambda": 0.6,
+        "coherence_sample": 50, "edge_quantile": 0.5, "resolution": 1.0, "frame_threshold": 0.34,
+        "min_units": 2, "n_bootstrap": 1000,
+    },
+}
+
+
+@pytest.fixture
+def paths(tmp_path) -> RunPaths:
+    return RunPaths(tmp_path / "run").create()
+
+
+def put(paths: RunPaths, name: str, data) -> None:
+    write_table(pd.DataFrame(data), paths.tables, name)
+
+
+def run_of(paths: RunPaths) -> RunData:
+    return RunData(paths, {})
+
+
+# ---------------------------------------------------------------- corpus
+
+
+def _corpus(paths):
+    put(paths, "articles", {"article_id": ["a", "b", "c", "d"], "outlet": ["Kompas", None, None, "Tempo"],
+                            "date": ["2024-01-01", "2024-01-02", None, "--06-19"]})
+    put(paths, "cleaning_summary", {
+        "rule": ["baca_juga", "photo_credit", "min_unit_words", "dateline"],
+        "category": ["related link", "photo credit", "short unit", "metadata"],
+        "blocks": [5, 5, 4, 3], "lines": [7, 5, 4, 3], "articles": [3, 1, 3, 3]})
+
+
+def test_corpus_section_numbers(paths):
+    _corpus(paths)
+    text = methods.corpus_section(run_of(paths), MANIFEST)
+    assert text.startswith("## 1. Corpus: ingest, repair, clean, segment\n\n")
+    assert "The raw files (3, hashed on the Data page)" in text
+    # Metadata lines (datelines) and dropped short units are not boilerplate: 7 + 5 lines.
+    assert "(`analysis/resources/cleaning/`): 12 lines in this run" in text
+    assert "(outlet missing for 2 of 4 articles, date for 1)" in text
+    assert "cut into **paragraph** units, dropping units of fewer than 5 words" in text
+    assert "language setting: `id`." in text
+
+
+def test_corpus_section_without_cleaning_table_or_manifest(paths):
+    put(paths, "articles", {"article_id": ["a"], "outlet": ["Kompas"], "date": ["2024-01-01"]})
+    text = methods.corpus_section(run_of(paths), {})
+    assert "The raw files (0, hashed" in text
+    assert ": 0 lines in this run" in text
+    assert "(outlet missing for 0 of 1 articles, date for 0)" in text
+    assert "**(not set)** units" in text
+
+
+def test_cleaning_rules_fired_is_the_summary_table(paths):
+    _corpus(paths)
+    t = methods.cleaning_rules_fired(run_of(paths))
+    assert t["rule"].tolist() == ["baca_juga", "photo_credit", "min_unit_words", "dateline"]
+    assert methods.cleaning_rules_fired(run_of(RunPaths(paths.root.parent / "none"))).empty
+
+
+# ---------------------------------------------------------------- text
+
+
+def test_text_section_metonyms_vocab_and_applied_filter(paths):
+    put(paths, "text_steps", {"step": ["tokenize", "aliases", "stopwords"], "n_tokens": [2328, 2227, 1200],
+                              "vocab_size": [809, 768, 557]})
+    put(paths, "alias_hits", {"surface": ["rusia", "kremlin", "gedung putih"],
+                              "canonical": ["rusia", "rusia", "amerika_serikat"],
+                              "kind": ["country", "metonym", "metonym"], "count": [49, 3, 2]})
+    put(paths, "text_params", {"parameter": ["extra_stopwords", "aliases_file", "stem", "no_below", "no_above"],
+                               "value": ["", "None", "False", "3", "0.5"]})  # as the text stage writes it
+    text = methods.text_section(run_of(paths), MANIFEST)
+    assert "in this run: kremlin → rusia (3), gedung putih → amerika_serikat (2)." in text
+    assert "rusia → rusia" not in text
+    # The filter actually applied (3, scaled with the corpus) wins over the parameter (0).
+    assert "occurs in at least 3 units and in at most 0.5 of them" in text
+    assert "Vocabulary size after each step: tokenize 809 → aliases 768 → stopwords 557." in text
+    assert "(phrases: `True`); stemming: `False`" in text
+
+
+def test_text_section_without_tables(paths):
+    text = methods.text_section(run_of(paths), MANIFEST)
+    assert "in this run: none." in text
+    assert "at least 0 units" in text  # no applied value recorded: the parameter as given
+    assert "Vocabulary size after each step: (not recorded)." in text
+
+
+def test_text_section_no_metonym_hits(paths):
+    put(paths, "alias_hits", {"surface": ["putin"], "canonical": ["vladimir_putin"], "kind": ["person"], "count": [21]})
+    assert "in this run: none." in methods.text_section(run_of(paths), MANIFEST)
+
+
+# ---------------------------------------------------------------- topics
+
+
+def _topics(paths, n_units=76):
+    put(paths, "k_sweep", {"k": [2, 3, 4], "c_v": [0.33, 0.29, 0.34], "chosen": [False, True, False]})
+    put(paths, "topic_stability", {"topic": [1, 2, 3], "stability": [0.8, 0.5, 0.9],
+                                   "unstable": [False, True, False]})
+    put(paths, "doc_topics_units", {"unit_id": np.repeat([f"u{i}" for i in range(n_units)], 3),
+                                    "topic": np.tile([1, 2, 3], n_units), "weight": 1 / 3})
+
+
+def test_topics_section_swept_k_with_sample(paths):
+    _topics(paths)
+    text = methods.topics_section(run_of(paths), MANIFEST)
+    assert (f"K = 3 was chosen by a sweep over K = 2…8 scored by coherence [c_v and c_npmi, @roder2015] and topic "
+            f"diversity; the rule: {K_RULE}.") in text
+    assert "Coherence was scored on a random sample of 50 of the 76 units (seed 42)." in text
+    assert "`random_state` = 42, 20 passes, alpha `auto`." in text
+    assert "is flagged unstable (1 of 3 here)" in text
+    assert "λ = 0.6 [@sievert2014]" in text
+
+
+def test_topics_section_sample_not_mentioned_when_it_covers_all_units(paths):
+    _topics(paths, n_units=40)
+    text = methods.topics_section(run_of(paths), MANIFEST)
+    assert "random sample" not in text
+    text = methods.topics_section(run_of(paths), {"parameters": {**MANIFEST["parameters"], "coherence_sample": 0}})
+    assert "random sample" not in text
+
+
+def test_topics_section_researcher_set_k(paths):
+    _topics(paths)
+    text = methods.topics_section(run_of(paths), {"parameters": {**MANIFEST["parameters"], "n_topics": 5}})
+    assert "K = 5 was set by the researcher (parameter `n_topics`)." in text
+    assert "sweep" not in text and "random sample" not in text
+
+
+def test_topics_section_k_from_stability_without_sweep(paths):
+    put(paths, "topic_stability", {"topic": [1, 2], "stability": [0.8, 0.9], "unstable": ["True", "true"]})
+    text = methods.topics_section(run_of(paths), MANIFEST)
+    assert "K = 2 was chosen by a sweep" in text
+    assert "(2 of 2 here)" in text
+
+
+def test_topics_section_renders_its_citations(paths):
+    _topics(paths)
+    html = render_markdown(methods.topics_section(run_of(paths), MANIFEST))
+    for key in ("blei2003", "roder2015", "sievert2014"):
+        assert f'data-cites="{key}"' in html
+
+
+# ---------------------------------------------------------------- frames, codebook
+
+
+CODEBOOK = {
+    "frame": ["conflict", "conflict", "economic"],
+    "frame_name": ["Conflict", "Conflict", "Economic"],
+    "kind": ["generic", "generic", "issue"],
+    "source": ["semetko2000", "semetko2000", "devreese2005"],
+    "question": ["conflict_q1", "conflict_q2", "economic_q1"],
+    "text": ["Disagreement?", "Reproach?", "<b>Costs</b>?"],
+    "indicators": ["perang", "kecam", "biaya"],
+}
+
+
+def test_frames_section_counts_and_parameters(paths):
+    put(paths, "codebook", CODEBOOK)
+    text = methods.frames_section(run_of(paths), MANIFEST)
+    assert "a codebook of 2 frames and 3 yes/no questions" in text
+    assert "(edges below the 0.5 quantile dropped)" in text
+    assert "with seed 42 and resolution 1.0 are the frames" in text
+    assert "reaches 0.34, and an article when at least 2 of its units do" in text
+    assert "(1000 resamples)" in text
+    assert "## 5. Sources" in text
+
+
+def test_frames_section_without_codebook_or_manifest(paths):
+    text = methods.frames_section(run_of(paths), {})
+    assert "a codebook of 0 frames and 0 yes/no questions" in text
+    assert "at least 1 of its units do" in text  # min_units defaults to 1
+    assert "(edges below the (not set) quantile dropped)" in text
+
+
+def test_codebook_table_columns(paths):
+    assert methods.codebook_table(run_of(paths)).empty
+    put(paths, "codebook", CODEBOOK)
+    t = methods.codebook_table(run_of(paths))
+    assert list(t.columns) == ["frame", "kind", "source", "question", "question text"]
+    assert t["frame"].tolist() == ["Conflict", "Conflict", "Economic"]
+    assert "indicators" not in t
+
+
+# ---------------------------------------------------------------- validation
+
+
+VALIDATION = {"coding_set": ["demo"], "n_coders": [2], "n_units": [12], "mean_alpha_frames": [0.898803],
+              "min_alpha_frames": [0.634921], "mean_percent_agreement_frames": [0.983333],
+              "macro_f1_frames": [0.57037], "mean_alpha_machine_frames": [0.538779]}
+
+
+@pytest.mark.parametrize("table", [None, {"status": ["none"], "n_units": [0]}])
+def test_validation_section_without_human_coding(paths, table):
+    if table:
+        put(paths, "validation_summary", table)
+    text = methods.validation_section(run_of(paths), MANIFEST)
+    assert text.startswith("## 6. Validation\n\nNo human coding exists for this corpus yet")
+    assert "α" not in text
+
+
+def test_validation_section_example_coding(paths):
+    put(paths, "validation_summary", {"status": ["example"], **VALIDATION})
+    text = methods.validation_section(run_of(paths), MANIFEST)
+    assert "An illustrative example coding (not a gold standard; see the Validation page) of 12 units by 2 coders." in text
+    assert "mean 0.899 across frames (minimum 0.635;" in text
+    assert "mean percent agreement 98%." in text
+    assert "macro F1 0.570; α between machine and majority 0.539." in text
+
+
+def test_validation_section_human_coding(paths):
+    put(paths, "validation_summary", {"status": ["human"], **VALIDATION})
+    text = methods.validation_section(run_of(paths), MANIFEST)
+    assert "\n\nHuman coding of 12 units by 2 coders." in text
+    assert "illustrative" not in text
+
+
+# ---------------------------------------------------------------- resources, references
+
+
+def test_resource_table_counts_entries_and_bytes(tmp_path, monkeypatch):
+    res = tmp_path / "resources"
+    (res / "stopwords").mkdir(parents=True)
+    (res / "stopwords" / "xx.txt").write_text("# header\n\nyang\ndan\n  \n# note\ndi\n", encoding="utf-8")
+    (res / "aliases.yml").write_bytes(b"a" * 1234)
+    (res / "RESOURCES.yml").write_text(
+        "- {file: stopwords/xx.txt, what: Stopwords, source: here, licence: MIT}\n"
+        "- {file: aliases.yml, what: Aliases, source: project, licence: CC0}\n", encoding="utf-8")
+    monkeypatch.setattr(methods, "RESOURCES", res)
+    t = methods.resource_table()
+    assert t.values.tolist() == [["stopwords/xx.txt", "Stopwords", "3 entries", "here", "MIT"],
+                                 ["aliases.yml", "Aliases", "1,234 bytes", "project", "CC0"]]
+    assert methods.describe_resources(res) == ["stopwords/xx.txt", "aliases.yml"]
+
+
+def test_shipped_resources_all_exist_with_source_and_licence():
+    files = methods.describe_resources()
+    assert files and all((methods.RESOURCES / f).is_file() for f in files)
+    t = methods.resource_table()
+    assert t["resource"].tolist() == files
+    assert t["source"].astype(bool).all() and t["licence"].astype(bool).all()
+
+
+def test_references_section_renders_the_reference_list():
+    text = methods.references_section()
+    assert "@okabe2008" in text and "::: {#refs}" in text
+    html = render_markdown(text, bibliography=True)
+    assert 'id="refs"' in html and 'id="ref-okabe2008"' in html

@@ -1,0 +1,324 @@
+"""Unit tests for analysis.report: Markdown rendering, provenance tables, downloads, citation and the run zips."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+
+import pandas as pd
+import pytest
+
+from analysis import report
+from analysis.config import RunPaths
+
+XSS = "<script>alert(1)</script>"
+
+MANIFEST = {
+    "run_name": "demo",
+    "corpus": {"id": "ru-alliances-id", "digest": "ab" * 32, "path": "data/raw/ru-alliances-id",
+               "files": {"b.txt": "2" * 64, "a.txt": "1" * 64}},
+    "seed": 20240619,
+    "git": {"commit": "0123456789abcdef0123456789abcdef01234567", "dirty": True},
+    "python": "3.11.7",
+    "platform": "Linux-x86_64",
+    "started": "2026-11-23T19:36:56+00:00",
+    "finished": "2026-11-23T19:37:26+00:00",
+    "packages": {"pandas": "2.2.2", "gensim": "4.3.3", "PyYAML": "6.0.1"},
+    "parameters": {"seed": 20240619, "language": "id", "n_topics": 0, "stem": False},
+    "stage_seconds": {"01-build-corpus": 3.14159, "02-fit-topics": 12.34},
+}
+
+
+@pytest.fixture
+def paths(tmp_path) -> RunPaths:
+    return RunPaths(tmp_path / "run").create()
+
+
+def write(path, data: bytes | str = b"x") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+
+
+def fake_run(root) -> RunPaths:
+    """A run folder with a file of every kind the zips must include or leave out."""
+    p = RunPaths(root).create()
+    write(p.tables / "articles.csv", "article_id,outlet\na,Kompas\n")
+    write(p.tables / "coding_sheet_README.txt", "read me")
+    write(p.figures / "frame_prevalence.png", b"\x89PNG fake")
+    write(p.figures / "frame_prevalence.svg", "<svg/>")
+    write(p.explorer / "ldavis.html", "<html></html>")
+    write(p.explorer / "d3.v5.min.js", "js")
+    for name in ("units.parquet", "articles.parquet", "tokens.parquet", "bow.mm", "bow.mm.index",
+                 "cleaning_log.parquet", "coding_sheet_full.csv", "lda.model", "lda.model.state"):
+        write(p.data / name, f"corpus text {name}")
+    write(p.data / "doc_topics.parquet", b"PAR1")
+    write(p.data / "corpus_manifest.json", "{}")
+    write(p.root / "01-build-corpus.ipynb", '{"cells": []}')
+    write(p.root / "index.ipynb", '{"cells": [1]}')
+    write(p.provenance, json.dumps(MANIFEST))
+    write(p.params, "seed: 1\n")
+    write(p.root / "notes.md", "not published")
+    write(p.root / "_scratch" / "x.csv", "not published")
+    return p
+
+
+# ---------------------------------------------------------------- render_markdown
+
+
+def test_render_markdown_formats_and_blocks_raw_html():
+    html = report.render_markdown(f"**K** = 3 and {XSS}", citations=False)
+    assert "<strong>K</strong> = 3" in html
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_render_markdown_citations_without_and_with_bibliography():
+    cited = report.render_markdown("LDA [@blei2003].")
+    assert 'data-cites="blei2003"' in cited and "Blei" in cited
+    assert 'id="refs"' not in cited  # the list is printed only where asked
+    plain = report.render_markdown("LDA [@blei2003].", citations=False)
+    assert "[@blei2003]" in plain and "Blei" not in plain
+    refs = report.render_markdown("## References\n\n::: {#refs}\n:::\n", bibliography=True)
+    assert 'id="refs"' in refs
+    # Every entry of the shipped bibliography is listed, cited or not.
+    keys = [line.split("{", 1)[1].rstrip(",") for line in report.BIBLIOGRAPHY.read_text().splitlines()
+            if line.startswith("@")]
+    assert keys and all(f'id="ref-{k}"' in refs for k in keys)
+
+
+def test_render_markdown_without_at_sign_skips_citeproc():
+    # No '@' in the text: no citeproc run, and no reference list or citation markup appears.
+    assert report.render_markdown("plain text") == "<p>plain text</p>\n"
+
+
+# ---------------------------------------------------------------- manifest tables
+
+
+def test_run_manifest_missing_and_present(paths):
+    assert report.run_manifest(paths) == {}
+    paths.provenance.write_text(json.dumps(MANIFEST), encoding="utf-8")
+    assert report.run_manifest(paths) == MANIFEST
+
+
+def test_provenance_table_before_the_run_finishes():
+    t = report.provenance_table({})
+    assert t.values.tolist() == [["provenance", "written when the run finishes"]]
+
+
+def test_provenance_table_values():
+    t = report.provenance_table(MANIFEST).set_index("item")["value"]
+    assert t["run"] == "demo"
+    assert t["corpus"] == "ru-alliances-id"
+    assert t["corpus digest (sha256 of file hashes)"] == "ab" * 32
+    assert t["files"] == "2"
+    assert t["seed"] == "20240619"
+    assert t["git commit"] == "0123456789abcdef0123456789abcdef01234567 (uncommitted changes)"
+    assert t["finished"] == "2026-11-23T19:37:26+00:00"
+    assert all(isinstance(v, str) for v in t)
+    clean = report.provenance_table({**MANIFEST, "git": {"commit": "abc", "dirty": False}}).set_index("item")["value"]
+    assert clean["git commit"] == "abc"
+
+
+def test_package_file_hash_and_parameter_tables_are_sorted():
+    assert report.package_table(MANIFEST).values.tolist() == [
+        ["PyYAML", "6.0.1"], ["gensim", "4.3.3"], ["pandas", "2.2.2"]]
+    assert report.file_hash_table(MANIFEST).values.tolist() == [["a.txt", "1" * 64], ["b.txt", "2" * 64]]
+    params = report.parameter_table(MANIFEST)
+    assert params.values.tolist() == [["language", "'id'"], ["n_topics", "0"], ["seed", "20240619"],
+                                      ["stem", "False"]]
+
+
+def test_manifest_tables_empty_manifest_keep_columns():
+    assert list(report.package_table({}).columns) == ["package", "version"]
+    assert list(report.file_hash_table({}).columns) == ["file", "sha256"]
+    assert list(report.parameter_table({}).columns) == ["parameter", "value"]
+    assert report.package_table({}).empty and report.file_hash_table({}).empty and report.parameter_table({}).empty
+
+
+# ---------------------------------------------------------------- downloads
+
+
+def test_list_downloads_only_published_kinds(tmp_path):
+    p = fake_run(tmp_path / "run")
+    write(p.root / "downloads" / "run.zip", b"zip")
+    df = report.list_downloads(p)
+    assert df["file"].tolist() == ["tables/articles.csv", "tables/coding_sheet_README.txt",
+                                   "figures/frame_prevalence.png", "figures/frame_prevalence.svg",
+                                   "explorer/ldavis.html"]
+    assert df["kind"].tolist() == ["csv", "txt", "png", "svg", "html"]
+    assert df.set_index("file").loc["tables/articles.csv", "bytes"] == len("article_id,outlet\na,Kompas\n")
+    assert not df["file"].str.startswith("data/").any()
+
+
+def test_list_downloads_of_an_empty_run(tmp_path):
+    df = report.list_downloads(RunPaths(tmp_path / "nothing"))
+    assert df.empty and list(df.columns) == ["file", "kind", "bytes"]
+
+
+def test_downloads_html_escapes_names_and_lists_extra_first():
+    df = pd.DataFrame({"file": ["tables/<b>&x.csv"], "kind": ["csv"], "bytes": [1234567]})
+    html = report.downloads_html(df, extra=["downloads/run.zip", 'odd"name.json'])
+    assert html.startswith('<ul class="downloads"><li><a href="downloads/run.zip" download>downloads/run.zip</a></li>')
+    assert '<a href="odd&quot;name.json" download>' in html
+    assert ('<a href="tables/&lt;b&gt;&amp;x.csv" download>tables/&lt;b&gt;&amp;x.csv</a> '
+            "<small>(csv, 1,234,567 bytes)</small>") in html
+    assert "<b>" not in html
+    assert html.index("run.zip") < html.index("x.csv")
+    assert report.downloads_html(pd.DataFrame(columns=["file", "kind", "bytes"])) == '<ul class="downloads"></ul>'
+
+
+def test_articles_for_display_keeps_reader_columns_in_order():
+    articles = pd.DataFrame({"snippet": ["text"], "title": ["T"], "article_id": ["a"], "encoding": ["utf-8"],
+                             "date": ["2024-01-01"], "outlet": ["K"]})
+    assert list(report.articles_for_display(articles).columns) == ["article_id", "outlet", "date", "title"]
+
+
+# ---------------------------------------------------------------- data summary, citation
+
+
+def test_data_summary_counts_found_fields():
+    articles = pd.DataFrame({"outlet": ["Kompas", None, "Tempo"], "date": [None, None, "2024-06-23"]})
+    text = report.data_summary(MANIFEST, articles)
+    assert text.startswith("This run analysed **3 articles** of the corpus `ru-alliances-id` "
+                           "(2 raw files; corpus digest `abababababababab…`).")
+    assert "The outlet was found for 2 of them and the date for 1;" in text
+    assert "never guessed" in text
+
+
+def test_data_summary_without_outlet_date_or_manifest():
+    text = report.data_summary({}, pd.DataFrame({"title": ["a", "b"]}))
+    assert "**2 articles** of the corpus `?` (0 raw files; corpus digest `…`)" in text
+    assert "The outlet was found for 0 of them and the date for 0;" in text
+
+
+def test_data_summary_escapes_corpus_id():
+    text = report.data_summary({"corpus": {"id": XSS}}, pd.DataFrame({"outlet": []}))
+    assert "<script" not in text and "&lt;script&gt;" in text
+
+
+def test_citation_text_from_cff_and_manifest():
+    import yaml
+
+    cff = yaml.safe_load((report.ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    text = report.citation_text(MANIFEST, "demo")
+    assert f"{cff['title']} (version {cff['version']})" in text
+    assert text.startswith(f"{cff['authors'][0]['name']} ({str(cff['date-released'])[:4]}).")
+    assert "Run 'demo', 2026-11-23, commit 0123456789ab." in text
+    repo = cff.get("repository-code")
+    assert text.endswith(f"commit 0123456789ab. {repo}" if repo else "commit 0123456789ab.")
+
+
+def test_citation_text_without_manifest():
+    text = report.citation_text({}, "r")
+    assert "Run 'r', , commit unknown." in text
+
+
+def test_cite_box_escapes_run_name():
+    html = report.cite_box(MANIFEST, XSS)
+    assert html.startswith('<div class="cite-box"><p>')
+    assert "<script" not in html and "Run &#x27;&lt;script&gt;alert(1)&lt;/script&gt;&#x27;" in html
+    assert "CITATION.cff" in html
+
+
+# ---------------------------------------------------------------- notebooks page
+
+
+def test_notebooks_html_lists_existing_notebooks_with_times(paths):
+    for nb in ("02-fit-topics", "01-build-corpus", "index"):
+        write(paths.root / f"{nb}.ipynb", "{}")
+    html = report.notebooks_html(paths, MANIFEST)
+    rows = html.split("<tbody>")[1].split("</tbody>")[0].split("</tr>")[:-1]
+    assert [r.split('href="')[1].split('"')[0] for r in rows] == [
+        "01-build-corpus.html", "02-fit-topics.html", "index.html", "notebooks.html"]
+    assert rows[0].endswith("<td>01-build-corpus.ipynb</td><td>3.1 s</td>")
+    assert rows[1].endswith("<td>02-fit-topics.ipynb</td><td>12.3 s</td>")
+    assert rows[2].endswith("<td>index.ipynb</td><td></td>")  # pages are timed after the manifest is written
+    assert '<a href="downloads/run-notebooks.zip" download>run-notebooks.zip</a>' in html
+
+
+def test_notebooks_html_of_an_empty_run_lists_only_itself(paths):
+    html = report.notebooks_html(paths, {})
+    assert html.count("<tr><td>") == 1 and "notebooks.ipynb" in html
+
+
+# ---------------------------------------------------------------- zips
+
+
+def _entries(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {i.filename: zf.read(i) for i in zf.infolist()}
+
+
+def test_zip_run_contents_leave_out_corpus_text(tmp_path):
+    p = fake_run(tmp_path / "run")
+    out = report.zip_run(p, "demo")
+    assert out == p.root / "downloads" / "demo.zip"
+    entries = _entries(out)
+    assert sorted(entries) == sorted([
+        "demo/tables/articles.csv", "demo/tables/coding_sheet_README.txt",
+        "demo/figures/frame_prevalence.png", "demo/figures/frame_prevalence.svg",
+        "demo/explorer/d3.v5.min.js", "demo/explorer/ldavis.html",
+        "demo/data/corpus_manifest.json", "demo/data/doc_topics.parquet",
+        "demo/01-build-corpus.ipynb", "demo/index.ipynb", "demo/params.yaml", "demo/provenance.json"])
+    for name in report.UNPUBLISHED_DATA | {"lda.model", "lda.model.state"}:
+        assert not any(e.endswith("/" + name) for e in entries), name
+    assert not any(b"corpus text" in data for data in entries.values())
+    assert entries["demo/tables/articles.csv"] == (p.tables / "articles.csv").read_bytes()
+    assert not list(p.root.glob("downloads/*.tmp"))
+
+
+def test_zip_run_fixed_order_and_timestamps(tmp_path):
+    p = fake_run(tmp_path / "run")
+    with zipfile.ZipFile(report.zip_run(p, "demo")) as zf:
+        infos = zf.infolist()
+    names = [i.filename for i in infos]
+    assert names[:2] == ["demo/tables/articles.csv", "demo/tables/coding_sheet_README.txt"]
+    assert names[-4:] == ["demo/01-build-corpus.ipynb", "demo/index.ipynb", "demo/params.yaml", "demo/provenance.json"]
+    assert {i.date_time for i in infos} == {(2000, 1, 1, 0, 0, 0)}
+    assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
+
+
+def test_zip_run_bytes_are_deterministic(tmp_path):
+    a = fake_run(tmp_path / "a" / "run")
+    b = fake_run(tmp_path / "b" / "run")  # same files elsewhere, written later
+    for f in b.root.rglob("*"):
+        os.utime(f, (1_000_000_000, 1_000_000_000))
+    first = report.zip_run(a, "demo").read_bytes()
+    again = report.zip_run(a, "demo").read_bytes()  # the first zip, now in downloads/, is not zipped in
+    other = report.zip_run(b, "demo").read_bytes()
+    assert first == again == other
+    write(b.tables / "articles.csv", "article_id,outlet\na,Tempo\n")
+    assert report.zip_run(b, "demo").read_bytes() != first
+
+
+def test_zip_run_of_a_run_with_only_a_manifest(tmp_path):
+    root = tmp_path / "bare"
+    write(root / "provenance.json", "{}")
+    assert list(_entries(report.zip_run(RunPaths(root), "bare"))) == ["bare/provenance.json"]
+
+
+def test_zip_notebooks_only_notebooks_and_deterministic(tmp_path):
+    p = fake_run(tmp_path / "run")
+    report.zip_run(p, "demo")
+    out = report.zip_notebooks(p, "demo")
+    assert out == p.root / "downloads" / "demo-notebooks.zip"
+    entries = _entries(out)
+    assert list(entries) == ["demo-notebooks/01-build-corpus.ipynb", "demo-notebooks/index.ipynb"]
+    assert entries["demo-notebooks/index.ipynb"] == b'{"cells": [1]}'
+    first = out.read_bytes()
+    os.utime(p.root / "index.ipynb", (1_000_000_000, 1_000_000_000))
+    assert report.zip_notebooks(p, "demo").read_bytes() == first
+    # The run zip is unchanged by the notebooks zip sitting next to it.
+    assert "demo/downloads/demo-notebooks.zip" not in _entries(report.zip_run(p, "demo"))
+
+
+def test_zip_bytes_open_as_valid_zip(tmp_path):
+    p = fake_run(tmp_path / "run")
+    data = report.zip_run(p, "demo").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert zf.testzip() is None  # every entry's CRC checks
+        assert all(n.startswith("demo/") for n in zf.namelist())  # unpacks into one folder
