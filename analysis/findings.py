@@ -69,10 +69,35 @@ class RunData:
     def frame_name(self, frame_id) -> str:
         return self.frame_names.get(frame_id, str(frame_id).replace("_", " "))
 
+    @property
+    def unit(self) -> str:
+        """The run's unit of analysis ("paragraph", "sentence" or "article")."""
+        return str(self.manifest.get("parameters", {}).get("unit") or "paragraph")
+
+    @property
+    def units(self) -> str:
+        """The unit of analysis in the plural, for prose."""
+        return f"{self.unit}s"
+
 
 def load_run(paths: RunPaths) -> RunData:
     """Return a :class:`RunData` for a run folder."""
     return RunData(paths, run_manifest(paths))
+
+
+def _n(count: int, noun: str) -> str:
+    """Return "1 article" / "2 articles".
+
+    >>> _n(1, "article"), _n(3, "article")
+    ('1 article', '3 articles')
+    """
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+# Below this many articles the corpus supports description only, and a group
+# (an outlet, a source type) with fewer units than FEW_UNITS is called out as thin.
+FEW_ARTICLES = 30
+FEW_UNITS = 50
 
 
 def _pct(x: float) -> str:
@@ -104,7 +129,7 @@ def question(run: RunData, research_question: str = "") -> str:
     span = f", dated {min(dates):%d %B %Y} to {max(dates):%d %B %Y}" if len(dates) else ""
     return (f"**Research question.** *{escape_markdown(q)}*\n\n"
             f"The run analysed {len(articles)} articles from {n_outlets} named outlets{span}, "
-            f"cut into {n_units} paragraphs (the units of analysis).")
+            f"cut into {n_units} {run.units} (the units of analysis).")
 
 
 def dominant_frames(run: RunData) -> Finding:
@@ -114,20 +139,25 @@ def dominant_frames(run: RunData) -> Finding:
         return Finding("Dominant frames", "The frame coding stage wrote no prevalence table for this run.")
     prev = prev[prev["group"] == "all"].sort_values(["prevalence", "frame"], ascending=[False, True])
     top = prev.iloc[0]
+    if top["prevalence"] == 0:
+        return Finding("1. Which frames dominate",
+                       f"No codebook frame was coded in any of the {int(top['n_units'])} {run.units}: the indicators "
+                       "of the codebook do not occur in this corpus (see the codebook on the Frames page).",
+                       None, "", "", ["tables/frame_prevalence.csv", "tables/frames_units.csv"])
     articles = run.table("frames_articles")
     in_articles = "" if articles.empty else (
         f" and in {articles[(articles['frame'] == top['frame']) & (articles['present'] == 1)]['article_id'].nunique()} "
         f"of {articles['article_id'].nunique()} articles")
-    others = ", ".join(f"**{run.frame_name(r.frame)}** ({_pct(r.prevalence)})" for r in prev.iloc[1:3].itertuples())
+    others = " and ".join(f"**{run.frame_name(r.frame)}** ({_pct(r.prevalence)})" for r in prev.iloc[1:3].itertuples())
     none = prev[prev["prevalence"] == 0]
     text = (f"The most common frame is **{run.frame_name(top['frame'])}**, coded in {_pct(top['prevalence'])} of the "
-            f"{int(top['n_units'])} paragraphs{_interval(top)}{in_articles}. It is followed by {others}.")
+            f"{int(top['n_units'])} {run.units}{_interval(top)}{in_articles}." + (f" It is followed by {others}." if others else ""))
     if len(none):
         text += f" {len(none)} frame(s) never occur: {', '.join(run.frame_name(f) for f in none['frame'])}."
-    alt = (f"Horizontal bar chart of the share of paragraphs coded with each of {len(prev)} frames, with 95% intervals; "
+    alt = (f"Horizontal bar chart of the share of {run.units} coded with each of {len(prev)} frames, with 95% intervals; "
            f"{run.frame_name(top['frame'])} is highest at {_pct(top['prevalence'])}.")
     return Finding("1. Which frames dominate", text, run.figure("frame_prevalence"), alt,
-                   "Share of paragraphs coded with each codebook frame (95% bootstrap intervals over paragraphs).",
+                   f"Share of {run.units} coded with each codebook frame (95% bootstrap intervals over {run.units}).",
                    ["tables/frame_prevalence.csv", "tables/frames_units.csv"])
 
 
@@ -153,11 +183,11 @@ def inductive_frames(run: RunData) -> Finding:
         best = comparison.loc[comparison["rho"].abs().idxmax()]
         text += (f" The deductive frame that tracks an inductive frame most closely is "
                  f"**{run.frame_name(best['deductive'])}** (Spearman ρ = {best['rho']:.2f} with inductive frame "
-                 f"{escape_markdown(best['inductive'])}, over {int(best['n_units'])} paragraphs).")
+                 f"{escape_markdown(best['inductive'])}, over {int(best['n_units'])} {run.units}).")
     alt = (f"Network of {k} topics; node size is topic prevalence, colour is the inductive frame; "
            f"{len(frames)} frame(s).")
     return Finding("2. What the topics say on their own", text, run.figure("topic_network"), alt,
-                   "Topic network: topics linked by how often they co-occur in the same paragraphs; colours are communities (frames).",
+                   f"Topic network: topics linked by how often they co-occur in the same {run.units}; colours are communities (frames).",
                    ["tables/inductive_frames.csv", "tables/topic_terms.csv", "tables/frame_comparison.csv"])
 
 
@@ -167,20 +197,24 @@ def outlet_differences(run: RunData) -> Finding:
     if prev.empty or prev["group"].nunique() < 2:
         return Finding("3. How outlets differ", "Fewer than two outlets are known for this corpus, so outlets cannot be compared.")
     leads = prev.sort_values(["group", "prevalence", "frame"], ascending=[True, False, True]).groupby("group").head(1)
-    parts = [f"{escape_markdown(r.group)} leads with **{run.frame_name(r.frame)}** ({_pct(r.prevalence)} of its {int(r.n_units)} paragraphs)"
+    parts = [f"{escape_markdown(r.group)} leads with **{run.frame_name(r.frame)}** ({_pct(r.prevalence)} of its {int(r.n_units)} {run.units})"
              for r in leads.itertuples()]
     spread = prev.groupby("frame")["prevalence"].agg(["min", "max"])
     widest = (spread["max"] - spread["min"]).idxmax()
     rows = prev[prev["frame"] == widest].sort_values("prevalence")
     lo, hi = rows.iloc[0], rows.iloc[-1]
-    text = ("; ".join(parts) + ". "
-            f"Outlets differ most on **{run.frame_name(widest)}**: from {_pct(lo['prevalence'])} of paragraphs in "
-            f"{escape_markdown(lo['group'])} to {_pct(hi['prevalence'])} in {escape_markdown(hi['group'])}. "
-            f"Each outlet contributes few paragraphs, so the intervals in the figure are wide.")
+    text = "; ".join(parts) + ". "
+    if hi["prevalence"] > lo["prevalence"]:
+        text += (f"Outlets differ most on **{run.frame_name(widest)}**: from {_pct(lo['prevalence'])} of {run.units} in "
+                 f"{escape_markdown(lo['group'])} to {_pct(hi['prevalence'])} in {escape_markdown(hi['group'])}. ")
+    thin = leads.sort_values("n_units").iloc[0]
+    if thin["n_units"] < FEW_UNITS:
+        text += (f"The smallest outlet, {escape_markdown(thin['group'])}, contributes only {_n(int(thin['n_units']), run.unit)}, "
+                 "so the intervals in the figure are wide.")
     alt = (f"Frame shares for {prev['group'].nunique()} outlets with 95% intervals; the widest difference is for "
            f"{run.frame_name(widest)} ({_pct(lo['prevalence'])} in {lo['group']} to {_pct(hi['prevalence'])} in {hi['group']}).")
     return Finding("3. How outlets differ", text, run.figure("frame_prevalence_outlet"), alt,
-                   "Share of paragraphs coded with each frame, by outlet (95% bootstrap intervals over paragraphs).",
+                   f"Share of {run.units} coded with each frame, by outlet (95% bootstrap intervals over {run.units}).",
                    ["tables/frame_prevalence_outlet.csv"])
 
 
@@ -196,12 +230,24 @@ def frames_over_time(run: RunData) -> Finding:
     prev = prev[prev["group"].isin(full["date"])]
     leads = prev.sort_values(["group", "prevalence", "frame"], ascending=[True, False, True]).groupby("group").head(1)
     parts = [f"{escape_markdown(r.group)}: **{run.frame_name(r.frame)}** ({_pct(r.prevalence)})" for r in leads.itertuples()]
-    text = (f"{len(full)} articles carry a full date ({n_partial} more a day without a year, which cannot be placed "
-            f"in time and is left out). Their leading frames by date are: " + "; ".join(parts) + ". "
-            f"With one article per date this shows how single articles differ, not a trend.")
+    per_date = full.groupby("date")["article_id"].nunique() if "article_id" in full else pd.Series([1])
+    undated = f" ({n_partial} more a day without a year, which cannot be placed in time and is left out)" if n_partial else ""
+    text = f"{_n(len(full), 'article')} carry a full date{undated}. "
+    if len(leads) <= 12:
+        text += "Their leading frames by date are: " + "; ".join(parts) + ". "
+    else:
+        often = leads["frame"].value_counts()
+        text += (f"Across {len(leads):,} dates from {escape_markdown(leads['group'].min())} to "
+                 f"{escape_markdown(leads['group'].max())}, the leading frame of a day is most often "
+                 f"**{run.frame_name(often.index[0])}** ({often.iloc[0]:,} of {len(leads):,} dates; table below, "
+                 "download for every date). ")
+    text += ("With one article per date this shows how single articles differ, not a trend."
+             if per_date.max() <= 1 else
+             f"Dates carry from {per_date.min():,} to {per_date.max():,} articles, so a day's shares rest on few or many "
+             f"{run.units}: read shifts against the {run.units} column.")
     table = (prev.assign(frame=prev["frame"].map(run.frame_name), share=prev["prevalence"].map(_pct))
              .sort_values(["group", "prevalence"], ascending=[True, False]).groupby("group").head(3)
-             [["group", "frame", "n_units", "share"]].rename(columns={"group": "date", "n_units": "paragraphs"}))
+             [["group", "frame", "n_units", "share"]].rename(columns={"group": "date", "n_units": f"{run.units}"}))
     return Finding("4. Frames over time", text, None, "", "The three leading frames on each dated day.",
                    ["tables/frame_prevalence_date.csv"], table)
 
@@ -216,18 +262,18 @@ def who_speaks(run: RunData) -> Finding:
     by_type = sources.groupby("source_type").agg(sources=("source", "nunique"), units=("unit_id", "nunique"))
     by_type = by_type.sort_values(["units", "sources"], ascending=False)
     labels = dict(zip(types["source_type"], types["label"])) if not types.empty else {}
-    parts = [f"{labels.get(t, t)}: {int(r.sources)} source(s) in {int(r.units)} paragraphs" for t, r in by_type.iterrows()]
+    parts = [f"{labels.get(t, t)}: {int(r.sources)} source(s) in {int(r.units)} {run.units}" for t, r in by_type.iterrows()]
     top = sources.groupby("source")["unit_id"].nunique().sort_values(ascending=False)
     top = top[top == top.max()] if len(top) else top
     lead_type = by_type.index[0]
-    text = (f"**{sources['source'].nunique()} distinct sources** are quoted or credited in {n_units} paragraphs. "
+    text = (f"**{sources['source'].nunique()} distinct sources** are quoted or credited in {n_units} {run.units}. "
             f"By type — " + "; ".join(parts) + f". The most quoted type is **{labels.get(lead_type, lead_type)}**; "
             f"the most quoted source{'s are' if len(top) > 1 else ' is'} {', '.join(escape_markdown(s) for s in top.index)} "
-            f"({int(top.iloc[0])} paragraphs).")
-    alt = (f"Bar chart of quoted sources by type; {labels.get(lead_type, lead_type)} are quoted in the most paragraphs "
+            f"({int(top.iloc[0])} {run.units}).")
+    alt = (f"Bar chart of quoted sources by type; {labels.get(lead_type, lead_type)} are quoted in the most {run.units} "
            f"({int(by_type.iloc[0]['units'])}).")
     return Finding("5. Whose voices are heard", text, run.figure("source_types"), alt,
-                   "Quoted and credited sources by type: distinct sources and the paragraphs that quote them.",
+                   f"Quoted and credited sources by type: distinct sources and the {run.units} that quote them.",
                    ["tables/sources.csv", "tables/source_types.csv"])
 
 
@@ -243,15 +289,17 @@ def voices_and_frames(run: RunData) -> Finding:
     leads = leads[leads["share"] > 0]
     if leads.empty:
         return Finding("6. Which voices carry which frames",
-                       "No paragraph that quotes a source carries a codebook frame in this run.")
+                       f"No {run.unit} that quotes a source carries a codebook frame in this run.")
     labels = dict(zip(run.table("source_types").get("source_type", []), run.table("source_types").get("label", [])))
-    parts = [f"paragraphs quoting **{labels.get(r.source_type, r.source_type)}** most often carry "
+    parts = [f"{run.units} quoting **{labels.get(r.source_type, r.source_type)}** most often carry "
              f"**{run.frame_name(r.frame)}** ({_pct(r.share)})" for r in leads.itertuples()]
-    text = ("Linking each quote to the frames of its paragraph: " + "; ".join(parts) + ". "
-            "This answers *whose voices carry which frames* only for this corpus: each type rests on a handful of paragraphs.")
-    alt = "Heatmap of the share of paragraphs quoting each type of source that carry each frame."
+    text = (f"Linking each quote to the frames of its {run.unit}: " + "; ".join(parts) + ". "
+            f"This answers *whose voices carry which frames* only for this corpus"
+            + (f": each type rests on a handful of {run.units}." if per_type.groupby("source_type")["quoted"].max().min() < FEW_UNITS
+               else "."))
+    alt = f"Heatmap of the share of {run.units} quoting each type of source that carry each frame."
     return Finding("6. Which voices carry which frames", text, run.figure("source_frames"), alt,
-                   "Frames in the paragraphs that quote each type of source (share of those paragraphs).",
+                   f"Frames in the {run.units} that quote each type of source (share of those {run.units}).",
                    ["tables/source_frames.csv"])
 
 
@@ -262,10 +310,17 @@ def limits(run: RunData) -> str:
     missing_outlet = int(articles["outlet"].isna().sum()) if "outlet" in articles else 0
     val = run.table("validation_summary")
     status = val["status"].iloc[0] if not val.empty and "status" in val else "none"
-    lines = [f"- **{n} articles: descriptive only.** No statement here generalises beyond these articles; the intervals "
-             f"describe uncertainty over paragraphs within them, not over outlets or time."]
+    if n < FEW_ARTICLES:
+        lines = [f"- **{_n(n, 'article')}: descriptive only.** No statement here generalises beyond these articles; the "
+                 f"intervals describe uncertainty over {run.units} within them, not over outlets or time."]
+    else:
+        lines = [f"- **{_n(n, 'article')}.** The findings describe this corpus and generalise only as far as it was "
+                 f"sampled from the outlets' output; the intervals describe uncertainty over {run.units} within it, "
+                 "not over outlets or time."]
     if missing_outlet:
-        lines.append(f"- {missing_outlet} article(s) name no outlet in their text; the outlet is left empty, not guessed.")
+        lines.append(f"- {_n(missing_outlet, 'article')} "
+                     f"{'names no outlet in its' if missing_outlet == 1 else 'name no outlet in their'} text; "
+                     "the outlet is left empty, not guessed.")
     lines.append("- Deductive codes come from keyword and pattern indicators (listed with every code on the Frames page); "
                  "they find explicit wording, not irony or implication.")
     if status == "none":
@@ -273,7 +328,7 @@ def limits(run: RunData) -> str:
                      "(see the Validation page for how to produce a coding sheet).")
     else:
         r = val.iloc[0]
-        what = f"{int(r['n_units'])} paragraphs coded by {int(r['n_coders'])} coders"
+        what = f"{int(r['n_units'])} {run.units} coded by {int(r['n_coders'])} coders"
         kind = f"an illustrative example coding ({what}), not a gold standard" if status == "example" else f"human coding ({what})"
         lines.append(f"- Validation rests on {kind}: "
                      f"mean Krippendorff's α across frames {r['mean_alpha_frames']:.2f}, macro F1 of the automated frame "

@@ -110,8 +110,12 @@ def plot_validity(val, ax=None):
 # --- corpus stage (analysis/corpus.py, notebooks/01-build-corpus) ---
 
 
+# Beyond this many articles a per-article bar chart becomes a histogram.
+MAX_BARS = 40
+
+
 def plot_units_per_article(df, ax=None, *, label: str = "article_id", value: str = "n_units"):
-    """Plot the number of analysis units per article as horizontal bars.
+    """Plot the number of analysis units per article: horizontal bars, or a histogram beyond ``MAX_BARS`` articles.
 
     ``df`` is tidy: one row per article with a ``label`` column (article id
     or outlet) and a ``value`` column (units). Articles keep the table order,
@@ -123,7 +127,19 @@ def plot_units_per_article(df, ax=None, *, label: str = "article_id", value: str
     >>> ax = plot_units_per_article(pd.DataFrame({"article_id": ["a", "b"], "n_units": [3, 5]}))
     >>> len(ax.patches)
     2
+    >>> ax = plot_units_per_article(pd.DataFrame({"article_id": range(100), "n_units": [3, 5] * 50}))
+    >>> ax.get_ylabel()
+    'articles'
     """
+    if len(df) > MAX_BARS:
+        # One bar per article stops being readable (and costs seconds to draw):
+        # show the distribution instead.
+        fig, ax = new_axes(ax, figsize=(7.0, 3.5))
+        values = df[value].astype(int)
+        ax.hist(values, bins=range(int(values.min()), int(values.max()) + 2), color=color(0), align="left")
+        ax.set_xlabel(f"units per article ({len(df):,} articles)")
+        ax.set_ylabel("articles")
+        return ax
     fig, ax = new_axes(ax, figsize=(7.0, 0.4 * max(len(df), 3) + 1.0))
     labels = df[label].astype(str).tolist()[::-1]
     values = df[value].tolist()[::-1]

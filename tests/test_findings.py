@@ -175,7 +175,7 @@ def test_dominant_frames_numbers(paths):
     f = findings.dominant_frames(run_of(paths))
     assert f.text == ("The most common frame is **Conflict**, coded in 50% of the 10 paragraphs "
                       "(95% bootstrap interval 20%–80%) and in 2 of 3 articles. "
-                      "It is followed by **Economic** (30%), **Morality** (30%). "
+                      "It is followed by **Economic** (30%) and **Morality** (30%). "
                       "1 frame(s) never occur: Human interest.")
     assert f.figure is None
     assert f.data == ["tables/frame_prevalence.csv", "tables/frames_units.csv"]
@@ -269,8 +269,8 @@ def test_outlet_differences_numbers(paths):
     f = findings.outlet_differences(run_of(paths))
     assert f.text == ("Kompas leads with **Conflict** (60% of its 10 paragraphs); Tempo leads with **Economic** "
                       "(75% of its 4 paragraphs). Outlets differ most on **Economic**: from 20% of paragraphs in "
-                      "Kompas to 75% in Tempo. Each outlet contributes few paragraphs, so the intervals in the "
-                      "figure are wide.")
+                      "Kompas to 75% in Tempo. The smallest outlet, Tempo, contributes only 4 paragraphs, so the "
+                      "intervals in the figure are wide.")
     assert "for 2 outlets" in f.alt
     assert f.data == ["tables/frame_prevalence_outlet.csv"]
 
@@ -439,7 +439,7 @@ def test_limits_tiny_unvalidated_corpus(paths):
     text = findings.limits(run_of(paths))
     lines = text.splitlines()
     assert lines[0].startswith("- **2 articles: descriptive only.**")
-    assert "- 1 article(s) name no outlet in their text; the outlet is left empty, not guessed." in lines
+    assert "- 1 article names no outlet in its text; the outlet is left empty, not guessed." in lines
     assert any("**not validated**" in line for line in lines)
     assert "Topic stability" not in text
 
@@ -510,3 +510,44 @@ def test_pct_and_interval_helpers():
     assert findings._interval({"lo": 0.25, "hi": 0.460526}) == " (95% bootstrap interval 25%–46%)"
     assert findings._interval({"lo": np.nan, "hi": 0.5}) == ""
     assert findings._interval({}) == ""
+
+
+# ---------------------------------------------------------------- scale and unit of analysis
+
+
+def test_prose_names_the_runs_unit_of_analysis(paths):
+    _prevalence(paths)
+    f = findings.dominant_frames(run_of(paths, {"parameters": {"unit": "sentence"}}))
+    assert "of the 10 sentences" in f.text and "paragraph" not in f.text + f.caption + f.alt
+
+
+def test_nothing_coded_says_so_instead_of_naming_a_top_frame(paths):
+    put(paths, "frame_prevalence", {"group": ["all", "all"], "frame": ["conflict", "economic"], "n_units": [7, 7],
+                                    "prevalence": [0.0, 0.0], "lo": [0.0, 0.0], "hi": [0.0, 0.0]})
+    f = findings.dominant_frames(run_of(paths))
+    assert f.text.startswith("No codebook frame was coded in any of the 7 paragraphs")
+    assert "most common" not in f.text
+
+
+def test_large_corpus_limits_and_outlets_are_not_called_thin(paths):
+    n = 120
+    put(paths, "articles", articles(["Kompas"] * n, ["2024-01-01"] * n))
+    assert findings.limits(run_of(paths)).startswith("- **120 articles.** The findings describe this corpus")
+    put(paths, "frame_prevalence_outlet", {
+        "group": ["A", "A", "B", "B"], "frame": ["conflict", "economic"] * 2, "n_units": [400, 400, 300, 300],
+        "prevalence": [0.6, 0.2, 0.5, 0.75], "lo": [0.5, 0.1, 0.4, 0.7], "hi": [0.7, 0.3, 0.6, 0.8]})
+    assert "intervals in the figure are wide" not in findings.outlet_differences(run_of(paths)).text
+
+
+def test_many_dates_are_summarised_not_listed(paths):
+    dates = [f"2024-{m:02d}-{d:02d}" for m in range(1, 3) for d in range(1, 11)]  # 20 dates, two articles each
+    put(paths, "articles", articles(["Kompas"] * 40, dates * 2))
+    put(paths, "codebook", CODEBOOK)
+    put(paths, "frame_prevalence_date", {
+        "group": [d for d in dates for _ in range(2)], "frame": ["conflict", "economic"] * 20,
+        "n_units": [6] * 40, "prevalence": [0.5, 0.25] * 15 + [0.1, 0.4] * 5})
+    f = findings.frames_over_time(run_of(paths))
+    assert "Across 20 dates from 2024-01-01 to 2024-02-10" in html_of(f)
+    assert "most often **Conflict** (15 of 20 dates" in f.text
+    assert "Dates carry from 2 to 2 articles" in f.text
+    assert f.text.count("2024&#45;") == 2  # the first and last date, not every date
