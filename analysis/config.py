@@ -58,6 +58,31 @@ class RunPaths:
         return self.root / "explorer"
 
     @property
+    def articles(self) -> Path:
+        """The corpus stage's article table (internal: holds the full text)."""
+        return self.data / "articles.parquet"
+
+    @property
+    def units(self) -> Path:
+        """The corpus stage's unit table (internal: holds the full text)."""
+        return self.data / "units.parquet"
+
+    @property
+    def coding_sheet(self) -> Path:
+        """The full-text coding sheet for human coders (internal, never published)."""
+        return self.data / "coding_sheet.csv"
+
+    @property
+    def published_coding_sheet(self) -> Path:
+        """The coding sheet published on the site, with shortened unit text."""
+        return self.tables / "coding_sheet.csv"
+
+    @property
+    def articles_table(self) -> Path:
+        """The published article table (metadata and a snippet, no full text)."""
+        return self.tables / "articles.csv"
+
+    @property
     def params(self) -> Path:
         return self.root / "params.yaml"
 

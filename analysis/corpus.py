@@ -1261,6 +1261,37 @@ def build_corpus(source: Path, out_dir: Path, *, unit: str = "paragraph", langua
 # --------------------------------------------------------------------------- tables for the notebook
 
 
+def resolve_language(language: str, articles: pd.DataFrame | None, supported: Iterable[str]) -> str:
+    """Return the one language a later stage works in.
+
+    A run built with ``language="auto"`` detects the language per article; the
+    text, framing and validation stages then need one language whose resources
+    (stopwords, aliases, codebook indicators) they use. ``"auto"`` picks the
+    most frequent article language among ``supported`` (ties: alphabetical),
+    else ``"en"`` if supported, else the first supported language. Any other
+    value must be in ``supported``.
+
+    Examples
+    --------
+    >>> resolve_language("auto", pd.DataFrame({"language": ["id", "id", "en"]}), ("id", "en"))
+    'id'
+    >>> resolve_language("en", None, ("id", "en"))
+    'en'
+    """
+    have = tuple(supported)
+    if language != "auto":
+        if language not in have:
+            raise AnalysisError(f"language {language!r} is not supported here (supported: {', '.join(have)}, auto)",
+                                path="language")
+        return language
+    if articles is not None and "language" in articles.columns:
+        counts = articles["language"].astype("string").str.lower().str[:2].value_counts()
+        ranked = sorted((-n, lang) for lang, n in counts.items() if lang in have)
+        if ranked:
+            return ranked[0][1]
+    return "en" if "en" in have else have[0]
+
+
 def inputs_table(manifest: dict) -> pd.DataFrame:
     """Return what came in: one row per raw file with bytes, encoding, status and short sha256."""
     rows = [{"file": f["name"], "bytes": f["bytes"], "encoding": f["encoding"] or "-", "status": f["status"],

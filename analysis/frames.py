@@ -34,6 +34,7 @@ import yaml
 
 from . import config, outputs
 from .errors import AnalysisError
+from .corpus import resolve_language
 from .topics import topic_number
 
 CODEBOOK = config.RESOURCES / "codebook.yml"
@@ -313,16 +314,9 @@ def choose_language(language: str, articles: pd.DataFrame | None, codebook: Code
     'id'
     """
     have = codebook.languages()
-    if language != "auto":
-        if language not in have:
-            raise AnalysisError(f"parameter language={language!r}: the codebook has indicators for {', '.join(have)}")
-        return language
-    if articles is not None and "language" in articles.columns:
-        counts = articles["language"].astype("string").str.lower().str[:2].value_counts()
-        ranked = sorted((-n, lang) for lang, n in counts.items() if lang in have)
-        if ranked:
-            return ranked[0][1]
-    return "en" if "en" in have else have[0]
+    if language != "auto" and language not in have:
+        raise AnalysisError(f"parameter language={language!r}: the codebook has indicators for {', '.join(have)}")
+    return resolve_language(language, articles, have)
 
 
 def code_units(units: pd.DataFrame, codebook: Codebook, language: str = "id") -> pd.DataFrame:
@@ -791,11 +785,11 @@ def read_inputs(paths, *, topics: bool = True) -> RunInputs:
 
     Raises :class:`AnalysisError` naming the missing or unreadable file.
     """
-    units = _read_parquet(paths.data / "units.parquet", "run notebook 01-build-corpus first")
-    articles = _read_parquet(paths.data / "articles.parquet", "run notebook 01-build-corpus first")
-    _require(units, ("unit_id", "article_id", "text"), f"{paths.data / 'units.parquet'}")
+    units = _read_parquet(paths.units, "run notebook 01-build-corpus first")
+    articles = _read_parquet(paths.articles, "run notebook 01-build-corpus first")
+    _require(units, ("unit_id", "article_id", "text"), str(paths.units))
     if len(units) == 0:
-        raise AnalysisError("no units: the corpus is empty", path=paths.data / "units.parquet")
+        raise AnalysisError("no units: the corpus is empty", path=paths.units)
     doc_topics = topic_terms = None
     if topics:
         doc_topics = _read_parquet(paths.data / "doc_topics.parquet", "run notebook 02-fit-topics first")

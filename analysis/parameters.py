@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,6 +138,23 @@ def read_params_file(path: Path) -> dict[str, object]:
     return data
 
 
+def write_run_params(params: dict[str, object], path: Path) -> Path:
+    """Write a run's parameters so that ``--params`` accepts the file as it is.
+
+    The runner-set keys (``run_name``, ``corpus``) are recorded as comments:
+    they come from the command line, and a parameters file may not set them.
+    """
+    def arg(name):
+        return shlex.quote(str(params.get(name, name.upper()))).replace("\n", " ")
+
+    head = ["# Parameters of this run. Re-run with:",
+            f"#   python -m analysis run --corpus {arg('corpus')} --name {arg('run_name')} --params params.yaml"]
+    body = {k: v for k, v in sorted(params.items()) if k not in RUNNER_SET}
+    path.write_text("\n".join(head) + "\n" + yaml.safe_dump(body, sort_keys=True, default_flow_style=False,
+                                                             allow_unicode=True), encoding="utf-8")
+    return path
+
+
 def validate(params: dict[str, object], schema: dict[str, Parameter], *, source: str = "parameters") -> dict[str, object]:
     """Check names, types and ranges of ``params``; return them with defaults filled in.
 
@@ -200,7 +218,7 @@ def write_defaults_file(schema: dict[str, Parameter], path: Path) -> Path:
         allowed = f"; one of {sorted(rule)}" if isinstance(rule, set) else (
             f"; range {rule[0]}..{rule[1]}" if isinstance(rule, tuple) else "")
         out.append(f"# {p.help} ({p.type}{allowed}; used by {', '.join(p.notebooks)})")
-        out.append(yaml.safe_dump({name: p.default}, default_flow_style=None, allow_unicode=True, width=1000).strip())
+        out.append(yaml.safe_dump({name: p.default}, default_flow_style=False, allow_unicode=True, width=1000).strip())
         out.append("")
     path.write_text("\n".join(out), encoding="utf-8")
     return path

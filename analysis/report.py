@@ -23,9 +23,12 @@ BIBLIOGRAPHY = RESOURCES / "references.bib"
 
 # What a run publishes for download. Full article text (units, articles,
 # tokens) stays out: news text is copyrighted; tables carry snippets only.
+# Of the internal ``data/`` folder only these files are published: none holds
+# article text. It is an allow-list, so a new internal file stays private until
+# someone decides it may be published.
 PUBLISHED = ("tables", "figures", "explorer")
-UNPUBLISHED_DATA = {"units.parquet", "articles.parquet", "tokens.parquet", "bow.mm", "bow.mm.index",
-                    "cleaning_log.parquet", "coding_sheet_full.csv"}
+PUBLISHED_DATA = ("corpus_manifest.json", "dictionary.gensim", "doc_topics.parquet", "frame_codes.parquet",
+                  "topic_network.graphml", "actor_network.graphml", "coding_sheet_README.txt")
 
 
 @lru_cache(maxsize=1)
@@ -193,13 +196,13 @@ def zip_run(paths: RunPaths, name: str) -> Path:
     """Zip a run's publishable files into ``downloads/<name>.zip`` and return its path.
 
     Entries have a fixed timestamp so the zip is the same for the same run.
-    The corpus text (units, articles, tokens) is left out.
+    The corpus text (units, articles, tokens, the full coding sheet, the
+    cleaning log) is left out: of ``data/`` only :data:`PUBLISHED_DATA` goes in.
     """
     out_dir = paths.root / "downloads"
     out_dir.mkdir(exist_ok=True)
-    files = [f for folder in PUBLISHED + ("data",) for f in sorted((paths.root / folder).rglob("*"))
-             if f.is_file() and not (folder == "data" and f.name in UNPUBLISHED_DATA)
-             and not f.name.startswith("lda.model")]
+    files = [f for folder in PUBLISHED for f in sorted((paths.root / folder).rglob("*")) if f.is_file()]
+    files += [paths.data / name for name in PUBLISHED_DATA if (paths.data / name).is_file()]
     files += [f for f in sorted(paths.root.glob("*")) if f.is_file() and f.suffix in {".ipynb", ".json", ".yaml"}]
     return _write_zip(files, paths.root, out_dir / f"{name}.zip", name)
 

@@ -221,8 +221,7 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
                 # Provenance is written once the analysis stages are done, so that the
                 # report pages (Data & provenance, Methods) can show it.
                 finished = provenance.now()
-                (staged / "params.yaml").write_text(yaml.safe_dump(base, sort_keys=True, allow_unicode=True),
-                                                    encoding="utf-8")
+                P.write_run_params(base, staged / "params.yaml")
                 manifest = provenance.build_manifest(run_name=name, corpus=corpus, source=source, parameters=base,
                                                      started=started, finished=finished, stage_seconds=stage_seconds)
                 provenance.write_manifest(manifest, staged / "provenance.json")

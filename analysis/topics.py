@@ -900,8 +900,8 @@ def fit_topics(paths: config.RunPaths, *, params: TopicParams | None = None, lab
     params = params or TopicParams()
     paths.create()
     dictionary, corpus, ids = load_bow(paths.data)
-    units = _read_table(paths.data / "units.parquet", ["unit_id", "text"])
-    articles = _read_table(paths.data / "articles.parquet", ["article_id"])
+    units = _read_table(paths.units, ["unit_id", "text"])
+    articles = _read_table(paths.articles, ["article_id"])
     for col in ("outlet", "date", "date_precision"):
         if col not in articles:
             articles[col] = ""

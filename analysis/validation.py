@@ -743,8 +743,7 @@ def disagreements(
 def read_run_units(paths) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return ``(units, articles)`` of a run, raising AnalysisError if the corpus stage has not run."""
     tables = []
-    for name in ("units.parquet", "articles.parquet"):
-        path = paths.data / name
+    for path in (paths.units, paths.articles):
         if not path.is_file():
             raise AnalysisError("not found; run the corpus stage (01-build-corpus) first", path=path)
         tables.append(pd.read_parquet(path))

@@ -84,10 +84,14 @@ def test_an_english_csv_runs_as_a_new_section(runs_root, tmp_path):
             for i, (o, d, t, x) in enumerate(ENGLISH)]
     csv = tmp_path / "english-news.csv"
     pd.DataFrame(rows).to_csv(csv, index=False)
-    run = run_pipeline(str(csv), language="en", progress=False, log=lambda *_: None)
+    # "auto": the language is detected per article and every stage then works in English.
+    run = run_pipeline(str(csv), language="auto", progress=False, log=lambda *_: None)
     assert run.name == "english-news" and (run / "index.ipynb").exists()
     articles = pd.read_csv(run / "tables" / "articles.csv")
     assert set(articles["outlet"]) == {"Reuters", "AP", "BBC", "Guardian"}
+    assert set(articles["language"]) == {"en"}
+    vocabulary = set(pd.read_csv(run / "tables" / "topic_terms.csv")["term"])
+    assert vocabulary and not vocabulary & {"the", "and", "said", "which"}  # English stopwords and news verbs went
     assert (runs_root / "ru-alliances-id" / "index.ipynb").exists()  # the default run is still there
 
 

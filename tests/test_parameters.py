@@ -87,6 +87,9 @@ def test_shipped_defaults_file_matches_the_notebooks(tmp_path):
 
     fresh = P.write_defaults_file(P.parameter_schema(), tmp_path / "params.yaml")
     assert DEFAULT_PARAMS.read_text() == fresh.read_text(), "run: python -m analysis params --write analysis/resources/params.yaml"
+    # It is the file users copy: it must load and validate as it is.
+    schema = P.parameter_schema()
+    assert P.validate(P.read_params_file(DEFAULT_PARAMS), schema) == P.validate({}, schema)
 
 
 def test_describe_documents_every_parameter():

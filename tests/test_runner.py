@@ -80,6 +80,19 @@ def test_a_failed_run_leaves_the_last_good_run_byte_identical(isolated_runs, cor
         assert "interrupted" in message and "last good run is unchanged" in message
 
 
+def test_a_runs_published_params_file_reruns_it(isolated_runs, corpus, monkeypatch):
+    import yaml
+    from analysis import parameters as P
+
+    monkeypatch.setattr(papermill, "execute_notebook", _fake_execute())
+    first = runner.run_pipeline(str(corpus), name="t", progress=False, log=lambda *_: None)
+    written = yaml.safe_load((first / "params.yaml").read_text())
+    assert written == P.defaults(P.parameter_schema())  # plain YAML; the runner's own keys are comments
+    again = runner.run_pipeline(str(corpus), name="t2", params_file=first / "params.yaml", progress=False,
+                                log=lambda *_: None)
+    assert yaml.safe_load((again / "params.yaml").read_text()) == written
+
+
 def test_a_successful_rerun_replaces_the_run(isolated_runs, corpus, monkeypatch):
     monkeypatch.setattr(papermill, "execute_notebook", _fake_execute(marker="old"))
     runner.run_pipeline(str(corpus), name="t", progress=False, log=lambda *_: None)
