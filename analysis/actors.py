@@ -296,6 +296,21 @@ def _lookup(lookup: dict, text: str):
     return lookup["exact"].get(key) or lookup["lower"].get(key.lower())
 
 
+def count_actors(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Return actors by the number of units that name them (most first, then by actor id).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"unit_id": ["u1", "u1", "u2"], "actor": ["rusia", "rusia", "rusia"],
+    ...                   "label": ["Rusia"] * 3, "kind": ["country"] * 3})
+    >>> count_actors(m).values.tolist()
+    [['rusia', 'Rusia', 'country', 2]]
+    """
+    counts = mentions.groupby(["actor", "label", "kind"], as_index=False)["unit_id"].nunique()
+    counts = counts.rename(columns={"unit_id": "n_units"})
+    return counts.sort_values(["n_units", "actor"], ascending=[False, True], ignore_index=True)
+
+
 def comention_network(mentions: pd.DataFrame, min_units: int = 1) -> nx.Graph:
     """Build the actor co-mention network: actors named in the same unit are linked.
 

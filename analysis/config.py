@@ -72,15 +72,9 @@ class RunPaths:
         """The full-text coding sheet for human coders (internal, never published)."""
         return self.data / "coding_sheet.csv"
 
-    @property
-    def published_coding_sheet(self) -> Path:
-        """The coding sheet published on the site, with shortened unit text."""
-        return self.tables / "coding_sheet.csv"
-
-    @property
-    def articles_table(self) -> Path:
-        """The published article table (metadata and a snippet, no full text)."""
-        return self.tables / "articles.csv"
+    def table(self, name: str) -> Path:
+        """The published CSV table ``name`` (``tables/<name>.csv``)."""
+        return self.tables / f"{name}.csv"
 
     @property
     def params(self) -> Path:

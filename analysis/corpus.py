@@ -1353,6 +1353,49 @@ def describe_cleaning(summary: pd.DataFrame) -> str:
     return " ".join(sentences) or "No lines were removed."
 
 
+def removal_examples(log: pd.DataFrame, *, width: int = 80) -> pd.DataFrame:
+    """Return one removed line per cleaning rule (its first), whitespace folded and cut to ``width`` characters.
+
+    The table lets a reader check by eye that each rule removed what it should.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"rule": ["b", "a", "b"], "article_id": ["x", "y", "z"], "line_no": [3, 1, 9],
+    ...                     "text": ["Baca  juga:\tRusia", "Foto/AP", "later"]})
+    >>> removal_examples(log, width=8).values.tolist()
+    [['a', 'y', 1, 'Foto/AP'], ['b', 'x', 3, 'Baca jug']]
+    """
+    columns = ["rule", "article_id", "line_no", "text"]
+    if log.empty:
+        return pd.DataFrame(columns=columns)
+    examples = log.groupby("rule", as_index=False, sort=True).first()[columns]
+    examples["text"] = examples["text"].map(lambda t: " ".join(str(t).split())[:width])
+    return examples
+
+
+def duplicates_table(articles: pd.DataFrame) -> pd.DataFrame:
+    """Return the articles that repeat an earlier one: id, the article repeated, outlet, words."""
+    return articles.loc[articles["duplicate_of"].fillna("") != "",
+                        ["article_id", "duplicate_of", "outlet", "n_words"]].reset_index(drop=True)
+
+
+def describe_duplicates(articles: pd.DataFrame, manifest: dict) -> str:
+    """Return one sentence on duplicates, with the threshold and policy the corpus stage used.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"article_id": ["x", "y"], "duplicate_of": ["", "x"], "outlet": ["", ""], "n_words": [9, 9]})
+    >>> describe_duplicates(a, {"parameters": {"near_duplicate_threshold": 0.8, "drop_duplicates": True}})
+    '1 article is an exact or near duplicate (MinHash over word 5-grams, estimated Jaccard similarity ≥ 0.8); its units were left out.'
+    """
+    params = manifest.get("parameters", {})
+    n = len(duplicates_table(articles))
+    dropped = "; their units were left out" if n > 1 else "; its units were left out"
+    return (f"{n} article{' is an exact or near duplicate' if n == 1 else 's are exact or near duplicates'} "
+            f"(MinHash over word {_SHINGLE_WORDS}-grams, estimated Jaccard similarity ≥ {params.get('near_duplicate_threshold')})"
+            f"{dropped if n and params.get('drop_duplicates') else ''}.")
+
+
 def articles_overview(articles: pd.DataFrame, *, snippet_width: int = 120) -> pd.DataFrame:
     """Return the published articles table: metadata and counts, a short escaped snippet, never full text."""
     cols = ["article_id", "outlet", "place", "date", "date_precision", "title", "language", "encoding",

@@ -399,6 +399,23 @@ def score_units(codes: pd.DataFrame, threshold: float = 0.2) -> pd.DataFrame:
     return out[["unit_id", "article_id", "frame", "score", "present", "evidence"]]
 
 
+def outlet_spread(by_outlet: pd.DataFrame) -> pd.DataFrame:
+    """Return per frame the lowest and highest prevalence across groups, widest spread first.
+
+    ``by_outlet`` is :func:`frame_prevalence` by outlet (``frame``, ``group``,
+    ``prevalence``). Ties in spread are broken by frame id, so the order is fixed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"frame": ["a", "a", "b", "b"], "group": ["X", "Y", "X", "Y"], "prevalence": [0.1, 0.5, 0.2, 0.3]})
+    >>> outlet_spread(t).round(2).values.tolist()
+    [['a', 0.1, 0.5, 0.4], ['b', 0.2, 0.3, 0.1]]
+    """
+    spread = by_outlet.groupby("frame")["prevalence"].agg(["min", "max"]).reset_index()
+    spread["spread"] = spread["max"] - spread["min"]
+    return spread.sort_values(["spread", "frame"], ascending=[False, True], ignore_index=True)
+
+
 def rollup_articles(unit_scores: pd.DataFrame, min_units: int = 1) -> pd.DataFrame:
     """Roll unit frame codes up to articles.
 

@@ -101,25 +101,35 @@ def snippet(text: str, width: int = 160) -> str:
 MAX_SHOWN_ROWS = 200
 
 
-def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | None = MAX_SHOWN_ROWS) -> str:
+def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | None = MAX_SHOWN_ROWS,
+               csv: Path | None = None) -> str:
     """Return ``df`` as an HTML table with every cell escaped.
 
     Use it to show tables on the site: pandas' own HTML output escapes cells
     too, but this keeps one place that guarantees it and adds a caption.
     At most ``max_rows`` rows are shown (``None``: all); the caption then says
-    how many of how many.
+    how many of how many. ``csv`` is the table's download in a run folder
+    (e.g. ``paths.table("k_sweep")``); the caption links to it, relative to
+    the run's pages.
 
     >>> html = html_table(pd.DataFrame({"x": range(5)}), caption="X", max_rows=2)
     >>> "<caption>X (first 2 of 5 rows; the CSV download has all)</caption>" in html, html.count("<td>")
     (True, 2)
+    >>> '<a href="tables/x.csv" download>x.csv</a>' in html_table(pd.DataFrame({"x": [1]}), csv=Path("run/tables/x.csv"))
+    True
     """
     truncated = max_rows is not None and len(df) > max_rows
     shown = df.head(max_rows) if truncated else df
     body = shown.to_html(index=False, escape=True, border=0, classes="table table-sm table-striped", na_rep="")
     if truncated:
         caption = f"{caption or 'Table'} (first {max_rows:,} of {len(df):,} rows; the CSV download has all)"
-    if caption:
-        body = body.replace(">\n  <thead>", f">\n  <caption>{escape(caption)}</caption>\n  <thead>", 1)
+    text = escape(caption) if caption else ""
+    if csv is not None:
+        csv = Path(csv)
+        href = escape(f"{csv.parent.name}/{csv.name}")
+        text = f'{text} (download: <a href="{href}" download>{escape(csv.name)}</a>)'.strip()
+    if text:
+        body = body.replace(">\n  <thead>", f">\n  <caption>{text}</caption>\n  <thead>", 1)
     return body
 
 

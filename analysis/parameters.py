@@ -29,6 +29,11 @@ PAGES = ("index", "methods", "data", "notebooks")
 # Parameters the runner sets itself; a parameters file may not set them.
 RUNNER_SET = ("run_name", "corpus")
 
+# Parameters that name a user's own resource file (YAML): extra cleaning rules,
+# an alias table, a replacement codebook, frames added to the codebook. Empty
+# means the shipped resource alone. See resolve_files.
+FILE_PARAMETERS = ("extra_rules", "aliases_file", "codebook_file", "codebook_extra")
+
 # Allowed values and ranges. A rule is (minimum, maximum) for numbers, a set of
 # choices for strings. Parameters without a rule are only type-checked.
 RULES: dict[str, object] = {
@@ -51,6 +56,7 @@ RULES: dict[str, object] = {
     "resolution": (0.01, 100.0),
     "edge_quantile": (0.0, 1.0),
     "frame_threshold": (0.0, 1.0),
+    "min_units": (1, 10_000),
     "n_bootstrap": (0, 100_000),
     "sample_size": (1, 100_000),
     "coherence_sample": (0, 100_000_000),
@@ -153,6 +159,37 @@ def write_run_params(params: dict[str, object], path: Path) -> Path:
     path.write_text("\n".join(head) + "\n" + yaml.safe_dump(body, sort_keys=True, default_flow_style=False,
                                                              allow_unicode=True), encoding="utf-8")
     return path
+
+
+def resolve_files(params: dict[str, object], base: Path) -> dict[str, object]:
+    """Return ``params`` with every :data:`FILE_PARAMETERS` value as an absolute path to an existing file.
+
+    A relative path is read from ``base`` (the parameters file's folder), then
+    from the current folder. A missing or unreadable file is refused with a
+    one-line error naming the parameter and the file, before anything runs.
+
+    Examples
+    --------
+    >>> resolve_files({"codebook_file": "", "seed": 1}, Path("."))
+    {'codebook_file': '', 'seed': 1}
+    """
+    out = dict(params)
+    for name in FILE_PARAMETERS:
+        value = out.get(name)
+        if not value:
+            continue
+        given = Path(str(value)).expanduser()
+        candidates = [given] if given.is_absolute() else [Path(base) / given, Path.cwd() / given]
+        found = next((c for c in candidates if c.is_file()), None)
+        if found is None:
+            raise AnalysisError(f"parameter {name}: file not found", path=candidates[0])
+        try:
+            found.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError) as exc:
+            raise AnalysisError(f"parameter {name}: cannot read the file as UTF-8 text ({exc.__class__.__name__})",
+                                path=found) from None
+        out[name] = str(found.resolve())
+    return out
 
 
 def validate(params: dict[str, object], schema: dict[str, Parameter], *, source: str = "parameters") -> dict[str, object]:

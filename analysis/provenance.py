@@ -1,7 +1,8 @@
 """Provenance: what exactly produced a run, written beside its results.
 
 Every run gets ``provenance.json``: the corpus (id or path, and the sha256 of
-every raw file), the parameters and seed, Python and package versions, the
+every raw file), the parameters and seed, the sha256 of the user's own
+resource files (codebook, aliases, cleaning rules) where given, Python and package versions, the
 git commit and whether the work tree was dirty, and start and end times with
 the time each stage took. The site's "Data & provenance" page shows it, so a
 reader can check which inputs and code produced a figure.
@@ -19,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .config import ROOT
+from .parameters import FILE_PARAMETERS
 
 # The packages whose versions can change a result; recorded in every manifest.
 TRACKED_PACKAGES = (
@@ -38,6 +40,12 @@ def hash_corpus(source: Path) -> dict[str, str]:
     from .corpus import corpus_sha256
 
     return dict(sorted(corpus_sha256(source).items()))
+
+
+def hash_file(path: Path) -> str:
+    """Return the sha256 of one file."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def corpus_digest(hashes: dict[str, str]) -> str:
@@ -84,6 +92,9 @@ def build_manifest(*, run_name: str, corpus: str, source: Path, parameters: dict
         "run_name": run_name,
         "corpus": {"id": corpus, "path": str(source), "files": hashes, "digest": corpus_digest(hashes)},
         "parameters": parameters,
+        # The user's own resource files change results as much as the corpus does.
+        "user_files": {name: {"path": str(parameters[name]), "sha256": hash_file(Path(str(parameters[name])))}
+                       for name in FILE_PARAMETERS if parameters.get(name)},
         "seed": parameters.get("seed"),
         "python": sys.version.split()[0],
         "platform": platform.platform(),

@@ -192,6 +192,7 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
     if language is not None:
         user["language"] = language
     params = P.validate(user, schema, source=str(params_file) if params_file else "--language")
+    params = P.resolve_files(params, Path(params_file).parent if params_file else Path.cwd())
     preflight(source, params)
     per_nb = {nb: set(P.read_notebook_parameters(P.notebook_path(nb))) for nb in P.STAGES + P.PAGES}
     corpus_arg = corpus if (DATA_RAW / corpus) == source else str(source)

@@ -130,3 +130,29 @@ def test_source_frames_crosstab():
     assert sf.loc[("A", "f"), "n_units"] == 2 and sf.loc[("A", "g"), "n_units"] == 1
     assert sf.loc[("A", "g"), "share"] == 0.5
     assert sf.loc[("B", "g"), "n_units_quoted"] == 1
+
+
+def test_sources_for_display_unescapes_snippets_exactly_once():
+    # The original text holds a literal "&amp;": it must survive as written, not be decoded to "&".
+    units = _units(['"Tom &amp; <b>Jerry</b>," kata Andrei Lankov.'])
+    sources = actors.attribute_quotes(units, "id", aliases=ALIASES)
+    stored = sources["snippet"].item()
+    assert "&lt;b&gt;" in stored and "&amp;amp;" in stored  # sources.csv keeps snippets escaped
+    shown = actors.sources_for_display(sources)
+    assert shown.columns.tolist() == ["article_id", "unit_id", "source", "source_type", "cue", "role",
+                                      "type_rule", "snippet"]
+    assert shown["snippet"].item() == '"Tom &amp; <b>Jerry</b>," kata Andrei Lankov.'
+    assert shown[["source", "source_type"]].values.tolist() == [["Andrei Lankov", "analyst_academic"]]
+    assert sources["snippet"].item() == stored  # the input table is not changed
+    # On the page the snippet is escaped once by html_table: tags are shown as text, never doubly escaped.
+    from analysis import outputs
+
+    page = outputs.html_table(shown)
+    assert "&lt;b&gt;Jerry&lt;/b&gt;" in page and "<b>" not in page
+    assert "&amp;lt;" not in page and "&amp;quot;" not in page
+
+
+def test_sources_for_display_keeps_an_empty_table_empty():
+    empty = pd.DataFrame(columns=actors.SOURCE_COLUMNS)
+    shown = actors.sources_for_display(empty)
+    assert shown.empty and "snippet" in shown.columns and "canonical" not in shown.columns

@@ -39,3 +39,12 @@ def test_resolve_corpus_by_id_and_path(tmp_path):
 def test_missing_corpus_names_it():
     with pytest.raises(AnalysisError, match="no-such-corpus: corpus not found"):
         config.resolve_corpus("no-such-corpus")
+
+
+def test_run_paths_name_the_files_notebooks_use(tmp_path):
+    paths = config.RunPaths(tmp_path / "r")
+    assert paths.units == tmp_path / "r" / "data" / "units.parquet"
+    assert paths.articles == tmp_path / "r" / "data" / "articles.parquet"
+    assert paths.coding_sheet == tmp_path / "r" / "data" / "coding_sheet.csv"
+    assert paths.table("k_sweep") == tmp_path / "r" / "tables" / "k_sweep.csv"
+    assert paths.params.name == "params.yaml" and paths.provenance.name == "provenance.json"

@@ -441,3 +441,46 @@ def test_summaries_and_plot(seeds):
     assert len(corpus.inputs_table(summary.manifest())) == 5
     ax = plots.plot_units_per_article(articles.reset_index())
     assert len(ax.patches) == 5
+
+
+# ---------------------------------------------------------------- language of later stages
+
+
+@pytest.mark.parametrize("langs, supported, expected", [
+    (["id", "id", "en"], ("id", "en"), "id"),
+    (["en", "id"], ("id", "en"), "en"),            # tie: alphabetical
+    (["EN-us", "fr", "fr"], ("id", "en"), "en"),   # unsupported languages are not chosen
+    ([], ("id", "en"), "en"),                      # nothing detected: English if it is supported
+    (["fr"], ("id",), "id"),
+])
+def test_resolve_language_auto_takes_the_most_common_supported(langs, supported, expected):
+    assert corpus.resolve_language("auto", pd.DataFrame({"language": langs}), supported) == expected
+
+
+def test_resolve_language_checks_a_fixed_choice():
+    assert corpus.resolve_language("id", None, ("id", "en")) == "id"
+    with pytest.raises(AnalysisError, match="language 'fr' is not supported here"):
+        corpus.resolve_language("fr", None, ("id", "en"))
+
+
+# ---------------------------------------------------------------- duplicates and removal examples
+
+
+def test_removal_examples_show_the_first_line_of_each_rule_shortened():
+    log = pd.DataFrame({"rule": ["baca_juga", "foto", "baca_juga"], "article_id": ["a", "b", "c"],
+                        "line_no": [4, 2, 7], "text": ["Baca juga:\n  Putin   ke Pyongyang", "Foto/AP", "Baca juga: x"]})
+    out = corpus.removal_examples(log, width=20)
+    assert out.values.tolist() == [["baca_juga", "a", 4, "Baca juga: Putin ke "], ["foto", "b", 2, "Foto/AP"]]
+    assert corpus.removal_examples(log.iloc[:0]).empty
+
+
+def test_describe_duplicates_reports_the_threshold_and_policy_used():
+    articles = pd.DataFrame({"article_id": ["a", "b", "c"], "duplicate_of": ["", "a", "a"],
+                             "outlet": ["X", "X", None], "n_words": [10, 10, 9]})
+    assert corpus.duplicates_table(articles)["article_id"].tolist() == ["b", "c"]
+    kept = corpus.describe_duplicates(articles, {"parameters": {"near_duplicate_threshold": 0.9, "drop_duplicates": False}})
+    assert kept == "2 articles are exact or near duplicates (MinHash over word 5-grams, estimated Jaccard similarity ≥ 0.9)."
+    dropped = corpus.describe_duplicates(articles, {"parameters": {"near_duplicate_threshold": 0.8, "drop_duplicates": True}})
+    assert dropped.endswith("≥ 0.8); their units were left out.")
+    none = corpus.describe_duplicates(articles.iloc[:1], {"parameters": {"near_duplicate_threshold": 0.8, "drop_duplicates": True}})
+    assert none.startswith("0 articles are") and "left out" not in none

@@ -272,3 +272,153 @@ def test_code_units_word_prefilter_matches_every_indicator_search(language):
                 expected.append((uid, f.id, q.id, int(bool(fired)), "; ".join(fired)))
     assert list(got[["unit_id", "frame", "question", "present", "evidence"]].itertuples(index=False, name=None)) == expected
     assert got["present"].sum() >= 3  # the texts do hit indicators
+
+
+# ----------------------------------------------------------- evidence table
+
+
+def test_code_evidence_lists_only_yes_codes_with_their_indicators(tmp_path, units):
+    codes = frames.code_units(units, frames.load_codebook(_write(tmp_path, GOOD)), "id")
+    ev = frames.code_evidence(units, codes)
+    assert ev.columns.tolist() == ["unit_id", "frame", "question", "evidence", "snippet"]
+    assert ev[["unit_id", "question", "evidence"]].values.tolist() == [
+        ["a-p000", "c_q1", r"perang; re:\bmenentang\w*"],
+        ["b-p000", "c_q2", "menuduh"],
+    ]
+    assert ev["snippet"].tolist() == ["Perang dan pihak yang menentangnya.", "Mereka menuduh Barat."]
+    assert len(ev) == codes["present"].sum()
+
+
+def test_code_evidence_snippets_are_short_and_escaped_once(tmp_path):
+    text = "<i>Perang</i> &amp; damai  " + "kata " * 100
+    units = pd.DataFrame({"unit_id": ["u"], "article_id": ["a"], "text": [text]})
+    codes = frames.code_units(units, frames.load_codebook(_write(tmp_path, GOOD)), "id")
+    escaped = frames.code_evidence(units, codes, width=30)["snippet"].item()
+    assert escaped.startswith("&lt;i&gt;Perang&lt;/i&gt; &amp;amp; damai") and escaped.endswith("…")
+    raw = frames.code_evidence(units, codes, width=30, escaped=False)["snippet"].item()
+    assert raw == "<i>Perang</i> &amp; damai kat…"  # whitespace folded, cut to 30 characters
+
+
+def test_code_evidence_unit_without_text_gets_empty_snippet(tmp_path, units):
+    codes = frames.code_units(units, frames.load_codebook(_write(tmp_path, GOOD)), "id")
+    ev = frames.code_evidence(units[units.unit_id != "b-p000"], codes)
+    assert ev.set_index("unit_id").loc["b-p000", "snippet"] == ""
+    none = frames.code_evidence(units, codes.assign(present=0))
+    assert none.empty and none.columns.tolist() == ["unit_id", "frame", "question", "evidence", "snippet"]
+
+
+# ------------------------------------------------------------- topic columns
+
+
+def test_topic_columns_are_found_and_ordered_numerically():
+    dt = pd.DataFrame(columns=["unit_id", "topic_10", "article_id", "topic_2", "topic_0", "topic_x", "my_topic_3",
+                               "topic_1a"])
+    assert frames.topic_columns(dt) == ["topic_0", "topic_2", "topic_10"]
+
+
+@pytest.mark.parametrize("columns", [["unit_id", "topic_0"], ["unit_id", "topic_a", "topic_b"], []])
+def test_topic_columns_needs_two_topics(columns):
+    with pytest.raises(AnalysisError, match=r"doc_topics: needs at least two topic_<k> columns"):
+        frames.topic_columns(pd.DataFrame(columns=columns))
+
+
+# ------------------------------------------------------------------- inputs
+
+
+@pytest.fixture
+def run(tmp_path, units):
+    """A run folder as stages 01 and 02 leave it."""
+    from analysis import config
+
+    paths = config.RunPaths(tmp_path / "run").create()
+    units.to_parquet(paths.units, index=False)
+    pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"]}).to_parquet(paths.articles, index=False)
+    pd.DataFrame({"unit_id": ["a-p000", "b-p000"], "article_id": ["a", "b"], "topic_0": [0.9, 0.2],
+                  "topic_1": [0.1, 0.8]}).to_parquet(paths.data / "doc_topics.parquet", index=False)
+    pd.DataFrame({"topic": [1, 2], "rank": [1, 1], "term": ["perang", "barat"], "probability": [0.3, 0.2]}
+                 ).to_csv(paths.tables / "topic_terms.csv", index=False)
+    return paths
+
+
+def test_read_inputs_reads_every_upstream_table(run, units):
+    inputs = frames.read_inputs(run)
+    pd.testing.assert_frame_equal(inputs.units, units)
+    assert inputs.articles["outlet"].tolist() == ["X", "Y"]
+    assert frames.topic_columns(inputs.doc_topics) == ["topic_0", "topic_1"]
+    assert inputs.doc_topics["topic_1"].tolist() == [0.1, 0.8]
+    assert inputs.topic_terms["term"].tolist() == ["perang", "barat"]
+    no_topics = frames.read_inputs(run, topics=False)
+    assert no_topics.doc_topics is None and no_topics.topic_terms is None and len(no_topics.units) == 3
+
+
+def test_read_inputs_without_topics_does_not_need_the_topic_stage(run):
+    (run.data / "doc_topics.parquet").unlink()
+    (run.tables / "topic_terms.csv").unlink()
+    assert len(frames.read_inputs(run, topics=False).articles) == 2
+
+
+def _message(call) -> str:
+    with pytest.raises(AnalysisError) as err:
+        call()
+    message = str(err.value)
+    assert "\n" not in message
+    return message
+
+
+@pytest.mark.parametrize("name, hint", [("units", "01-build-corpus"), ("articles", "01-build-corpus")])
+def test_read_inputs_missing_corpus_tables_name_the_file(run, name, hint):
+    path = getattr(run, name)
+    path.unlink()
+    message = _message(lambda: frames.read_inputs(run, topics=False))
+    assert message.startswith(f"{path}: missing") and hint in message
+
+
+def test_read_inputs_missing_topic_outputs_name_the_file(run):
+    (run.tables / "topic_terms.csv").unlink()
+    message = _message(lambda: frames.read_inputs(run))
+    assert message.startswith(f"{run.tables / 'topic_terms.csv'}: missing") and "02-fit-topics" in message
+    (run.data / "doc_topics.parquet").unlink()
+    message = _message(lambda: frames.read_inputs(run))
+    assert message.startswith(f"{run.data / 'doc_topics.parquet'}: missing") and "02-fit-topics" in message
+
+
+def test_read_inputs_unreadable_files_name_the_file(run):
+    (run.tables / "topic_terms.csv").write_text("", encoding="utf-8")
+    assert _message(lambda: frames.read_inputs(run)) == f"{run.tables / 'topic_terms.csv'}: unreadable CSV (EmptyDataError)"
+    run.units.write_bytes(b"PAR1 not really parquet")
+    message = _message(lambda: frames.read_inputs(run))
+    assert message.startswith(f"{run.units}: unreadable Parquet file")
+
+
+def test_read_inputs_refuses_units_without_text_or_rows(run, units):
+    units.drop(columns="text").to_parquet(run.units, index=False)
+    message = _message(lambda: frames.read_inputs(run))
+    assert str(run.units) in message and "missing column(s) text" in message
+    units.iloc[:0].to_parquet(run.units, index=False)
+    assert _message(lambda: frames.read_inputs(run)) == f"{run.units}: no units: the corpus is empty"
+
+
+def test_read_unit_scores_keeps_ids_and_empty_evidence_as_text(tmp_path):
+    from analysis import config
+
+    paths = config.RunPaths(tmp_path / "run").create()
+    scores = pd.DataFrame({"unit_id": ["007-p000", "NA-p001"], "article_id": ["007", "NA"], "frame": ["f", "f"],
+                           "score": [0.5, 0.0], "present": [1, 0], "evidence": ["perang; NA", ""]})
+    frames.write_deductive(scores.assign(question="q").drop(columns="score"), scores, scores, paths)
+    got = frames.read_unit_scores(paths)
+    assert got["article_id"].tolist() == ["007", "NA"]  # not 7, not NaN
+    assert got["unit_id"].tolist() == ["007-p000", "NA-p001"]
+    assert got["evidence"].tolist() == ["perang; NA", ""]
+    assert got["score"].tolist() == [0.5, 0.0] and got["present"].tolist() == [1, 0]
+
+
+def test_read_unit_scores_missing_or_unreadable_names_the_file(tmp_path):
+    from analysis import config
+
+    paths = config.RunPaths(tmp_path / "run").create()
+    path = paths.tables / "frames_units.csv"
+    assert _message(lambda: frames.read_unit_scores(paths)) == f"{path}: missing: run notebook 03-analyse-frames first"
+    path.write_text('unit_id,evidence\n"u,unclosed\n', encoding="utf-8")
+    assert _message(lambda: frames.read_unit_scores(paths)) == f"{path}: unreadable CSV (ParserError)"
+    path.write_bytes(b"unit_id,evidence\n\xff\xfe,x\n")
+    assert _message(lambda: frames.read_unit_scores(paths)) == f"{path}: unreadable CSV (UnicodeDecodeError)"

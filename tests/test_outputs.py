@@ -39,3 +39,12 @@ def test_html_table_escapes_cells_and_adds_caption():
     html = outputs.html_table(pd.DataFrame({"x": ["<script>alert(1)</script>"]}), caption="A & B")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<caption>A &amp; B</caption>" in html
+
+
+def test_html_table_links_its_csv_download_relative_to_the_run_pages(tmp_path):
+    csv = outputs.write_table(pd.DataFrame({"x": [1, 2]}), tmp_path / "run" / "tables", "k_sweep")
+    html = outputs.html_table(pd.DataFrame({"x": [1, 2]}), caption="K <sweep>", csv=csv)
+    assert '<caption>K &lt;sweep&gt; (download: <a href="tables/k_sweep.csv" download>k_sweep.csv</a>)</caption>' in html
+    bare = outputs.html_table(pd.DataFrame({"x": [1]}), csv=csv)  # a link alone is still a caption
+    assert '<caption>(download: <a href="tables/k_sweep.csv" download>k_sweep.csv</a>)</caption>' in bare
+    assert "<caption>" not in outputs.html_table(pd.DataFrame({"x": [1]}))

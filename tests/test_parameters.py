@@ -98,3 +98,23 @@ def test_describe_documents_every_parameter():
     for name in schema:
         if name not in P.RUNNER_SET:
             assert f"{name}:" in text
+
+
+def test_resolve_files_reads_paths_from_the_params_folder_then_the_cwd(tmp_path, monkeypatch):
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "codebook.yml").write_text("frames: []\n")
+    (tmp_path / "aliases.yml").write_text("entities: []\n")
+    monkeypatch.chdir(tmp_path)
+    out = P.resolve_files({"codebook_file": "codebook.yml", "aliases_file": "aliases.yml", "extra_rules": "",
+                           "seed": 3}, tmp_path / "conf")
+    assert out == {"codebook_file": str(tmp_path / "conf" / "codebook.yml"), "aliases_file": str(tmp_path / "aliases.yml"),
+                   "extra_rules": "", "seed": 3}
+
+
+def test_resolve_files_refuses_a_missing_or_binary_file_in_one_line(tmp_path):
+    with pytest.raises(AnalysisError, match=r"missing\.yml: parameter codebook_extra: file not found") as err:
+        P.resolve_files({"codebook_extra": "missing.yml"}, tmp_path)
+    assert "\n" not in str(err.value)
+    (tmp_path / "bin.yml").write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(AnalysisError, match="parameter extra_rules: cannot read the file as UTF-8 text"):
+        P.resolve_files({"extra_rules": "bin.yml"}, tmp_path)

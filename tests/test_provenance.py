@@ -32,3 +32,48 @@ def test_manifest_has_what_a_reader_needs(tmp_path, seed_corpus):
 
 def test_package_versions_marks_missing():
     assert provenance.package_versions(("no-such-package-xyz",)) == {"no-such-package-xyz": "not installed"}
+
+
+def _git(repo, *args):
+    import subprocess
+
+    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false",
+                           *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_git_state_records_the_commit_and_only_tracked_changes(tmp_path, monkeypatch):
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    monkeypatch.delenv("GIT_WORK_TREE", raising=False)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / "a.py").write_text("x = 1\n")
+    _git(repo, "add", "a.py")
+    _git(repo, "commit", "-q", "-m", "first")
+    head = _git(repo, "rev-parse", "HEAD")
+    assert provenance.git_state(repo) == {"commit": head, "dirty": False}
+    (repo / "notes.txt").write_text("untracked files do not change a result\n")
+    assert provenance.git_state(repo) == {"commit": head, "dirty": False}
+    (repo / "a.py").write_text("x = 2\n")
+    assert provenance.git_state(repo) == {"commit": head, "dirty": True}
+
+
+def test_git_state_outside_a_repository_is_unknown(tmp_path, monkeypatch):
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # never find a repository above tmp_path
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    assert provenance.git_state(folder) == {"commit": "unknown", "dirty": None}
+
+
+def test_git_state_without_git_is_unknown(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no git executable to be found
+    assert provenance.git_state(tmp_path) == {"commit": "unknown", "dirty": None}
+
+
+def test_read_manifest_round_trips_write_manifest(tmp_path):
+    manifest = {"run_name": "r", "corpus": {"id": "berita-ü", "files": {"a.txt": "ab"}}, "seed": 7,
+                "stage_seconds": {"01": 1.5}, "git": {"commit": "unknown", "dirty": None}}
+    path = provenance.write_manifest(manifest, tmp_path / "provenance.json")
+    assert provenance.read_manifest(path) == manifest
+    assert "berita-ü" in path.read_text(encoding="utf-8")  # written as UTF-8 text, not \\u escapes

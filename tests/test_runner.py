@@ -157,3 +157,67 @@ def test_one_document_corpus_is_refused_clearly_by_default(isolated_runs, one_li
 def test_unsupported_language_says_what_to_supply(isolated_runs, corpus):
     with pytest.raises(AnalysisError, match="supply a stopword list"):
         runner.run_pipeline(str(corpus), language="fr", progress=False)
+
+
+# ------------------------------------------------------------------ preflight, directly
+
+
+def _preflight_error(source, params=None) -> str:
+    with pytest.raises(AnalysisError) as err:
+        runner.preflight(source, params or {})
+    message = str(err.value)
+    assert message.startswith(f"{source}: ") and "\n" not in message
+    return message
+
+
+def test_preflight_accepts_a_corpus_with_more_units_than_topics(corpus):
+    assert runner.preflight(corpus, {"n_topics": 2}) is None  # three paragraphs: at most three units
+    assert runner.preflight(corpus, {"n_topics": 0, "k_min": 2}) is None
+
+
+def test_preflight_refuses_a_k_the_corpus_cannot_have(corpus):
+    # Three non-empty lines bound the units at three: K = 3 needs more units than topics.
+    assert "'n_topics' is 3, but the corpus has at most 3 units" in _preflight_error(corpus, {"n_topics": 3})
+    # With K chosen by the sweep, k_min is the bound that matters (and defaults to 2).
+    assert "'k_min' is 3, but the corpus has at most 3 units" in _preflight_error(corpus, {"n_topics": 0, "k_min": 3})
+
+
+def test_preflight_counts_units_across_files(tmp_path):
+    folder = tmp_path / "two"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Satu.\n\n   \nDua.\n")
+    (folder / "b.txt").write_text("Tiga.\n")
+    runner.preflight(folder, {"n_topics": 2})
+    assert "at most 3 units" in _preflight_error(folder, {"n_topics": 4})
+
+
+def test_preflight_refuses_empty_folders(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / ".DS_Store").write_text("hidden files do not count")
+    assert "empty corpus: the folder holds no files" in _preflight_error(empty)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "README.md").write_text("# about\n")
+    assert "no .txt files in the corpus folder" in _preflight_error(docs)
+    blank = tmp_path / "blank"
+    blank.mkdir()
+    (blank / "a.txt").write_text("")
+    (blank / "b.TXT").write_text("")
+    assert "empty corpus: every .txt file is empty" in _preflight_error(blank)
+
+
+def test_preflight_refuses_unsupported_or_empty_files(tmp_path):
+    docx = tmp_path / "news.docx"
+    docx.write_bytes(b"PK\x03\x04")
+    assert "unsupported corpus file type" in _preflight_error(docx)
+    empty_csv = tmp_path / "news.csv"
+    empty_csv.write_text("")
+    assert _preflight_error(empty_csv) == f"{empty_csv}: empty corpus file"
+
+
+def test_preflight_accepts_a_table_file_with_enough_rows(tmp_path):
+    table = tmp_path / "news.csv"
+    table.write_text("id,text\na,Paragraf satu.\nb,Paragraf dua.\nc,Paragraf tiga.\n", encoding="utf-8")
+    runner.preflight(table, {"n_topics": 2})
+    assert "at most 3 units" in _preflight_error(table, {"n_topics": 3})

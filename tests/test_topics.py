@@ -385,3 +385,195 @@ def test_sample_for_coherence_is_seeded_aligned_and_complete_when_small():
 def test_coherence_sample_parameter_is_checked():
     with pytest.raises(AnalysisError, match="coherence_sample"):
         topics.TopicParams(coherence_sample=-1)
+
+
+# --------------------------------------------------------------------------- coherence and document topics, directly
+
+
+class _FixedTopics:
+    """A stand-in model with a given topic-word matrix (all that coherence looks at)."""
+
+    def __init__(self, topic_word):
+        self.topic_word = topic_word
+
+    def get_topics(self):
+        return self.topic_word
+
+
+def _mixed_topics(n_topics: int = 3, block: int = 8) -> np.ndarray:
+    """Topics that each take two words from every planted block: incoherent by construction."""
+    mixed = np.zeros((n_topics, n_topics * block))
+    for k in range(n_topics):
+        for b in range(n_topics):
+            mixed[k, [b * block + 2 * k, b * block + 2 * k + 1]] = 1 / (2 * n_topics)
+    return mixed
+
+
+def test_score_coherence_prefers_the_planted_topics():
+    beta, texts = block_corpus(seed=0)
+    dictionary, corpus = _bow(texts)
+    planted = topics.score_coherence(_FixedTopics(_aligned(beta, dictionary)), corpus, dictionary, texts, top_n=5)
+    mixed = topics.score_coherence(_FixedTopics(_aligned(_mixed_topics(), dictionary)), corpus, dictionary, texts,
+                                   top_n=5)
+    assert set(planted) == {"c_v", "c_npmi", "u_mass"}
+    assert all(isinstance(v, float) and np.isfinite(v) for v in [*planted.values(), *mixed.values()])
+    assert 0 <= mixed["c_v"] < planted["c_v"] <= 1
+    assert -1 <= mixed["c_npmi"] < 0 < planted["c_npmi"] <= 1
+    assert mixed["u_mass"] < planted["u_mass"] <= 0
+
+
+def test_score_coherence_streams_texts_and_takes_u_mass_from_the_corpus(tmp_path):
+    beta, texts = block_corpus(seed=0)
+    dictionary, corpus = _bow(texts)
+    model = _FixedTopics(_aligned(beta, dictionary))
+    listed = topics.score_coherence(model, corpus, dictionary, texts, top_n=5)
+    path = tmp_path / "tokens.parquet"
+    pd.DataFrame({"unit_id": range(len(texts)), "tokens": texts}).to_parquet(path)
+    assert topics.score_coherence(model, corpus, dictionary, topics.TokenStream(path, batch_size=7), top_n=5) == listed
+    # Texts whose words are shuffled across units change c_v and c_npmi, never u_mass (the bag of words decides it).
+    rng = np.random.default_rng(0)
+    words = rng.permutation([w for t in texts for w in t]).tolist()
+    shuffled = [words[i:i + 40] for i in range(0, len(words), 40)]
+    other = topics.score_coherence(model, corpus, dictionary, shuffled, top_n=5)
+    assert other["u_mass"] == listed["u_mass"]
+    assert other["c_npmi"] < listed["c_npmi"]
+
+
+@pytest.fixture(scope="module")
+def small_model():
+    """Three planted block topics, one empty unit at position 5, and a quickly fitted model."""
+    beta, texts = block_corpus(seed=0)
+    texts = texts[:5] + [[]] + texts[5:]
+    dictionary, corpus = _bow(texts)
+    model = topics.fit_lda(corpus, dictionary, 3, params=topics.TopicParams(passes=5, iterations=50), seed=1)
+    ids = pd.DataFrame({"unit_id": [f"u{i:03d}" for i in range(len(texts))],
+                        "article_id": [f"a{i % 3}" for i in range(len(texts))]}, index=range(100, 100 + len(texts)))
+    return beta, texts, dictionary, corpus, model, ids
+
+
+def test_document_topics_rows_are_distributions_of_the_non_empty_units(small_model):
+    _, texts, _, corpus, model, ids = small_model
+    dt = topics.document_topics(model, corpus, ids, seed=3)
+    assert dt.columns.tolist() == ["unit_id", "article_id", "topic_0", "topic_1", "topic_2"]
+    assert len(dt) == len(texts) - 1 and "u005" not in set(dt["unit_id"])  # the empty unit is left out
+    assert dt["unit_id"].tolist() == [u for u, t in zip(ids["unit_id"], texts) if t]  # ids stay aligned
+    assert dt["article_id"].tolist() == [a for a, t in zip(ids["article_id"], texts) if t]
+    np.testing.assert_allclose(dt.filter(like="topic_").sum(axis=1), 1.0, atol=1e-5)
+    assert (dt.filter(like="topic_") >= 0).all().all()
+
+
+def test_document_topics_recover_each_units_planted_mixture(small_model):
+    beta, texts, dictionary, corpus, model, ids = small_model
+    index, _ = topics.match_topics(_aligned(beta, dictionary), model.get_topics())
+    block = {f"w{i:03d}": i // 8 for i in range(beta.shape[1])}
+    truth = np.array([[sum(block[w] == b for w in t) / len(t) for b in range(3)] for t in texts if t])
+    estimate = topics.document_topics(model, corpus, ids, seed=3)[[f"topic_{index[b]}" for b in range(3)]]
+    error = np.abs(truth - estimate.to_numpy())
+    assert error.mean() < 0.03 and error.max() < 0.15
+
+
+def test_document_topics_do_not_depend_on_earlier_inference(small_model):
+    _, _, _, corpus, model, ids = small_model
+    first = topics.document_topics(model, corpus, ids, seed=3)
+    for doc in list(corpus)[:10]:  # inference in between moves the model's random state
+        model.get_document_topics(doc)
+    pd.testing.assert_frame_equal(topics.document_topics(model, corpus, ids, seed=3), first)
+
+
+def test_document_topics_of_only_empty_units_is_an_empty_table(small_model):
+    model = small_model[4]
+    dt = topics.document_topics(model, [[], []], pd.DataFrame({"unit_id": ["x", "y"], "article_id": ["a", "a"]}))
+    assert dt.empty and dt.columns.tolist() == ["unit_id", "article_id", "topic_0", "topic_1", "topic_2"]
+
+
+# --------------------------------------------------------------------------- label file location
+
+
+def test_labels_path_lives_with_the_coding_sheets(tmp_path, monkeypatch):
+    assert topics.labels_path("ru-alliances-id") == config.DATA_CODING / "ru-alliances-id" / "topic_labels.yml"
+    monkeypatch.setattr(config, "DATA_CODING", tmp_path / "coding")
+    path = topics.labels_path("my-run_2.v1")
+    assert path == tmp_path / "coding" / "my-run_2.v1" / "topic_labels.yml"
+    assert not path.parent.exists()  # asking where the file goes creates nothing
+
+
+@pytest.mark.parametrize("name", ["../elsewhere", "", ".hidden", "a/b", "x" * 101])
+def test_labels_path_refuses_unsafe_run_names(name):
+    with pytest.raises(AnalysisError, match="is not safe"):
+        topics.labels_path(name)
+
+
+# --------------------------------------------------------------------------- explorer and tables, directly
+
+
+def _explorer_data(html: str) -> dict:
+    import json
+    import re
+
+    match = re.search(r'new LDAvis\("#" \+ "ldavis_topics", (\{.*?\})\);', html, re.S)
+    assert match, "no LDAvis data in the page"
+    return json.loads(match.group(1))
+
+
+@pytest.fixture
+def explorer_inputs():
+    dictionary = Dictionary([["alpha", "beta", "gamma", "delta", "unseen"]])
+    ids = {dictionary[i]: i for i in range(len(dictionary))}
+    topic_word = np.zeros((3, 5))
+    for k, weights in enumerate([{"alpha": 0.4, "beta": 0.3}, {"gamma": 0.4, "delta": 0.3}, {}]):
+        topic_word[k] = 0.1
+        for word, w in weights.items():
+            topic_word[k, ids[word]] = w
+    topic_word /= topic_word.sum(axis=1, keepdims=True)
+    # Topic 3 is by far the most prevalent: a sorted explorer would show it as topic 1.
+    doc_topics = pd.DataFrame({"unit_id": list("abcd"), "article_id": list("aabb"), "topic_0": [.1, .1, .1, .2],
+                               "topic_1": [.1, .3, .3, .2], "topic_2": [.8, .6, .6, .6]})
+    counts = {"alpha": 5.0, "beta": 4.0, "gamma": 3.0, "delta": 6.0, "unseen": 0.0}  # "unseen": not in the corpus
+    term_frequency = np.array([counts[dictionary[i]] for i in range(len(dictionary))])
+    return topic_word, doc_topics, np.array([3, 4, 5, 6]), term_frequency, dictionary
+
+
+def test_write_explorer_keeps_the_models_topic_order_offline(tmp_path, explorer_inputs):
+    topic_word, doc_topics, lengths, freq, dictionary = explorer_inputs
+    folder = tmp_path / "run" / "explorer"  # created when missing
+    path = topics.write_explorer(topic_word, doc_topics, lengths, freq, dictionary, folder, relevance_lambda=0.35,
+                                 n_terms=4)
+    assert path == folder / "ldavis.html"
+    html = path.read_text(encoding="utf-8")
+    assert "http://" not in html and "https://" not in html
+    for asset in topics.EXPLORER_ASSETS:
+        assert f'"{asset}"' in html and (folder / asset).stat().st_size > 0
+    assert "rank terms at λ = 0.35." in html
+    data = _explorer_data(html)
+    assert data["mdsDat"]["topics"] == [1, 2, 3] and data["topic.order"] == [1, 2, 3]
+    assert data["mdsDat"]["Freq"][2] > data["mdsDat"]["Freq"][1] > data["mdsDat"]["Freq"][0]  # not re-sorted
+    tinfo = pd.DataFrame(data["tinfo"])
+    assert "unseen" not in set(tinfo["Term"])  # a term absent from the corpus is not offered
+    top = tinfo[tinfo["Category"] != "Default"].sort_values("logprob", ascending=False).groupby("Category")["Term"].first()
+    assert top["Topic1"] == "alpha" and top["Topic2"] == "gamma"  # explorer topic N is model topic N
+    # phi is renormalised over the terms the corpus has: p(alpha | topic 1) = 0.4 / 0.9
+    p_alpha = tinfo[(tinfo["Category"] == "Topic1") & (tinfo["Term"] == "alpha")]["logprob"].item()
+    assert p_alpha == pytest.approx(np.log(0.4 / 0.9), abs=1e-4)
+
+
+def test_write_explorer_gives_the_same_page_twice(tmp_path, explorer_inputs):
+    first = topics.write_explorer(*explorer_inputs, tmp_path / "one")
+    second = topics.write_explorer(*explorer_inputs, tmp_path / "two")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_write_topic_tables_writes_each_table_under_its_own_name(tmp_path):
+    attributes = {"terms", "sweep", "stability", "labels", "prevalence", "doc_topics_units", "doc_topics_articles",
+                  "prevalence_outlet", "prevalence_date", "representative"}
+    tables = {attr: pd.DataFrame({"table": [attr], "value": [1 / 3]}) for attr in attributes}
+    result = topics.TopicResult(n_topics=2, k_reason="", doc_topics=pd.DataFrame(), n_units=1, n_empty_units=0,
+                                model_path=tmp_path / "lda.model", explorer_path=None, **tables)
+    written = topics.write_topic_tables(result, tmp_path / "tables")
+    expected = {"topic_terms": "terms", "k_sweep": "sweep", "topic_stability": "stability",
+                "topic_labels": "labels", "topic_prevalence": "prevalence", "doc_topics_units": "doc_topics_units",
+                "doc_topics_articles": "doc_topics_articles", "topic_prevalence_outlet": "prevalence_outlet",
+                "topic_prevalence_date": "prevalence_date", "representative_units": "representative"}
+    assert written == {name: tmp_path / "tables" / f"{name}.csv" for name in expected}
+    for name, attr in expected.items():
+        assert written[name].read_text(encoding="utf-8") == f"table,value\n{attr},0.333333\n"
+    assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == sorted(f"{n}.csv" for n in expected)

@@ -429,3 +429,33 @@ def test_resolve_coding_set_auto_uses_the_corpus_set_only_when_it_exists():
     assert validation.resolve_coding_set("auto", "unknown-corpus") == ""
     assert validation.resolve_coding_set("", "ru-alliances-id") == ""
     assert validation.resolve_coding_set("other", "ru-alliances-id") == "other"
+
+
+# ------------------------------------------------------------------ run glue
+
+
+def test_read_run_units_returns_units_then_articles(tmp_path, corpus):
+    from analysis import config
+
+    units, articles = corpus
+    paths = config.RunPaths(tmp_path / "run").create()
+    units.to_parquet(paths.units, index=False)
+    articles.to_parquet(paths.articles, index=False)
+    got_units, got_articles = validation.read_run_units(paths)
+    pd.testing.assert_frame_equal(got_units, units)
+    pd.testing.assert_frame_equal(got_articles, articles)
+
+
+@pytest.mark.parametrize("missing", ["units", "articles"])
+def test_read_run_units_names_the_missing_file(tmp_path, corpus, missing):
+    from analysis import config
+
+    units, articles = corpus
+    paths = config.RunPaths(tmp_path / "run").create()
+    units.to_parquet(paths.units, index=False)
+    articles.to_parquet(paths.articles, index=False)
+    path = getattr(paths, missing)
+    path.unlink()
+    with pytest.raises(AnalysisError) as err:
+        validation.read_run_units(paths)
+    assert str(err.value) == f"{path}: not found; run the corpus stage (01-build-corpus) first"
