@@ -802,14 +802,14 @@ def read_inputs(paths, *, topics: bool = True) -> RunInputs:
 
     Raises :class:`AnalysisError` naming the missing or unreadable file.
     """
-    units = _read_parquet(paths.units, "run notebook 01-build-corpus first")
-    articles = _read_parquet(paths.articles, "run notebook 01-build-corpus first")
+    units = outputs.read_parquet(paths.units, "run notebook 01-build-corpus first")
+    articles = outputs.read_parquet(paths.articles, "run notebook 01-build-corpus first")
     _require(units, ("unit_id", "article_id", "text"), str(paths.units))
     if len(units) == 0:
         raise AnalysisError("no units: the corpus is empty", path=paths.units)
     doc_topics = topic_terms = None
     if topics:
-        doc_topics = _read_parquet(paths.data / "doc_topics.parquet", "run notebook 02-fit-topics first")
+        doc_topics = outputs.read_parquet(paths.data / "doc_topics.parquet", "run notebook 02-fit-topics first")
         tt = paths.tables / "topic_terms.csv"
         if not tt.is_file():
             raise AnalysisError("missing: run notebook 02-fit-topics first", path=tt)
@@ -829,15 +829,6 @@ def read_unit_scores(paths) -> pd.DataFrame:
         return pd.read_csv(path, keep_default_na=False, dtype={"unit_id": str, "article_id": str, "evidence": str})
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise AnalysisError(f"unreadable CSV ({type(exc).__name__})", path=path) from None
-
-
-def _read_parquet(path: Path, hint: str) -> pd.DataFrame:
-    if not path.is_file():
-        raise AnalysisError(f"missing: {hint}", path=path)
-    try:
-        return pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises several types for corrupt files
-        raise AnalysisError(f"unreadable Parquet file ({type(exc).__name__})", path=path) from None
 
 
 def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:

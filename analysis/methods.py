@@ -70,8 +70,16 @@ def text_section(run: RunData, manifest: dict) -> str:
     )
 
 
-def resource_table() -> pd.DataFrame:
-    """Return the shipped language resources with their size, source and licence."""
+def resource_table(manifest: dict | None = None) -> pd.DataFrame:
+    """Return the language resources a run used: the shipped ones with size, source and licence,
+    then the researcher's own files (``manifest["user_files"]``) with their sha256.
+
+    Examples
+    --------
+    >>> t = resource_table({"user_files": {"codebook_file": {"path": "/x/my-codebook.yml", "sha256": "ab" * 32}}})
+    >>> t.iloc[-1][["resource", "source"]].tolist()
+    ['my-codebook.yml', 'supplied for this run (parameter codebook_file); sha256 abababababab']
+    """
     index = yaml.safe_load((RESOURCES / "RESOURCES.yml").read_text(encoding="utf-8"))
     rows = []
     for item in index:
@@ -82,6 +90,11 @@ def resource_table() -> pd.DataFrame:
         else:
             size = f"{path.stat().st_size:,} bytes"
         rows.append((item["file"], item["what"], size, item["source"], item["licence"]))
+    what = {"extra_rules": "extra cleaning rules", "aliases_file": "aliases (merged over the shipped table)",
+            "codebook_file": "codebook (replaces the shipped one)", "codebook_extra": "frames added to the codebook"}
+    for name, info in sorted(((manifest or {}).get("user_files") or {}).items()):
+        rows.append((Path(info["path"]).name, what.get(name, name), "",
+                     f"supplied for this run (parameter {name}); sha256 {info['sha256'][:12]}", ""))
     return pd.DataFrame(rows, columns=["resource", "what", "size", "source", "licence"])
 
 

@@ -1,4 +1,4 @@
-"""Writing a run's outputs so that the same inputs give the same bytes.
+"""Writing a run's outputs so that the same inputs give the same bytes, and reading a stage's tables back.
 
 Tables are published as CSV (UTF-8, ``\n`` line ends, fixed float format,
 rows in a stated order) so that two runs with the same inputs and seed can be
@@ -35,6 +35,33 @@ def write_table(df: pd.DataFrame, folder: Path, name: str) -> Path:
     df.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n", encoding="utf-8")
     tmp.replace(path)  # never leave a half-written table behind
     return path
+
+
+def read_parquet(path: Path, hint: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Read a stage's Parquet table; a missing, corrupt or incomplete file raises a one-line AnalysisError.
+
+    ``hint`` says what to do when the file is missing (e.g. which notebook to
+    run first); ``columns`` are required.
+
+    >>> import tempfile
+    >>> try:
+    ...     read_parquet(Path(tempfile.mkdtemp()) / "units.parquet", "run 01-build-corpus first")
+    ... except Exception as exc:
+    ...     print(str(exc).rsplit("/", 1)[1])
+    units.parquet: missing: run 01-build-corpus first
+    """
+    from .errors import AnalysisError
+
+    if not Path(path).is_file():
+        raise AnalysisError(f"missing: {hint}", path=path)
+    try:
+        df = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for corrupt files
+        raise AnalysisError(f"unreadable Parquet file ({type(exc).__name__})", path=path) from None
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise AnalysisError(f"lacks column(s) {', '.join(missing)}", path=path)
+    return df
 
 
 def save_figure(fig, folder: Path, name: str) -> Path:

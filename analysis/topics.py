@@ -900,8 +900,8 @@ def fit_topics(paths: config.RunPaths, *, params: TopicParams | None = None, lab
     params = params or TopicParams()
     paths.create()
     dictionary, corpus, ids = load_bow(paths.data)
-    units = _read_table(paths.units, ["unit_id", "text"])
-    articles = _read_table(paths.articles, ["article_id"])
+    units = outputs.read_parquet(paths.units, "run the corpus stage first", ("unit_id", "text"))
+    articles = outputs.read_parquet(paths.articles, "run the corpus stage first", ("article_id",))
     for col in ("outlet", "date", "date_precision"):
         if col not in articles:
             articles[col] = ""
@@ -974,14 +974,3 @@ def write_topic_tables(result: TopicResult, folder: Path) -> dict[str, Path]:
     return {name: outputs.write_table(getattr(result, attr), folder, name) for name, attr in _TABLES.items()}
 
 
-def _read_table(path: Path, required: list[str]) -> pd.DataFrame:
-    if not path.exists():
-        raise AnalysisError("missing; run the corpus stage first", path=path)
-    try:
-        df = pd.read_parquet(path)
-    except Exception as exc:
-        raise AnalysisError(f"not a readable Parquet file ({type(exc).__name__})", path=path) from None
-    missing = [c for c in required if c not in df]
-    if missing:
-        raise AnalysisError(f"lacks column(s) {', '.join(missing)}", path=path)
-    return df

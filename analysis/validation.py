@@ -742,12 +742,9 @@ def disagreements(
 
 def read_run_units(paths) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return ``(units, articles)`` of a run, raising AnalysisError if the corpus stage has not run."""
-    tables = []
-    for path in (paths.units, paths.articles):
-        if not path.is_file():
-            raise AnalysisError("not found; run the corpus stage (01-build-corpus) first", path=path)
-        tables.append(pd.read_parquet(path))
-    return tables[0], tables[1]
+    hint = "run the corpus stage (01-build-corpus) first"
+    return (outputs.read_parquet(paths.units, hint, ("unit_id", "article_id", "text")),
+            outputs.read_parquet(paths.articles, hint, ("article_id",)))
 
 
 def summarize(codes: pd.DataFrame, rel: pd.DataFrame, val: pd.DataFrame, info: dict, coding_set: str) -> pd.DataFrame:

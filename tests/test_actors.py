@@ -156,3 +156,14 @@ def test_sources_for_display_keeps_an_empty_table_empty():
     empty = pd.DataFrame(columns=actors.SOURCE_COLUMNS)
     shown = actors.sources_for_display(empty)
     assert shown.empty and "snippet" in shown.columns and "canonical" not in shown.columns
+
+
+def test_count_actors_counts_units_not_mentions_and_orders_ties_by_id():
+    mentions = pd.DataFrame({"unit_id": ["u1", "u1", "u2", "u3", "u3"],
+                             "actor": ["rusia", "rusia", "rusia", "nato", "china"],
+                             "label": ["Russia", "Russia", "Russia", "NATO", "China"],
+                             "kind": ["country", "country", "country", "organisation", "country"]})
+    out = actors.count_actors(mentions)
+    assert out.values.tolist() == [["rusia", "Russia", "country", 2], ["china", "China", "country", 1],
+                                   ["nato", "NATO", "organisation", 1]]
+    assert actors.count_actors(mentions.iloc[:0]).empty

@@ -422,3 +422,13 @@ def test_read_unit_scores_missing_or_unreadable_names_the_file(tmp_path):
     assert _message(lambda: frames.read_unit_scores(paths)) == f"{path}: unreadable CSV (ParserError)"
     path.write_bytes(b"unit_id,evidence\n\xff\xfe,x\n")
     assert _message(lambda: frames.read_unit_scores(paths)) == f"{path}: unreadable CSV (UnicodeDecodeError)"
+
+
+def test_outlet_spread_puts_the_frame_outlets_differ_on_most_first():
+    by_outlet = pd.DataFrame({"frame": ["conflict"] * 3 + ["morality"] * 3 + ["economic"] * 3,
+                              "group": ["A", "B", "C"] * 3,
+                              "prevalence": [0.2, 0.6, 0.4, 0.0, 0.1, 0.05, 0.3, 0.7, 0.5]})
+    out = frames.outlet_spread(by_outlet)
+    assert out["frame"].tolist() == ["conflict", "economic", "morality"]  # 0.4 tie broken by frame id
+    assert out.iloc[0][["min", "max"]].tolist() == pytest.approx([0.2, 0.6])
+    assert out["spread"].tolist() == pytest.approx([0.4, 0.4, 0.1])

@@ -8,7 +8,9 @@ seed gives byte-identical tables, and that corpora the project has never seen
 
 from __future__ import annotations
 
+import hashlib
 import json
+import textwrap
 
 import nbformat
 import pandas as pd
@@ -100,6 +102,46 @@ def test_an_indonesian_txt_folder_runs_as_a_new_section(runs_root, tmp_path, see
     folder.mkdir()
     for src in sorted(seed_corpus.glob("*.txt"))[:3]:
         (folder / src.name).write_bytes(src.read_bytes())
-    run = run_pipeline(str(folder), name="berita-baru", progress=False, log=lambda *_: None)
+    # The researcher's own resources, named in a params file by paths relative to it.
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    (conf / "frames.yml").write_text(textwrap.dedent("""\
+        name: extra
+        version: "0.1"
+        frames:
+          - id: state_visit
+            name: State visit
+            kind: issue-specific
+            definition: Alliance-building shown through leaders' visits.
+            source: devreese2005
+            questions:
+              - id: state_visit_q1
+                text: {en: "Does the story report a state visit?", id: "Apakah berita melaporkan kunjungan kenegaraan?"}
+                indicators: {id: [kunjungan], en: [visit]}
+        """), encoding="utf-8")
+    (conf / "aliases.yml").write_text(textwrap.dedent("""\
+        entities:
+          - canonical: juru_bicara_kremlin
+            kind: person
+            label: Kremlin spokesman
+            surfaces: {any: [dmitry peskov, peskov]}
+        """), encoding="utf-8")
+    (conf / "cleaning.yml").write_text(textwrap.dedent("""\
+        rules:
+          - name: agency_tag_tass
+            category: agency credit
+            action: inline
+            pattern: ',?\\s*lapor kantor berita Tass'
+            description: a wire-agency tag at the end of a quote
+        """), encoding="utf-8")
+    params = conf / "params.yaml"
+    params.write_text("codebook_extra: frames.yml\naliases_file: aliases.yml\nextra_rules: cleaning.yml\n")
+    run = run_pipeline(str(folder), name="berita-baru", params_file=params, progress=False, log=lambda *_: None)
     assert len(pd.read_csv(run / "tables" / "articles.csv")) == 3
     assert (runs_root / "ru-alliances-id" / "index.ipynb").exists()
+    assert "state_visit" in set(pd.read_csv(run / "tables" / "frame_prevalence.csv")["frame"])
+    assert "juru_bicara_kremlin" in set(pd.read_csv(run / "tables" / "actor_mentions.csv")["actor"])
+    assert "agency_tag_tass" in set(pd.read_csv(run / "tables" / "cleaning_summary.csv")["rule"])
+    user_files = json.loads((run / "provenance.json").read_text())["user_files"]
+    assert sorted(user_files) == ["aliases_file", "codebook_extra", "extra_rules"]
+    assert user_files["codebook_extra"]["sha256"] == hashlib.sha256((conf / "frames.yml").read_bytes()).hexdigest()

@@ -3,6 +3,8 @@
 import hashlib
 import json
 
+import pytest
+
 from analysis import provenance
 
 
@@ -77,3 +79,28 @@ def test_read_manifest_round_trips_write_manifest(tmp_path):
     path = provenance.write_manifest(manifest, tmp_path / "provenance.json")
     assert provenance.read_manifest(path) == manifest
     assert "berita-ü" in path.read_text(encoding="utf-8")  # written as UTF-8 text, not \\u escapes
+
+
+def test_read_manifest_refuses_missing_or_malformed_files_in_one_line(tmp_path):
+    from analysis.errors import AnalysisError
+
+    path = tmp_path / "provenance.json"
+    with pytest.raises(AnalysisError, match="provenance.json: no provenance manifest"):
+        provenance.read_manifest(path)
+    for text in ("{not json", "[1, 2]"):
+        path.write_text(text)
+        with pytest.raises(AnalysisError, match="provenance.json: not a valid provenance manifest"):
+            provenance.read_manifest(path)
+
+
+def test_build_manifest_hashes_the_users_resource_files(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Berita.\n")
+    codebook = tmp_path / "frames.yml"
+    codebook.write_text("frames: []\n")
+    manifest = provenance.build_manifest(run_name="r", corpus="c", source=corpus,
+                                         parameters={"seed": 1, "codebook_extra": str(codebook), "aliases_file": ""},
+                                         started="s", finished="f", stage_seconds={})
+    assert manifest["user_files"] == {"codebook_extra": {"path": str(codebook),
+                                                         "sha256": hashlib.sha256(b"frames: []\n").hexdigest()}}

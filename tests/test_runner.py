@@ -36,7 +36,7 @@ def _fake_execute(fail_on=None, interrupt_on=None, marker="new"):
 def corpus(tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()
-    (folder / "a.txt").write_text("Paragraf satu.\n\nParagraf dua.\n\nParagraf tiga.\n")
+    (folder / "a.txt").write_text("Paragraf satu.\n\nParagraf dua.\n\nParagraf tiga.\n\nParagraf empat.\n")
     return folder
 
 
@@ -150,7 +150,7 @@ def test_more_topics_than_units_is_refused_before_running(isolated_runs, one_lin
 def test_one_document_corpus_is_refused_clearly_by_default(isolated_runs, one_line_corpus, monkeypatch):
     # One short article cannot carry a topic model with the default K range.
     monkeypatch.setattr(papermill, "execute_notebook", lambda *a, **k: pytest.fail("must not run"))
-    with pytest.raises(AnalysisError, match="'k_min' is 2, but the corpus has at most 1 units"):
+    with pytest.raises(AnalysisError, match="'k_min' is 3, but the corpus has at most 1 units"):
         runner.run_pipeline(str(one_line_corpus), progress=False)
 
 
@@ -176,10 +176,10 @@ def test_preflight_accepts_a_corpus_with_more_units_than_topics(corpus):
 
 
 def test_preflight_refuses_a_k_the_corpus_cannot_have(corpus):
-    # Three non-empty lines bound the units at three: K = 3 needs more units than topics.
-    assert "'n_topics' is 3, but the corpus has at most 3 units" in _preflight_error(corpus, {"n_topics": 3})
-    # With K chosen by the sweep, k_min is the bound that matters (and defaults to 2).
-    assert "'k_min' is 3, but the corpus has at most 3 units" in _preflight_error(corpus, {"n_topics": 0, "k_min": 3})
+    # Four non-empty lines bound the units at four: K = 4 needs more units than topics.
+    assert "'n_topics' is 4, but the corpus has at most 4 units" in _preflight_error(corpus, {"n_topics": 4})
+    # With K chosen by the sweep, k_min is the bound that matters (and defaults to 3).
+    assert "'k_min' is 4, but the corpus has at most 4 units" in _preflight_error(corpus, {"n_topics": 0, "k_min": 4})
 
 
 def test_preflight_counts_units_across_files(tmp_path):

@@ -244,7 +244,7 @@ def test_missing_or_broken_inputs_name_the_file(tmp_path):
         topics.load_bow(paths.data)
     paths = write_run(tmp_path / "run3", texts)
     (paths.data / "units.parquet").write_text("not parquet")
-    with pytest.raises(AnalysisError, match="units.parquet: not a readable Parquet"):
+    with pytest.raises(AnalysisError, match="units.parquet: unreadable Parquet"):
         topics.fit_topics(paths, params=topics.TopicParams(k_max=3, **FAST), explorer=False)
 
 

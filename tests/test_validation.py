@@ -458,4 +458,16 @@ def test_read_run_units_names_the_missing_file(tmp_path, corpus, missing):
     path.unlink()
     with pytest.raises(AnalysisError) as err:
         validation.read_run_units(paths)
-    assert str(err.value) == f"{path}: not found; run the corpus stage (01-build-corpus) first"
+    assert str(err.value) == f"{path}: missing: run the corpus stage (01-build-corpus) first"
+
+
+def test_read_run_units_refuses_a_corrupt_table_in_one_line(tmp_path, corpus):
+    from analysis import config
+
+    units, articles = corpus
+    paths = config.RunPaths(tmp_path / "run").create()
+    paths.units.write_bytes(b"PAR1 not really")
+    articles.to_parquet(paths.articles, index=False)
+    with pytest.raises(AnalysisError) as err:
+        validation.read_run_units(paths)
+    assert str(err.value).startswith(f"{paths.units}: unreadable Parquet file") and "\n" not in str(err.value)
