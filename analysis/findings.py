@@ -171,10 +171,15 @@ def inductive_frames(run: RunData) -> Finding:
     frames = frames.sort_values("prevalence", ascending=False)
     largest = frames.iloc[0]
     n_unstable = int(stability["unstable"].astype(str).str.lower().eq("true").sum()) if not stability.empty else 0
-    text = (f"The topic model has **{k} topics** ({n_unstable} of them flagged unstable across seeds). "
-            f"The topic network groups them into **{len(frames)} inductive frame(s)**; the largest joins topics "
-            f"{escape_markdown(largest['topics'])} and covers {_pct(largest['prevalence'])} of the text, with the terms "
-            f"*{escape_markdown(largest['top_terms'])}*.")
+    text = f"The topic model has **{k} topics** ({n_unstable} of them flagged unstable across seeds). "
+    if len(frames) == 1:
+        text += (f"The topic network shows **no community structure**: Louvain places all {k} topics in one community, "
+                 f"so this corpus yields no distinct inductive frames. Topics rarely share a {run.unit}, so the network's "
+                 f"links are weak and alike; ANTMN needs more text in which topics co-occur.")
+    else:
+        text += (f"The topic network groups them into **{len(frames)} inductive frames**; the largest joins topics "
+                 f"{escape_markdown(largest['topics'])} and covers {_pct(largest['prevalence'])} of the text, with the "
+                 f"terms *{escape_markdown(largest['top_terms'])}*.")
     if k < MIN_TOPICS_FOR_NETWORK:
         text += (f" With only {k} topics the network has too few nodes for its communities to be frames in the "
                  f"sense of ANTMN; read this as a description of the topics, not as evidence of frames.")

@@ -577,6 +577,31 @@ def detect_frames(G: nx.Graph, *, resolution: float = 1.0, seed: int) -> pd.Data
     return pd.DataFrame(rows).sort_values("topic").reset_index(drop=True)
 
 
+def describe_network(G: nx.Graph, summary: pd.DataFrame, *, resolution: float, seed: int) -> str:
+    """Return the prose on the topic network and its communities, from :func:`describe_frames`' table.
+
+    One community holding every topic is said to be no structure, not "one frame".
+
+    Examples
+    --------
+    >>> G = nx.Graph([("topic_0", "topic_1", {"weight": 0.05}), ("topic_1", "topic_2", {"weight": 0.04})])
+    >>> s = pd.DataFrame({"frame": [0], "topics": ["1, 2, 3"], "prevalence": [1.0]})
+    >>> describe_network(G, s, resolution=1.0, seed=7)[:120]
+    'The network of 3 topics has 2 edges (weights 0.04–0.05). Louvain (resolution 1, seed 7) finds no community structure: al'
+    """
+    weights = [d.get("weight", 0.0) for _, _, d in G.edges(data=True)]
+    span = f" (weights {min(weights):.2f}–{max(weights):.2f})" if weights else ""
+    head = (f"The network of {G.number_of_nodes()} topics has {G.number_of_edges()} edges{span}. "
+            f"Louvain (resolution {resolution:g}, seed {seed}) ")
+    tail = " The network is downloadable as GraphML for Gephi."
+    if len(summary) <= 1:
+        return (head + "finds no community structure: all topics fall into one community, so this corpus yields no "
+                "distinct inductive frames. Topics rarely share a unit, so the links are weak and alike." + tail)
+    top = summary.sort_values("prevalence", ascending=False).iloc[0]
+    return (head + f"finds {len(summary)} inductive frames. The largest, frame {int(top['frame'])}, joins topics "
+            f"{top['topics']} and holds {top['prevalence']:.0%} of the topic mass." + tail)
+
+
 def describe_frames(
     frames: pd.DataFrame, topic_terms: pd.DataFrame | None = None, n_terms: int = 8
 ) -> pd.DataFrame:
@@ -777,7 +802,9 @@ def compare_frames(unit_scores: pd.DataFrame, unit_shares: pd.DataFrame) -> pd.D
     rows = []
     for d in ded.columns:
         for i in ind.columns:
-            a, b = ded[d], ind[i]
+            # Shares are sums of floats: a frame holding every topic is 1 up to rounding
+            # noise, which must not be read as variation.
+            a, b = ded[d].round(9), ind[i].round(9)
             rho = a.corr(b, method="spearman") if a.nunique() > 1 and b.nunique() > 1 else float("nan")
             rows.append({"deductive": d, "inductive": int(i), "rho": rho, "n_units": len(common)})
     return pd.DataFrame(rows, columns=["deductive", "inductive", "rho", "n_units"])

@@ -227,7 +227,7 @@ def test_inductive_frames_numbers_and_best_comparison(paths):
                                     "rho": [0.41, -0.83, np.nan], "n_units": [40, 40, 40]})
     f = findings.inductive_frames(run_of(paths))
     assert ("The topic model has **5 topics** (2 of them flagged unstable across seeds). The topic network groups "
-            "them into **2 inductive frame(s)**; the largest joins topics 1, 3, 5 and covers 70% of the text, with "
+            "them into **2 inductive frames**; the largest joins topics 1, 3, 5 and covers 70% of the text, with "
             "the terms *perang, nato*.") in f.text
     assert ("**Economic** (Spearman ρ = -0.83 with inductive frame 0, over 40 paragraphs)") in f.text
     assert "too few nodes" not in f.text
@@ -247,10 +247,19 @@ def test_inductive_frames_caveat_for_few_topics_and_labels_fallback(paths):
 
 def test_inductive_frames_missing_and_escaped(paths):
     assert findings.inductive_frames(run_of(paths)).text == "The topic network stage wrote no frames for this run."
-    put(paths, "inductive_frames", {"frame": [0], "topics": ["1"], "n_topics": [1], "prevalence": [1.0],
-                                    "top_terms": [XSS]})
+    put(paths, "inductive_frames", {"frame": [0, 1], "topics": ["1", "2"], "n_topics": [1, 1], "prevalence": [0.6, 0.4],
+                                    "top_terms": [XSS, "b"]})
     html = html_of(findings.inductive_frames(run_of(paths)))
     assert "<script" not in html and "&lt;script&gt;" in html
+
+
+def test_inductive_frames_one_community_is_reported_as_no_structure(paths):
+    _inductive(paths, n_topics=6, unstable=())
+    put(paths, "inductive_frames", {"frame": [0], "topics": ["1, 2, 3, 4, 5, 6"], "n_topics": [6], "prevalence": [1.0],
+                                    "top_terms": ["perang, nato"]})
+    f = findings.inductive_frames(run_of(paths))
+    assert "shows **no community structure**: Louvain places all 6 topics in one community" in f.text
+    assert "covers 100%" not in f.text and "perang" not in f.text
 
 
 # ---------------------------------------------------------------- outlets

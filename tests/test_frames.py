@@ -432,3 +432,24 @@ def test_outlet_spread_puts_the_frame_outlets_differ_on_most_first():
     assert out["frame"].tolist() == ["conflict", "economic", "morality"]  # 0.4 tie broken by frame id
     assert out.iloc[0][["min", "max"]].tolist() == pytest.approx([0.2, 0.6])
     assert out["spread"].tolist() == pytest.approx([0.4, 0.4, 0.1])
+
+
+def test_compare_frames_ignores_rounding_noise_in_a_frame_holding_every_topic():
+    units = [f"u{i}" for i in range(6)]
+    scores = pd.DataFrame({"unit_id": units, "frame": "conflict", "score": [0, 1, 0, 1, 1, 0]})
+    # One community of all topics: its share is 1 in every unit, up to float noise.
+    shares = pd.DataFrame({"unit_id": units, "frame": 0, "share": [1.0, 0.9999999999999999, 1.0000000000000002,
+                                                                    1.0, 0.9999999999999998, 1.0]})
+    out = frames.compare_frames(scores, shares)
+    assert out["rho"].isna().all() and out["n_units"].tolist() == [6]
+
+
+def test_describe_network_says_one_community_is_no_structure():
+    G = nx.Graph()
+    G.add_weighted_edges_from([("topic_0", "topic_1", 0.9), ("topic_2", "topic_3", 0.8), ("topic_1", "topic_2", 0.1)])
+    two = pd.DataFrame({"frame": [1, 0], "topics": ["3, 4", "1, 2"], "prevalence": [0.45, 0.55]})
+    text = frames.describe_network(G, two, resolution=1.0, seed=3)
+    assert text.startswith("The network of 4 topics has 3 edges (weights 0.10–0.90). Louvain (resolution 1, seed 3) "
+                           "finds 2 inductive frames. The largest, frame 0, joins topics 1, 2 and holds 55%")
+    one = frames.describe_network(G, two.iloc[:1], resolution=1.0, seed=3)
+    assert "finds no community structure" in one and "frame 1" not in one
