@@ -802,9 +802,9 @@ def compare_frames(unit_scores: pd.DataFrame, unit_shares: pd.DataFrame) -> pd.D
     rows = []
     for d in ded.columns:
         for i in ind.columns:
-            # Shares are sums of floats: a frame holding every topic is 1 up to rounding
-            # noise, which must not be read as variation.
-            a, b = ded[d].round(9), ind[i].round(9)
+            # Topic proportions are float32 sums: a frame holding every topic is 1 up to
+            # noise of about 1e-6, which must not be read as variation.
+            a, b = ded[d].round(5), ind[i].round(5)
             rho = a.corr(b, method="spearman") if a.nunique() > 1 and b.nunique() > 1 else float("nan")
             rows.append({"deductive": d, "inductive": int(i), "rho": rho, "n_units": len(common)})
     return pd.DataFrame(rows, columns=["deductive", "inductive", "rho", "n_units"])
