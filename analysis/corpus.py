@@ -18,7 +18,8 @@ Rules this module keeps:
 * Cleaning rules are data: ``resources/cleaning/common.yaml`` plus one YAML per
   language, extensible with a user YAML (``extra_rules``). Rules apply line by
   line and every removal is logged; nothing disappears silently.
-* Metadata given in an input table wins over metadata extracted from the text.
+* Metadata given in an input table (or in ``metadata.csv`` beside ``.txt``
+  files) wins over metadata extracted from the text.
   A field that cannot be found stays empty and is counted; it is never guessed
   (a date without a year keeps the precision ``day-no-year``).
 * Encoding: a file that is not UTF-8 is decoded with an encoding detected by
@@ -454,7 +455,65 @@ def _read_lines(path: Path, encoding: str) -> Iterator[str]:
         raise AnalysisError(f"cannot decode as {encoding} ({exc.reason})", path=path) from None
 
 
-def _iter_txt(files: list[Path], legacy: tuple[str, ...], skipped: list, manifest_files: list) -> Iterator[Document]:
+# A folder of .txt files may hold this table of metadata the researcher knows
+# (from the scraper or the site): one row per file, columns ``file`` and any of
+# META_FIELDS. Like a CSV corpus, it wins over what is extracted from the text.
+SIDECAR = "metadata.csv"
+
+
+def read_sidecar(folder: Path) -> dict[str, dict[str, str]]:
+    """Return ``{file name: {field: value}}`` from ``folder/metadata.csv`` ({} if there is none).
+
+    Errors name the file, the row and the problem: a missing ``file`` column,
+    an unknown column, a file named twice or not in the folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Teks.", encoding="utf-8")
+    >>> _ = (folder / "metadata.csv").write_text("file,outlet,date\\na.txt,Kompas,2024-06-23\\n", encoding="utf-8")
+    >>> read_sidecar(folder)
+    {'a.txt': {'outlet': 'Kompas', 'date': '2024-06-23'}}
+    """
+    import csv
+
+    path = Path(folder) / SIDECAR
+    if not path.is_file():
+        return {}
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            columns = reader.fieldnames or []
+            if "file" not in columns:
+                raise AnalysisError(f"needs a 'file' column (one row per .txt file), found: {', '.join(columns) or 'none'}",
+                                    path=path)
+            unknown = [c for c in columns if c != "file" and c not in META_FIELDS]
+            if unknown:
+                raise AnalysisError(f"unknown column(s) {', '.join(unknown)}; allowed: file, {', '.join(META_FIELDS)}",
+                                    path=path)
+            out: dict[str, dict[str, str]] = {}
+            for row_no, row in enumerate(reader, start=2):
+                if None in row:
+                    raise AnalysisError(f"row {row_no}: more fields than columns", path=path)
+                name = (row.get("file") or "").strip()
+                if not name:
+                    raise AnalysisError(f"row {row_no}: empty 'file'", path=path)
+                if name in out:
+                    raise AnalysisError(f"row {row_no}: {name!r} is listed twice", path=path)
+                if not (Path(folder) / name).is_file() or Path(name).name != name:
+                    raise AnalysisError(f"row {row_no}: no file {name!r} in the corpus folder", path=path)
+                out[name] = {k: " ".join(str(v).split()) for k, v in row.items() if k != "file" and v and v.strip()}
+    except UnicodeDecodeError:
+        raise AnalysisError("not UTF-8 text", path=path) from None
+    except csv.Error as exc:
+        raise AnalysisError(f"malformed CSV ({exc})", path=path) from None
+    return out
+
+
+def _iter_txt(files: list[Path], legacy: tuple[str, ...], skipped: list, manifest_files: list,
+              sidecar: dict[str, dict[str, str]] | None = None) -> Iterator[Document]:
+    sidecar = sidecar or {}
     for path in files:
         encoding, sha, n_bytes, reason = _sniff_file(path, legacy)
         manifest_files.append({"name": path.name, "bytes": n_bytes, "sha256": sha, "encoding": encoding,
@@ -465,7 +524,8 @@ def _iter_txt(files: list[Path], legacy: tuple[str, ...], skipped: list, manifes
             continue
         if encoding not in ("utf-8", "utf-8-sig"):
             logger.info("%s: not UTF-8, decoded as %s", path, encoding)
-        yield Document(path.stem, path.name, sha, encoding, _read_lines(path, encoding), {}, n_bytes)
+        yield Document(path.stem, path.name, sha, encoding, _read_lines(path, encoding), dict(sidecar.get(path.name, {})),
+                       n_bytes)
 
 
 def _clean_value(value) -> str:
@@ -579,7 +639,8 @@ def iter_documents(source: Path, *, legacy_encodings: tuple[str, ...] = ("cp1252
     """Yield the raw documents of ``source`` one at a time (streaming).
 
     ``source`` is a folder of ``.txt`` files (one article per file, id = file
-    stem), a single ``.txt`` file, or a CSV / JSONL / Parquet file with a
+    stem; an optional ``metadata.csv`` beside them, see :func:`read_sidecar`,
+    gives metadata that wins over the text's), a single ``.txt`` file, or a CSV / JSONL / Parquet file with a
     ``text`` column and optional ``id``, ``title``, ``outlet``, ``place``,
     ``date``, ``url``, ``language``. Skipped files and rows are appended to
     ``skipped`` as ``(name, reason)``; per-file provenance to ``manifest_files``.
@@ -598,7 +659,12 @@ def iter_documents(source: Path, *, legacy_encodings: tuple[str, ...] = ("cp1252
     if not source.exists():
         raise AnalysisError("corpus source not found", path=source)
     if source.is_dir() or source.suffix.lower() == ".txt":
-        yield from _iter_txt(_txt_files(source), tuple(legacy_encodings), skipped, manifest_files)
+        sidecar = read_sidecar(source) if source.is_dir() else {}
+        if sidecar:
+            meta_path = source / SIDECAR
+            manifest_files.append({"name": SIDECAR, "bytes": meta_path.stat().st_size, "sha256": _file_sha256(meta_path),
+                                   "encoding": "utf-8", "status": f"metadata for {len(sidecar)} file(s)"})
+        yield from _iter_txt(_txt_files(source), tuple(legacy_encodings), skipped, manifest_files, sidecar)
     else:
         yield from _iter_table(source, skipped, manifest_files)
 
@@ -618,14 +684,17 @@ def corpus_sha256(source: Path) -> dict[str, str]:
     if not source.exists():
         raise AnalysisError("corpus source not found", path=source)
     files = _txt_files(source) if source.is_dir() else [source]
-    out = {}
-    for path in files:
-        try:
-            with path.open("rb") as fh:
-                out[path.name] = hashlib.file_digest(fh, "sha256").hexdigest()
-        except OSError as exc:
-            raise AnalysisError(f"cannot read file ({exc.strerror})", path=path) from None
-    return out
+    if source.is_dir() and (source / SIDECAR).is_file():
+        files.append(source / SIDECAR)  # the researcher's metadata changes results as the text does
+    return {path.name: _file_sha256(path) for path in files}
+
+
+def _file_sha256(path: Path) -> str:
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError as exc:
+        raise AnalysisError(f"cannot read file ({exc.strerror})", path=path) from None
 
 
 # --------------------------------------------------------------------------- cleaning and metadata

@@ -484,3 +484,52 @@ def test_describe_duplicates_reports_the_threshold_and_policy_used():
     assert dropped.endswith("≥ 0.8); their units were left out.")
     none = corpus.describe_duplicates(articles.iloc[:1], {"parameters": {"near_duplicate_threshold": 0.8, "drop_duplicates": True}})
     assert none.startswith("0 articles are") and "left out" not in none
+
+
+# ---------------------------------------------------------------- metadata.csv beside .txt files
+
+
+def _folder_with_sidecar(tmp_path, sidecar: str):
+    folder = tmp_path / "berita"
+    folder.mkdir()
+    (folder / "a.txt").write_text("MOSKOW – Presiden Rusia Vladimir Putin memuji kemitraan dengan Tiongkok.\n", encoding="utf-8")
+    (folder / "b.txt").write_text("TEMPO.CO, Jakarta - Rusia dan Korea Utara memperkuat kerja sama.\n", encoding="utf-8")
+    (folder / "metadata.csv").write_text(sidecar, encoding="utf-8")
+    return folder
+
+
+def test_sidecar_metadata_fills_what_the_text_lacks_and_wins(tmp_path):
+    folder = _folder_with_sidecar(tmp_path, "file,outlet,date,url\na.txt,SINDOnews,2024-07-04,https://x.test/a\n"
+                                            "b.txt,Tempo,,\n")
+    summary = corpus.build_corpus(folder, tmp_path / "out", min_unit_words=1)
+    articles = summary.articles().set_index("article_id")
+    assert articles.loc["a", ["outlet", "date", "date_precision", "url"]].tolist() == [
+        "SINDOnews", "2024-07-04", "day", "https://x.test/a"]
+    assert articles.loc["a", "place"] == "MOSKOW"      # what the sidecar does not give still comes from the text
+    assert articles.loc["b", "outlet"] == "Tempo"      # given wins over the dateline's "TEMPO.CO"
+    files = {f["name"]: f for f in summary.manifest()["files"]}
+    assert files["metadata.csv"]["status"] == "metadata for 2 file(s)"
+    assert "metadata.csv" in corpus.corpus_sha256(folder)  # a changed sidecar is a changed corpus
+
+
+@pytest.mark.parametrize("sidecar, message", [
+    ("name,outlet\na.txt,X\n", "needs a 'file' column"),
+    ("file,outlet,publisher\na.txt,X,Y\n", "unknown column(s) publisher"),
+    ("file,outlet\na.txt,X\na.txt,Y\n", "row 3: 'a.txt' is listed twice"),
+    ("file,outlet\nc.txt,X\n", "row 2: no file 'c.txt' in the corpus folder"),
+    ("file,outlet\n../a.txt,X\n", "row 2: no file '../a.txt' in the corpus folder"),
+    ("file,outlet\na.txt,X,extra\n", "row 2: more fields than columns"),
+])
+def test_bad_sidecar_is_refused_in_one_line_naming_it(tmp_path, sidecar, message):
+    folder = _folder_with_sidecar(tmp_path, sidecar)
+    with pytest.raises(AnalysisError) as err:
+        corpus.read_sidecar(folder)
+    assert str(err.value).startswith(f"{folder / 'metadata.csv'}: ") and message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_sidecar_that_is_not_utf8_is_refused(tmp_path):
+    folder = _folder_with_sidecar(tmp_path, "")
+    (folder / "metadata.csv").write_bytes(b"file,outlet\na.txt,\xff\xfe\n")
+    with pytest.raises(AnalysisError, match="metadata.csv: not UTF-8 text"):
+        corpus.read_sidecar(folder)
