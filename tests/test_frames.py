@@ -452,3 +452,10 @@ def test_describe_network_says_one_community_is_no_structure():
                            "finds 2 inductive frames. The largest, frame 0, joins topics 1, 2 and holds 55%")
     one = frames.describe_network(G, two.iloc[:1], resolution=1.0, seed=3)
     assert "finds no community structure" in one and "frame 1" not in one
+
+
+def test_bootstrap_in_blocks_equals_one_draw():
+    x = np.random.default_rng(0).random(1001)
+    whole = x[np.random.default_rng(7).integers(0, len(x), size=(300, len(x)))].mean(axis=1)
+    for cells in (1, 5_000, 10**9):  # one resample per block, several, all at once
+        assert np.array_equal(frames._bootstrap_means(x, 300, np.random.default_rng(7), max_cells=cells), whole)
