@@ -308,6 +308,17 @@ def voices_and_frames(run: RunData) -> Finding:
                    ["tables/source_frames.csv"])
 
 
+def alpha_scope(r) -> str:
+    """Say over how many frames a mean α was taken (α is undefined for frames no coder used)."""
+    n_frames, n_alpha = r.get("n_frames"), r.get("n_frames_alpha")
+    if pd.isna(n_frames) or pd.isna(n_alpha):
+        return " across frames"
+    n_frames, n_alpha = int(n_frames), int(n_alpha)
+    if n_alpha == n_frames:
+        return f" across {_n(n_frames, 'frame')}"
+    return f" across the {n_alpha} of {n_frames} frames the coders used (undefined for the others)"
+
+
 def limits(run: RunData) -> str:
     """Return the limits of this run's evidence as Markdown, from its own numbers."""
     articles = run.table("articles")
@@ -333,11 +344,16 @@ def limits(run: RunData) -> str:
                      "(see the Validation page for how to produce a coding sheet).")
     else:
         r = val.iloc[0]
-        what = f"{int(r['n_units'])} {run.units} coded by {int(r['n_coders'])} coders"
-        kind = f"an illustrative example coding ({what}), not a gold standard" if status == "example" else f"human coding ({what})"
-        lines.append(f"- Validation rests on {kind}: "
-                     f"mean Krippendorff's α across frames {r['mean_alpha_frames']:.2f}, macro F1 of the automated frame "
-                     f"codes {r['macro_f1_frames']:.2f} (Validation page).")
+        what = f"{_n(int(r['n_units']), run.unit)} coded by {_n(int(r['n_coders']), 'coder')}"
+        who = escape_markdown(r.get("produced_by") or "")
+        if status == "example":
+            kind = (f"an illustrative example coding ({what}; {who or 'see the Validation page'}), not human coding "
+                    "and not a gold standard, so its figures show the workflow, not the codes' quality")
+        else:
+            kind = f"human coding ({what})"
+        alpha_over = alpha_scope(r)
+        lines.append(f"- Validation rests on {kind}: mean Krippendorff's α {r['mean_alpha_frames']:.2f}{alpha_over}, "
+                     f"macro F1 of the automated frame codes {r['macro_f1_frames']:.2f} (Validation page).")
     stability = run.table("topic_stability")
     if not stability.empty:
         lines.append(f"- Topic stability across seeds ranges from {stability['stability'].min():.2f} to "

@@ -14,7 +14,8 @@ import pandas as pd
 import yaml
 
 from .config import RESOURCES
-from .findings import RunData
+from .findings import RunData, alpha_scope
+from .outputs import escape_markdown
 
 
 def _p(manifest: dict, name: str, default="(not set)"):
@@ -170,10 +171,12 @@ def validation_section(run: RunData, manifest: dict) -> str:
                        "reported. The Validation page exports a coding sheet for human coders.")
     r = val.iloc[0]
     example = r["status"] == "example"
+    who = escape_markdown(r.get("produced_by") or "")
+    source = (f"An illustrative example coding, not human coding and not a gold standard ({who or 'see the Validation page'}),"
+              if example else "Human coding")
     return head + (
-        f"{'An illustrative example coding (not a gold standard; see the Validation page)' if example else 'Human coding'} "
-        f"of {int(r['n_units'])} units by {int(r['n_coders'])} coders. Intercoder reliability, Krippendorff's α for "
-        f"nominal data [@krippendorff2004; @hayes2007]: mean {r['mean_alpha_frames']:.3f} across frames (minimum "
+        f"{source} of {int(r['n_units'])} units by {int(r['n_coders'])} coders. Intercoder reliability, Krippendorff's α for "
+        f"nominal data [@krippendorff2004; @hayes2007]: mean {r['mean_alpha_frames']:.3f}{alpha_scope(r)} (minimum "
         f"{r['min_alpha_frames']:.3f}; ≥ 0.800 is reliable, ≥ 0.667 acceptable for tentative conclusions), mean percent "
         f"agreement {100 * r['mean_percent_agreement_frames']:.0f}%. Validity of the automated frame codes against the "
         f"coders' majority: macro F1 {r['macro_f1_frames']:.3f}; α between machine and majority "

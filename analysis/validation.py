@@ -768,6 +768,11 @@ def summarize(codes: pd.DataFrame, rel: pd.DataFrame, val: pd.DataFrame, info: d
         "coding_set": coding_set,
         "n_coders": humans["coder"].nunique(),
         "n_units": humans["unit_id"].nunique(),
+        # Who coded: an example set says so (e.g. not human coders), and pages must repeat it.
+        "produced_by": " ".join(str(info.get("produced_by", "")).split()),
+        "n_frames": len(rel_f),
+        # α is undefined for a frame no coder ever used; means are over the others.
+        "n_frames_alpha": int(rel_f["alpha"].notna().sum()) if not rel_f.empty else 0,
         "mean_alpha_frames": rel_f["alpha"].mean() if not rel_f.empty else math.nan,
         "min_alpha_frames": rel_f["alpha"].min() if not rel_f.empty else math.nan,
         "mean_percent_agreement_frames": rel_f["percent_agreement"].mean() if not rel_f.empty else math.nan,

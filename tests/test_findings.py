@@ -461,16 +461,18 @@ def test_limits_without_any_table(paths):
 
 
 @pytest.mark.parametrize("status, kind", [
-    ("example", "an illustrative example coding (12 paragraphs coded by 2 coders), not a gold standard"),
+    ("example", "an illustrative example coding (12 paragraphs coded by 2 coders; produced by an AI assistant), "
+                "not human coding and not a gold standard, so its figures show the workflow, not the codes' quality"),
     ("human", "human coding (12 paragraphs coded by 2 coders)")])
 def test_limits_validation_and_stability(paths, status, kind):
     put(paths, "articles", articles(["A"], ["2024-01-01"]))
     put(paths, "validation_summary", {"status": [status], "n_coders": [2], "n_units": [12],
-                                      "mean_alpha_frames": [0.898803], "macro_f1_frames": [0.57037]})
+                                      "produced_by": ["produced by an AI assistant"], "n_frames": [10],
+                                      "n_frames_alpha": [6], "mean_alpha_frames": [0.898803], "macro_f1_frames": [0.57037]})
     put(paths, "topic_stability", {"topic": [1, 2, 3], "stability": [0.802725, 0.5, 0.863388]})
     text = findings.limits(run_of(paths))
-    assert f"- Validation rests on {kind}: mean Krippendorff's α across frames 0.90, " \
-           f"macro F1 of the automated frame codes 0.57 (Validation page)." in text
+    assert f"- Validation rests on {kind}: mean Krippendorff's α 0.90 across the 6 of 10 frames the coders used " \
+           f"(undefined for the others), macro F1 of the automated frame codes 0.57 (Validation page)." in text
     assert "ranges from 0.50 to 0.86" in text
     assert "not validated" not in text
     assert "name no outlet" not in text

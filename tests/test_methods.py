@@ -222,8 +222,17 @@ def test_validation_section_without_human_coding(paths, table):
 def test_validation_section_example_coding(paths):
     put(paths, "validation_summary", {"status": ["example"], **VALIDATION})
     text = methods.validation_section(run_of(paths), MANIFEST)
-    assert "An illustrative example coding (not a gold standard; see the Validation page) of 12 units by 2 coders." in text
-    assert "mean 0.899 across frames (minimum 0.635;" in text
+    assert ("An illustrative example coding, not human coding and not a gold standard (see the Validation page), "
+            "of 12 units by 2 coders.") in text
+    assert "mean 0.899 across frames (minimum 0.635;" in text  # an older summary without frame counts
+
+
+def test_validation_section_says_who_coded_and_over_which_frames(paths):
+    put(paths, "validation_summary", {"status": ["example"], **VALIDATION, "produced_by": ["by an AI *assistant*"],
+                                      "n_frames": [10], "n_frames_alpha": [10]})
+    text = methods.validation_section(run_of(paths), MANIFEST)
+    assert "not a gold standard (by an AI &#42;assistant&#42;), of 12 units" in text
+    assert "mean 0.899 across 10 frames (minimum 0.635;" in text
     assert "mean percent agreement 98%." in text
     assert "macro F1 0.570; α between machine and majority 0.539." in text
 

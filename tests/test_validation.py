@@ -471,3 +471,15 @@ def test_read_run_units_refuses_a_corrupt_table_in_one_line(tmp_path, corpus):
     with pytest.raises(AnalysisError) as err:
         validation.read_run_units(paths)
     assert str(err.value).startswith(f"{paths.units}: unreadable Parquet file") and "\n" not in str(err.value)
+
+
+def test_summary_says_who_coded_and_over_how_many_frames_alpha_is_defined():
+    codes = pd.DataFrame({"coder": ["a", "b", "a", "b"], "unit_id": ["u1", "u1", "u2", "u2"],
+                          "item": ["conflict"] * 4, "value": [1, 1, 0, 0]})
+    rel = pd.DataFrame({"item": ["conflict", "morality", "economic"], "kind": ["frame"] * 3,
+                        "alpha": [0.8, np.nan, 0.6], "percent_agreement": [1.0, 1.0, 0.9]})
+    val = pd.DataFrame({"item": ["conflict"], "kind": ["frame"], "f1": [0.5], "alpha": [0.4]})
+    row = validation.summarize(codes, rel, val, {"example": True, "produced_by": "by an AI\n  assistant"}, "demo").iloc[0]
+    assert row["status"] == "example" and row["produced_by"] == "by an AI assistant"
+    assert (row["n_frames"], row["n_frames_alpha"]) == (3, 2)
+    assert row["mean_alpha_frames"] == pytest.approx(0.7) and row["min_alpha_frames"] == pytest.approx(0.6)
