@@ -196,14 +196,40 @@ def inductive_frames(run: RunData) -> Finding:
                    ["tables/inductive_frames.csv", "tables/topic_terms.csv", "tables/frame_comparison.csv"])
 
 
+def leading_frames(prev: pd.DataFrame, run: RunData) -> pd.DataFrame:
+    """Return per group its leading frame(s): every frame tied at the group's highest prevalence.
+
+    Columns: group, frames (display names, bold, joined with "and"), prevalence, n_units.
+    """
+    top = prev.groupby("group")["prevalence"].transform("max")
+    tied = prev[(prev["prevalence"] >= top - 1e-9)].sort_values(["group", "frame"])
+    return (tied.groupby("group", sort=True)
+            .agg(frames=("frame", lambda f: " and ".join(f"**{run.frame_name(x)}**" for x in f)),
+                 n_frames=("frame", "size"), prevalence=("prevalence", "first"), n_units=("n_units", "first"))
+            .reset_index())
+
+
+def _outlet_label(group: str) -> str:
+    # frame_prevalence groups articles without an outlet as "unknown"; say what that is.
+    return "articles naming no outlet" if group == "unknown" else escape_markdown(group)
+
+
+def _top_with_ties(prev: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """Keep per group the n highest prevalences, with every frame tied at the n-th."""
+    ranked = prev.sort_values(["group", "prevalence", "frame"], ascending=[True, False, True])
+    cutoff = ranked.groupby("group")["prevalence"].transform(lambda p: p.iloc[min(n, len(p)) - 1])
+    return ranked[ranked["prevalence"] >= cutoff - 1e-9]
+
+
 def outlet_differences(run: RunData) -> Finding:
     """How outlets differ in their leading frames."""
     prev = run.table("frame_prevalence_outlet")
     if prev.empty or prev["group"].nunique() < 2:
         return Finding("3. How outlets differ", "Fewer than two outlets are known for this corpus, so outlets cannot be compared.")
-    leads = prev.sort_values(["group", "prevalence", "frame"], ascending=[True, False, True]).groupby("group").head(1)
-    parts = [f"{escape_markdown(r.group)} leads with **{run.frame_name(r.frame)}** ({_pct(r.prevalence)} of its {int(r.n_units)} {run.units})"
-             for r in leads.itertuples()]
+    leads = leading_frames(prev, run)
+    parts = [f"{_outlet_label(r.group)} {'lead' if r.group == 'unknown' else 'leads'} with {r.frames} "
+             f"({_pct(r.prevalence)}{' each' if r.n_frames > 1 else ''} of {'their' if r.group == 'unknown' else 'its'} "
+             f"{_n(int(r.n_units), run.unit)})" for r in leads.itertuples()]
     spread = prev.groupby("frame")["prevalence"].agg(["min", "max"])
     widest = (spread["max"] - spread["min"]).idxmax()
     rows = prev[prev["frame"] == widest].sort_values("prevalence")
@@ -211,9 +237,10 @@ def outlet_differences(run: RunData) -> Finding:
     text = "; ".join(parts) + ". "
     if hi["prevalence"] > lo["prevalence"]:
         text += (f"Outlets differ most on **{run.frame_name(widest)}**: from {_pct(lo['prevalence'])} of {run.units} in "
-                 f"{escape_markdown(lo['group'])} to {_pct(hi['prevalence'])} in {escape_markdown(hi['group'])}. ")
-    thin = leads.sort_values("n_units").iloc[0]
-    if thin["n_units"] < FEW_UNITS:
+                 f"{_outlet_label(lo['group'])} to {_pct(hi['prevalence'])} in {_outlet_label(hi['group'])}. ")
+    named = leads[leads["group"] != "unknown"]
+    thin = named.sort_values("n_units").iloc[0] if len(named) else None
+    if thin is not None and thin["n_units"] < FEW_UNITS:
         text += (f"The smallest outlet, {escape_markdown(thin['group'])}, contributes only {_n(int(thin['n_units']), run.unit)}, "
                  "so the intervals in the figure are wide.")
     alt = (f"Frame shares for {prev['group'].nunique()} outlets with 95% intervals; the widest difference is for "
@@ -233,27 +260,28 @@ def frames_over_time(run: RunData) -> Finding:
     if prev.empty or len(full) < 2:
         return Finding("4. Frames over time", f"Only {len(full)} article(s) carry a full date, too few to compare frames over time.")
     prev = prev[prev["group"].isin(full["date"])]
-    leads = prev.sort_values(["group", "prevalence", "frame"], ascending=[True, False, True]).groupby("group").head(1)
-    parts = [f"{escape_markdown(r.group)}: **{run.frame_name(r.frame)}** ({_pct(r.prevalence)})" for r in leads.itertuples()]
+    leads = leading_frames(prev, run)
+    parts = [f"{escape_markdown(r.group)}: {r.frames} ({_pct(r.prevalence)}{' each' if r.n_frames > 1 else ''})"
+             for r in leads.itertuples()]
     per_date = full.groupby("date")["article_id"].nunique() if "article_id" in full else pd.Series([1])
     undated = f" ({n_partial} more a day without a year, which cannot be placed in time and is left out)" if n_partial else ""
     text = f"{_n(len(full), 'article')} carry a full date{undated}. "
     if len(leads) <= 12:
         text += "Their leading frames by date are: " + "; ".join(parts) + ". "
     else:
-        often = leads["frame"].value_counts()
+        often = leads["frames"].value_counts()
         text += (f"Across {len(leads):,} dates from {escape_markdown(leads['group'].min())} to "
                  f"{escape_markdown(leads['group'].max())}, the leading frame of a day is most often "
-                 f"**{run.frame_name(often.index[0])}** ({often.iloc[0]:,} of {len(leads):,} dates; table below, "
+                 f"{often.index[0]} ({often.iloc[0]:,} of {len(leads):,} dates; table below, "
                  "download for every date). ")
     text += ("With one article per date this shows how single articles differ, not a trend."
              if per_date.max() <= 1 else
              f"Dates carry from {per_date.min():,} to {per_date.max():,} articles, so a day's shares rest on few or many "
              f"{run.units}: read shifts against the {run.units} column.")
-    table = (prev.assign(frame=prev["frame"].map(run.frame_name), share=prev["prevalence"].map(_pct))
-             .sort_values(["group", "prevalence"], ascending=[True, False]).groupby("group").head(3)
+    top = _top_with_ties(prev)
+    table = (top.assign(frame=top["frame"].map(run.frame_name), share=top["prevalence"].map(_pct))
              [["group", "frame", "n_units", "share"]].rename(columns={"group": "date", "n_units": f"{run.units}"}))
-    return Finding("4. Frames over time", text, None, "", "The three leading frames on each dated day.",
+    return Finding("4. Frames over time", text, None, "", "The three leading frames on each dated day (more where tied).",
                    ["tables/frame_prevalence_date.csv"], table)
 
 

@@ -284,6 +284,18 @@ def test_outlet_differences_numbers(paths):
     assert f.data == ["tables/frame_prevalence_outlet.csv"]
 
 
+def test_outlet_differences_names_ties_and_articles_without_outlet(paths):
+    put(paths, "codebook", CODEBOOK)
+    put(paths, "frame_prevalence_outlet", {
+        "group": ["Kompas", "Kompas", "unknown", "unknown"], "frame": ["conflict", "economic", "conflict", "economic"],
+        "n_units": [60, 60, 1, 1], "prevalence": [0.4, 0.4, 1.0, 0.0], "lo": [0.0] * 4, "hi": [1.0] * 4})
+    f = findings.outlet_differences(run_of(paths))
+    assert f.text.startswith("Kompas leads with **Conflict** and **Economic** (40% each of its 60 paragraphs); "
+                             "articles naming no outlet lead with **Conflict** (100% of their 1 paragraph).")
+    assert "in articles naming no outlet" in f.text
+    assert "smallest outlet" not in f.text  # the unnamed group is not an outlet
+
+
 @pytest.mark.parametrize("groups", [[], ["Kompas"]])
 def test_outlet_differences_needs_two_outlets(paths, groups):
     if groups:
@@ -343,9 +355,10 @@ def test_frames_over_time_numbers_and_table(paths):
     _dated(paths)
     f = findings.frames_over_time(run_of(paths))
     assert f.text.startswith("2 articles carry a full date (1 more a day without a year")
-    # Ties (25% each on 2024-06-24) resolve by frame id; the day without a year is left out.
+    # A tie (25% each on 2024-06-24) names both frames; the day without a year is left out.
     html = render_markdown(f.text)
-    assert "2024-06-23: <strong>Economic</strong> (50%); 2024-06-24: <strong>Conflict</strong> (25%)." in html
+    assert ("2024-06-23: <strong>Economic</strong> (50%); 2024-06-24: <strong>Conflict</strong> and "
+            "<strong>Economic</strong> (25% each).") in html
     assert "06-19" not in html
     t = f.table
     assert list(t.columns) == ["date", "frame", "paragraphs", "share"]
@@ -353,6 +366,16 @@ def test_frames_over_time_numbers_and_table(paths):
     assert t["frame"].tolist()[:3] == ["Economic", "Morality", "Conflict"]
     assert t["share"].tolist()[:3] == ["50%", "30%", "20%"]
     assert "<table" in html_of(f)
+
+
+def test_frames_over_time_table_keeps_every_frame_tied_at_third(paths):
+    _dated(paths)
+    put(paths, "frame_prevalence_date", {
+        "group": ["2024-06-23"] * 4 + ["2024-06-24"] * 2,
+        "frame": ["conflict", "economic", "morality", "human_interest", "conflict", "economic"],
+        "n_units": [10] * 4 + [4] * 2, "prevalence": [0.2, 0.5, 0.2, 0.2, 0.25, 0.25]})
+    t = findings.frames_over_time(run_of(paths)).table
+    assert t.loc[t["date"] == "2024-06-23", "frame"].tolist() == ["Economic", "Conflict", "Human interest", "Morality"]
 
 
 def test_frames_over_time_too_few_dates(paths):
