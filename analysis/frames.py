@@ -566,14 +566,15 @@ def detect_frames(G: nx.Graph, *, resolution: float = 1.0, seed: int) -> pd.Data
 
     Returns
     -------
-    topic (int, counted from 1), node (doc_topics column), frame (int, 0-based), prevalence.
+    topic (int, counted from 1), node (doc_topics column), frame (int, counted from 1, as topics are),
+    prevalence.
 
     Examples
     --------
     >>> dt = pd.DataFrame({"topic_0": [.5, .4, 0, .05], "topic_1": [.45, .5, .05, 0],
     ...                    "topic_2": [.05, 0, .5, .45], "topic_3": [0, .1, .45, .4]})
     >>> detect_frames(build_topic_network(dt), seed=1)["frame"].tolist()
-    [0, 0, 1, 1]
+    [1, 1, 2, 2]
     """
     if float(resolution) <= 0:
         raise AnalysisError(f"parameter resolution={resolution!r}: must be > 0")
@@ -585,7 +586,7 @@ def detect_frames(G: nx.Graph, *, resolution: float = 1.0, seed: int) -> pd.Data
         key=lambda c: (-round(sum(prev[n] for n in c), 12), topic[c[0]]),
     )
     rows = []
-    for f, members in enumerate(ranked):
+    for f, members in enumerate(ranked, start=1):
         for n in members:
             G.nodes[n]["frame"] = f
             rows.append({"topic": topic[n], "node": n, "frame": f, "prevalence": prev[n]})

@@ -108,8 +108,13 @@ def topics_section(run: RunData, manifest: dict) -> str:
     chosen = sweep.loc[sweep["chosen"].astype(str).str.lower().eq("true"), "k"] if not sweep.empty else pd.Series(dtype=int)
     k = int(chosen.iloc[0]) if len(chosen) else len(stability)
     n_topics = _p(manifest, "n_topics")
+    used = run.table("topic_params")
+    used = dict(zip(used["parameter"], used["value"])) if not used.empty else {}
+    diversity = used.get("min_diversity")
+    rule = K_RULE.replace("min_diversity", f"{float(diversity):g}") if diversity is not None else K_RULE
     how = (f"K = {k} was chosen by a sweep over K = {_p(manifest, 'k_min')}…{_p(manifest, 'k_max')} scored by coherence "
-           f"[c_v and c_npmi, @roder2015] and topic diversity; the rule: {K_RULE}."
+           f"[c_v and c_npmi, @roder2015] and topic diversity, the share of unique words among the topics' top "
+           f"words [@dieng2020]; the rule: {rule.replace('u_mass is', 'u_mass [@mimno2011] is')}."
            if n_topics == 0 else f"K = {n_topics} was set by the researcher (parameter `n_topics`).")
     unstable = int(stability["unstable"].astype(str).str.lower().eq("true").sum()) if not stability.empty else 0
     sample = int(_p(manifest, "coherence_sample", 0) or 0)

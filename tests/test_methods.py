@@ -115,6 +115,7 @@ def test_text_section_no_metonym_hits(paths):
 
 def _topics(paths, n_units=76):
     put(paths, "k_sweep", {"k": [2, 3, 4], "c_v": [0.33, 0.29, 0.34], "chosen": [False, True, False]})
+    put(paths, "topic_params", {"parameter": ["k_min", "min_diversity"], "value": ["2", "0.5"]})
     put(paths, "topic_stability", {"topic": [1, 2, 3], "stability": [0.8, 0.5, 0.9],
                                    "unstable": [False, True, False]})
     put(paths, "doc_topics_units", {"unit_id": np.repeat([f"u{i}" for i in range(n_units)], 3),
@@ -124,8 +125,10 @@ def _topics(paths, n_units=76):
 def test_topics_section_swept_k_with_sample(paths):
     _topics(paths)
     text = methods.topics_section(run_of(paths), MANIFEST)
-    assert (f"K = 3 was chosen by a sweep over K = 2…8 scored by coherence [c_v and c_npmi, @roder2015] and topic "
-            f"diversity; the rule: {K_RULE}.") in text
+    assert ("K = 3 was chosen by a sweep over K = 2…8 scored by coherence [c_v and c_npmi, @roder2015] and topic "
+            "diversity, the share of unique words among the topics' top words [@dieng2020]; the rule: among the K "
+            "whose topic diversity is at least 0.5, the highest") in text
+    assert "u_mass [@mimno2011] is reported but not used" in text
     assert "Coherence was scored on a random sample of 50 of the 76 units (seed 42)." in text
     assert "`random_state` = 42, 20 passes, alpha `auto`." in text
     assert "is flagged unstable (1 of 3 here)" in text
@@ -157,7 +160,7 @@ def test_topics_section_k_from_stability_without_sweep(paths):
 def test_topics_section_renders_its_citations(paths):
     _topics(paths)
     html = render_markdown(methods.topics_section(run_of(paths), MANIFEST))
-    for key in ("blei2003", "roder2015", "sievert2014"):
+    for key in ("blei2003", "roder2015", "sievert2014", "dieng2020", "mimno2011"):
         assert f'data-cites="{key}"' in html
 
 
