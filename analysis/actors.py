@@ -371,7 +371,7 @@ def attribute_quotes(
 
     Returns
     -------
-    article_id, unit_id, source, source_type, cue, snippet (escaped),
+    article_id, unit_id, source, source_type, cue, snippet (plain text; pages escape it),
     canonical, surface, role, type_rule, start.
 
     Examples
@@ -550,16 +550,12 @@ class _Resolver:
 
 
 def sources_for_display(sources: pd.DataFrame) -> pd.DataFrame:
-    """Return the columns of ``sources`` shown on a page, snippets unescaped once.
+    """Return the columns of ``sources`` a page shows (the CSV has them all).
 
-    ``sources.csv`` stores snippets HTML-escaped; :func:`analysis.outputs.html_table`
-    escapes every cell again, so the page would show ``&amp;quot;``. This
-    returns raw snippets for that one escaping step.
+    Cells are plain text; :func:`analysis.outputs.html_table` escapes them.
     """
-    import html
-
     cols = ["article_id", "unit_id", "source", "source_type", "cue", "role", "type_rule", "snippet"]
-    return sources[cols].assign(snippet=sources["snippet"].map(html.unescape))
+    return sources[cols].copy()
 
 
 def count_sources(sources: pd.DataFrame, attribution: dict | None = None) -> pd.DataFrame:

@@ -1466,7 +1466,7 @@ def describe_duplicates(articles: pd.DataFrame, manifest: dict) -> str:
 
 
 def articles_overview(articles: pd.DataFrame, *, snippet_width: int = 120) -> pd.DataFrame:
-    """Return the published articles table: metadata and counts, a short escaped snippet, never full text."""
+    """Return the published articles table: metadata and counts, a short snippet, never full text."""
     cols = ["article_id", "outlet", "place", "date", "date_precision", "title", "language", "encoding",
             "n_words", "n_units", "n_removals", "duplicate_of"]
     out = articles[cols].copy()

@@ -464,19 +464,14 @@ def rollup_articles(unit_scores: pd.DataFrame, min_units: int = 1) -> pd.DataFra
     return out.sort_values(["article_id", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
-def code_evidence(units: pd.DataFrame, codes: pd.DataFrame, *, width: int = 140, escaped: bool = True) -> pd.DataFrame:
+def code_evidence(units: pd.DataFrame, codes: pd.DataFrame, *, width: int = 140) -> pd.DataFrame:
     """Return every *yes* code with its evidence and a short snippet of the unit.
 
-    Columns: unit_id, frame, question, evidence, snippet. Snippets are
-    HTML-escaped for files (``escaped=True``); pass ``escaped=False`` when the
-    table goes through :func:`analysis.outputs.html_table`, which escapes once.
+    Columns: unit_id, frame, question, evidence, snippet (plain text; a page
+    shows it through :func:`analysis.outputs.html_table`, which escapes it).
     """
-    import html
-
     fired = codes[codes["present"] == 1].merge(units[["unit_id", "text"]], on="unit_id", how="left")
     snip = fired["text"].fillna("").map(lambda t: outputs.snippet(t, width))
-    if not escaped:
-        snip = snip.map(html.unescape)
     return fired.assign(snippet=snip)[["unit_id", "frame", "question", "evidence", "snippet"]].reset_index(drop=True)
 
 

@@ -109,23 +109,27 @@ def escape_markdown(text: object) -> str:
 
 
 def snippet(text: str, width: int = 160) -> str:
-    """Return a short, whitespace-folded, HTML-escaped excerpt of ``text``.
+    """Return a short, whitespace-folded excerpt of ``text``, as plain text.
 
     Only short snippets of corpus text are ever published (news text is
-    copyrighted).
+    copyrighted). CSV downloads hold them as they are; pages escape them when
+    they show them (:func:`html_table` escapes every cell).
 
     >>> snippet("a  <b>  " + "x" * 300, width=10)
-    'a &lt;b&gt; xxx…'
+    'a <b> xxx…'
     """
     folded = " ".join(str(text).split())
     if len(folded) > width:
         folded = folded[: width - 1].rstrip() + "…"
-    return escape(folded)
+    return folded
 
 
 # Pages show at most this many rows of a table; the full table is its CSV download.
 # It keeps a page readable (and small) when the corpus has thousands of articles.
 MAX_SHOWN_ROWS = 200
+
+
+_RUN_FOLDERS = ("tables", "figures", "explorer", "downloads", "data")
 
 
 def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | None = MAX_SHOWN_ROWS,
@@ -136,8 +140,8 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | 
     too, but this keeps one place that guarantees it and adds a caption.
     At most ``max_rows`` rows are shown (``None``: all); the caption then says
     how many of how many. ``csv`` is the table's download in a run folder
-    (e.g. ``paths.table("k_sweep")``); the caption links to it, relative to
-    the run's pages.
+    (e.g. ``paths.table("k_sweep")`` or ``paths.provenance``); the caption
+    links to it, relative to the run's pages.
 
     >>> html = html_table(pd.DataFrame({"x": range(5)}), caption="X", max_rows=2)
     >>> "<caption>X (first 2 of 5 rows; the CSV download has all)</caption>" in html, html.count("<td>")
@@ -153,7 +157,8 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | 
     text = escape(caption) if caption else ""
     if csv is not None:
         csv = Path(csv)
-        href = escape(f"{csv.parent.name}/{csv.name}")
+        # Pages sit in the run folder: its sub-folders are linked as such, its own files by name.
+        href = escape(f"{csv.parent.name}/{csv.name}" if csv.parent.name in _RUN_FOLDERS else csv.name)
         text = f'{text} (download: <a href="{href}" download>{escape(csv.name)}</a>)'.strip()
     if text:
         body = body.replace(">\n  <thead>", f">\n  <caption>{text}</caption>\n  <thead>", 1)

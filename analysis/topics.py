@@ -762,10 +762,10 @@ def aggregate_topics(doc_topics: pd.DataFrame, lengths: pd.Series, by: list[str]
 
 def representative_units(doc_topics: pd.DataFrame, units: pd.DataFrame, articles: pd.DataFrame,
                          n: int = 3, width: int = 160) -> pd.DataFrame:
-    """Return the ``n`` units with the highest weight on each topic, with escaped snippets.
+    """Return the ``n`` units with the highest weight on each topic, with short snippets.
 
     Columns ``topic``, ``rank``, ``unit_id``, ``article_id``, ``outlet``,
-    ``weight``, ``snippet``. Only a short HTML-escaped snippet of the text is
+    ``weight``, ``snippet``. Only a short snippet of the text is
     kept (news text is copyrighted). Ties are broken by ``unit_id``.
     """
     text = units.set_index("unit_id")["text"]
@@ -783,27 +783,23 @@ def representative_units(doc_topics: pd.DataFrame, units: pd.DataFrame, articles
 
 
 def representative_html(representative: pd.DataFrame, labels: pd.DataFrame | None = None, *,
-                        caption: str | None = None) -> str:
-    """Return the representative units as an HTML table for the site, escaped exactly once.
+                        caption: str | None = None, csv: Path | None = None) -> str:
+    """Return the representative units as an HTML table for the site, every cell escaped once.
 
-    The CSV keeps snippets HTML-escaped; here they are unescaped first so
-    :func:`analysis.outputs.html_table`, which escapes every cell, does not
-    escape them twice. Topics are shown as "T<n> label".
+    Snippets are plain text (as in the CSV); :func:`analysis.outputs.html_table`
+    escapes them. Topics are shown as "T<n> label".
 
     >>> r = pd.DataFrame({"topic": [1], "rank": [1], "unit_id": ["a-p000"], "article_id": ["a"],
-    ...                   "outlet": ["X"], "weight": [0.9], "snippet": ["&lt;b&gt;"]})
-    >>> "&amp;lt;" in representative_html(r), "&lt;b&gt;" in representative_html(r)
+    ...                   "outlet": ["X"], "weight": [0.9], "snippet": ["<b> &amp;"]})
+    >>> "<b>" in representative_html(r), "&lt;b&gt; &amp;amp;" in representative_html(r)
     (False, True)
     """
-    import html
-
     names = {} if labels is None else dict(zip(labels["topic"], labels["label"]))
     shown = representative.assign(
         topic=[f"T{t} {names.get(t, '')}".strip() for t in representative["topic"]],
-        snippet=representative["snippet"].map(html.unescape),
         weight=representative["weight"].round(3),
     )
-    return outputs.html_table(shown, caption=caption)
+    return outputs.html_table(shown, caption=caption, csv=csv)
 
 
 def _text_or_empty(value) -> str:

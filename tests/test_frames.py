@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis import frames
+from analysis import frames, outputs
 from analysis.errors import AnalysisError
 
 # ----------------------------------------------------------------- codebook
@@ -289,14 +289,14 @@ def test_code_evidence_lists_only_yes_codes_with_their_indicators(tmp_path, unit
     assert len(ev) == codes["present"].sum()
 
 
-def test_code_evidence_snippets_are_short_and_escaped_once(tmp_path):
+def test_code_evidence_snippets_are_short_plain_text_escaped_once_on_a_page(tmp_path):
     text = "<i>Perang</i> &amp; damai  " + "kata " * 100
     units = pd.DataFrame({"unit_id": ["u"], "article_id": ["a"], "text": [text]})
     codes = frames.code_units(units, frames.load_codebook(_write(tmp_path, GOOD)), "id")
-    escaped = frames.code_evidence(units, codes, width=30)["snippet"].item()
-    assert escaped.startswith("&lt;i&gt;Perang&lt;/i&gt; &amp;amp; damai") and escaped.endswith("…")
-    raw = frames.code_evidence(units, codes, width=30, escaped=False)["snippet"].item()
-    assert raw == "<i>Perang</i> &amp; damai kat…"  # whitespace folded, cut to 30 characters
+    evidence = frames.code_evidence(units, codes, width=30)
+    assert evidence["snippet"].item() == "<i>Perang</i> &amp; damai kat…"  # whitespace folded, cut to 30 characters
+    page = outputs.html_table(evidence)
+    assert "&lt;i&gt;Perang&lt;/i&gt; &amp;amp; damai" in page and "<i>" not in page
 
 
 def test_code_evidence_unit_without_text_gets_empty_snippet(tmp_path, units):

@@ -34,6 +34,16 @@ def test_every_notebook_ran_without_error(default_run):
         assert not _errors(path), name
 
 
+def test_no_output_shows_a_local_path(default_run):
+    # The site publishes the executed notebooks: machine paths are noise and leak the staging folder.
+    for name in P.STAGES + P.PAGES:
+        nb = nbformat.read(default_run / f"{name}.ipynb", as_version=4)
+        for i, cell in enumerate(nb.cells):
+            for out in cell.get("outputs", []):
+                shown = out.get("text", "") + "".join(str(v) for v in out.get("data", {}).values())
+                assert "PosixPath(" not in shown and "_staging" not in shown, f"{name} cell {i}"
+
+
 @pytest.mark.parametrize("table", [
     "articles", "cleaning_summary", "topic_terms", "k_sweep", "topic_stability", "doc_topics_articles",
     "frames_units", "frames_articles", "frame_codes_units", "sources",

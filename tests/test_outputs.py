@@ -33,7 +33,8 @@ def test_save_figure_is_byte_stable(tmp_path):
 def test_escape_and_snippet_neutralise_html():
     assert "<" not in outputs.escape("<img src=x onerror=alert(1)>")
     s = outputs.snippet("<b>" + "kata " * 100, width=20)
-    assert s.startswith("&lt;b&gt;") and s.endswith("…") and "<" not in s
+    assert s.startswith("<b>kata") and s.endswith("…") and len(s) == 20  # plain text: pages escape it
+    assert "&lt;b&gt;kata" in outputs.html_table(pd.DataFrame({"snippet": [s]}))
 
 
 def test_html_table_escapes_cells_and_adds_caption():
@@ -64,3 +65,8 @@ def test_read_parquet_names_missing_corrupt_and_incomplete_files(tmp_path):
     with pytest.raises(AnalysisError, match=r"units\.parquet: lacks column\(s\) text"):
         outputs.read_parquet(path, "run 01 first", ("unit_id", "text"))
     assert outputs.read_parquet(path, "x", ("unit_id",))["unit_id"].tolist() == ["a"]
+
+
+def test_html_table_links_a_run_folder_file_by_name(tmp_path):
+    html = outputs.html_table(pd.DataFrame({"x": [1]}), caption="Provenance", csv=tmp_path / "run" / "provenance.json")
+    assert '(download: <a href="provenance.json" download>provenance.json</a>)' in html
