@@ -663,7 +663,7 @@ def iter_documents(source: Path, *, legacy_encodings: tuple[str, ...] = ("cp1252
         if sidecar:
             meta_path = source / SIDECAR
             manifest_files.append({"name": SIDECAR, "bytes": meta_path.stat().st_size, "sha256": _file_sha256(meta_path),
-                                   "encoding": "utf-8", "status": f"metadata for {len(sidecar)} file(s)"})
+                                   "encoding": "utf-8", "status": f"metadata for {outputs.count_noun(len(sidecar), 'file')}"})
         yield from _iter_txt(_txt_files(source), tuple(legacy_encodings), skipped, manifest_files, sidecar)
     else:
         yield from _iter_table(source, skipped, manifest_files)

@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 
 from .config import DATA_RAW, RunPaths
-from .outputs import escape, escape_markdown, html_table
+from .outputs import count_noun, escape, escape_markdown, html_table
 from .report import render_markdown, run_manifest
 
 GENERIC_QUESTION = ("Which frames does this corpus use for its subject, how do its outlets differ, "
@@ -85,15 +85,6 @@ def load_run(paths: RunPaths) -> RunData:
     return RunData(paths, run_manifest(paths))
 
 
-def _n(count: int, noun: str) -> str:
-    """Return "1 article" / "2 articles".
-
-    >>> _n(1, "article"), _n(3, "article")
-    ('1 article', '3 articles')
-    """
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
-
-
 # Below this many articles the corpus supports description only, and a group
 # (an outlet, a source type) with fewer units than FEW_UNITS is called out as thin.
 FEW_ARTICLES = 30
@@ -153,7 +144,8 @@ def dominant_frames(run: RunData) -> Finding:
     text = (f"The most common frame is **{run.frame_name(top['frame'])}**, coded in {_pct(top['prevalence'])} of the "
             f"{int(top['n_units'])} {run.units}{_interval(top)}{in_articles}." + (f" It is followed by {others}." if others else ""))
     if len(none):
-        text += f" {len(none)} frame(s) never occur: {', '.join(run.frame_name(f) for f in none['frame'])}."
+        text += (f" {count_noun(len(none), 'frame')} never {'occurs' if len(none) == 1 else 'occur'}: "
+                 f"{', '.join(run.frame_name(f) for f in none['frame'])}.")
     alt = (f"Horizontal bar chart of the share of {run.units} coded with each of {len(prev)} frames, with 95% intervals; "
            f"{run.frame_name(top['frame'])} is highest at {_pct(top['prevalence'])}.")
     return Finding("1. Which frames dominate", text, run.figure("frame_prevalence"), alt,
@@ -190,7 +182,7 @@ def inductive_frames(run: RunData) -> Finding:
                  f"**{run.frame_name(best['deductive'])}** (Spearman ρ = {best['rho']:.2f} with inductive frame "
                  f"{escape_markdown(best['inductive'])}, over {int(best['n_units'])} {run.units}).")
     alt = (f"Network of {k} topics; node size is topic prevalence, colour is the inductive frame; "
-           f"{len(frames)} frame(s).")
+           f"{count_noun(len(frames), 'frame')}.")
     return Finding("2. What the topics say on their own", text, run.figure("topic_network"), alt,
                    f"Topic network: topics linked by how often they co-occur in the same {run.units}; colours are communities (frames).",
                    ["tables/inductive_frames.csv", "tables/topic_terms.csv", "tables/frame_comparison.csv"])
@@ -229,7 +221,7 @@ def outlet_differences(run: RunData) -> Finding:
     leads = leading_frames(prev, run)
     parts = [f"{_outlet_label(r.group)} {'lead' if r.group == 'unknown' else 'leads'} with {r.frames} "
              f"({_pct(r.prevalence)}{' each' if r.n_frames > 1 else ''} of {'their' if r.group == 'unknown' else 'its'} "
-             f"{_n(int(r.n_units), run.unit)})" for r in leads.itertuples()]
+             f"{count_noun(int(r.n_units), run.unit)})" for r in leads.itertuples()]
     spread = prev.groupby("frame")["prevalence"].agg(["min", "max"])
     widest = (spread["max"] - spread["min"]).idxmax()
     rows = prev[prev["frame"] == widest].sort_values("prevalence")
@@ -241,7 +233,7 @@ def outlet_differences(run: RunData) -> Finding:
     named = leads[leads["group"] != "unknown"]
     thin = named.sort_values("n_units").iloc[0] if len(named) else None
     if thin is not None and thin["n_units"] < FEW_UNITS:
-        text += (f"The smallest outlet, {escape_markdown(thin['group'])}, contributes only {_n(int(thin['n_units']), run.unit)}, "
+        text += (f"The smallest outlet, {escape_markdown(thin['group'])}, contributes only {count_noun(int(thin['n_units']), run.unit)}, "
                  "so the intervals in the figure are wide.")
     alt = (f"Frame shares for {prev['group'].nunique()} outlets with 95% intervals; the widest difference is for "
            f"{run.frame_name(widest)} ({_pct(lo['prevalence'])} in {lo['group']} to {_pct(hi['prevalence'])} in {hi['group']}).")
@@ -265,7 +257,7 @@ def frames_over_time(run: RunData) -> Finding:
              for r in leads.itertuples()]
     per_date = full.groupby("date")["article_id"].nunique() if "article_id" in full else pd.Series([1])
     undated = f" ({n_partial} more a day without a year, which cannot be placed in time and is left out)" if n_partial else ""
-    text = f"{_n(len(full), 'article')} carry a full date{undated}. "
+    text = f"{count_noun(len(full), 'article')} carry a full date{undated}. "
     if len(leads) <= 12:
         text += "Their leading frames by date are: " + "; ".join(parts) + ". "
     else:
@@ -295,7 +287,7 @@ def who_speaks(run: RunData) -> Finding:
     by_type = sources.groupby("source_type").agg(sources=("source", "nunique"), units=("unit_id", "nunique"))
     by_type = by_type.sort_values(["units", "sources"], ascending=False)
     labels = dict(zip(types["source_type"], types["label"])) if not types.empty else {}
-    parts = [f"{labels.get(t, t)}: {int(r.sources)} source(s) in {int(r.units)} {run.units}" for t, r in by_type.iterrows()]
+    parts = [f"{labels.get(t, t)}: {count_noun(int(r.sources), 'source')} in {count_noun(int(r.units), run.unit)}" for t, r in by_type.iterrows()]
     top = sources.groupby("source")["unit_id"].nunique().sort_values(ascending=False)
     top = top[top == top.max()] if len(top) else top
     lead_type = by_type.index[0]
@@ -343,7 +335,7 @@ def alpha_scope(r) -> str:
         return " across frames"
     n_frames, n_alpha = int(n_frames), int(n_alpha)
     if n_alpha == n_frames:
-        return f" across {_n(n_frames, 'frame')}"
+        return f" across {count_noun(n_frames, 'frame')}"
     return f" across the {n_alpha} of {n_frames} frames the coders used (undefined for the others)"
 
 
@@ -355,14 +347,14 @@ def limits(run: RunData) -> str:
     val = run.table("validation_summary")
     status = val["status"].iloc[0] if not val.empty and "status" in val else "none"
     if n < FEW_ARTICLES:
-        lines = [f"- **{_n(n, 'article')}: descriptive only.** No statement here generalises beyond these articles; the "
+        lines = [f"- **{count_noun(n, 'article')}: descriptive only.** No statement here generalises beyond these articles; the "
                  f"intervals describe uncertainty over {run.units} within them, not over outlets or time."]
     else:
-        lines = [f"- **{_n(n, 'article')}.** The findings describe this corpus and generalise only as far as it was "
+        lines = [f"- **{count_noun(n, 'article')}.** The findings describe this corpus and generalise only as far as it was "
                  f"sampled from the outlets' output; the intervals describe uncertainty over {run.units} within it, "
                  "not over outlets or time."]
     if missing_outlet:
-        lines.append(f"- {_n(missing_outlet, 'article')} "
+        lines.append(f"- {count_noun(missing_outlet, 'article')} "
                      f"{'names no outlet in its' if missing_outlet == 1 else 'name no outlet in their'} text; "
                      "the outlet is left empty, not guessed.")
     lines.append("- Deductive codes come from keyword and pattern indicators (listed with every code on the Frames page); "
@@ -372,7 +364,7 @@ def limits(run: RunData) -> str:
                      "(see the Validation page for how to produce a coding sheet).")
     else:
         r = val.iloc[0]
-        what = f"{_n(int(r['n_units']), run.unit)} coded by {_n(int(r['n_coders']), 'coder')}"
+        what = f"{count_noun(int(r['n_units']), run.unit)} coded by {count_noun(int(r['n_coders']), 'coder')}"
         who = escape_markdown(r.get("produced_by") or "")
         if status == "example":
             kind = (f"an illustrative example coding ({what}; {who or 'see the Validation page'}), not human coding "

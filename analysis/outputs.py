@@ -108,6 +108,15 @@ def escape_markdown(text: object) -> str:
     return "".join(f"&#{ord(c)};" if c in _MARKDOWN_SPECIAL else c for c in folded)
 
 
+def count_noun(count: int, noun: str) -> str:
+    """Return "1 article" / "2 articles" / "1,200 articles" (regular English plurals only).
+
+    >>> count_noun(1, "article"), count_noun(1200, "source")
+    ('1 article', '1,200 sources')
+    """
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
 def snippet(text: str, width: int = 160) -> str:
     """Return a short, whitespace-folded excerpt of ``text``, as plain text.
 

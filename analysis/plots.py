@@ -10,6 +10,8 @@ from __future__ import annotations
 import matplotlib
 import matplotlib.pyplot as plt
 
+from .outputs import count_noun
+
 # No backend is forced: in a notebook kernel figures show inline (the site needs
 # them in the executed notebooks); elsewhere matplotlib falls back to Agg.
 
@@ -456,7 +458,7 @@ def plot_source_types(counts, ax=None):
     fig, ax = new_axes(ax, figsize=(7.0, 0.4 * len(counts) + 1.2))
     ax.barh(range(len(counts)), counts["n_units"], color=[color(i) for i in range(len(counts))])
     for i, (u, s) in enumerate(zip(counts["n_units"], counts["n_sources"])):
-        ax.text(u, i, f"  {s} source(s)", va="center", fontsize=8)
+        ax.text(u, i, f"  {count_noun(int(s), 'source')}", va="center", fontsize=8)
     ax.set_yticks(range(len(counts)), counts["label"])
     ax.invert_yaxis()
     ax.set_xlabel("units quoting a source of this type")

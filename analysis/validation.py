@@ -826,7 +826,7 @@ def describe_coding(codes: pd.DataFrame, info: dict, coding_set: str) -> str:
             "the reliability of human coders or the validity of the codebook."
         )
     lines.append(
-        f"{len(coders)} coder(s) ({', '.join(f'`{c}`' for c in coders)}) coded {humans['unit_id'].nunique()} "
+        f"{outputs.count_noun(len(coders), 'coder')} ({', '.join(f'`{c}`' for c in coders)}) coded {humans['unit_id'].nunique()} "
         f"units on {humans['item'].nunique()} items ({len(humans)} codes; empty cells are missing, not \"no\")."
     )
     return "\n\n".join(lines)

@@ -508,7 +508,7 @@ def test_sidecar_metadata_fills_what_the_text_lacks_and_wins(tmp_path):
     assert articles.loc["a", "place"] == "MOSKOW"      # what the sidecar does not give still comes from the text
     assert articles.loc["b", "outlet"] == "Tempo"      # given wins over the dateline's "TEMPO.CO"
     files = {f["name"]: f for f in summary.manifest()["files"]}
-    assert files["metadata.csv"]["status"] == "metadata for 2 file(s)"
+    assert files["metadata.csv"]["status"] == "metadata for 2 files"
     assert "metadata.csv" in corpus.corpus_sha256(folder)  # a changed sidecar is a changed corpus
 
 

@@ -176,7 +176,7 @@ def test_dominant_frames_numbers(paths):
     assert f.text == ("The most common frame is **Conflict**, coded in 50% of the 10 paragraphs "
                       "(95% bootstrap interval 20%–80%) and in 2 of 3 articles. "
                       "It is followed by **Economic** (30%) and **Morality** (30%). "
-                      "1 frame(s) never occur: Human interest.")
+                      "1 frame never occurs: Human interest.")
     assert f.figure is None
     assert f.data == ["tables/frame_prevalence.csv", "tables/frames_units.csv"]
     assert "of 4 frames" in f.alt and "Conflict is highest at 50%" in f.alt
@@ -418,7 +418,7 @@ def test_who_speaks_numbers_and_tied_top_sources(paths):
     _sources(paths)
     f = findings.who_speaks(run_of(paths))
     assert f.text == ("**3 distinct sources** are quoted or credited in 5 paragraphs. By type — government official: "
-                      "2 source(s) in 3 paragraphs; analyst or academic: 1 source(s) in 2 paragraphs. The most "
+                      "2 sources in 3 paragraphs; analyst or academic: 1 source in 2 paragraphs. The most "
                       "quoted type is **government official**; the most quoted sources are Andrei Lankov, "
                       "Vladimir Putin (2 paragraphs).")
     assert f.alt.endswith("(3).")
