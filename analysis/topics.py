@@ -815,8 +815,9 @@ def write_explorer(topic_word: np.ndarray, doc_topics: pd.DataFrame, doc_lengths
     """Write the pyLDAvis explorer to ``folder/ldavis.html`` with local JS and CSS.
 
     Topic numbers match the tables (``sort_topics=False``; both count from 1).
-    The page opens at λ = 1; append ``#topic=0&lambda=0.6&term=`` to its URL
-    to open it at another λ (:func:`explorer_link`).
+    The page opens at ``relevance_lambda`` (LDAvis reads its state from the
+    URL; a page opened without one gets ``#topic=0&lambda=<λ>&term=`` before
+    LDAvis starts), so it ranks terms as the tables do.
     d3, LDAvis and its CSS are copied from pyLDAvis's package into ``folder``
     and referenced by relative URL, so the page works offline and from
     ``file://``. Principal coordinates (``mds="pcoa"``) are deterministic, and
@@ -851,7 +852,10 @@ def write_explorer(topic_word: np.ndarray, doc_topics: pd.DataFrame, doc_lengths
     )
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<title>Topic explorer</title>\n</head>\n<body>\n"
+        "<title>Topic explorer</title>\n"
+        f"<script>if (!window.location.hash) {{ history.replaceState(null, '', '#topic=0&lambda={relevance_lambda:g}&term='); }}"
+        "</script>\n</head>\n<body>\n"
+        "<p><a href=\"../index.html\">← Findings of this run</a></p>\n"
         "<p>Topic N here is topic N in every table and figure of this run (numbered from 1). "
         "Set λ with the slider; the tables rank terms at λ = "
         f"{relevance_lambda:g}.</p>\n{fragment}\n</body>\n</html>\n"

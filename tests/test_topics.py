@@ -546,6 +546,9 @@ def test_write_explorer_keeps_the_models_topic_order_offline(tmp_path, explorer_
     for asset in topics.EXPLORER_ASSETS:
         assert f'"{asset}"' in html and (folder / asset).stat().st_size > 0
     assert "rank terms at λ = 0.35." in html
+    # Opened without a URL state (a download list, a bookmark), it still starts at the run's λ.
+    assert "history.replaceState(null, '', '#topic=0&lambda=0.35&term=')" in html
+    assert html.index("replaceState") < html.index("LDAvis(")
     data = _explorer_data(html)
     assert data["mdsDat"]["topics"] == [1, 2, 3] and data["topic.order"] == [1, 2, 3]
     assert data["mdsDat"]["Freq"][2] > data["mdsDat"]["Freq"][1] > data["mdsDat"]["Freq"][0]  # not re-sorted
