@@ -45,6 +45,7 @@ Rules this module keeps:
 from __future__ import annotations
 
 import shutil
+import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -401,14 +402,15 @@ def sample_for_coherence(corpus, texts, n: int, seed: int) -> tuple[list, list]:
 
 
 def sweep_k(corpus, dictionary, texts, *, params: TopicParams | None = None, seed: int = 0,
-            coherence_corpus=None) -> pd.DataFrame:
+            coherence_corpus=None, model_dir: Path | None = None) -> pd.DataFrame:
     """Fit one model per K in ``params.k_range()`` and score it.
 
     Returns a tidy table with one row per K: ``k``, ``c_v``, ``c_npmi``,
-    ``u_mass``, ``diversity``. Models are not kept (memory stays bounded for
-    large corpora); the chosen K is refitted with the same seed, which gives
-    the same model. ``texts`` (and ``coherence_corpus`` for u_mass, default
-    ``corpus``) are the units coherence is scored on, e.g. a sample.
+    ``u_mass``, ``diversity``. Models are not held in memory (it stays
+    bounded for large corpora); with ``model_dir`` each is saved there as
+    ``lda-k<K>.model``, so the chosen one is loaded rather than fitted again
+    (:func:`sweep_model_path`). ``texts`` (and ``coherence_corpus`` for
+    u_mass, default ``corpus``) are the units coherence is scored on, e.g. a sample.
 
     Examples
     --------
@@ -426,7 +428,14 @@ def sweep_k(corpus, dictionary, texts, *, params: TopicParams | None = None, see
         scores = score_coherence(model, corpus if coherence_corpus is None else coherence_corpus,
                                  dictionary, texts, params.top_n)
         rows.append({"k": k, **scores, "diversity": topic_diversity(model.get_topics(), params.top_n)})
+        if model_dir is not None:
+            model.save(str(sweep_model_path(model_dir, k)))
     return pd.DataFrame(rows, columns=["k", "c_v", "c_npmi", "u_mass", "diversity"]).round(_ROUND)
+
+
+def sweep_model_path(model_dir: Path, k: int) -> Path:
+    """Where :func:`sweep_k` saves the model of ``k`` topics."""
+    return Path(model_dir) / f"lda-k{int(k)}.model"
 
 
 def choose_k(sweep: pd.DataFrame, n_topics: int = 0, min_diversity: float = 0.5) -> tuple[int, str, pd.DataFrame]:
@@ -915,9 +924,19 @@ def fit_topics(paths: config.RunPaths, *, params: TopicParams | None = None, lab
     coherence_corpus = None
     if params.coherence_sample and len(ids) > params.coherence_sample:
         coherence_corpus, texts = sample_for_coherence(corpus, texts, params.coherence_sample, seed)
-    sweep = sweep_k(corpus, dictionary, texts, params=params, seed=seed, coherence_corpus=coherence_corpus)
-    k, reason, sweep = choose_k(sweep, params.n_topics, params.min_diversity)
-    model = fit_lda(corpus, dictionary, k, params=params, seed=seed)
+    # The sweep's model of the chosen K is the final model (same data, parameters and
+    # seed), so it is kept on disk and loaded instead of being fitted a second time.
+    with tempfile.TemporaryDirectory(dir=paths.data, prefix=".sweep-") as sweep_dir:
+        sweep = sweep_k(corpus, dictionary, texts, params=params, seed=seed, coherence_corpus=coherence_corpus,
+                        model_dir=Path(sweep_dir))
+        k, reason, sweep = choose_k(sweep, params.n_topics, params.min_diversity)
+        saved = sweep_model_path(Path(sweep_dir), k)
+        if saved.exists():
+            from gensim.models import LdaModel
+
+            model = LdaModel.load(str(saved))
+        else:
+            model = fit_lda(corpus, dictionary, k, params=params, seed=seed)
     model_path = paths.data / "lda.model"
     model.save(str(model_path))
     stability = assess_stability(corpus, dictionary, model, params=params, seed=seed)

@@ -582,3 +582,22 @@ def test_write_topic_tables_writes_each_table_under_its_own_name(tmp_path):
     for name, attr in expected.items():
         assert written[name].read_text(encoding="utf-8") == f"table,value\n{attr},0.333333\n"
     assert sorted(p.name for p in (tmp_path / "tables").iterdir()) == sorted(f"{n}.csv" for n in expected)
+
+
+def test_the_sweeps_saved_model_is_the_model_a_refit_gives(tmp_path):
+    from gensim.corpora import Dictionary
+    from gensim.models import LdaModel
+
+    texts = [["perang", "nato", "rusia"], ["dagang", "ekonomi", "china"], ["perang", "rusia", "nato"],
+             ["ekonomi", "dagang", "china"]] * 5
+    d = Dictionary(texts)
+    corpus = [d.doc2bow(t) for t in texts]
+    params = topics.TopicParams(k_min=2, k_max=3, passes=2, iterations=20, top_n=3)
+    topics.sweep_k(corpus, d, texts, params=params, seed=5, model_dir=tmp_path)
+    assert sorted(p.name for p in tmp_path.glob("lda-k*.model")) == ["lda-k2.model", "lda-k3.model"]
+    loaded = LdaModel.load(str(topics.sweep_model_path(tmp_path, 3)))
+    refit = topics.fit_lda(corpus, d, 3, params=params, seed=5)
+    assert np.array_equal(loaded.get_topics(), refit.get_topics())
+    probe = d.doc2bow(["perang", "china"])
+    loaded.random_state, refit.random_state = np.random.RandomState(1), np.random.RandomState(1)
+    assert loaded.get_document_topics(probe, minimum_probability=0) == refit.get_document_topics(probe, minimum_probability=0)
