@@ -788,10 +788,13 @@ def frame_prevalence(
     alpha = (1 - ci) / 2
     frame_order = list(dict.fromkeys(data["frame"]))
     rows = []
-    for group in sorted(data["group"].unique()):
-        sub = data[data["group"] == group]
+    # One pass of groupby (not a mask per group: with an article or a date per group that
+    # would be quadratic); groups in sorted order and frames in codebook order, so the
+    # random stream is consumed in a fixed order.
+    for group, sub in data.groupby("group", sort=True):
+        by_frame = {frame: part[value].to_numpy(dtype=float) for frame, part in sub.groupby("frame", sort=False)}
         for frame in frame_order:
-            x = sub.loc[sub["frame"] == frame, value].to_numpy(dtype=float)
+            x = by_frame.get(frame, np.empty(0))
             if len(x) == 0:
                 continue
             if n_bootstrap:
