@@ -111,6 +111,18 @@ def _run_summary(run_dir: Path) -> dict:
     return summary
 
 
+def _language_names(codes: str | None) -> str:
+    """Return "Indonesian (id)" for "id" ("id, en" gives both; unknown codes stay as they are).
+
+    >>> _language_names("en, id")
+    'English (en), Indonesian (id)'
+    """
+    names = {"id": "Indonesian", "en": "English"}
+    if not codes:
+        return "language unknown"
+    return ", ".join(f"{names[c]} ({c})" if c in names else c for c in (x.strip() for x in codes.split(",")))
+
+
 def _swap_into_place(staged: Path, final: Path) -> None:
     """Move a finished run into place, replacing the old one only at the end."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -246,7 +258,7 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
         seconds = round(time.perf_counter() - t0)
         _stamp_front_matter(staged / "index.ipynb", {
             "title": f"{name}: findings",
-            "description": f"{summary['articles']} articles, {summary['units']} units; language {summary['language']}; "
+            "description": f"{summary['articles']} articles, {summary['units']} units; {_language_names(summary['language'])}; "
                            f"run {finished[:10]} in {seconds} s",
             "date": finished[:10],
             "corpus-size": summary["articles"],
