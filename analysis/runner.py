@@ -29,7 +29,7 @@ from . import parameters as P
 from . import provenance
 from .config import DATA_RAW, RunPaths, check_run_name, resolve_corpus, runs_root
 from .errors import AnalysisError
-from .report import zip_notebooks
+from .report import zip_notebooks, zip_run
 
 KERNEL = "python3"
 
@@ -268,6 +268,9 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
         # Readers download the executed notebooks from the site as they ran (a website
         # renderer publishes a notebook's HTML, not the .ipynb file).
         zip_notebooks(RunPaths(staged), name)
+        # The Data page zipped the run before the last pages ran and the findings were
+        # stamped; zip it again so both downloads hold the same notebooks.
+        zip_run(RunPaths(staged), name)
     except BaseException as exc:
         failed = root / "_failed" / name
         shutil.rmtree(failed, ignore_errors=True)

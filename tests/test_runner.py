@@ -60,6 +60,11 @@ def test_a_run_lands_in_its_folder_with_provenance(isolated_runs, corpus, monkey
     index = nbformat.read(final / "index.ipynb", as_version=4)
     assert index.cells[0].cell_type == "raw" and "run-time" in index.cells[0].source
     assert not (isolated_runs / "_staging").exists()  # nothing half-done is left behind
+    import zipfile
+
+    with zipfile.ZipFile(final / "downloads" / "t.zip") as whole, zipfile.ZipFile(final / "downloads" / "t-notebooks.zip") as nbs:
+        # Both downloads hold the findings notebook as published (stamped front matter included).
+        assert whole.read("t/index.ipynb") == nbs.read("t-notebooks/index.ipynb") == (final / "index.ipynb").read_bytes()
 
 
 @pytest.mark.parametrize("fail", [{"fail_on": "02-fit-topics"}, {"interrupt_on": "03-analyse-frames"}])
