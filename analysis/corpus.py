@@ -662,7 +662,7 @@ def iter_documents(source: Path, *, legacy_encodings: tuple[str, ...] = ("cp1252
         sidecar = read_sidecar(source) if source.is_dir() else {}
         if sidecar:
             meta_path = source / SIDECAR
-            manifest_files.append({"name": SIDECAR, "bytes": meta_path.stat().st_size, "sha256": _file_sha256(meta_path),
+            manifest_files.append({"name": SIDECAR, "bytes": meta_path.stat().st_size, "sha256": file_sha256(meta_path),
                                    "encoding": "utf-8", "status": f"metadata for {outputs.count_noun(len(sidecar), 'file')}"})
         yield from _iter_txt(_txt_files(source), tuple(legacy_encodings), skipped, manifest_files, sidecar)
     else:
@@ -686,10 +686,11 @@ def corpus_sha256(source: Path) -> dict[str, str]:
     files = _txt_files(source) if source.is_dir() else [source]
     if source.is_dir() and (source / SIDECAR).is_file():
         files.append(source / SIDECAR)  # the researcher's metadata changes results as the text does
-    return {path.name: _file_sha256(path) for path in files}
+    return {path.name: file_sha256(path) for path in files}
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Return the sha256 of one file's bytes; an unreadable file raises AnalysisError naming it."""
     try:
         with path.open("rb") as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()

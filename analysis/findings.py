@@ -16,6 +16,7 @@ import pandas as pd
 import yaml
 
 from .config import DATA_RAW, RunPaths
+from .frames import UNKNOWN_GROUP, outlet_spread
 from .outputs import count_noun, escape, escape_markdown, html_table
 from .report import render_markdown, run_manifest
 
@@ -202,8 +203,8 @@ def leading_frames(prev: pd.DataFrame, run: RunData) -> pd.DataFrame:
 
 
 def _outlet_label(group: str) -> str:
-    # frame_prevalence groups articles without an outlet as "unknown"; say what that is.
-    return "articles naming no outlet" if group == "unknown" else escape_markdown(group)
+    # frame_prevalence groups articles without an outlet together; say what that group is.
+    return "articles naming no outlet" if group == UNKNOWN_GROUP else escape_markdown(group)
 
 
 def _top_with_ties(prev: pd.DataFrame, n: int = 3) -> pd.DataFrame:
@@ -219,18 +220,17 @@ def outlet_differences(run: RunData) -> Finding:
     if prev.empty or prev["group"].nunique() < 2:
         return Finding("3. How outlets differ", "Fewer than two outlets are known for this corpus, so outlets cannot be compared.")
     leads = leading_frames(prev, run)
-    parts = [f"{_outlet_label(r.group)} {'lead' if r.group == 'unknown' else 'leads'} with {r.frames} "
-             f"({_pct(r.prevalence)}{' each' if r.n_frames > 1 else ''} of {'their' if r.group == 'unknown' else 'its'} "
+    parts = [f"{_outlet_label(r.group)} {'lead' if r.group == UNKNOWN_GROUP else 'leads'} with {r.frames} "
+             f"({_pct(r.prevalence)}{' each' if r.n_frames > 1 else ''} of {'their' if r.group == UNKNOWN_GROUP else 'its'} "
              f"{count_noun(int(r.n_units), run.unit)})" for r in leads.itertuples()]
-    spread = prev.groupby("frame")["prevalence"].agg(["min", "max"])
-    widest = (spread["max"] - spread["min"]).idxmax()
+    widest = outlet_spread(prev).iloc[0]["frame"]
     rows = prev[prev["frame"] == widest].sort_values("prevalence")
     lo, hi = rows.iloc[0], rows.iloc[-1]
     text = "; ".join(parts) + ". "
     if hi["prevalence"] > lo["prevalence"]:
         text += (f"Outlets differ most on **{run.frame_name(widest)}**: from {_pct(lo['prevalence'])} of {run.units} in "
                  f"{_outlet_label(lo['group'])} to {_pct(hi['prevalence'])} in {_outlet_label(hi['group'])}. ")
-    named = leads[leads["group"] != "unknown"]
+    named = leads[leads["group"] != UNKNOWN_GROUP]
     thin = named.sort_values("n_units").iloc[0] if len(named) else None
     if thin is not None and thin["n_units"] < FEW_UNITS:
         text += (f"The smallest outlet, {escape_markdown(thin['group'])}, contributes only {count_noun(int(thin['n_units']), run.unit)}, "

@@ -414,6 +414,10 @@ def score_units(codes: pd.DataFrame, threshold: float = 0.2) -> pd.DataFrame:
     return out[["unit_id", "article_id", "frame", "score", "present", "evidence"]]
 
 
+# frame_prevalence's group for articles that lack the grouping field (no outlet, no date).
+UNKNOWN_GROUP = "unknown"
+
+
 def outlet_spread(by_outlet: pd.DataFrame) -> pd.DataFrame:
     """Return per frame the lowest and highest prevalence across groups, widest spread first.
 
@@ -782,8 +786,8 @@ def frame_prevalence(
         else:
             if articles is None or by not in articles.columns:
                 raise AnalysisError(f"parameter by={by!r}: not a column of the articles table")
-            labels = articles.set_index("article_id")[by].astype("string").fillna("").replace("", "unknown")
-            data["group"] = data["article_id"].map(labels).fillna("unknown")
+            labels = articles.set_index("article_id")[by].astype("string").fillna("").replace("", UNKNOWN_GROUP)
+            data["group"] = data["article_id"].map(labels).fillna(UNKNOWN_GROUP)
     rng = np.random.default_rng(seed)
     alpha = (1 - ci) / 2
     frame_order = list(dict.fromkeys(data["frame"]))

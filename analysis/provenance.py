@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .config import ROOT
+from .corpus import file_sha256
 from .parameters import FILE_PARAMETERS
 
 # The packages whose versions can change a result; recorded in every manifest.
@@ -40,12 +41,6 @@ def hash_corpus(source: Path) -> dict[str, str]:
     from .corpus import corpus_sha256
 
     return dict(sorted(corpus_sha256(source).items()))
-
-
-def hash_file(path: Path) -> str:
-    """Return the sha256 of one file."""
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def corpus_digest(hashes: dict[str, str]) -> str:
@@ -93,7 +88,7 @@ def build_manifest(*, run_name: str, corpus: str, source: Path, parameters: dict
         "corpus": {"id": corpus, "path": str(source), "files": hashes, "digest": corpus_digest(hashes)},
         "parameters": parameters,
         # The user's own resource files change results as much as the corpus does.
-        "user_files": {name: {"path": str(parameters[name]), "sha256": hash_file(Path(str(parameters[name])))}
+        "user_files": {name: {"path": str(parameters[name]), "sha256": file_sha256(Path(str(parameters[name])))}
                        for name in FILE_PARAMETERS if parameters.get(name)},
         "seed": parameters.get("seed"),
         "python": sys.version.split()[0],
