@@ -36,10 +36,12 @@ import networkx as nx
 import pandas as pd
 import yaml
 
-from . import config, outputs
+from . import outputs
+
+from .paths import RESOURCES
 from .errors import AnalysisError
 
-ATTRIBUTION = config.RESOURCES / "attribution.yml"
+ATTRIBUTION = RESOURCES / "attribution.yml"
 SOURCE_COLUMNS = [
     "article_id", "unit_id", "source", "source_type", "cue", "snippet",
     "canonical", "surface", "role", "type_rule", "start",

@@ -54,14 +54,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from . import config, outputs
+from . import outputs
+
+from .paths import RESOURCES, ROOT
 from .errors import AnalysisError
 
 logger = logging.getLogger(__name__)
 
 UNITS = ("article", "paragraph", "sentence")
 _UNIT_LETTER = {"article": "a", "paragraph": "p", "sentence": "s"}
-CLEANING_DIR = config.RESOURCES / "cleaning"
+CLEANING_DIR = RESOURCES / "cleaning"
 TABLE_SUFFIXES = (".csv", ".jsonl", ".parquet")
 META_FIELDS = ("title", "outlet", "place", "date", "url", "language")
 ACTIONS = ("line", "block", "footer", "inline")
@@ -1150,7 +1152,7 @@ def _identifier():
 
 def _relative(path: Path) -> str:
     try:
-        return str(Path(path).resolve().relative_to(config.ROOT))
+        return str(Path(path).resolve().relative_to(ROOT))
     except ValueError:
         return str(path)
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .config import DATA_RAW, RunPaths
+from .paths import DATA_RAW
+from .registry import RunPaths
 from .frames import UNKNOWN_GROUP, outlet_spread
 from .outputs import count_noun, escape, escape_markdown, html_table
 from .report import render_markdown, run_manifest

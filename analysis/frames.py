@@ -32,13 +32,15 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import config, outputs
+from . import outputs
+
+from .paths import RESOURCES
 from .errors import AnalysisError
 from .corpus import resolve_language
 from .topics import topic_number
 
-CODEBOOK = config.RESOURCES / "codebook.yml"
-REFERENCES = config.RESOURCES / "references.bib"
+CODEBOOK = RESOURCES / "codebook.yml"
+REFERENCES = RESOURCES / "references.bib"
 KINDS = ("generic", "issue-specific")
 _ID = re.compile(r"^[a-z0-9_]+$")
 _TOPIC_COL = re.compile(r"^topic_(\d+)$")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .config import RESOURCES
+from .paths import RESOURCES
 from .findings import RunData, alpha_scope
 from .outputs import escape_markdown
 

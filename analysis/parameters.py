@@ -1,25 +1,31 @@
 """Run parameters: read from the notebooks, documented, validated before a run.
 
 The notebooks' ``parameters`` cells are the single source of truth: each
-parameter's name, type, default and meaning is read from them with
-papermill's own inspection (the same that ``papermill --help-notebook``
-shows). A parameters file is a flat YAML mapping of name to value; every key
-must be a parameter of some stage notebook, of the right type and within the
-range stated in :data:`RULES`. Problems are reported in one line that names
-the file and the parameter.
+parameter's name, type, default, meaning and allowed values are read from
+them with papermill's own inspection (the same that ``papermill
+--help-notebook`` shows). A comment ends with its rule: ``[lo, hi]`` for a
+number's inclusive range, ``{a, b, c}`` for a string's choices. The stages'
+parameter dataclasses take their defaults from :func:`default` and check
+their values with :func:`check_values`, so there is one schema and one range
+check. A parameters file is a flat YAML mapping of name to value; every key
+must be a parameter of some stage notebook, of the right type and within its
+rule. Problems are reported in one line that names the file and the
+parameter.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
+import re
 import shlex
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from .config import NOTEBOOKS
+from .paths import NOTEBOOKS
 from .errors import AnalysisError
 
 # Stage notebooks in run order, then the report pages that read their outputs.
@@ -34,47 +40,38 @@ RUNNER_SET = ("run_name", "corpus")
 # means the shipped resource alone. See resolve_files.
 FILE_PARAMETERS = ("extra_rules", "aliases_file", "codebook_file", "codebook_extra")
 
-# Allowed values and ranges. A rule is (minimum, maximum) for numbers, a set of
-# choices for strings. Parameters without a rule are only type-checked.
-RULES: dict[str, object] = {
-    "seed": (0, 2**32 - 1),
-    "language": {"id", "en", "auto"},
-    "unit": {"article", "paragraph", "sentence"},
-    "min_unit_words": (0, 10_000),
-    "near_duplicate_threshold": (0.0, 1.0),
-    "n_topics": (0, 500),
-    "k_min": (2, 500),
-    "k_max": (2, 500),
-    "k_step": (1, 100),
-    "passes": (1, 1000),
-    "iterations": (1, 100_000),
-    "n_stability_seeds": (1, 50),
-    "relevance_lambda": (0.0, 1.0),
-    "no_below": (0, 10_000_000),
-    "no_above": (0.0, 1.0),
-    "top_n": (3, 100),
-    "resolution": (0.01, 100.0),
-    "edge_quantile": (0.0, 1.0),
-    "frame_threshold": (0.0, 1.0),
-    "min_units": (1, 10_000),
-    "n_bootstrap": (0, 100_000),
-    "sample_size": (1, 100_000),
-    "coherence_sample": (0, 100_000_000),
-    "n_jobs": (0, 256),
-}
-
 _TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list, "dict": dict}
+
+
+_RANGE = re.compile(r"\[(-?[\d.]+(?:e[+-]?\d+)?), (-?[\d.]+(?:e[+-]?\d+)?)\]\s*$")
+_CHOICES = re.compile(r"\{([\w.-]+(?:, [\w.-]+)*)\}\s*$")
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """One notebook parameter: its name, type, default, meaning and notebooks."""
+    """One notebook parameter: its name, type, default, meaning, rule and notebooks."""
 
     name: str
     type: str
     default: object
     help: str
     notebooks: tuple[str, ...]
+
+    @property
+    def rule(self) -> tuple | frozenset | None:
+        """``(lo, hi)`` for a number, a set of choices for a string, from the comment's end; else None.
+
+        >>> Parameter("k", "int", 3, "smallest K [2, 500]", ()).rule
+        (2, 500)
+        >>> sorted(Parameter("l", "str", "id", "language {id, en}", ()).rule)
+        ['en', 'id']
+        """
+        m = _RANGE.search(self.help)
+        if m:
+            cast = float if self.type == "float" else int
+            return cast(float(m.group(1))), cast(float(m.group(2)))
+        m = _CHOICES.search(self.help)
+        return frozenset(m.group(1).split(", ")) if m else None
 
 
 def notebook_path(name: str) -> Path:
@@ -116,6 +113,68 @@ def parameter_schema(names=STAGES + PAGES) -> dict[str, Parameter]:
             else:
                 schema[name] = p
     return schema
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict[str, Parameter]:
+    return parameter_schema()
+
+
+def default(name: str):
+    """The default of parameter ``name`` as its notebook declares it (the stage dataclasses use it).
+
+    >>> default("k_min")
+    3
+    """
+    value = _schema()[name].default
+    return list(value) if isinstance(value, list) else value
+
+
+def check(name: str, value, *, source: str = "parameters", schema: dict[str, Parameter] | None = None) -> None:
+    """Check one value against its parameter's type and rule; raise one line naming ``source`` and the parameter.
+
+    >>> check("k_min", 1)
+    Traceback (most recent call last):
+    ...
+    analysis.errors.AnalysisError: parameters: parameter 'k_min' must be between 2 and 500, got 1
+    """
+    schema = schema or _schema()
+    p = schema[name]
+    expected = _TYPES.get(p.type)
+    wrong_bool = isinstance(value, bool) and p.type in ("int", "float")
+    if expected and (wrong_bool or not isinstance(value, expected)):
+        raise AnalysisError(f"{source}: parameter {name!r} must be of type {p.type}, got {value!r}")
+    rule = p.rule
+    if name == "language" and value not in rule:
+        raise AnalysisError(
+            f"{source}: language {value!r} is not supported (supported: id, en, auto). For a new language, supply "
+            f"a stopword list (analysis/resources/stopwords/{value}.txt), cleaning and dateline rules "
+            f"(analysis/resources/cleaning/{value}.yaml), codebook indicators ({value}: keys in codebook.yml) "
+            f"and attribution patterns (attribution.yml)")
+    if isinstance(rule, frozenset) and value not in rule:
+        raise AnalysisError(f"{source}: parameter {name!r} must be one of {sorted(rule)}, got {value!r}")
+    if isinstance(rule, tuple) and not (rule[0] <= value <= rule[1]):
+        raise AnalysisError(f"{source}: parameter {name!r} must be between {rule[0]} and {rule[1]}, got {value!r}")
+
+
+def check_together(values: dict, *, source: str = "parameters") -> None:
+    """The rules that join two parameters (K range, number of topics)."""
+    if "k_min" in values and "k_max" in values and values["k_min"] > values["k_max"]:
+        raise AnalysisError(f"{source}: k_min ({values['k_min']}) is larger than k_max ({values['k_max']})")
+    if values.get("n_topics") == 1:
+        raise AnalysisError(f"{source}: parameter 'n_topics' must be 0 (choose K) or at least 2, got 1")
+
+
+def check_values(obj, *, source: str = "parameters") -> None:
+    """Check every field of a stage's parameter dataclass that is a notebook parameter, then the joint rules."""
+    from dataclasses import fields
+
+    schema = _schema()
+    values = {f.name: getattr(obj, f.name) for f in fields(obj)}
+    for name, value in values.items():
+        if name in schema and name not in RUNNER_SET:
+            check(name, value, source=source, schema=schema)
+    check_together(values, source=source)
 
 
 def defaults(schema: dict[str, Parameter]) -> dict[str, object]:
@@ -208,24 +267,9 @@ def validate(params: dict[str, object], schema: dict[str, Parameter], *, source:
             close = difflib.get_close_matches(str(name), list(schema), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise AnalysisError(f"{source}: unknown parameter {name!r}{hint}")
-        expected = _TYPES.get(schema[name].type)
-        wrong_bool = isinstance(value, bool) and schema[name].type in ("int", "float")
-        if expected and (wrong_bool or not isinstance(value, expected)):
-            raise AnalysisError(f"{source}: parameter {name!r} must be of type {schema[name].type}, got {value!r}")
-        rule = RULES.get(name)
-        if name == "language" and value not in rule:
-            raise AnalysisError(
-                f"{source}: language {value!r} is not supported (supported: id, en, auto). For a new language, supply "
-                f"a stopword list (analysis/resources/stopwords/{value}.txt), cleaning and dateline rules "
-                f"(analysis/resources/cleaning/{value}.yaml), codebook indicators ({value}: keys in codebook.yml) "
-                f"and attribution patterns (attribution.yml)")
-        if isinstance(rule, set) and value not in rule:
-            raise AnalysisError(f"{source}: parameter {name!r} must be one of {sorted(rule)}, got {value!r}")
-        if isinstance(rule, tuple) and not (rule[0] <= value <= rule[1]):
-            raise AnalysisError(f"{source}: parameter {name!r} must be between {rule[0]} and {rule[1]}, got {value!r}")
+        check(name, value, source=source, schema=schema)
     merged = {**defaults(schema), **params}
-    if "k_min" in merged and "k_max" in merged and merged["k_min"] > merged["k_max"]:
-        raise AnalysisError(f"{source}: k_min ({merged['k_min']}) is larger than k_max ({merged['k_max']})")
+    check_together(merged, source=source)
     return merged
 
 
@@ -235,8 +279,8 @@ def describe(schema: dict[str, Parameter]) -> str:
     for name, p in sorted(schema.items()):
         if name in RUNNER_SET:
             continue
-        rule = RULES.get(name)
-        allowed = f" (one of {', '.join(sorted(rule))})" if isinstance(rule, set) else (
+        rule = p.rule
+        allowed = f" (one of {', '.join(sorted(rule))})" if isinstance(rule, frozenset) else (
             f" ({rule[0]}..{rule[1]})" if isinstance(rule, tuple) else "")
         lines.append(f"{name}: {p.type} = {p.default!r}{allowed}\n    {p.help}  [{', '.join(p.notebooks)}]")
     return "\n".join(lines)
@@ -251,8 +295,8 @@ def write_defaults_file(schema: dict[str, Parameter], path: Path) -> Path:
     for name, p in sorted(schema.items()):
         if name in RUNNER_SET:
             continue
-        rule = RULES.get(name)
-        allowed = f"; one of {sorted(rule)}" if isinstance(rule, set) else (
+        rule = p.rule
+        allowed = f"; one of {sorted(rule)}" if isinstance(rule, frozenset) else (
             f"; range {rule[0]}..{rule[1]}" if isinstance(rule, tuple) else "")
         out.append(f"# {p.help} ({p.type}{allowed}; used by {', '.join(p.notebooks)})")
         out.append(yaml.safe_dump({name: p.default}, default_flow_style=False, allow_unicode=True, width=1000).strip())

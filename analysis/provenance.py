@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from .config import ROOT
+from .paths import ROOT
 from .corpus import file_sha256
 from .parameters import FILE_PARAMETERS
 

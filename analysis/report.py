@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import RESOURCES, ROOT, RunPaths
+from .paths import RESOURCES, ROOT
+from .registry import RunPaths
 from .outputs import escape
 
 BIBLIOGRAPHY = RESOURCES / "references.bib"

@@ -27,7 +27,8 @@ import yaml
 
 from . import parameters as P
 from . import provenance
-from .config import DATA_RAW, RunPaths, check_run_name, resolve_corpus, runs_root
+from .paths import DATA_RAW, check_run_name, resolve_corpus, runs_root
+from .registry import RunPaths
 from .errors import AnalysisError
 from .report import zip_notebooks, zip_run
 

@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .config import ROOT, runs_root
+from .paths import ROOT, runs_root
 from .errors import AnalysisError
 
 # The files of the website project besides the runs.
@@ -71,7 +71,7 @@ def build_site(*, output_dir: Path | None = None, force_offline: bool = False, r
     force_offline : bool
         Build the offline preview even where Quarto is installed.
     runs : Path, optional
-        The folder holding the runs (default :func:`analysis.config.runs_root`).
+        The folder holding the runs (default :func:`analysis.paths.runs_root`).
     """
     runs = runs or runs_root()
     if not list_runs(runs):

@@ -63,7 +63,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from .config import RESOURCES
+from .paths import RESOURCES
 from .errors import AnalysisError
 
 LANGUAGES = ("id", "en")

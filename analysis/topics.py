@@ -55,7 +55,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import yaml
 
-from . import config, outputs
+from . import outputs
+
+from .paths import DATA_CODING, check_run_name
+from .registry import RunPaths, run_paths
 from .errors import AnalysisError
 
 #: The rule :func:`choose_k` applies, as shown on the site.
@@ -638,7 +641,7 @@ def labels_path(run_name: str) -> Path:
     because labels are a researcher's interpretation, not a computed output.
     See ``analysis/resources/topic_labels.example.yml`` for the format.
     """
-    return config.DATA_CODING / config.check_run_name(run_name) / "topic_labels.yml"
+    return DATA_CODING / check_run_name(run_name) / "topic_labels.yml"
 
 
 def load_labels(path: Path, n_topics: int) -> dict[int, str]:
@@ -877,7 +880,7 @@ def write_explorer(topic_word: np.ndarray, doc_topics: pd.DataFrame, doc_lengths
 # --------------------------------------------------------------------------- stage
 
 
-def fit_topics(paths: config.RunPaths, *, params: TopicParams | None = None, labels_file: Path | None = None,
+def fit_topics(paths: RunPaths, *, params: TopicParams | None = None, labels_file: Path | None = None,
                seed: int = 0, explorer: bool = True) -> TopicResult:
     """Run the topic stage on a run folder and write its outputs.
 
@@ -890,7 +893,7 @@ def fit_topics(paths: config.RunPaths, *, params: TopicParams | None = None, lab
 
     Parameters
     ----------
-    paths : config.RunPaths
+    paths : RunPaths
         The run folder.
     params : TopicParams
         Model, sweep and stability parameters.
@@ -903,7 +906,7 @@ def fit_topics(paths: config.RunPaths, *, params: TopicParams | None = None, lab
 
     Examples
     --------
-    >>> result = fit_topics(config.run_paths("demo"), seed=20240619)  # doctest: +SKIP
+    >>> result = fit_topics(run_paths("demo"), seed=20240619)  # doctest: +SKIP
     >>> result.n_topics, result.k_reason  # doctest: +SKIP
     """
     params = params or TopicParams()

@@ -39,7 +39,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from . import config, outputs
+from . import outputs
+
+from .paths import DATA_CODING, check_run_name
 from .errors import AnalysisError
 
 # Fixed columns of a coding sheet, in order; item columns follow them.
@@ -410,14 +412,14 @@ def resolve_coding_set(coding_set: str, corpus: str) -> str:
     """
     if coding_set != "auto":
         return coding_set
-    folder = config.DATA_CODING / corpus if corpus and "/" not in corpus else None
+    folder = DATA_CODING / corpus if corpus and "/" not in corpus else None
     return corpus if folder is not None and folder.is_dir() and any(folder.glob("*.csv")) else ""
 
 
 def find_coding_sheets(coding_set: str) -> list[Path]:
     """Return the filled sheets (``*.csv``) of a coding set under ``data/coding/``.
 
-    ``coding_set`` is a folder name under :data:`analysis.config.DATA_CODING`;
+    ``coding_set`` is a folder name under :data:`analysis.paths.DATA_CODING`;
     ``""`` means no human coding and returns ``[]``. A named set that does not
     exist, or holds no CSV, raises :class:`AnalysisError` naming the parameter.
 
@@ -427,10 +429,10 @@ def find_coding_sheets(coding_set: str) -> list[Path]:
     if not coding_set:
         return []
     try:
-        config.check_run_name(coding_set)  # same safety rule as run names: no path escapes
+        check_run_name(coding_set)  # same safety rule as run names: no path escapes
     except AnalysisError:
-        raise AnalysisError(f"coding_set {coding_set!r} is not a folder name under {config.DATA_CODING}") from None
-    folder = config.DATA_CODING / coding_set
+        raise AnalysisError(f"coding_set {coding_set!r} is not a folder name under {DATA_CODING}") from None
+    folder = DATA_CODING / coding_set
     sheets = sorted(folder.glob("*.csv")) if folder.is_dir() else []
     if not sheets:
         raise AnalysisError(f"coding_set {coding_set!r}: no coding sheets (*.csv) in {folder}")
@@ -448,7 +450,7 @@ def read_coding_set_info(coding_set: str) -> dict:
     """
     if not coding_set:
         return {}
-    readme = config.DATA_CODING / coding_set / "README.md"
+    readme = DATA_CODING / coding_set / "README.md"
     if not readme.is_file():
         return {}
     text = readme.read_text(encoding="utf-8")

@@ -38,7 +38,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis import config, corpus, text
+from analysis import corpus, text
+
+from analysis.paths import DATA_RAW, DEFAULT_CORPUS
 from analysis.errors import AnalysisError
 
 CORPORA = Path(__file__).resolve().parent / "corpora"
@@ -71,7 +73,7 @@ def seed_vocabulary(raw: Path | None = None) -> Counter:
     >>> vocab["rusia"] > 10
     True
     """
-    raw = raw or config.DATA_RAW / config.DEFAULT_CORPUS
+    raw = raw or DATA_RAW / DEFAULT_CORPUS
     with tempfile.TemporaryDirectory() as tmp:
         summary = corpus.build_corpus(raw, Path(tmp), seed=0)
         units = summary.units()

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis import config
+from analysis.paths import DATA_RAW, DEFAULT_CORPUS
 
 SEED = 20240619
 
@@ -26,7 +26,7 @@ def rng():
 
 @pytest.fixture(scope="session")
 def seed_corpus() -> Path:
-    return config.DATA_RAW / config.DEFAULT_CORPUS
+    return DATA_RAW / DEFAULT_CORPUS
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +47,7 @@ def default_run(runs_root) -> Path:
     """The whole pipeline, run once on the default corpus with default parameters."""
     from analysis.runner import run_pipeline
 
-    return run_pipeline(config.DEFAULT_CORPUS, progress=False, log=lambda *_: None)
+    return run_pipeline(DEFAULT_CORPUS, progress=False, log=lambda *_: None)
 
 
 @pytest.fixture(scope="session")

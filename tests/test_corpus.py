@@ -12,10 +12,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import config, corpus, plots
+from analysis import corpus, plots
+
+from analysis.paths import DATA_RAW
 from analysis.errors import AnalysisError
 
-SEEDS = config.DATA_RAW / "ru-alliances-id"
+SEEDS = DATA_RAW / "ru-alliances-id"
 BOILERPLATE = ("Baca Juga", "Baca juga", "Tonton Juga", "Foto/AP", "[Redaktur", "Pilihan Editor", "Berita Terkait",
                "Berita Terbaru", "You May Also Like", "More From Author", "Add yours", "Bagaimana reaksi Anda",
                "blogger menyukai", "Subscribe")

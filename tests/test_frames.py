@@ -328,9 +328,9 @@ def test_topic_columns_needs_two_topics(columns):
 @pytest.fixture
 def run(tmp_path, units):
     """A run folder as stages 01 and 02 leave it."""
-    from analysis import config
+    from analysis.registry import RunPaths
 
-    paths = config.RunPaths(tmp_path / "run").create()
+    paths = RunPaths(tmp_path / "run").create()
     units.to_parquet(paths.units, index=False)
     pd.DataFrame({"article_id": ["a", "b"], "outlet": ["X", "Y"]}).to_parquet(paths.articles, index=False)
     pd.DataFrame({"unit_id": ["a-p000", "b-p000"], "article_id": ["a", "b"], "topic_0": [0.9, 0.2],
@@ -399,9 +399,9 @@ def test_read_inputs_refuses_units_without_text_or_rows(run, units):
 
 
 def test_read_unit_scores_keeps_ids_and_empty_evidence_as_text(tmp_path):
-    from analysis import config
+    from analysis.registry import RunPaths
 
-    paths = config.RunPaths(tmp_path / "run").create()
+    paths = RunPaths(tmp_path / "run").create()
     scores = pd.DataFrame({"unit_id": ["007-p000", "NA-p001"], "article_id": ["007", "NA"], "frame": ["f", "f"],
                            "score": [0.5, 0.0], "present": [1, 0], "evidence": ["perang; NA", ""]})
     frames.write_deductive(scores.assign(question="q").drop(columns="score"), scores, scores, paths)
@@ -413,9 +413,9 @@ def test_read_unit_scores_keeps_ids_and_empty_evidence_as_text(tmp_path):
 
 
 def test_read_unit_scores_missing_or_unreadable_names_the_file(tmp_path):
-    from analysis import config
+    from analysis.registry import RunPaths
 
-    paths = config.RunPaths(tmp_path / "run").create()
+    paths = RunPaths(tmp_path / "run").create()
     path = paths.tables / "frames_units.csv"
     assert _message(lambda: frames.read_unit_scores(paths)) == f"{path}: missing: run notebook 03-analyse-frames first"
     path.write_text('unit_id,evidence\n"u,unclosed\n', encoding="utf-8")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import methods
-from analysis.config import RunPaths
+from analysis.registry import RunPaths
 from analysis.findings import RunData
 from analysis.outputs import write_table
 from analysis.report import render_markdown

@@ -7,12 +7,12 @@ from analysis import parameters as P
 from analysis.errors import AnalysisError
 
 SCHEMA = {
-    "seed": P.Parameter("seed", "int", 1, "seed", ("a",)),
-    "n_topics": P.Parameter("n_topics", "int", 0, "K", ("b",)),
-    "k_min": P.Parameter("k_min", "int", 2, "", ("b",)),
-    "k_max": P.Parameter("k_max", "int", 8, "", ("b",)),
-    "language": P.Parameter("language", "str", "id", "", ("a",)),
-    "no_above": P.Parameter("no_above", "float", 0.5, "", ("b",)),
+    "seed": P.Parameter("seed", "int", 1, "seed [0, 4294967295]", ("a",)),
+    "n_topics": P.Parameter("n_topics", "int", 0, "K [0, 500]", ("b",)),
+    "k_min": P.Parameter("k_min", "int", 2, "[2, 500]", ("b",)),
+    "k_max": P.Parameter("k_max", "int", 8, "[2, 500]", ("b",)),
+    "language": P.Parameter("language", "str", "id", "{id, en, auto}", ("a",)),
+    "no_above": P.Parameter("no_above", "float", 0.5, "[0.0, 1.0]", ("b",)),
     "stem": P.Parameter("stem", "bool", False, "", ("b",)),
 }
 
@@ -83,7 +83,7 @@ def test_every_notebook_has_exactly_one_parameters_cell_of_literals():
 
 
 def test_shipped_defaults_file_matches_the_notebooks(tmp_path):
-    from analysis.config import DEFAULT_PARAMS
+    from analysis.paths import DEFAULT_PARAMS
 
     fresh = P.write_defaults_file(P.parameter_schema(), tmp_path / "params.yaml")
     assert DEFAULT_PARAMS.read_text() == fresh.read_text(), "run: python -m analysis params --write analysis/resources/params.yaml"
@@ -118,3 +118,26 @@ def test_resolve_files_refuses_a_missing_or_binary_file_in_one_line(tmp_path):
     (tmp_path / "bin.yml").write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(AnalysisError, match="parameter extra_rules: cannot read the file as UTF-8 text"):
         P.resolve_files({"extra_rules": "bin.yml"}, tmp_path)
+
+
+def test_every_numeric_and_choice_parameter_states_its_rule():
+    """The notebooks are the one schema: each number and each choice states its range or choices."""
+    for name, p in P.parameter_schema().items():
+        if p.type in ("int", "float") or name in ("language", "unit", "alpha"):
+            assert p.rule is not None, f"{name} ({', '.join(p.notebooks)}) states no [lo, hi] or {{choices}}"
+        if p.rule is not None and p.name not in P.RUNNER_SET:
+            P.check(name, P.default(name))  # the default obeys its own rule
+
+
+def test_check_values_uses_the_notebook_rules():
+    from dataclasses import dataclass
+
+    @dataclass
+    class Toy:
+        k_min: int = 3
+        k_max: int = 2
+
+    with pytest.raises(AnalysisError, match="k_min \\(3\\) is larger than k_max \\(2\\)"):
+        P.check_values(Toy())
+    with pytest.raises(AnalysisError, match="'k_min' must be between 2 and 500"):
+        P.check_values(Toy(k_min=1))

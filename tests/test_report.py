@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis import report
-from analysis.config import RunPaths
+from analysis.registry import RunPaths
 
 XSS = "<script>alert(1)</script>"
 

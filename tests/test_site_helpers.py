@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from analysis import site
-from analysis.config import ROOT
+from analysis.paths import ROOT
 from analysis.errors import AnalysisError
 
 

@@ -17,7 +17,10 @@ import pandas as pd
 import pytest
 from gensim.corpora import Dictionary, MmCorpus
 
-from analysis import config, topics
+from analysis import topics
+
+from analysis.paths import DATA_CODING, RESOURCES
+from analysis.registry import RunPaths
 from analysis.errors import AnalysisError
 
 FAST = dict(passes=10, iterations=50)
@@ -63,9 +66,9 @@ def _aligned(beta: np.ndarray, dictionary) -> np.ndarray:
     return beta[:, [int(dictionary[i][1:]) for i in range(len(dictionary))]]
 
 
-def write_run(root: Path, texts: list[list[str]]) -> config.RunPaths:
+def write_run(root: Path, texts: list[list[str]]) -> RunPaths:
     """Write a run folder as the corpus and text stages would, from token lists."""
-    paths = config.RunPaths(root).create()
+    paths = RunPaths(root).create()
     n = len(texts)
     article = [f"art{i % 4}" for i in range(n)]
     unit = [f"{a}-p{i:03d}" for i, a in enumerate(article)]
@@ -269,7 +272,7 @@ def test_label_file(tmp_path):
 
 
 def test_example_label_file_is_valid():
-    example = config.RESOURCES / "topic_labels.example.yml"
+    example = RESOURCES / "topic_labels.example.yml"
     import yaml
 
     n = yaml.safe_load(example.read_text(encoding="utf-8"))["n_topics"]
@@ -492,8 +495,8 @@ def test_document_topics_of_only_empty_units_is_an_empty_table(small_model):
 
 
 def test_labels_path_lives_with_the_coding_sheets(tmp_path, monkeypatch):
-    assert topics.labels_path("ru-alliances-id") == config.DATA_CODING / "ru-alliances-id" / "topic_labels.yml"
-    monkeypatch.setattr(config, "DATA_CODING", tmp_path / "coding")
+    assert topics.labels_path("ru-alliances-id") == DATA_CODING / "ru-alliances-id" / "topic_labels.yml"
+    monkeypatch.setattr(topics, "DATA_CODING", tmp_path / "coding")
     path = topics.labels_path("my-run_2.v1")
     assert path == tmp_path / "coding" / "my-run_2.v1" / "topic_labels.yml"
     assert not path.parent.exists()  # asking where the file goes creates nothing

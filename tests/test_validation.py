@@ -373,11 +373,13 @@ def test_plots_draw_one_row_per_item():
 def seed_run(tmp_path_factory):
     """The seed corpus built by the corpus stage and coded by the frames stage, in a temp runs root."""
     corpus = pytest.importorskip("analysis.corpus")
-    from analysis import config, frames
+    from analysis import frames
+    from analysis.paths import NOTEBOOKS, resolve_corpus
+    from analysis.registry import RunPaths
 
     root = tmp_path_factory.mktemp("runs")
-    paths = config.RunPaths(root / "ru-alliances-id").create()
-    corpus.build_corpus(config.resolve_corpus("ru-alliances-id"), paths.data)
+    paths = RunPaths(root / "ru-alliances-id").create()
+    corpus.build_corpus(resolve_corpus("ru-alliances-id"), paths.data)
     units = pd.read_parquet(paths.data / "units.parquet")
     codebook = frames.load_codebook()
     codes = frames.code_units(units, codebook, "id")
@@ -400,11 +402,12 @@ def test_shipped_example_round_trips(seed_run, tmp_path):
 
 def test_notebook_runs_on_the_shipped_example(seed_run, tmp_path, monkeypatch):
     papermill = pytest.importorskip("papermill")
-    from analysis import config
+    from analysis.paths import NOTEBOOKS, resolve_corpus
+    from analysis.registry import RunPaths
 
     root, paths, _, _ = seed_run
     monkeypatch.setenv("ANALYSIS_RUNS_ROOT", str(root))
-    notebook = config.NOTEBOOKS / "05-validate.ipynb"
+    notebook = NOTEBOOKS / "05-validate.ipynb"
     papermill.execute_notebook(str(notebook), str(tmp_path / "with.ipynb"), kernel_name="python3", progress_bar=False)
     summary = pd.read_csv(paths.tables / "validation_summary.csv")
     assert summary.loc[0, "status"] == "example" and 0 <= summary.loc[0, "macro_f1_frames"] <= 1
@@ -435,10 +438,11 @@ def test_resolve_coding_set_auto_uses_the_corpus_set_only_when_it_exists():
 
 
 def test_read_run_units_returns_units_then_articles(tmp_path, corpus):
-    from analysis import config
+    from analysis.paths import NOTEBOOKS, resolve_corpus
+    from analysis.registry import RunPaths
 
     units, articles = corpus
-    paths = config.RunPaths(tmp_path / "run").create()
+    paths = RunPaths(tmp_path / "run").create()
     units.to_parquet(paths.units, index=False)
     articles.to_parquet(paths.articles, index=False)
     got_units, got_articles = validation.read_run_units(paths)
@@ -448,10 +452,11 @@ def test_read_run_units_returns_units_then_articles(tmp_path, corpus):
 
 @pytest.mark.parametrize("missing", ["units", "articles"])
 def test_read_run_units_names_the_missing_file(tmp_path, corpus, missing):
-    from analysis import config
+    from analysis.paths import NOTEBOOKS, resolve_corpus
+    from analysis.registry import RunPaths
 
     units, articles = corpus
-    paths = config.RunPaths(tmp_path / "run").create()
+    paths = RunPaths(tmp_path / "run").create()
     units.to_parquet(paths.units, index=False)
     articles.to_parquet(paths.articles, index=False)
     path = getattr(paths, missing)
@@ -462,10 +467,11 @@ def test_read_run_units_names_the_missing_file(tmp_path, corpus, missing):
 
 
 def test_read_run_units_refuses_a_corrupt_table_in_one_line(tmp_path, corpus):
-    from analysis import config
+    from analysis.paths import NOTEBOOKS, resolve_corpus
+    from analysis.registry import RunPaths
 
     units, articles = corpus
-    paths = config.RunPaths(tmp_path / "run").create()
+    paths = RunPaths(tmp_path / "run").create()
     paths.units.write_bytes(b"PAR1 not really")
     articles.to_parquet(paths.articles, index=False)
     with pytest.raises(AnalysisError) as err:

@@ -1,0 +1,507 @@
+"""The registry of a run's files: every artefact's name, format, columns, writer stage and publication.
+
+A run folder (``runs/<name>/``) holds what the stages write. This module is
+the only place that spells those file names. Each :class:`Artifact` says
+
+* its key (what code calls it) and its file, relative to the run folder;
+* its format, and for tables the columns and their types;
+* the stage that writes it, and whether it is published on the site.
+
+Rules it keeps:
+
+* **Stages read each other's tables from internal Parquet**, through
+  :func:`read`. Every table is written by :func:`write` as typed Parquet
+  under ``data/``; a published table is also written as CSV under
+  ``tables/`` for readers to download. The CSV is an output only: no code
+  reads it back, so a boolean stays a boolean and a string id a string.
+* **A table's columns are its contract.** :func:`write` refuses a frame whose
+  columns or types differ from the declaration, so a drift is caught where it
+  is made, not three stages later.
+* **Publication is an allow-list.** Only artefacts marked ``published`` go
+  into the site's downloads and the run's zip; a new internal file stays
+  private (article text is copyrighted) until someone decides otherwise.
+
+``docs/architecture.md`` shows this registry as a picture of stages and
+artefacts; a test regenerates the table there and fails when it drifts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from .errors import AnalysisError
+from .paths import check_run_name, runs_root
+
+# The stages in run order and the notebooks that run them.
+STAGES = {
+    "corpus": "01-build-corpus",
+    "text": "02-fit-topics",
+    "topics": "02-fit-topics",
+    "frames": "03-analyse-frames",
+    "actors": "04-actors-and-sources",
+    "validation": "05-validate",
+    "runner": "the runner (python -m analysis run)",
+    "report": "the report pages",
+}
+
+# Column types: what pandas holds and what Parquet stores.
+TYPES = ("str", "int", "float", "bool", "list")
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One file (or folder) of a run.
+
+    ``file`` is where the artefact lives (for a table, its internal Parquet);
+    ``csv`` is a published table's download; ``columns`` pairs each column
+    with one of :data:`TYPES`; ``extra`` is ``(regex, type)`` for columns
+    whose names depend on the run (``topic_0`` …, the codebook's items).
+    """
+
+    key: str
+    stage: str
+    format: str
+    file: str
+    published: bool
+    description: str
+    columns: tuple[tuple[str, str], ...] = ()
+    extra: tuple[str, str] | None = None
+    csv: str | None = None
+    read_by: tuple[str, ...] = ()
+
+    @property
+    def is_table(self) -> bool:
+        return self.format == "table"
+
+    def files(self) -> tuple[str, ...]:
+        """Every path (relative to the run folder) this artefact occupies."""
+        return tuple(f for f in (self.file, self.csv) if f)
+
+
+def _cols(spec: str) -> tuple[tuple[str, str], ...]:
+    """``"unit_id:str article_id:str n:int"`` → ``(("unit_id", "str"), …)``."""
+    out = []
+    for item in spec.split():
+        name, _, kind = item.partition(":")
+        assert kind in TYPES, (name, kind)
+        out.append((name, kind))
+    return tuple(out)
+
+
+def _table(key, stage, spec, description, *, published=True, csv_name=None, extra=None, read_by=()):
+    return Artifact(key, stage, "table", f"data/{key}.parquet", published, description, _cols(spec), extra,
+                    f"tables/{csv_name or key}.csv" if published else None, tuple(read_by))
+
+
+def _file(key, stage, fmt, file, description, *, published=False, read_by=()):
+    return Artifact(key, stage, fmt, file, published, description, read_by=tuple(read_by))
+
+
+def _figure(name, stage, description):
+    # Figures have a namespace of their own (a table and its figure share a name).
+    return Artifact(f"fig_{name}", stage, "figure", f"figures/{name}.png", True, description)
+
+
+_PREVALENCE = "group:str frame:str n_units:int prevalence:float lo:float hi:float"
+
+ARTIFACTS: tuple[Artifact, ...] = (
+    # corpus ------------------------------------------------------------------------------------
+    _table("articles", "corpus",
+           "article_id:str source:str sha256:str encoding:str title:str outlet:str place:str date:str "
+           "date_precision:str url:str language:str n_words:int n_units:int n_removals:int duplicate_of:str text:str",
+           "One row per article: metadata and cleaned full text (internal: copyrighted text).",
+           published=False, read_by=("text", "topics", "frames", "actors", "validation", "report")),
+    _table("units", "corpus", "unit_id:str article_id:str position:int start:int end:int text:str",
+           "One row per analysis unit, with character offsets into the article's cleaned text (internal).",
+           published=False, read_by=("text", "topics", "frames", "actors", "validation")),
+    _table("cleaning_log", "corpus", "article_id:str rule:str category:str block:int line_no:int text:str",
+           "Every line the cleaning rules removed, with the rule (internal: holds removed text).",
+           published=False, read_by=("corpus",)),
+    _file("corpus_manifest", "corpus", "json", "data/corpus_manifest.json",
+          "Raw files, encodings, languages, skips and duplicates of the corpus stage.", published=True,
+          read_by=("report",)),
+    _table("articles_overview", "corpus",
+           "article_id:str outlet:str place:str date:str date_precision:str title:str language:str encoding:str "
+           "n_words:int n_units:int n_removals:int duplicate_of:str snippet:str",
+           "Articles with metadata, counts and a short snippet.", csv_name="articles", read_by=("report",)),
+    _table("cleaning_summary", "corpus", "rule:str category:str blocks:int lines:int articles:int",
+           "Removals per cleaning rule.", read_by=("report",)),
+    _figure("units_per_article", "corpus", "Units per article after cleaning."),
+    # text --------------------------------------------------------------------------------------
+    _table("tokens", "text", "unit_id:str article_id:str tokens:list",
+           "Each unit's tokens after every preprocessing step (internal).", published=False, read_by=("topics",)),
+    _file("dictionary", "text", "gensim", "data/dictionary.gensim", "gensim Dictionary after the vocabulary filters.",
+          published=True, read_by=("topics",)),
+    _file("bow", "text", "mm", "data/bow.mm", "Bag of words, Matrix Market (with its .index).", read_by=("topics",)),
+    _table("text_params", "text", "parameter:str value:str", "Preprocessing parameters as resolved for this run.",
+           read_by=("report",)),
+    _table("text_steps", "text", "step:str n_tokens:int vocab_size:int", "Tokens and vocabulary after each step.",
+           read_by=("report",)),
+    _table("text_top_terms", "text", "term:str count:int doc_freq:int", "Most frequent terms after preprocessing."),
+    _table("alias_hits", "text", "surface:str canonical:str kind:str count:int", "Aliases mapped to canonical actors.",
+           read_by=("report",)),
+    # topics ------------------------------------------------------------------------------------
+    _file("lda_model", "topics", "gensim", "data/lda.model", "The chosen LdaModel (with its sidecar files)."),
+    _table("doc_topics", "topics", "unit_id:str article_id:str",
+           "Document-topic matrix: one row per unit, one column per topic.", extra=(r"topic_\d+", "float"),
+           published=False, read_by=("frames",)),
+    _table("topic_params", "topics", "parameter:str value:str", "Topic-model parameters as resolved for this run.",
+           read_by=("report",)),
+    _table("topic_terms", "topics", "topic:int rank:int term:str probability:float relevance:float lift:float",
+           "Top terms per topic by relevance.", read_by=("frames",)),
+    _table("k_sweep", "topics", "k:int c_v:float c_npmi:float u_mass:float diversity:float score:float "
+           "eligible:bool chosen:bool", "Coherence and diversity per K of the sweep.", read_by=("report",)),
+    _table("topic_stability", "topics", "topic:int stability:float min_cosine:float jaccard:float n_refits:int "
+           "unstable:bool", "Stability of each topic across refits with other seeds.", read_by=("report",)),
+    _table("topic_labels", "topics", "topic:int label:str top_terms:str source:str", "Topic labels and top terms.",
+           read_by=("report",)),
+    _table("topic_prevalence", "topics", "topic:int prevalence:float n_units:int", "Share of words per topic."),
+    _table("doc_topics_units", "topics", "unit_id:str article_id:str topic:int weight:float",
+           "Document-topic weights per unit, tidy.", read_by=("report",)),
+    _table("doc_topics_articles", "topics", "article_id:str topic:int weight:float n_units:int",
+           "Document-topic weights per article, tidy."),
+    _table("topic_prevalence_outlet", "topics", "outlet:str topic:int prevalence:float n_units:int",
+           "Topic shares per outlet."),
+    _table("topic_prevalence_date", "topics", "date:str date_precision:str topic:int prevalence:float n_units:int",
+           "Topic shares per publication date."),
+    _table("representative_units", "topics", "topic:int rank:int unit_id:str article_id:str outlet:str weight:float "
+           "snippet:str", "Representative units per topic (snippets)."),
+    _file("explorer", "topics", "html", "explorer/ldavis.html", "The offline pyLDAvis topic explorer (with its assets).",
+          published=True),
+    _figure("k_sweep", "topics", "Coherence and diversity against K."),
+    _figure("top_terms", "topics", "Top terms per topic."),
+    _figure("topic_stability", "topics", "Topic stability."),
+    _figure("topic_prevalence", "topics", "Topic prevalence."),
+    _figure("topic_prevalence_outlet", "topics", "Topic shares per outlet."),
+    # frames ------------------------------------------------------------------------------------
+    _table("codebook", "frames", "frame:str frame_name:str kind:str source:str question:str text:str indicators:str",
+           "The codebook as used: frames, questions and indicators.", read_by=("report",)),
+    _table("frame_codes_units", "frames", "unit_id:str article_id:str frame:str question:str present:int evidence:str",
+           "Every question answered for every unit, with the indicators that fired.", read_by=("validation",)),
+    _table("frames_units", "frames", "unit_id:str article_id:str frame:str score:float present:int evidence:str",
+           "Frame score and presence per unit.", read_by=("actors", "validation", "report")),
+    _table("frames_articles", "frames", "article_id:str frame:str n_units:int n_units_coded:int score:float present:int",
+           "Frame presence per article (roll-up rule in the codebook).", read_by=("report",)),
+    _table("frame_evidence", "frames", "unit_id:str frame:str question:str evidence:str snippet:str",
+           "Every yes code with its indicators and a snippet."),
+    _table("frame_prevalence", "frames", _PREVALENCE, "Share of units with each frame, bootstrap interval.",
+           read_by=("report",)),
+    _table("frame_prevalence_outlet", "frames", _PREVALENCE, "Frame prevalence by outlet.", read_by=("report",)),
+    _table("frame_prevalence_date", "frames", _PREVALENCE, "Frame prevalence by publication date.",
+           read_by=("report",)),
+    _table("inductive_frames", "frames", "frame:int topics:str n_topics:int prevalence:float top_terms:str",
+           "Inductive frames: communities of the topic network.", read_by=("report",)),
+    _table("inductive_prevalence_outlet", "frames", "group:str frame:int n_units:int prevalence:float lo:float hi:float",
+           "Inductive frame shares by outlet."),
+    _table("inductive_prevalence_article", "frames", "group:str frame:int n_units:int prevalence:float",
+           "Inductive frame shares by article."),
+    _table("frame_comparison", "frames", "deductive:str inductive:int rho:float n_units:int",
+           "Spearman ρ between deductive scores and inductive shares.", read_by=("report",)),
+    _file("topic_network", "frames", "graphml", "tables/topic_network.graphml", "The topic network (Gephi).",
+          published=True),
+    _figure("frame_prevalence", "frames", "Frame prevalence."),
+    _figure("frame_prevalence_outlet", "frames", "Frame prevalence by outlet."),
+    _figure("topic_network", "frames", "The topic network."),
+    # actors ------------------------------------------------------------------------------------
+    _table("sources", "actors", "article_id:str unit_id:str source:str source_type:str cue:str snippet:str "
+           "canonical:str surface:str role:str type_rule:str start:int", "Quoted sources, one row per unit and source.",
+           read_by=("report",)),
+    _table("source_types", "actors", "source_type:str label:str n_sources:int n_units:int n_articles:int",
+           "Sources per type.", read_by=("report",)),
+    _table("source_frames", "actors", "source_type:str source:str frame:str n_units:int n_units_quoted:int share:float",
+           "Frames in the units quoting each source.", read_by=("report",)),
+    _table("actor_mentions", "actors", "unit_id:str article_id:str actor:str label:str kind:str surface:str start:int",
+           "Every mention of a known actor."),
+    _file("actor_network", "actors", "graphml", "tables/actor_network.graphml", "The actor co-mention network (Gephi).",
+          published=True),
+    _figure("source_types", "actors", "Who is quoted."),
+    _figure("source_frames", "actors", "Frames by source type."),
+    _figure("actor_network", "actors", "The actor co-mention network."),
+    # validation --------------------------------------------------------------------------------
+    _file("coding_sheet_full", "validation", "csv", "data/coding_sheet.csv",
+          "The coding sheet for coders, with full unit text (internal; its README beside it)."),
+    _file("coding_sheet_full_readme", "validation", "txt", "data/coding_sheet_README.txt",
+          "The codebook for coders of the internal sheet."),
+    _file("coding_sheet", "validation", "csv", "tables/coding_sheet.csv",
+          "The coding sheet with short excerpts (published).", published=True),
+    _file("coding_sheet_readme", "validation", "txt", "tables/coding_sheet_README.txt",
+          "The codebook for coders.", published=True),
+    _table("reliability", "validation", "item:str kind:str frame:str n_coders:int n_units:int alpha:float "
+           "percent_agreement:float verdict:str", "Intercoder reliability per frame and question."),
+    _table("validity", "validation", "item:str kind:str frame:str n_units:int n_ties:int tp:int fp:int fn:int tn:int "
+           "precision:float recall:float f1:float alpha:float", "Machine codes against the coders' majority."),
+    _table("confusion", "validation", "item:str human:int machine:int n:int", "Confusion table per item."),
+    _table("disagreements", "validation", "unit_id:str item:str machine:int human:int evidence:str snippet:str",
+           "Units where machine and coders differ."),
+    _table("validation_summary", "validation",
+           "status:str coding_set:str n_coders:int n_units:int produced_by:str n_frames:int n_frames_alpha:int "
+           "mean_alpha_frames:float min_alpha_frames:float mean_percent_agreement_frames:float macro_f1_frames:float "
+           "mean_alpha_machine_frames:float", "One-row summary of the validation for the report pages.",
+           read_by=("report",)),
+    _figure("validation_reliability", "validation", "Intercoder reliability."),
+    _figure("validation_validity", "validation", "Validity of the machine codes."),
+    # runner ------------------------------------------------------------------------------------
+    _file("params", "runner", "yaml", "params.yaml", "The run's parameters; --params repeats the run.",
+          published=True, read_by=("report",)),
+    _file("provenance", "runner", "json", "provenance.json",
+          "Corpus hashes, parameters, package versions, git commit, times.", published=True, read_by=("report",)),
+    _file("run_zip", "report", "zip", "downloads/{run}.zip", "Every published file of the run, zipped.",
+          published=True),
+    _file("notebooks_zip", "runner", "zip", "downloads/{run}-notebooks.zip", "The executed notebooks, zipped.",
+          published=True),
+)
+
+BY_KEY: dict[str, Artifact] = {a.key: a for a in ARTIFACTS}
+assert len(BY_KEY) == len(ARTIFACTS), "duplicate artefact key"
+
+# Folders of a run. Figures are published as PNG and SVG; the explorer's assets sit beside it.
+FOLDERS = ("data", "tables", "figures", "explorer", "downloads")
+
+
+def artifact(key: str) -> Artifact:
+    """Return the artefact registered as ``key``.
+
+    >>> artifact("units").file
+    'data/units.parquet'
+    """
+    try:
+        return BY_KEY[key]
+    except KeyError:
+        raise KeyError(f"no run file is registered as {key!r} (analysis/registry.py)") from None
+
+
+@dataclass(frozen=True)
+class RunPaths:
+    """One run folder and the files the registry places in it.
+
+    ``paths.file("units")`` is where an artefact lives, ``paths.csv("k_sweep")``
+    a published table's download.
+    """
+
+    root: Path
+
+    @property
+    def name(self) -> str:
+        return self.root.name
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def tables(self) -> Path:
+        return self.root / "tables"
+
+    @property
+    def figures(self) -> Path:
+        return self.root / "figures"
+
+    @property
+    def explorer(self) -> Path:
+        return self.root / "explorer"
+
+    @property
+    def downloads(self) -> Path:
+        return self.root / "downloads"
+
+    def file(self, key: str) -> Path:
+        """The path of artefact ``key`` in this run."""
+        return self.root / artifact(key).file.format(run=self.name)
+
+    def csv(self, key: str) -> Path:
+        """The published CSV of table ``key``."""
+        a = artifact(key)
+        if not a.csv:
+            raise KeyError(f"table {key!r} is not published as CSV")
+        return self.root / a.csv
+
+    @property
+    def units(self) -> Path:
+        return self.file("units")
+
+    @property
+    def articles(self) -> Path:
+        return self.file("articles")
+
+    @property
+    def params(self) -> Path:
+        return self.file("params")
+
+    @property
+    def provenance(self) -> Path:
+        return self.file("provenance")
+
+    def notebook(self, name: str) -> Path:
+        """The executed notebook ``name`` (a stage or page name) of this run."""
+        return self.root / f"{name}.ipynb"
+
+    def create(self) -> "RunPaths":
+        """Create the run's folders and return self."""
+        for folder in FOLDERS:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def run_paths(run_name: str) -> RunPaths:
+    """Return the (created) folders of run ``run_name`` under :func:`analysis.paths.runs_root`.
+
+    Examples
+    --------
+    >>> import os, tempfile; os.environ["ANALYSIS_RUNS_ROOT"] = tempfile.mkdtemp()
+    >>> run_paths("demo").tables.is_dir()
+    True
+    >>> del os.environ["ANALYSIS_RUNS_ROOT"]
+    """
+    return RunPaths(runs_root() / check_run_name(run_name)).create()
+
+
+# -- tables -----------------------------------------------------------------------------------
+
+def arrow_schema(key: str, extra_columns: Iterable[str] = ()):
+    """Return the pyarrow schema of table ``key`` (streaming writers use it).
+
+    >>> arrow_schema("units").names[:2]
+    ['unit_id', 'article_id']
+    """
+    import pyarrow as pa
+
+    types = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+             "list": pa.list_(pa.string())}
+    a = artifact(key)
+    fields = [pa.field(name, types[kind]) for name, kind in a.columns]
+    if a.extra:
+        fields += [pa.field(name, types[a.extra[1]]) for name in extra_columns]
+    return pa.schema(fields)
+
+
+def _extra_columns(a: Artifact, columns: list[str]) -> list[str]:
+    declared = [c for c, _ in a.columns]
+    rest = [c for c in columns if c not in declared]
+    if a.extra:
+        pattern = re.compile(a.extra[0])
+        return [c for c in rest if pattern.fullmatch(c)]
+    return []
+
+
+def check_columns(key: str, df: pd.DataFrame) -> list[str]:
+    """Check ``df`` against table ``key``'s declared columns; return its run-specific columns.
+
+    A missing, unexpected or misplaced column is a programming error, not a
+    user's: it raises ``ValueError`` naming the table.
+    """
+    a = artifact(key)
+    declared = [c for c, _ in a.columns]
+    columns = [str(c) for c in df.columns]
+    extra = _extra_columns(a, columns)
+    expected = declared + extra
+    if columns != expected:
+        missing = [c for c in declared if c not in columns]
+        unexpected = [c for c in columns if c not in expected]
+        raise ValueError(f"table {key!r} does not match the registry: missing {missing}, unexpected {unexpected}, "
+                         f"order {columns} (declared {declared})")
+    return extra
+
+
+def write(paths: RunPaths, key: str, df: pd.DataFrame) -> Path:
+    """Write table ``key``: typed Parquet under ``data/``, and its CSV download when published.
+
+    Returns the CSV path of a published table, else the Parquet path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> run = RunPaths(Path(tempfile.mkdtemp()))
+    >>> write(run, "text_steps", pd.DataFrame({"step": ["raw"], "n_tokens": [3], "vocab_size": [2]})).name
+    'text_steps.csv'
+    >>> read(run, "text_steps")["n_tokens"].tolist()
+    [3]
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .outputs import write_table
+
+    a = artifact(key)
+    if not a.is_table:
+        raise KeyError(f"{key!r} is a {a.format} file, not a table")
+    extra = check_columns(key, df)
+    schema = arrow_schema(key, extra)
+    try:
+        table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise ValueError(f"table {key!r}: a column does not have its registered type ({exc})") from None
+    path = paths.file(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(path)
+    if a.csv:
+        csv = paths.csv(key)
+        return write_table(df, csv.parent, csv.stem)
+    return path
+
+
+def read(paths: RunPaths, key: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read table ``key`` of a run from its internal Parquet.
+
+    A missing file says which notebook writes it; a corrupt one says so; both
+    as one line naming the file.
+    """
+    from .files import read_parquet
+
+    a = artifact(key)
+    if not a.is_table:
+        raise KeyError(f"{key!r} is a {a.format} file, not a table")
+    return read_parquet(paths.file(key), columns=tuple(columns or ()),
+                        hint=f"run notebook {STAGES[a.stage]} first")
+
+
+def exists(paths: RunPaths, key: str) -> bool:
+    """Whether artefact ``key`` has been written in this run."""
+    return paths.file(key).exists()
+
+
+def save_figure(paths: RunPaths, name: str, fig) -> Path:
+    """Save the registered figure ``name`` as PNG and SVG under ``figures/`` and return the PNG path."""
+    from .outputs import save_figure as _save
+
+    png = paths.file(f"fig_{name}")
+    return _save(fig, png.parent, png.stem)
+
+
+def published_files(paths: RunPaths) -> list[Path]:
+    """Every published file present in the run folder, sorted (for the Data page and the zip).
+
+    Figures bring their SVG, the explorer its assets, graphs and tables their files.
+    """
+    found: set[Path] = set()
+    for a in ARTIFACTS:
+        if not a.published or a.format == "zip":
+            continue
+        for rel in (a.csv,) if a.is_table else (a.file,):
+            p = paths.root / rel.format(run=paths.name)
+            if p.exists():
+                found.add(p)
+        if a.format == "figure":
+            svg = paths.file(a.key).with_suffix(".svg")
+            if svg.exists():
+                found.add(svg)
+        if a.key == "explorer" and paths.explorer.is_dir():
+            found.update(f for f in paths.explorer.iterdir() if f.is_file())
+    return sorted(found)
+
+
+def stage_table(stage: str | None = None) -> pd.DataFrame:
+    """The registry as a table: key, file, format, stage, published, read by (for docs and the Data page).
+
+    >>> stage_table("corpus")["key"].tolist()[:2]
+    ['articles', 'units']
+    """
+    rows = [(a.key, a.csv or a.file, a.format, a.stage, "yes" if a.published else "no", ", ".join(a.read_by))
+            for a in ARTIFACTS if stage is None or a.stage == stage]
+    return pd.DataFrame(rows, columns=["key", "file", "format", "stage", "published", "read_by"])
