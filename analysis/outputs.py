@@ -34,7 +34,20 @@ def write_table(df: pd.DataFrame, folder: Path, name: str) -> Path:
     tmp = path.with_suffix(".csv.tmp")
     df.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n", encoding="utf-8")
     tmp.replace(path)  # never leave a half-written table behind
+    _transitional_twin(df, folder, name)
     return path
+
+
+def _transitional_twin(df: pd.DataFrame, folder: Path, name: str) -> None:
+    """While stages move to :func:`analysis.registry.write`, a published CSV also gets its Parquet twin."""
+    from . import registry
+
+    if folder.name != "tables":
+        return
+    for a in registry.ARTIFACTS:
+        if a.csv == f"tables/{name}.csv":
+            registry.write(registry.RunPaths(folder.parent), a.key, df)
+            return
 
 
 def read_parquet(path: Path, hint: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -424,7 +424,7 @@ def write(paths: RunPaths, key: str, df: pd.DataFrame) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .outputs import write_table
+    from .outputs import FLOAT_FORMAT
 
     a = artifact(key)
     if not a.is_table:
@@ -442,7 +442,11 @@ def write(paths: RunPaths, key: str, df: pd.DataFrame) -> Path:
     tmp.replace(path)
     if a.csv:
         csv = paths.csv(key)
-        return write_table(df, csv.parent, csv.stem)
+        csv.parent.mkdir(parents=True, exist_ok=True)
+        tmp = csv.with_name(csv.name + ".tmp")
+        df.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n", encoding="utf-8")
+        tmp.replace(csv)
+        return csv
     return path
 
 
