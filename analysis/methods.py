@@ -101,7 +101,7 @@ def resource_table(manifest: dict | None = None) -> pd.DataFrame:
 
 def topics_section(run: RunData, manifest: dict) -> str:
     """Return the topic model's method text, with the K-selection evidence."""
-    from .topics import K_RULE
+    from .topics import k_rule_text
 
     sweep = run.table("k_sweep")
     stability = run.table("topic_stability")
@@ -111,10 +111,10 @@ def topics_section(run: RunData, manifest: dict) -> str:
     used = run.table("topic_params")
     used = dict(zip(used["parameter"], used["value"])) if not used.empty else {}
     diversity = used.get("min_diversity")
-    rule = K_RULE.replace("min_diversity", f"{float(diversity):g}") if diversity is not None else K_RULE
+    rule = k_rule_text(diversity, cite=True)
     how = (f"K = {k} was chosen by a sweep over K = {_p(manifest, 'k_min')}…{_p(manifest, 'k_max')} scored by coherence "
            f"[c_v and c_npmi, @roder2015] and topic diversity, the share of unique words among the topics' top "
-           f"words [@dieng2020]; the rule: {rule.replace('u_mass is', 'u_mass [@mimno2011] is')}."
+           f"words [@dieng2020]; the rule: {rule}."
            if n_topics == 0 else f"K = {n_topics} was set by the researcher (parameter `n_topics`).")
     unstable = int(stability["unstable"].astype(str).str.lower().eq("true").sum()) if not stability.empty else 0
     sample = int(_p(manifest, "coherence_sample", 0) or 0)

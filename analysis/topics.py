@@ -61,13 +61,26 @@ from .paths import DATA_CODING, check_run_name
 from .registry import RunPaths, run_paths
 from .errors import AnalysisError
 
-#: The rule :func:`choose_k` applies, as shown on the site.
+#: The rule :func:`choose_k` applies, as shown on the site (one template; see :func:`k_rule_text`).
 K_RULE = (
-    "among the K whose topic diversity is at least min_diversity, the highest mean of the "
+    "among the K whose topic diversity is at least {min_diversity}, the highest mean of the "
     "rank-normalised c_v and c_npmi coherence; ties go to the smaller K. Diversity is a floor, "
     "not a score, because it falls with K by construction and would always favour the smallest K; "
-    "u_mass is reported but not used, because it rewards topics of frequent words"
+    "u_mass{mimno} is reported but not used, because it rewards topics of frequent words"
 )
+
+
+def k_rule_text(min_diversity: float | str | None = None, *, cite: bool = False) -> str:
+    """Return the K rule with its diversity floor filled in (``cite``: with pandoc citations, for Methods).
+
+    >>> k_rule_text(0.5).startswith("among the K whose topic diversity is at least 0.5,")
+    True
+    >>> "u_mass [@mimno2011] is" in k_rule_text(0.5, cite=True)
+    True
+    """
+    floor = "min_diversity" if min_diversity is None else f"{float(min_diversity):g}"
+    return K_RULE.format(min_diversity=floor, mimno=" [@mimno2011]" if cite else "")
+
 
 #: Relative file names of the explorer's JavaScript and CSS (shipped by pyLDAvis).
 EXPLORER_ASSETS = ("d3.v5.min.js", "ldavis.v3.0.0.js", "ldavis.v1.0.0.css")
@@ -474,7 +487,7 @@ def choose_k(sweep: pd.DataFrame, n_topics: int = 0, min_diversity: float = 0.5)
         k = int(best["k"])
         reason = (
             f"K = {k} (of {int(sweep['k'].min())}–{int(sweep['k'].max())}) by the rule: "
-            f"{K_RULE.replace('min_diversity', f'{min_diversity:g}')}.{note} "
+            f"{k_rule_text(min_diversity)}.{note} "
             f"At K = {k}: c_v {best['c_v']:.3f}, c_npmi {best['c_npmi']:.3f}, "
             f"diversity {best['diversity']:.2f}."
         )

@@ -11,7 +11,7 @@ from analysis.registry import RunPaths
 from analysis.findings import RunData
 from analysis.outputs import write_table
 from analysis.report import render_markdown
-from analysis.topics import K_RULE
+from analysis.topics import K_RULE, k_rule_text
 
 MANIFEST = {
     "corpus": {"id": "demo", "files": {"a.txt": "1" * 64, "b.txt": "2" * 64, "c.txt": "3" * 64}},
