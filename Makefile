@@ -51,12 +51,14 @@ run: $(STAMP)
 build-site: $(STAMP)
 	$(BIN)/python -m analysis site
 
-# Debian's chromium for the browser tests (Playwright drives it; its own browser download fails offline).
+# Debian packages the tests use: chromium for the browser tests (Playwright drives it; its own
+# browser download fails offline) and LibreOffice Calc, which must open the XLSX coding sheets.
 browser:
-	@test -x /usr/bin/chromium || { \
+	@missing=""; test -x /usr/bin/chromium || missing="chromium"; command -v soffice >/dev/null || missing="$$missing libreoffice-calc"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "error: the browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "error: the tests need Debian's $$missing: sudo apt-get install --no-install-recommends $$missing"; exit 1; fi; fi
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest

@@ -1,0 +1,106 @@
+"""Machine coders side by side: out-of-fold scores, the method each frame uses, and the final codes.
+
+Rules kept here:
+
+* Every method is scored against the adjudicated codes on units it did not
+  see in training (article-grouped folds; the indicators need no training).
+* **A frame's final code comes from the method with the best validated α**
+  for that frame, unless the researcher fixes the method. Ties go to the
+  simpler method (indicators, then tf-idf, embeddings, combined): what is
+  not better is not worth its opacity.
+* A frame is *validated* when that best α reaches .667 (Krippendorff's
+  floor for tentative conclusions); below it, or undefined, the frame is
+  reported as not validated and never headlines a finding.
+* For a unit inside the coded sample the final code is the out-of-fold
+  prediction; the coders' codes live in their own table.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from . import coders
+from .agreement import ALPHA_TENTATIVE, score_with_intervals, verdict
+
+SIMPLICITY = {m: i for i, m in enumerate(coders.METHODS)}
+
+
+def oof_predictions(methods, features: coders.Features, labels: pd.DataFrame, groups: np.ndarray,
+                    indicator_codes: pd.DataFrame, *, seed: int, n_splits: int = 5) -> dict[str, pd.DataFrame]:
+    """Out-of-sample predictions of each method for every coded unit (indicators: their own codes)."""
+    out = {}
+    for method in methods:
+        if method == "indicators":
+            out[method] = indicator_codes.reindex(index=labels.index, columns=labels.columns).astype(float)
+        elif method == "embeddings" and features.embeddings is None:
+            continue
+        else:
+            out[method] = coders.out_of_fold(method, features, labels, groups, seed=seed, n_splits=n_splits)
+    return out
+
+
+def score_methods(predictions: dict[str, pd.DataFrame], labels: pd.DataFrame, groups: np.ndarray, *,
+                  n_resamples: int, seed: int) -> pd.DataFrame:
+    """Precision, recall, F1 and α (with article-bootstrap intervals) per frame and method."""
+    rows = []
+    for method, pred in predictions.items():
+        for frame in labels.columns:
+            ok = pred[frame].notna().to_numpy()
+            s = score_with_intervals(labels[frame].to_numpy()[ok], pred[frame].to_numpy()[ok], groups[ok],
+                                     n_resamples=n_resamples, seed=seed)
+            s.update(frame=frame, method=method, verdict=verdict(s["alpha"]))
+            rows.append(s)
+    cols = ["frame", "method", "n", "tp", "fp", "fn", "tn", "precision", "precision_lo", "precision_hi", "recall",
+            "recall_lo", "recall_hi", "f1", "f1_lo", "f1_hi", "alpha", "alpha_lo", "alpha_hi", "verdict"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def choose_methods(scores: pd.DataFrame, fixed: dict[str, str] | None = None) -> pd.DataFrame:
+    """The method each frame uses: the best validated α (ties to the simpler), or the researcher's choice.
+
+    Returns ``frame``, ``method``, ``alpha``, ``alpha_lo``, ``alpha_hi``, ``validated`` (bool), ``reason``.
+
+    >>> s = pd.DataFrame({"frame": ["f", "f"], "method": ["indicators", "tfidf"], "alpha": [0.5, 0.7],
+    ...                   "alpha_lo": [0.2, 0.5], "alpha_hi": [0.7, 0.9]})
+    >>> choose_methods(s)[["method", "validated"]].values.tolist()
+    [['tfidf', True]]
+    """
+    fixed = fixed or {}
+    rows = []
+    for frame, g in scores.groupby("frame", sort=False):
+        g = g.assign(_a=g["alpha"].fillna(-np.inf), _s=g["method"].map(SIMPLICITY))
+        if frame in fixed:
+            best = g[g["method"] == fixed[frame]].iloc[0]
+            reason = "fixed by the researcher (parameter coder_method)"
+        else:
+            best = g.sort_values(["_a", "_s"], ascending=[False, True], kind="stable").iloc[0]
+            reason = "best out-of-sample α" if not math.isnan(best["alpha"]) else "no method has a defined α"
+        a = best["alpha"]
+        rows.append((frame, best["method"], a, best["alpha_lo"], best["alpha_hi"],
+                     bool(not math.isnan(a) and a >= ALPHA_TENTATIVE), reason))
+    return pd.DataFrame(rows, columns=["frame", "method", "alpha", "alpha_lo", "alpha_hi", "validated", "reason"])
+
+
+def final_codes(chosen: pd.DataFrame, oof: dict[str, pd.DataFrame], full: dict[str, pd.DataFrame],
+                units: pd.DataFrame) -> pd.DataFrame:
+    """The final machine code of every unit and frame: out-of-fold inside the coded sample, else full-model.
+
+    ``oof[method]`` is indexed by coded ``unit_id``; ``full[method]`` by every
+    ``unit_id``. Returns ``unit_id``, ``article_id``, ``frame``, ``code``,
+    ``method``, ``out_of_fold``.
+    """
+    parts = []
+    for row in chosen.itertuples():
+        all_codes = full[row.method][row.frame]
+        inside = oof[row.method][row.frame].dropna()
+        code = all_codes.copy()
+        code.loc[inside.index] = inside
+        parts.append(pd.DataFrame({"unit_id": code.index, "frame": row.frame, "code": code.astype(int).to_numpy(),
+                                   "method": row.method, "out_of_fold": code.index.isin(inside.index)}))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["unit_id", "frame", "code", "method", "out_of_fold"])
+    out = out.merge(units[["unit_id", "article_id"]], on="unit_id", how="left")
+    return out[["unit_id", "article_id", "frame", "code", "method", "out_of_fold"]]
