@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from . import registry
 from .paths import DATA_RAW
 from .registry import RunPaths
 from .frames import UNKNOWN_GROUP, outlet_spread
 from .outputs import count_noun, escape, escape_markdown, html_table
-from .report import render_markdown, run_manifest
+from .report import read_table, render_markdown, run_manifest
 
 GENERIC_QUESTION = ("Which frames does this corpus use for its subject, how do its outlets differ, "
                     "and whose voices carry those frames?")
@@ -38,30 +38,41 @@ class Finding:
     figure: str | None = None  # path relative to the run folder
     alt: str = ""
     caption: str = ""
-    data: list[str] = field(default_factory=list)  # CSV files behind it, relative to the run folder
+    data: list[str] = field(default_factory=list)  # published files behind it, relative to the run folder
     table: pd.DataFrame | None = None
 
 
 @dataclass
 class RunData:
-    """Lazy access to a run's tables, manifest and codebook names."""
+    """Lazy access to a run's tables (by registry key), manifest and codebook names."""
 
     paths: RunPaths
     manifest: dict
     _cache: dict = field(default_factory=dict)
 
-    def table(self, name: str) -> pd.DataFrame:
-        """Return ``tables/<name>.csv`` (an empty frame when the stage did not write it)."""
-        if name not in self._cache:
-            path = self.paths.tables / f"{name}.csv"
-            self._cache[name] = pd.read_csv(path, keep_default_na=False, na_values=[""]) if path.exists() else pd.DataFrame()
-        return self._cache[name]
+    def table(self, key: str) -> pd.DataFrame:
+        """Return the run's table ``key`` (:func:`analysis.report.read_table`; empty when not written)."""
+        if key not in self._cache:
+            self._cache[key] = read_table(self.paths, key)
+        return self._cache[key]
 
-    def has(self, name: str) -> bool:
-        return not self.table(name).empty
+    def has(self, key: str) -> bool:
+        return not self.table(key).empty
 
     def figure(self, name: str) -> str | None:
-        return f"figures/{name}.png" if (self.paths.figures / f"{name}.png").exists() else None
+        """The registered figure ``name`` relative to the run folder, if the run drew it."""
+        png = self.paths.file(f"fig_{name}")
+        return png.relative_to(self.paths.root).as_posix() if png.exists() else None
+
+    @staticmethod
+    def download(key: str) -> str:
+        """The published file of artefact ``key`` relative to the run folder (a table's CSV).
+
+        >>> RunData.download("k_sweep").split("/")[0]
+        'tables'
+        """
+        a = registry.artifact(key)
+        return a.csv or a.file
 
     @property
     def frame_names(self) -> dict[str, str]:
@@ -113,9 +124,11 @@ def question(run: RunData, research_question: str = "") -> str:
     card = DATA_RAW / corpus_id / "corpus.yml" if corpus_id and "/" not in corpus_id else None
     q = research_question
     if not q and card is not None and card.exists():
-        q = (yaml.safe_load(card.read_text(encoding="utf-8")) or {}).get("research_question", "")
+        from .files import read_yaml
+
+        q = read_yaml(card, what="corpus card").get("research_question", "")
     q = q or GENERIC_QUESTION
-    articles = run.table("articles")
+    articles = run.table("articles_overview")
     n_outlets = articles["outlet"].nunique() if "outlet" in articles else 0
     n_units = len(run.table("frames_units")["unit_id"].unique()) if run.has("frames_units") else 0
     dates = pd.to_datetime(articles.get("date"), errors="coerce", format="%Y-%m-%d").dropna() if "date" in articles else []
@@ -240,12 +253,12 @@ def outlet_differences(run: RunData) -> Finding:
            f"{run.frame_name(widest)} ({_pct(lo['prevalence'])} in {lo['group']} to {_pct(hi['prevalence'])} in {hi['group']}).")
     return Finding("3. How outlets differ", text, run.figure("frame_prevalence_outlet"), alt,
                    f"Share of {run.units} coded with each frame, by outlet (95% bootstrap intervals over {run.units}).",
-                   ["tables/frame_prevalence_outlet.csv"])
+                   [run.download("frame_prevalence_outlet")])
 
 
 def frames_over_time(run: RunData) -> Finding:
     """Frames by publication date, where dates are known."""
-    articles = run.table("articles")
+    articles = run.table("articles_overview")
     prev = run.table("frame_prevalence_date")
     full = articles[articles.get("date_precision", pd.Series(index=articles.index, dtype=str)).eq("day")] \
         if not articles.empty else articles
@@ -275,7 +288,7 @@ def frames_over_time(run: RunData) -> Finding:
     table = (top.assign(frame=top["frame"].map(run.frame_name), share=top["prevalence"].map(_pct))
              [["group", "frame", "n_units", "share"]].rename(columns={"group": "date", "n_units": f"{run.units}"}))
     return Finding("4. Frames over time", text, None, "", "The three leading frames on each dated day (more where tied).",
-                   ["tables/frame_prevalence_date.csv"], table)
+                   [run.download("frame_prevalence_date")], table)
 
 
 def who_speaks(run: RunData) -> Finding:
@@ -300,7 +313,7 @@ def who_speaks(run: RunData) -> Finding:
            f"({int(by_type.iloc[0]['units'])}).")
     return Finding("5. Whose voices are heard", text, run.figure("source_types"), alt,
                    f"Quoted and credited sources by type: distinct sources and the {run.units} that quote them.",
-                   ["tables/sources.csv", "tables/source_types.csv"])
+                   [run.download("sources"), run.download("source_types")])
 
 
 def voices_and_frames(run: RunData) -> Finding:
@@ -326,7 +339,16 @@ def voices_and_frames(run: RunData) -> Finding:
     alt = f"Heatmap of the share of {run.units} quoting each type of source that carry each frame."
     return Finding("6. Which voices carry which frames", text, run.figure("source_frames"), alt,
                    f"Frames in the {run.units} that quote each type of source (share of those {run.units}).",
-                   ["tables/source_frames.csv"])
+                   [run.download("source_frames")])
+
+
+def text_or_empty(value) -> str:
+    """A table cell as text, ``""`` where it is missing (a blank cell reads as missing).
+
+    >>> text_or_empty(float("nan")), text_or_empty(None), text_or_empty("two coders")
+    ('', '', 'two coders')
+    """
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
 def alpha_scope(r) -> str:
@@ -342,7 +364,7 @@ def alpha_scope(r) -> str:
 
 def limits(run: RunData) -> str:
     """Return the limits of this run's evidence as Markdown, from its own numbers."""
-    articles = run.table("articles")
+    articles = run.table("articles_overview")
     n = len(articles)
     missing_outlet = int(articles["outlet"].isna().sum()) if "outlet" in articles else 0
     val = run.table("validation_summary")
@@ -366,7 +388,7 @@ def limits(run: RunData) -> str:
     else:
         r = val.iloc[0]
         what = f"{count_noun(int(r['n_units']), run.unit)} coded by {count_noun(int(r['n_coders']), 'coder')}"
-        who = escape_markdown(r.get("produced_by") or "")
+        who = escape_markdown(text_or_empty(r.get("produced_by")))
         if status == "example":
             kind = (f"an illustrative example coding ({what}; {who or 'see the Validation page'}), not human coding "
                     "and not a gold standard, so its figures show the workflow, not the codes' quality")

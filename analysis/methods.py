@@ -3,7 +3,10 @@
 Every value on the Methods page is read from the run's provenance manifest
 and tables, and every method is cited from the shipped ``references.bib``
 (``[@key]``, rendered by :func:`analysis.report.render_markdown`). The page
-therefore always describes the run it belongs to, not the defaults.
+therefore always describes the run it belongs to, not the defaults: the
+codebook is named, and its frames listed and cited, from the codebook the run
+used (its table and the file its parameters name), and the K rule comes from
+the one template in :func:`analysis.topics.k_rule_text`.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from .errors import AnalysisError
+from .files import read_yaml
 from .paths import RESOURCES
-from .findings import RunData, alpha_scope
+from .findings import RunData, alpha_scope, text_or_empty
 from .outputs import escape_markdown
 
 
@@ -24,7 +28,7 @@ def _p(manifest: dict, name: str, default="(not set)"):
 
 def corpus_section(run: RunData, manifest: dict) -> str:
     """Return the corpus stage's method text."""
-    articles = run.table("articles")
+    articles = run.table("articles_overview")
     cleaning = run.table("cleaning_summary")
     removed = int(cleaning.loc[cleaning["category"].ne("metadata") & cleaning["rule"].ne("min_unit_words"), "lines"].sum()) \
         if not cleaning.empty else 0
@@ -42,11 +46,6 @@ def corpus_section(run: RunData, manifest: dict) -> str:
     )
 
 
-def cleaning_rules_fired(run: RunData) -> pd.DataFrame:
-    """Return the cleaning rules that removed something in this run."""
-    return run.table("cleaning_summary")
-
-
 def text_section(run: RunData, manifest: dict) -> str:
     """Return the preprocessing stage's method text."""
     steps = run.table("text_steps")
@@ -54,7 +53,8 @@ def text_section(run: RunData, manifest: dict) -> str:
     vocab = " → ".join(f"{r.step} {int(r.vocab_size)}" for r in steps.itertuples()) if not steps.empty else "(not recorded)"
     metonyms = hits[hits["kind"].eq("metonym")] if not hits.empty else hits
     # The filters actually applied (a parameter of 0 means "scaled with the corpus").
-    used = dict(run.table("text_params").astype(str).values) if run.has("text_params") else {}
+    params = run.table("text_params")
+    used = dict(zip(params["parameter"], params["value"])) if not params.empty else {}
     no_below = used.get("no_below", _p(manifest, "no_below"))
     met = ", ".join(f"{r.surface} → {r.canonical} ({int(r['count'])})" for _, r in metonyms.iterrows()) or "none"
     return (
@@ -81,7 +81,7 @@ def resource_table(manifest: dict | None = None) -> pd.DataFrame:
     >>> t.iloc[-1][["resource", "source"]].tolist()
     ['my-codebook.yml', 'supplied for this run (parameter codebook_file); sha256 abababababab']
     """
-    index = yaml.safe_load((RESOURCES / "RESOURCES.yml").read_text(encoding="utf-8"))
+    index = read_yaml(RESOURCES / "RESOURCES.yml", what="resource index", expect="a list")
     rows = []
     for item in index:
         path = RESOURCES / item["file"]
@@ -105,7 +105,7 @@ def topics_section(run: RunData, manifest: dict) -> str:
 
     sweep = run.table("k_sweep")
     stability = run.table("topic_stability")
-    chosen = sweep.loc[sweep["chosen"].astype(str).str.lower().eq("true"), "k"] if not sweep.empty else pd.Series(dtype=int)
+    chosen = sweep.loc[sweep["chosen"], "k"] if not sweep.empty else pd.Series(dtype=int)
     k = int(chosen.iloc[0]) if len(chosen) else len(stability)
     n_topics = _p(manifest, "n_topics")
     used = run.table("topic_params")
@@ -116,7 +116,7 @@ def topics_section(run: RunData, manifest: dict) -> str:
            f"[c_v and c_npmi, @roder2015] and topic diversity, the share of unique words among the topics' top "
            f"words [@dieng2020]; the rule: {rule}."
            if n_topics == 0 else f"K = {n_topics} was set by the researcher (parameter `n_topics`).")
-    unstable = int(stability["unstable"].astype(str).str.lower().eq("true").sum()) if not stability.empty else 0
+    unstable = int(stability["unstable"].sum()) if not stability.empty else 0
     sample = int(_p(manifest, "coherence_sample", 0) or 0)
     n_units = run.table("doc_topics_units")["unit_id"].nunique() if run.has("doc_topics_units") else 0
     if n_topics == 0 and 0 < sample < n_units:
@@ -133,20 +133,64 @@ def topics_section(run: RunData, manifest: dict) -> str:
     )
 
 
+def codebook_used(manifest: dict):
+    """Return the codebook file(s) a run's parameters name, loaded (the shipped codebook when none).
+
+    ``None`` when the file cannot be loaded any more (moved or changed since
+    the run): the page then names the frames from the run's table alone.
+
+    >>> codebook_used({}).name
+    'Generic and issue-specific news frames'
+    """
+    from . import frames
+
+    params = manifest.get("parameters", {})
+    try:
+        return frames.load_codebook(params.get("codebook_file") or None, params.get("codebook_extra") or None)
+    except AnalysisError:
+        return None
+
+
+def _frame_groups(table: pd.DataFrame) -> str:
+    """"the generic frames *A* and *B* [@key]; the issue-specific frame *C* [@other]": by kind and source, in codebook order."""
+    frames = table.drop_duplicates("frame")
+    parts = []
+    for (kind, source), group in frames.groupby(["kind", "source"], sort=False):
+        names = [f"*{escape_markdown(n)}*" for n in group["frame_name"]]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        parts.append(f"the {escape_markdown(kind)} frame{'s' if len(names) > 1 else ''} {listed} [@{source}]")
+    return "; ".join(parts)
+
+
+def codebook_sentence(run: RunData, manifest: dict) -> str:
+    """Return the sentence that names the run's codebook, its size, and its frames with their sources.
+
+    The frames, kinds and citation keys come from the run's ``codebook``
+    table (what the run coded with), else from the codebook file; the name and
+    version from the file the run's parameters name.
+    """
+    book = codebook_used(manifest)
+    table = run.table("codebook")
+    if table.empty and book is not None:
+        table = book.to_table()
+    if table.empty:
+        return "a codebook (not recorded for this run) codes every unit."
+    title = f" “{escape_markdown(book.name)}” (version {escape_markdown(book.version)}; " if book is not None else " ("
+    n_frames, n_questions = table["frame"].nunique(), table["question"].nunique()
+    return (f"the codebook{title}{n_frames} frames, {n_questions} yes/no questions, below) codes every unit: "
+            f"{_frame_groups(table)}.")
+
+
 def frames_section(run: RunData, manifest: dict) -> str:
     """Return the framing method text (inductive and deductive) and sources."""
-    codebook = run.table("codebook")
-    n_frames = codebook["frame"].nunique() if not codebook.empty else 0
-    n_questions = codebook["question"].nunique() if not codebook.empty else 0
     return (
         "## 4. Frames\n\n"
         "Framing is analysed both ways on the same units [@entman1993]. *Inductively*, following the analysis of "
         "topic model networks [ANTMN, @walter2019], topics are nodes linked by the cosine similarity of their columns "
         f"in the unit-topic matrix (edges below the {_p(manifest, 'edge_quantile')} quantile dropped); communities "
         f"found by the Louvain method [@blondel2008] with seed {_p(manifest, 'seed')} and resolution "
-        f"{_p(manifest, 'resolution')} are the frames. *Deductively*, a codebook of {n_frames} frames and "
-        f"{n_questions} yes/no questions (below) codes every unit: the five generic frames of @semetko2000 and "
-        "issue-specific frames for the corpus [@devreese2005]. Each question is operationalised by indicator words "
+        f"{_p(manifest, 'resolution')} are the frames. *Deductively*, {codebook_sentence(run, manifest)} "
+        "Each question is operationalised by indicator words "
         "and patterns; a unit has a frame when the share of its questions answered yes reaches "
         f"{_p(manifest, 'frame_threshold')}, and an article when at least {_p(manifest, 'min_units', 1)} of its units "
         "do. Every code lists the indicators that fired (Frames page). Prevalence intervals are percentile bootstrap "
@@ -176,7 +220,7 @@ def validation_section(run: RunData, manifest: dict) -> str:
                        "reported. The Validation page exports a coding sheet for human coders.")
     r = val.iloc[0]
     example = r["status"] == "example"
-    who = escape_markdown(r.get("produced_by") or "")
+    who = escape_markdown(text_or_empty(r.get("produced_by")))
     source = (f"An illustrative example coding, not human coding and not a gold standard ({who or 'see the Validation page'}),"
               if example else "Human coding")
     return head + (
@@ -194,8 +238,3 @@ def references_section() -> str:
     return ("The figures use the colour-blind-safe palette of @okabe2008.\n\n"
             "## References\n\n::: {#refs}\n:::\n")
 
-
-def describe_resources(folder: Path = RESOURCES) -> list[str]:
-    """Return the resource files the index lists (for tests: every file exists)."""
-    index = yaml.safe_load((folder / "RESOURCES.yml").read_text(encoding="utf-8"))
-    return [item["file"] for item in index]

@@ -61,10 +61,10 @@ def read_parquet(path: Path, hint: str, columns: tuple[str, ...] = ()) -> pd.Dat
 
     >>> import tempfile
     >>> try:
-    ...     read_parquet(Path(tempfile.mkdtemp()) / "units.parquet", "run 01-build-corpus first")
+    ...     read_parquet(Path(tempfile.mkdtemp()) / "t.parquet", "run 01-build-corpus first")
     ... except Exception as exc:
     ...     print(str(exc).rsplit("/", 1)[1])
-    units.parquet: missing: run 01-build-corpus first
+    t.parquet: missing: run 01-build-corpus first
     """
     from .errors import AnalysisError
 
@@ -165,7 +165,7 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | 
     too, but this keeps one place that guarantees it and adds a caption.
     At most ``max_rows`` rows are shown (``None``: all); the caption then says
     how many of how many. ``csv`` is the table's download in a run folder
-    (e.g. ``paths.table("k_sweep")`` or ``paths.provenance``); the caption
+    (e.g. ``paths.csv("k_sweep")`` or ``paths.provenance``); the caption
     links to it, relative to the run's pages.
 
     >>> html = html_table(pd.DataFrame({"x": range(5)}), caption="X", max_rows=2)

@@ -106,17 +106,3 @@ def write_manifest(manifest: dict, path: Path) -> Path:
     path.write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
-
-def read_manifest(path: Path) -> dict:
-    """Read a run's provenance manifest; a missing or malformed file raises a one-line AnalysisError."""
-    from .errors import AnalysisError
-
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AnalysisError("no provenance manifest: the run did not finish", path=path) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise AnalysisError(f"not a valid provenance manifest ({type(exc).__name__})", path=path) from None
-    if not isinstance(data, dict):
-        raise AnalysisError("not a valid provenance manifest (not a JSON object)", path=path)
-    return data

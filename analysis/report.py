@@ -11,32 +11,17 @@ from __future__ import annotations
 
 import json
 import zipfile
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from . import registry
+from .errors import AnalysisError
 from .paths import RESOURCES, ROOT
 from .registry import RunPaths
-from .outputs import escape
+from .outputs import FLOAT_FORMAT, escape
 
 BIBLIOGRAPHY = RESOURCES / "references.bib"
-
-# What a run publishes for download. Full article text (units, articles,
-# tokens) stays out: news text is copyrighted; tables carry snippets only.
-# Of the internal ``data/`` folder only these files are published: none holds
-# article text. It is an allow-list, so a new internal file stays private until
-# someone decides it may be published.
-PUBLISHED = ("tables", "figures", "explorer")
-PUBLISHED_DATA = ("corpus_manifest.json", "dictionary.gensim", "doc_topics.parquet", "frame_codes.parquet",
-                  "topic_network.graphml", "actor_network.graphml", "coding_sheet_README.txt")
-
-
-@lru_cache(maxsize=1)
-def _pandoc() -> str:
-    import pypandoc
-
-    return pypandoc.get_pandoc_path()
 
 
 def render_markdown(text: str, *, citations: bool = True, bibliography: bool = False) -> str:
@@ -67,14 +52,59 @@ def render_markdown(text: str, *, citations: bool = True, bibliography: bool = F
 
 
 def run_manifest(paths: RunPaths) -> dict:
-    """Return the run's provenance manifest, or a note when it is not written yet.
+    """Return the run's provenance manifest, or ``{}`` when it is not written yet.
 
-    The runner writes ``provenance.json`` after the last notebook; pages that
-    run before it read the parameters from their own arguments instead.
+    The runner writes ``provenance.json`` after the last stage notebook; pages
+    that run before it read the parameters from their own arguments instead.
+    A manifest that is not a JSON object raises a one-line AnalysisError.
     """
-    if paths.provenance.exists():
-        return json.loads(paths.provenance.read_text(encoding="utf-8"))
-    return {}
+    from .files import read_text
+
+    if not paths.provenance.exists():
+        return {}
+    try:
+        data = json.loads(read_text(paths.provenance, what="provenance manifest"))
+    except json.JSONDecodeError as exc:
+        raise AnalysisError("provenance manifest is not valid JSON", path=paths.provenance, row=exc.lineno) from None
+    if not isinstance(data, dict):
+        raise AnalysisError("provenance manifest is not a JSON object", path=paths.provenance)
+    return data
+
+
+def read_table(paths: RunPaths, key: str) -> pd.DataFrame:
+    """Return table ``key`` of a run for the pages: an empty frame when its stage did not write it.
+
+    Tables come from the internal Parquet through :func:`analysis.registry.read`,
+    so booleans are booleans and ids stay strings. The stages write a value
+    they could not find (an outlet, a date) as an empty string; the pages read
+    it as missing, so that it is counted as missing and shown as blank. Floats
+    are read as the CSV download states them (six significant digits,
+    :data:`analysis.outputs.FLOAT_FORMAT`), so every number on a page can be
+    found, or recomputed, in the file a reader downloads.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> run = RunPaths(Path(tempfile.mkdtemp()))
+    >>> read_table(run, "text_params").empty
+    True
+    >>> _ = registry.write(run, "text_params", pd.DataFrame({"parameter": ["a", "b"], "value": ["", "x"]}))
+    >>> read_table(run, "text_params")["value"].isna().tolist()
+    [True, False]
+    """
+    if not registry.exists(paths, key):
+        return pd.DataFrame()
+    df = registry.read(paths, key)
+    a = registry.artifact(key)
+    kinds = dict(a.columns)
+    if a.extra:
+        kinds.update((c, a.extra[1]) for c in df.columns if c not in kinds)
+    for name, kind in kinds.items():
+        if kind == "str":
+            df[name] = df[name].mask(df[name].eq(""))
+        elif kind == "float" and a.csv:
+            df[name] = [float(FLOAT_FORMAT % v) for v in df[name]]
+    return df
 
 
 def provenance_table(manifest: dict) -> pd.DataFrame:
@@ -110,16 +140,19 @@ def file_hash_table(manifest: dict) -> pd.DataFrame:
 
 
 def list_downloads(paths: RunPaths) -> pd.DataFrame:
-    """Return every published file of a run with a relative link, size and kind."""
-    rows = []
-    for folder in PUBLISHED:
-        base = paths.root / folder
-        if not base.exists():
-            continue
-        for f in sorted(base.rglob("*")):
-            if f.is_file() and f.suffix in {".csv", ".graphml", ".svg", ".png", ".html", ".yml", ".yaml", ".json", ".txt"}:
-                rel = f.relative_to(paths.root).as_posix()
-                rows.append((rel, f.suffix.lstrip("."), f.stat().st_size))
+    """Return the run's published files that its pages link to, with a relative link, size and kind.
+
+    The list is the registry's allow-list (:func:`analysis.registry.published_files`).
+    Published files under ``data/`` go into the run's zip only (the site does
+    not serve the internal folder), and the explorer's scripts and styles are
+    only needed beside it.
+    """
+    explorer = paths.file("explorer")
+    order = [paths.tables, paths.figures, paths.explorer]  # tables first, then figures, then the rest
+    shown = [f for f in registry.published_files(paths)
+             if f.parent != paths.data and (f.parent != explorer.parent or f == explorer)]
+    shown.sort(key=lambda f: (order.index(f.parent) if f.parent in order else len(order), f))
+    rows = [(f.relative_to(paths.root).as_posix(), f.suffix.lstrip("."), f.stat().st_size) for f in shown]
     return pd.DataFrame(rows, columns=["file", "kind", "bytes"])
 
 
@@ -163,6 +196,12 @@ def cite_box(manifest: dict, run_name: str) -> str:
            f'<p><small>Software citation metadata: CITATION.cff in the repository.</small></p></div>'
 
 
+def _executed_notebooks(paths: RunPaths) -> list[Path]:
+    from .parameters import PAGES, STAGES
+
+    return [paths.notebook(nb) for nb in STAGES + PAGES if paths.notebook(nb).exists()]
+
+
 def notebooks_html(paths: RunPaths, manifest: dict) -> str:
     """Return a table of the run's executed notebooks: page, download, time taken."""
     from .parameters import PAGES, STAGES
@@ -170,54 +209,50 @@ def notebooks_html(paths: RunPaths, manifest: dict) -> str:
     seconds = manifest.get("stage_seconds", {})
     rows = []
     for nb in STAGES + PAGES:
-        if (paths.root / f"{nb}.ipynb").exists() or nb == "notebooks":
+        if paths.notebook(nb).exists() or nb == "notebooks":
             took = f"{seconds[nb]:.1f} s" if nb in seconds else ""
             rows.append(f'<tr><td><a href="{nb}.html">{escape(nb)}</a></td>'
-                        f'<td>{escape(nb)}.ipynb</td><td>{took}</td></tr>')
-    zipped = f"downloads/{paths.root.name}-notebooks.zip"
+                        f'<td>{escape(paths.notebook(nb).name)}</td><td>{took}</td></tr>')
+    zipped = paths.file("notebooks_zip").relative_to(paths.root).as_posix()
     return ('<table class="table table-sm"><caption>Executed notebooks of this run</caption>'
             '<thead><tr><th>page</th><th>notebook</th><th>execution time</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>'
             f'<p>All executed notebooks, as they ran: <a href="{escape(zipped)}" download>{escape(Path(zipped).name)}</a></p>')
 
 
-def _write_zip(files: list[Path], root: Path, target: Path, prefix: str) -> Path:
-    # Entries have a fixed timestamp and order so the same files give the same zip.
+def _write_zip(files: list[Path], root: Path, target: Path) -> Path:
+    # Entries have a fixed timestamp and order so the same files give the same zip;
+    # they unpack into one folder named for the zip.
+    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".zip.tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for f in files:
-            info = zipfile.ZipInfo(f"{prefix}/{f.relative_to(root).as_posix()}", date_time=(2000, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(f"{target.stem}/{f.relative_to(root).as_posix()}", date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, f.read_bytes())
     tmp.replace(target)
     return target
 
 
-def zip_run(paths: RunPaths, name: str) -> Path:
-    """Zip a run's publishable files into ``downloads/<name>.zip`` and return its path.
+def zip_run(paths: RunPaths) -> Path:
+    """Zip a run's published files and its executed notebooks; return the zip (``paths.file("run_zip")``).
 
-    Entries have a fixed timestamp so the zip is the same for the same run.
-    The corpus text (units, articles, tokens, the full coding sheet, the
-    cleaning log) is left out: of ``data/`` only :data:`PUBLISHED_DATA` goes in.
+    What goes in is the registry's allow-list (:func:`analysis.registry.published_files`):
+    the corpus text (units, articles, tokens, the full coding sheet, the
+    cleaning log) and every internal file stay out. Entries have a fixed
+    timestamp and order, so the same run gives the same bytes.
     """
-    out_dir = paths.root / "downloads"
-    out_dir.mkdir(exist_ok=True)
-    files = [f for folder in PUBLISHED for f in sorted((paths.root / folder).rglob("*")) if f.is_file()]
-    files += [paths.data / name for name in PUBLISHED_DATA if (paths.data / name).is_file()]
-    files += [f for f in sorted(paths.root.glob("*")) if f.is_file() and f.suffix in {".ipynb", ".json", ".yaml"}]
-    return _write_zip(files, paths.root, out_dir / f"{name}.zip", name)
+    files = sorted(set(registry.published_files(paths)) | set(_executed_notebooks(paths)))
+    return _write_zip(files, paths.root, paths.file("run_zip"))
 
 
-def zip_notebooks(paths: RunPaths, name: str) -> Path:
-    """Zip the run's executed notebooks into ``downloads/<name>-notebooks.zip`` and return its path.
+def zip_notebooks(paths: RunPaths) -> Path:
+    """Zip the run's executed notebooks; return the zip (``paths.file("notebooks_zip")``).
 
     Site builders publish a notebook as its HTML page, not as the ``.ipynb``
     file, so the executed notebooks are downloaded from the site as this zip.
     """
-    out_dir = paths.root / "downloads"
-    out_dir.mkdir(exist_ok=True)
-    files = sorted(paths.root.glob("*.ipynb"))
-    return _write_zip(files, paths.root, out_dir / f"{name}-notebooks.zip", f"{name}-notebooks")
+    return _write_zip(sorted(_executed_notebooks(paths)), paths.root, paths.file("notebooks_zip"))
 
 
 def citation_text(manifest: dict, run_name: str) -> str:

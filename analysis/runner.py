@@ -95,20 +95,24 @@ def _hide_parameter_cells(nb_path: Path) -> None:
     nbformat.write(nb, nb_path)
 
 
-def _run_summary(run_dir: Path) -> dict:
-    """Return corpus size and language of a finished run, read from its tables."""
+def _run_summary(paths: RunPaths) -> dict:
+    """Return corpus size and language of a finished run, read from its internal tables.
+
+    Only the articles' language column is read; the units are counted from
+    the Parquet metadata, so a large corpus costs nothing here.
+    """
     import pyarrow.parquet as pq
 
+    from . import registry
+
     summary = {"articles": None, "units": None, "language": None}
-    articles = run_dir / "data" / "articles.parquet"
-    units = run_dir / "data" / "units.parquet"
-    if articles.exists():
-        table = pq.read_table(articles, columns=["language"])
-        summary["articles"] = table.num_rows
-        langs = sorted({v for v in table.column("language").to_pylist() if v})
+    if registry.exists(paths, "articles"):
+        languages = registry.read(paths, "articles", columns=["language"])["language"]
+        summary["articles"] = len(languages)
+        langs = sorted({v for v in languages if isinstance(v, str) and v})
         summary["language"] = ", ".join(langs) if langs else None
-    if units.exists():
-        summary["units"] = pq.read_metadata(units).num_rows
+    if registry.exists(paths, "units"):
+        summary["units"] = pq.read_metadata(paths.file("units")).num_rows
     return summary
 
 
@@ -215,6 +219,7 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
     staging_root = root / "_staging" / f"{name}-{uuid.uuid4().hex[:8]}"
     staged = staging_root / name
     staged.mkdir(parents=True)
+    run = RunPaths(staged)
     env_before = {k: os.environ.get(k) for k in ("ANALYSIS_RUNS_ROOT", "PATH", "MPLBACKEND")}
     os.environ["ANALYSIS_RUNS_ROOT"] = str(staging_root)
     # Figures must be embedded in the executed notebooks, whatever backend the user's
@@ -235,16 +240,16 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
                 # Provenance is written once the analysis stages are done, so that the
                 # report pages (Data & provenance, Methods) can show it.
                 finished = provenance.now()
-                P.write_run_params(base, staged / "params.yaml")
+                P.write_run_params(base, run.params)
                 manifest = provenance.build_manifest(run_name=name, corpus=corpus, source=source, parameters=base,
                                                      started=started, finished=finished, stage_seconds=stage_seconds)
-                provenance.write_manifest(manifest, staged / "provenance.json")
+                provenance.write_manifest(manifest, run.provenance)
             t = time.perf_counter()
             # IPC transport: the kernel talks over a local socket file, not TCP.
             km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(staging_root / "kernel-ipc"))
             try:
                 papermill.execute_notebook(
-                    str(P.notebook_path(nb)), str(staged / f"{nb}.ipynb"),
+                    str(P.notebook_path(nb)), str(run.notebook(nb)),
                     parameters=_notebook_params(nb, base, per_nb), kernel_name=KERNEL, km=km,
                     cwd=str(staged), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
                 )
@@ -253,11 +258,11 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
                     km.shutdown_kernel(now=True)
             stage_seconds[nb] = time.perf_counter() - t
             if nb in P.PAGES:
-                _hide_parameter_cells(staged / f"{nb}.ipynb")
+                _hide_parameter_cells(run.notebook(nb))
         bar.close()
-        summary = _run_summary(staged)
+        summary = _run_summary(run)
         seconds = round(time.perf_counter() - t0)
-        _stamp_front_matter(staged / "index.ipynb", {
+        _stamp_front_matter(run.notebook("index"), {
             "title": f"{name}: findings",
             "description": f"{summary['articles']} articles, {summary['units']} units; {_language_names(summary['language'])}; "
                            f"run {finished[:10]} in {seconds} s",
@@ -268,10 +273,10 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
         })
         # Readers download the executed notebooks from the site as they ran (a website
         # renderer publishes a notebook's HTML, not the .ipynb file).
-        zip_notebooks(RunPaths(staged), name)
+        zip_notebooks(run)
         # The Data page zipped the run before the last pages ran and the findings were
         # stamped; zip it again so both downloads hold the same notebooks.
-        zip_run(RunPaths(staged), name)
+        zip_run(run)
     except BaseException as exc:
         failed = root / "_failed" / name
         shutil.rmtree(failed, ignore_errors=True)

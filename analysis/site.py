@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from .paths import ROOT, runs_root
+from .registry import RunPaths
 from .errors import AnalysisError
 
 # The files of the website project besides the runs.
@@ -48,7 +49,7 @@ def _project_dir(runs: Path) -> tuple[Path, tempfile.TemporaryDirectory | None]:
             shutil.copy2(ROOT / name, project / name)
     # A copy of what the site publishes (not the runs' internal data/ folders).
     for run in list_runs(runs):
-        shutil.copytree(run, project / "runs" / run.name, ignore=shutil.ignore_patterns("data", "_*"))
+        shutil.copytree(run, project / "runs" / run.name, ignore=shutil.ignore_patterns(RunPaths(run).data.name, "_*"))
     return project, tmp
 
 
@@ -57,7 +58,8 @@ def list_runs(runs: Path | None = None) -> list[Path]:
     runs = runs or runs_root()
     if not runs.exists():
         return []
-    return sorted(p for p in runs.iterdir() if p.is_dir() and p.name[0] not in "._" and (p / "index.ipynb").exists())
+    return sorted(p for p in runs.iterdir()
+                  if p.is_dir() and p.name[0] not in "._" and RunPaths(p).notebook("index").exists())
 
 
 def build_site(*, output_dir: Path | None = None, force_offline: bool = False, runs: Path | None = None,

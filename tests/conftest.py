@@ -1,8 +1,10 @@
-"""Shared fixtures: a fixed-seed rng, the seed corpus, and one full run of the pipeline.
+"""Shared fixtures: a fixed-seed rng, the seed corpus, one full run of the pipeline, and fake runs.
 
 The full run (every notebook, on the default corpus, into a temporary runs
 folder) is made once per test session and shared by the notebook, site and
-browser tests, so the suite runs the pipeline only once.
+browser tests, so the suite runs the pipeline only once. Tests of the report
+pages build small fake runs instead, writing each table with
+:func:`put_table` through the registry, as the stages do.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.paths import DATA_RAW, DEFAULT_CORPUS
@@ -71,3 +74,27 @@ def isolated_runs(tmp_path, monkeypatch) -> Path:
 def copy_tree(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
+
+
+# What a stage writes for a value it does not have: an empty string, zero, NaN, false, no items.
+_BLANK = {"str": "", "int": 0, "float": float("nan"), "bool": False, "list": ()}
+
+
+def put_table(paths, key: str, data) -> Path:
+    """Write table ``key`` of a fake run through :func:`analysis.registry.write`.
+
+    ``data`` (a DataFrame or a dict of columns) needs only the columns a test
+    is about: every other declared column is added blank, in the registry's
+    order, so the registry's strict check still sees a complete table.
+    Run-specific columns (``topic_0`` …) are kept after the declared ones.
+    """
+    from analysis import registry
+
+    df = pd.DataFrame(data)
+    a = registry.artifact(key)
+    declared = [name for name, _ in a.columns]
+    for name, kind in a.columns:
+        if name not in df.columns:
+            df[name] = [_BLANK[kind]] * len(df) if kind == "list" else _BLANK[kind]
+    extra = [c for c in df.columns if c not in declared]
+    return registry.write(paths, key, df[declared + extra])

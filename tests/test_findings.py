@@ -9,8 +9,8 @@ import pytest
 from analysis import findings
 from analysis.registry import RunPaths
 from analysis.findings import Finding, RunData, load_run
-from analysis.outputs import write_table
 from analysis.report import render_markdown
+from conftest import put_table
 
 XSS = "<script>alert(1)</script>"
 MD_LINK = "[click](javascript:alert(1))"
@@ -31,9 +31,9 @@ def paths(tmp_path) -> RunPaths:
     return RunPaths(tmp_path / "run").create()
 
 
-def put(paths: RunPaths, name: str, data) -> None:
-    """Write a table the way the stages do (deterministic CSV)."""
-    write_table(pd.DataFrame(data), paths.tables, name)
+def put(paths: RunPaths, key: str, data) -> None:
+    """Write a table the way the stages do (through the registry; undeclared columns blank)."""
+    put_table(paths, key, data)
 
 
 def run_of(paths: RunPaths, manifest: dict | None = None) -> RunData:
@@ -63,25 +63,41 @@ def articles(outlets, dates, precisions=None):
 
 def test_run_data_missing_table_is_empty_and_not_has(paths):
     run = run_of(paths)
-    assert run.table("nope").empty
-    assert not run.has("nope")
-    assert run.figure("nope") is None
+    assert run.table("frame_prevalence").empty
+    assert not run.has("frame_prevalence")
+    assert run.figure("frame_prevalence") is None
+    with pytest.raises(KeyError, match="no run file is registered as 'nope'"):
+        run.table("nope")  # a key the registry does not know is a bug, not a missing table
 
 
 def test_run_data_keeps_na_like_strings_and_reads_empty_as_missing(paths):
-    put(paths, "articles", articles(["NA", "", "None"], ["2024-01-01", "", ""]))
-    a = run_of(paths).table("articles")
+    put(paths, "articles_overview", articles(["NA", "", "None"], ["2024-01-01", "", ""]))
+    a = run_of(paths).table("articles_overview")
     assert a["outlet"].tolist()[0] == "NA"
     assert a["outlet"].tolist()[2] == "None"
     assert pd.isna(a["outlet"].tolist()[1])
+
+
+def test_run_data_reads_the_internal_parquet_not_the_csv(paths):
+    put(paths, "topic_stability", {"topic": [1, 2], "stability": [0.5, 0.9], "unstable": [True, False]})
+    paths.csv("topic_stability").write_text("not,the,table\n", encoding="utf-8")  # the CSV is an output only
+    t = run_of(paths).table("topic_stability")
+    assert t["unstable"].dtype == bool and t["unstable"].tolist() == [True, False]
+    assert t["topic"].tolist() == [1, 2]
 
 
 def test_run_data_caches_tables(paths):
     put(paths, "codebook", CODEBOOK)
     run = run_of(paths)
     first = run.table("codebook")
-    (paths.tables / "codebook.csv").unlink()
+    paths.file("codebook").unlink()
     assert run.table("codebook") is first
+
+
+def test_run_data_download_is_the_registered_file():
+    assert RunData.download("frame_prevalence_outlet") == "tables/frame_prevalence_outlet.csv"
+    assert RunData.download("articles_overview") == "tables/articles.csv"
+    assert RunData.download("topic_network") == "tables/topic_network.graphml"
 
 
 def test_frame_name_from_codebook_and_fallback(paths):
@@ -110,7 +126,7 @@ def test_load_run_reads_manifest(paths):
 
 
 def test_question_counts_articles_outlets_units_and_date_span(paths):
-    put(paths, "articles", articles(["Kompas", "Tempo", "Kompas", None],
+    put(paths, "articles_overview", articles(["Kompas", "Tempo", "Kompas", None],
                                     ["2024-07-01", "--06-19", "2024-06-23", None],
                                     ["day", "day-no-year", "day", None]))
     put(paths, "frames_units", {"unit_id": ["u1", "u1", "u2", "u3", "u4", "u4"],
@@ -122,7 +138,7 @@ def test_question_counts_articles_outlets_units_and_date_span(paths):
 
 
 def test_question_without_dates_outlets_or_tables(paths):
-    put(paths, "articles", articles([None, None], [None, None], [None, None]))
+    put(paths, "articles_overview", articles([None, None], [None, None], [None, None]))
     text = findings.question(run_of(paths))
     assert "2 articles from 0 named outlets, cut into 0 paragraphs" in text
     assert "dated" not in text
@@ -236,7 +252,7 @@ def test_inductive_frames_numbers_and_best_comparison(paths):
 
 def test_inductive_frames_caveat_for_few_topics_and_labels_fallback(paths):
     _inductive(paths, n_topics=3, unstable=())
-    (paths.tables / "topic_stability.csv").unlink()
+    paths.file("topic_stability").unlink()
     put(paths, "topic_labels", {"topic": [1, 2, 3], "label": ["a", "b", "c"]})
     put(paths, "frame_comparison", {"deductive": ["conflict"], "inductive": [0], "rho": [np.nan], "n_units": [9]})
     f = findings.inductive_frames(run_of(paths))
@@ -342,7 +358,7 @@ def test_markdown_in_source_names_and_dates_shows_as_text(paths):
 
 def _dated(paths):
     put(paths, "codebook", CODEBOOK)
-    put(paths, "articles", articles(["A", "B", "C", "D"], ["2024-06-23", "2024-06-24", "--06-19", None],
+    put(paths, "articles_overview", articles(["A", "B", "C", "D"], ["2024-06-23", "2024-06-24", "--06-19", None],
                                     ["day", "day", "day-no-year", None]))
     put(paths, "frame_prevalence_date", {
         "group": ["2024-06-23"] * 4 + ["2024-06-24"] * 2 + ["--06-19"] * 2,
@@ -379,7 +395,7 @@ def test_frames_over_time_table_keeps_every_frame_tied_at_third(paths):
 
 
 def test_frames_over_time_too_few_dates(paths):
-    put(paths, "articles", articles(["A", "B"], ["2024-06-23", "--06-19"], ["day", "day-no-year"]))
+    put(paths, "articles_overview", articles(["A", "B"], ["2024-06-23", "--06-19"], ["day", "day-no-year"]))
     put(paths, "frame_prevalence_date", {"group": ["2024-06-23"], "frame": ["conflict"], "n_units": [3],
                                          "prevalence": [1.0]})
     f = findings.frames_over_time(run_of(paths))
@@ -389,13 +405,13 @@ def test_frames_over_time_too_few_dates(paths):
 
 def test_frames_over_time_without_any_date(paths):
     assert findings.frames_over_time(run_of(paths)).text.startswith("Only 0 article(s)")
-    put(paths, "articles", articles(["A", "B"], [None, None], [None, None]))
+    put(paths, "articles_overview", articles(["A", "B"], [None, None], [None, None]))
     assert findings.frames_over_time(run_of(paths)).text.startswith("Only 0 article(s)")
 
 
-def test_frames_over_time_without_date_columns(paths):
-    # An articles table with no date or date_precision column at all (e.g. from an older run).
-    put(paths, "articles", {"article_id": ["a", "b"], "outlet": ["A", "B"]})
+def test_frames_over_time_with_blank_date_columns(paths):
+    # No article has a date or date precision (both written blank).
+    put(paths, "articles_overview", {"article_id": ["a", "b"], "outlet": ["A", "B"]})
     put(paths, "frame_prevalence_date", {"group": ["2024-06-23"], "frame": ["conflict"], "n_units": [3],
                                          "prevalence": [1.0]})
     assert findings.frames_over_time(run_of(paths)).text.startswith("Only 0 article(s)")
@@ -467,7 +483,7 @@ def test_voices_and_frames_missing_or_no_frames(paths):
 
 
 def test_limits_tiny_unvalidated_corpus(paths):
-    put(paths, "articles", articles([None, "Kompas"], ["2024-01-01", None]))
+    put(paths, "articles_overview", articles([None, "Kompas"], ["2024-01-01", None]))
     text = findings.limits(run_of(paths))
     lines = text.splitlines()
     assert lines[0].startswith("- **2 articles: descriptive only.**")
@@ -488,7 +504,7 @@ def test_limits_without_any_table(paths):
                 "not human coding and not a gold standard, so its figures show the workflow, not the codes' quality"),
     ("human", "human coding (12 paragraphs coded by 2 coders)")])
 def test_limits_validation_and_stability(paths, status, kind):
-    put(paths, "articles", articles(["A"], ["2024-01-01"]))
+    put(paths, "articles_overview", articles(["A"], ["2024-01-01"]))
     put(paths, "validation_summary", {"status": [status], "n_coders": [2], "n_units": [12],
                                       "produced_by": ["produced by an AI assistant"], "n_frames": [10],
                                       "n_frames_alpha": [6], "mean_alpha_frames": [0.898803], "macro_f1_frames": [0.57037]})
@@ -565,7 +581,7 @@ def test_nothing_coded_says_so_instead_of_naming_a_top_frame(paths):
 
 def test_large_corpus_limits_and_outlets_are_not_called_thin(paths):
     n = 120
-    put(paths, "articles", articles(["Kompas"] * n, ["2024-01-01"] * n))
+    put(paths, "articles_overview", articles(["Kompas"] * n, ["2024-01-01"] * n))
     assert findings.limits(run_of(paths)).startswith("- **120 articles.** The findings describe this corpus")
     put(paths, "frame_prevalence_outlet", {
         "group": ["A", "A", "B", "B"], "frame": ["conflict", "economic"] * 2, "n_units": [400, 400, 300, 300],
@@ -575,7 +591,7 @@ def test_large_corpus_limits_and_outlets_are_not_called_thin(paths):
 
 def test_many_dates_are_summarised_not_listed(paths):
     dates = [f"2024-{m:02d}-{d:02d}" for m in range(1, 3) for d in range(1, 11)]  # 20 dates, two articles each
-    put(paths, "articles", articles(["Kompas"] * 40, dates * 2))
+    put(paths, "articles_overview", articles(["Kompas"] * 40, dates * 2))
     put(paths, "codebook", CODEBOOK)
     put(paths, "frame_prevalence_date", {
         "group": [d for d in dates for _ in range(2)], "frame": ["conflict", "economic"] * 20,

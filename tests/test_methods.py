@@ -9,9 +9,8 @@ import pytest
 from analysis import methods
 from analysis.registry import RunPaths
 from analysis.findings import RunData
-from analysis.outputs import write_table
 from analysis.report import render_markdown
-from analysis.topics import K_RULE, k_rule_text
+from conftest import put_table
 
 MANIFEST = {
     "corpus": {"id": "demo", "files": {"a.txt": "1" * 64, "b.txt": "2" * 64, "c.txt": "3" * 64}},
@@ -30,8 +29,8 @@ def paths(tmp_path) -> RunPaths:
     return RunPaths(tmp_path / "run").create()
 
 
-def put(paths: RunPaths, name: str, data) -> None:
-    write_table(pd.DataFrame(data), paths.tables, name)
+def put(paths: RunPaths, key: str, data) -> None:
+    put_table(paths, key, data)
 
 
 def run_of(paths: RunPaths) -> RunData:
@@ -42,7 +41,7 @@ def run_of(paths: RunPaths) -> RunData:
 
 
 def _corpus(paths):
-    put(paths, "articles", {"article_id": ["a", "b", "c", "d"], "outlet": ["Kompas", None, None, "Tempo"],
+    put(paths, "articles_overview", {"article_id": ["a", "b", "c", "d"], "outlet": ["Kompas", None, None, "Tempo"],
                             "date": ["2024-01-01", "2024-01-02", None, "--06-19"]})
     put(paths, "cleaning_summary", {
         "rule": ["baca_juga", "photo_credit", "min_unit_words", "dateline"],
@@ -63,19 +62,12 @@ def test_corpus_section_numbers(paths):
 
 
 def test_corpus_section_without_cleaning_table_or_manifest(paths):
-    put(paths, "articles", {"article_id": ["a"], "outlet": ["Kompas"], "date": ["2024-01-01"]})
+    put(paths, "articles_overview", {"article_id": ["a"], "outlet": ["Kompas"], "date": ["2024-01-01"]})
     text = methods.corpus_section(run_of(paths), {})
     assert "The raw files (0, hashed" in text
     assert ": 0 lines in this run" in text
     assert "(outlet missing for 0 of 1 articles, date for 0)" in text
     assert "**(not set)** units" in text
-
-
-def test_cleaning_rules_fired_is_the_summary_table(paths):
-    _corpus(paths)
-    t = methods.cleaning_rules_fired(run_of(paths))
-    assert t["rule"].tolist() == ["baca_juga", "photo_credit", "min_unit_words", "dateline"]
-    assert methods.cleaning_rules_fired(run_of(RunPaths(paths.root.parent / "none"))).empty
 
 
 # ---------------------------------------------------------------- text
@@ -151,7 +143,7 @@ def test_topics_section_researcher_set_k(paths):
 
 
 def test_topics_section_k_from_stability_without_sweep(paths):
-    put(paths, "topic_stability", {"topic": [1, 2], "stability": [0.8, 0.9], "unstable": ["True", "true"]})
+    put(paths, "topic_stability", {"topic": [1, 2], "stability": [0.8, 0.9], "unstable": [True, True]})
     text = methods.topics_section(run_of(paths), MANIFEST)
     assert "K = 2 was chosen by a sweep" in text
     assert "(2 of 2 here)" in text
@@ -170,18 +162,46 @@ def test_topics_section_renders_its_citations(paths):
 CODEBOOK = {
     "frame": ["conflict", "conflict", "economic"],
     "frame_name": ["Conflict", "Conflict", "Economic"],
-    "kind": ["generic", "generic", "issue"],
+    "kind": ["generic", "generic", "issue-specific"],
     "source": ["semetko2000", "semetko2000", "devreese2005"],
     "question": ["conflict_q1", "conflict_q2", "economic_q1"],
     "text": ["Disagreement?", "Reproach?", "<b>Costs</b>?"],
     "indicators": ["perang", "kecam", "biaya"],
 }
 
+# A codebook that is not the shipped one: other frames, other kinds, another citation.
+TOY_CODEBOOK = """\
+name: "Blame and *hope* frames"
+version: "0.3"
+frames:
+  - id: blame
+    name: "Blame"
+    kind: issue-specific
+    definition: "Someone is held responsible."
+    source: entman1993
+    questions:
+      - id: blame_q1
+        text: {en: "Is someone blamed?"}
+        indicators: {en: ["blame"]}
+      - id: blame_q2
+        text: {en: "Is someone accused?"}
+        indicators: {en: ["accuse"]}
+  - id: hope
+    name: "Hope"
+    kind: issue-specific
+    definition: "A better future is promised."
+    source: entman1993
+    questions:
+      - id: hope_q1
+        text: {en: "Is a better future promised?"}
+        indicators: {en: ["hope"]}
+"""
+
 
 def test_frames_section_counts_and_parameters(paths):
     put(paths, "codebook", CODEBOOK)
     text = methods.frames_section(run_of(paths), MANIFEST)
-    assert "a codebook of 2 frames and 3 yes/no questions" in text
+    assert "(version 1&#46;0; 2 frames, 3 yes/no questions, below) codes every unit" in text
     assert "(edges below the 0.5 quantile dropped)" in text
     assert "with seed 42 and resolution 1.0 are the frames" in text
     assert "reaches 0.34, and an article when at least 2 of its units do" in text
@@ -189,9 +209,53 @@ def test_frames_section_counts_and_parameters(paths):
     assert "## 5. Sources" in text
 
 
+def test_frames_section_names_the_frames_and_sources_of_the_runs_codebook_table(paths):
+    put(paths, "codebook", CODEBOOK)
+    text = methods.frames_section(run_of(paths), MANIFEST)
+    # The run used the shipped codebook (no codebook_file): its name comes from the file.
+    assert "the codebook “Generic and issue&#45;specific news frames” (version 1&#46;0;" in text
+    assert ("codes every unit: the generic frame *Conflict* [@semetko2000]; the issue&#45;specific frame "
+            "*Economic* [@devreese2005].") in text
+    assert "five generic frames" not in text
+
+
+def test_frames_section_describes_a_researchers_own_codebook(paths, tmp_path):
+    from analysis import frames
+
+    book = tmp_path / "toy-codebook.yml"
+    book.write_text(TOY_CODEBOOK, encoding="utf-8")
+    put(paths, "codebook", frames.load_codebook(book).to_table("en"))
+    manifest = {"parameters": {**MANIFEST["parameters"], "codebook_file": str(book), "codebook_extra": ""}}
+    text = methods.frames_section(run_of(paths), manifest)
+    assert ("the codebook “Blame and &#42;hope&#42; frames” (version 0&#46;3; 2 frames, 3 yes/no questions, below) "
+            "codes every unit: the issue&#45;specific frames *Blame* and *Hope* [@entman1993].") in text
+    assert "semetko" not in text and "devreese" not in text and "generic frame" not in text
+    html = render_markdown(text)
+    assert 'data-cites="entman1993"' in html and "<em>Blame</em>" in html
+    assert "<em>hope</em>" not in html  # the codebook's name is text, not Markdown
+
+
+def test_frames_section_from_the_codebook_file_when_the_run_wrote_no_table(paths, tmp_path):
+    book = tmp_path / "toy-codebook.yml"
+    book.write_text(TOY_CODEBOOK, encoding="utf-8")
+    text = methods.frames_section(run_of(paths), {"parameters": {"codebook_file": str(book)}})
+    assert "(version 0&#46;3; 2 frames, 3 yes/no questions, below)" in text
+    assert "*Blame* and *Hope* [@entman1993]" in text
+
+
+def test_frames_section_when_the_codebook_file_is_gone(paths, tmp_path):
+    # The file the run named has moved: the frames still come from the run's table, unnamed.
+    put(paths, "codebook", CODEBOOK)
+    text = methods.frames_section(run_of(paths), {"parameters": {"codebook_file": str(tmp_path / "gone.yml")}})
+    assert "the codebook (2 frames, 3 yes/no questions, below) codes every unit: the generic frame *Conflict*" in text
+    put_nothing = run_of(RunPaths(tmp_path / "empty"))
+    text = methods.frames_section(put_nothing, {"parameters": {"codebook_file": str(tmp_path / "gone.yml")}})
+    assert "a codebook (not recorded for this run) codes every unit." in text
+
+
 def test_frames_section_without_codebook_or_manifest(paths):
     text = methods.frames_section(run_of(paths), {})
-    assert "a codebook of 0 frames and 0 yes/no questions" in text
+    assert "(version 1&#46;0; 10 frames," in text  # the notebook default: the shipped codebook
     assert "at least 1 of its units do" in text  # min_units defaults to 1
     assert "(edges below the (not set) quantile dropped)" in text
 
@@ -210,7 +274,8 @@ def test_codebook_table_columns(paths):
 
 VALIDATION = {"coding_set": ["demo"], "n_coders": [2], "n_units": [12], "mean_alpha_frames": [0.898803],
               "min_alpha_frames": [0.634921], "mean_percent_agreement_frames": [0.983333],
-              "macro_f1_frames": [0.57037], "mean_alpha_machine_frames": [0.538779]}
+              "macro_f1_frames": [0.57037], "mean_alpha_machine_frames": [0.538779], "n_frames": [10],
+              "n_frames_alpha": [6]}
 
 
 @pytest.mark.parametrize("table", [None, {"status": ["none"], "n_units": [0]}])
@@ -227,7 +292,7 @@ def test_validation_section_example_coding(paths):
     text = methods.validation_section(run_of(paths), MANIFEST)
     assert ("An illustrative example coding, not human coding and not a gold standard (see the Validation page), "
             "of 12 units by 2 coders.") in text
-    assert "mean 0.899 across frames (minimum 0.635;" in text  # an older summary without frame counts
+    assert "mean 0.899 across the 6 of 10 frames the coders used (undefined for the others) (minimum 0.635;" in text
 
 
 def test_validation_section_says_who_coded_and_over_which_frames(paths):
@@ -262,14 +327,20 @@ def test_resource_table_counts_entries_and_bytes(tmp_path, monkeypatch):
     t = methods.resource_table()
     assert t.values.tolist() == [["stopwords/xx.txt", "Stopwords", "3 entries", "here", "MIT"],
                                  ["aliases.yml", "Aliases", "1,234 bytes", "project", "CC0"]]
-    assert methods.describe_resources(res) == ["stopwords/xx.txt", "aliases.yml"]
+
+
+def test_resource_index_that_is_not_a_list_is_refused_in_one_line(tmp_path, monkeypatch):
+    from analysis.errors import AnalysisError
+
+    (tmp_path / "RESOURCES.yml").write_text("file: x\n", encoding="utf-8")
+    monkeypatch.setattr(methods, "RESOURCES", tmp_path)
+    with pytest.raises(AnalysisError, match=r"RESOURCES\.yml: resource index must hold a list"):
+        methods.resource_table()
 
 
 def test_shipped_resources_all_exist_with_source_and_licence():
-    files = methods.describe_resources()
-    assert files and all((methods.RESOURCES / f).is_file() for f in files)
     t = methods.resource_table()
-    assert t["resource"].tolist() == files
+    assert len(t) and all((methods.RESOURCES / f).is_file() for f in t["resource"])
     assert t["source"].astype(bool).all() and t["licence"].astype(bool).all()
 
 

@@ -10,12 +10,14 @@ import pytest
 from analysis import outputs
 
 
-def test_write_table_is_byte_stable(tmp_path):
-    df = pd.DataFrame({"term": ["b", "a"], "p": [0.1234567891, 1 / 3]})
-    a = outputs.write_table(df, tmp_path / "a", "t").read_bytes()
-    b = outputs.write_table(df, tmp_path / "b", "t").read_bytes()
-    assert a == b
-    assert a == b"term,p\nb,0.123457\na,0.333333\n"
+def test_published_tables_are_byte_stable(tmp_path):
+    from analysis.registry import RunPaths, write
+
+    df = pd.DataFrame({"term": ["b", "a"], "count": [2, 1], "doc_freq": [1, 1]})
+    a = write(RunPaths(tmp_path / "a"), "text_top_terms", df).read_bytes()
+    b = write(RunPaths(tmp_path / "b"), "text_top_terms", df).read_bytes()
+    assert a == b == b"term,count,doc_freq\nb,2,1\na,1,1\n"
+    assert outputs.FLOAT_FORMAT % 0.1234567891 == "0.123457"  # the CSV's float format
 
 
 def test_save_figure_is_byte_stable(tmp_path):
@@ -44,7 +46,9 @@ def test_html_table_escapes_cells_and_adds_caption():
 
 
 def test_html_table_links_its_csv_download_relative_to_the_run_pages(tmp_path):
-    csv = outputs.write_table(pd.DataFrame({"x": [1, 2]}), tmp_path / "run" / "tables", "k_sweep")
+    from analysis.registry import RunPaths
+
+    csv = RunPaths(tmp_path / "run").csv("k_sweep")
     html = outputs.html_table(pd.DataFrame({"x": [1, 2]}), caption="K <sweep>", csv=csv)
     assert '<caption>K &lt;sweep&gt; (download: <a href="tables/k_sweep.csv" download>k_sweep.csv</a>)</caption>' in html
     bare = outputs.html_table(pd.DataFrame({"x": [1]}), csv=csv)  # a link alone is still a caption

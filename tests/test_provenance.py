@@ -3,8 +3,6 @@
 import hashlib
 import json
 
-import pytest
-
 from analysis import provenance
 
 
@@ -73,24 +71,16 @@ def test_git_state_without_git_is_unknown(tmp_path, monkeypatch):
     assert provenance.git_state(tmp_path) == {"commit": "unknown", "dirty": None}
 
 
-def test_read_manifest_round_trips_write_manifest(tmp_path):
+def test_written_manifest_is_read_back_by_the_report_pages(tmp_path):
+    from analysis.registry import RunPaths
+    from analysis.report import run_manifest
+
     manifest = {"run_name": "r", "corpus": {"id": "berita-ü", "files": {"a.txt": "ab"}}, "seed": 7,
                 "stage_seconds": {"01": 1.5}, "git": {"commit": "unknown", "dirty": None}}
-    path = provenance.write_manifest(manifest, tmp_path / "provenance.json")
-    assert provenance.read_manifest(path) == manifest
+    run = RunPaths(tmp_path)
+    path = provenance.write_manifest(manifest, run.provenance)
+    assert run_manifest(run) == manifest
     assert "berita-ü" in path.read_text(encoding="utf-8")  # written as UTF-8 text, not \\u escapes
-
-
-def test_read_manifest_refuses_missing_or_malformed_files_in_one_line(tmp_path):
-    from analysis.errors import AnalysisError
-
-    path = tmp_path / "provenance.json"
-    with pytest.raises(AnalysisError, match="provenance.json: no provenance manifest"):
-        provenance.read_manifest(path)
-    for text in ("{not json", "[1, 2]"):
-        path.write_text(text)
-        with pytest.raises(AnalysisError, match="provenance.json: not a valid provenance manifest"):
-            provenance.read_manifest(path)
 
 
 def test_build_manifest_hashes_the_users_resource_files(tmp_path):

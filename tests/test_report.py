@@ -10,8 +10,10 @@ import zipfile
 import pandas as pd
 import pytest
 
-from analysis import report
+from analysis import registry, report
+from analysis.errors import AnalysisError
 from analysis.registry import RunPaths
+from conftest import put_table
 
 XSS = "<script>alert(1)</script>"
 
@@ -46,8 +48,11 @@ def write(path, data: bytes | str = b"x") -> None:
 def fake_run(root) -> RunPaths:
     """A run folder with a file of every kind the zips must include or leave out."""
     p = RunPaths(root).create()
-    write(p.tables / "articles.csv", "article_id,outlet\na,Kompas\n")
-    write(p.tables / "coding_sheet_README.txt", "read me")
+    write(p.csv("articles_overview"), "article_id,outlet\na,Kompas\n")
+    write(p.file("coding_sheet_readme"), "read me")
+    write(p.tables / "not_registered.csv", "an old or stray table is not published")
+    write(p.data / "topic_network.graphml", "<graphml/>")  # an old copy; the published graph is under tables/
+    write(p.data / "frame_codes.parquet", b"PAR1")
     write(p.figures / "frame_prevalence.png", b"\x89PNG fake")
     write(p.figures / "frame_prevalence.svg", "<svg/>")
     write(p.explorer / "ldavis.html", "<html></html>")
@@ -56,8 +61,8 @@ def fake_run(root) -> RunPaths:
                  "cleaning_log.parquet", "coding_sheet.csv", "lda.model", "lda.model.state",
                  "a_future_internal_file.parquet"):
         write(p.data / name, f"corpus text {name}")
-    write(p.data / "doc_topics.parquet", b"PAR1")
-    write(p.data / "corpus_manifest.json", "{}")
+    write(p.data / "doc_topics.parquet", b"PAR1")  # internal: unit ids and topic weights
+    write(p.file("corpus_manifest"), "{}")
     write(p.root / "01-build-corpus.ipynb", '{"cells": []}')
     write(p.root / "index.ipynb", '{"cells": [1]}')
     write(p.provenance, json.dumps(MANIFEST))
@@ -105,6 +110,40 @@ def test_run_manifest_missing_and_present(paths):
     assert report.run_manifest(paths) == MANIFEST
 
 
+@pytest.mark.parametrize("content, problem", [
+    ('{"run_name": ', r"provenance\.json, row 1: provenance manifest is not valid JSON"),
+    ("[1, 2]", r"provenance\.json: provenance manifest is not a JSON object"),
+    (b"\xff\xfe{}", r"provenance\.json: provenance manifest is not UTF-8 text")])
+def test_run_manifest_refuses_a_malformed_file_in_one_line(paths, content, problem):
+    write(paths.provenance, content)
+    with pytest.raises(AnalysisError, match=problem):
+        report.run_manifest(paths)
+
+
+# ---------------------------------------------------------------- tables
+
+
+def test_read_table_from_the_registry_blank_as_missing_floats_as_published(paths):
+    assert report.read_table(paths, "k_sweep").empty  # not written yet
+    put_table(paths, "k_sweep", {"k": [2, 3], "c_v": [0.123456789, 1 / 3], "eligible": [True, False],
+                                 "chosen": [False, True]})
+    t = report.read_table(paths, "k_sweep")
+    assert t["chosen"].dtype == bool and t["chosen"].tolist() == [False, True]
+    # The page states the number the CSV download holds (six significant digits).
+    assert t["c_v"].tolist() == [0.123457, 0.333333]
+    assert pd.read_csv(paths.csv("k_sweep"))["c_v"].tolist() == t["c_v"].tolist()
+    put_table(paths, "articles_overview", {"article_id": ["a", "b"], "outlet": ["Kompas", ""]})
+    assert report.read_table(paths, "articles_overview")["outlet"].isna().tolist() == [False, True]
+
+
+def test_read_table_keeps_internal_floats_and_run_specific_columns(paths):
+    put_table(paths, "doc_topics", {"unit_id": ["u1"], "article_id": ["a"], "topic_0": [0.123456789],
+                                    "topic_1": [0.876543211]})
+    t = report.read_table(paths, "doc_topics")
+    assert t.columns.tolist() == ["unit_id", "article_id", "topic_0", "topic_1"]
+    assert t["topic_0"].iloc[0] == 0.123456789  # not published: nothing to agree with
+
+
 def test_provenance_table_before_the_run_finishes():
     t = report.provenance_table({})
     assert t.values.tolist() == [["provenance", "written when the run finishes"]]
@@ -143,16 +182,19 @@ def test_manifest_tables_empty_manifest_keep_columns():
 # ---------------------------------------------------------------- downloads
 
 
-def test_list_downloads_only_published_kinds(tmp_path):
-    p = fake_run(tmp_path / "run")
-    write(p.root / "downloads" / "run.zip", b"zip")
+def test_list_downloads_are_the_registrys_published_files(tmp_path):
+    p = fake_run(tmp_path / "demo")
+    write(p.file("run_zip"), b"zip")
     df = report.list_downloads(p)
+    # Tables, then figures, then the explorer and the run's own files; the zips are offered apart.
     assert df["file"].tolist() == ["tables/articles.csv", "tables/coding_sheet_README.txt",
                                    "figures/frame_prevalence.png", "figures/frame_prevalence.svg",
-                                   "explorer/ldavis.html"]
-    assert df["kind"].tolist() == ["csv", "txt", "png", "svg", "html"]
+                                   "explorer/ldavis.html", "params.yaml", "provenance.json"]
+    assert df["kind"].tolist() == ["csv", "txt", "png", "svg", "html", "yaml", "json"]
     assert df.set_index("file").loc["tables/articles.csv", "bytes"] == len("article_id,outlet\na,Kompas\n")
+    # The site does not serve data/ (its published files are in the zip); a stray table is not published.
     assert not df["file"].str.startswith("data/").any()
+    assert "tables/not_registered.csv" not in df["file"].tolist()
 
 
 def test_list_downloads_of_an_empty_run(tmp_path):
@@ -255,70 +297,72 @@ def _entries(path) -> dict[str, bytes]:
 
 
 def test_zip_run_contents_leave_out_corpus_text(tmp_path):
-    p = fake_run(tmp_path / "run")
-    out = report.zip_run(p, "demo")
-    assert out == p.root / "downloads" / "demo.zip"
+    p = fake_run(tmp_path / "demo")
+    out = report.zip_run(p)
+    assert out == p.file("run_zip") == p.root / "downloads" / "demo.zip"
     entries = _entries(out)
     assert sorted(entries) == sorted([
         "demo/tables/articles.csv", "demo/tables/coding_sheet_README.txt",
         "demo/figures/frame_prevalence.png", "demo/figures/frame_prevalence.svg",
-        "demo/explorer/d3.v5.min.js", "demo/explorer/ldavis.html",
-        "demo/data/corpus_manifest.json", "demo/data/doc_topics.parquet",
+        "demo/explorer/d3.v5.min.js", "demo/explorer/ldavis.html", "demo/data/corpus_manifest.json",
         "demo/01-build-corpus.ipynb", "demo/index.ipynb", "demo/params.yaml", "demo/provenance.json"])
-    assert not any(e.startswith("demo/data/") and e.split("/")[-1] not in report.PUBLISHED_DATA for e in entries)
+    published = {f.relative_to(p.root).as_posix() for f in registry.published_files(p)}
+    assert {e.split("/", 1)[1] for e in entries if not e.endswith(".ipynb")} == published
     assert not any(b"corpus text" in data for data in entries.values())
-    assert entries["demo/tables/articles.csv"] == (p.tables / "articles.csv").read_bytes()
+    assert entries["demo/tables/articles.csv"] == p.csv("articles_overview").read_bytes()
     assert not list(p.root.glob("downloads/*.tmp"))
 
 
 def test_zip_run_fixed_order_and_timestamps(tmp_path):
-    p = fake_run(tmp_path / "run")
-    with zipfile.ZipFile(report.zip_run(p, "demo")) as zf:
+    p = fake_run(tmp_path / "demo")
+    with zipfile.ZipFile(report.zip_run(p)) as zf:
         infos = zf.infolist()
     names = [i.filename for i in infos]
-    assert names[:2] == ["demo/tables/articles.csv", "demo/tables/coding_sheet_README.txt"]
-    assert names[-4:] == ["demo/01-build-corpus.ipynb", "demo/index.ipynb", "demo/params.yaml", "demo/provenance.json"]
+    assert names[:3] == ["demo/01-build-corpus.ipynb", "demo/data/corpus_manifest.json", "demo/explorer/d3.v5.min.js"]
+    assert names[-5:] == ["demo/index.ipynb", "demo/params.yaml", "demo/provenance.json", "demo/tables/articles.csv",
+                          "demo/tables/coding_sheet_README.txt"]
     assert {i.date_time for i in infos} == {(2000, 1, 1, 0, 0, 0)}
     assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
 
 
 def test_zip_run_bytes_are_deterministic(tmp_path):
-    a = fake_run(tmp_path / "a" / "run")
-    b = fake_run(tmp_path / "b" / "run")  # same files elsewhere, written later
+    a = fake_run(tmp_path / "a" / "demo")
+    b = fake_run(tmp_path / "b" / "demo")  # same files elsewhere, written later
     for f in b.root.rglob("*"):
         os.utime(f, (1_000_000_000, 1_000_000_000))
-    first = report.zip_run(a, "demo").read_bytes()
-    again = report.zip_run(a, "demo").read_bytes()  # the first zip, now in downloads/, is not zipped in
-    other = report.zip_run(b, "demo").read_bytes()
+    first = report.zip_run(a).read_bytes()
+    again = report.zip_run(a).read_bytes()  # the first zip, now in downloads/, is not zipped in
+    other = report.zip_run(b).read_bytes()
     assert first == again == other
-    write(b.tables / "articles.csv", "article_id,outlet\na,Tempo\n")
-    assert report.zip_run(b, "demo").read_bytes() != first
+    write(b.csv("articles_overview"), "article_id,outlet\na,Tempo\n")
+    assert report.zip_run(b).read_bytes() != first
 
 
 def test_zip_run_of_a_run_with_only_a_manifest(tmp_path):
     root = tmp_path / "bare"
     write(root / "provenance.json", "{}")
-    assert list(_entries(report.zip_run(RunPaths(root), "bare"))) == ["bare/provenance.json"]
+    assert list(_entries(report.zip_run(RunPaths(root)))) == ["bare/provenance.json"]
 
 
 def test_zip_notebooks_only_notebooks_and_deterministic(tmp_path):
-    p = fake_run(tmp_path / "run")
-    report.zip_run(p, "demo")
-    out = report.zip_notebooks(p, "demo")
-    assert out == p.root / "downloads" / "demo-notebooks.zip"
+    p = fake_run(tmp_path / "demo")
+    write(p.root / "scratch.ipynb", "{}")  # not a notebook of the pipeline
+    report.zip_run(p)
+    out = report.zip_notebooks(p)
+    assert out == p.file("notebooks_zip") == p.root / "downloads" / "demo-notebooks.zip"
     entries = _entries(out)
     assert list(entries) == ["demo-notebooks/01-build-corpus.ipynb", "demo-notebooks/index.ipynb"]
     assert entries["demo-notebooks/index.ipynb"] == b'{"cells": [1]}'
     first = out.read_bytes()
     os.utime(p.root / "index.ipynb", (1_000_000_000, 1_000_000_000))
-    assert report.zip_notebooks(p, "demo").read_bytes() == first
+    assert report.zip_notebooks(p).read_bytes() == first
     # The run zip is unchanged by the notebooks zip sitting next to it.
-    assert "demo/downloads/demo-notebooks.zip" not in _entries(report.zip_run(p, "demo"))
+    assert "demo/downloads/demo-notebooks.zip" not in _entries(report.zip_run(p))
 
 
 def test_zip_bytes_open_as_valid_zip(tmp_path):
-    p = fake_run(tmp_path / "run")
-    data = report.zip_run(p, "demo").read_bytes()
+    p = fake_run(tmp_path / "demo")
+    data = report.zip_run(p).read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert zf.testzip() is None  # every entry's CRC checks
         assert all(n.startswith("demo/") for n in zf.namelist())  # unpacks into one folder

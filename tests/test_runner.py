@@ -226,3 +226,16 @@ def test_preflight_accepts_a_table_file_with_enough_rows(tmp_path):
     table.write_text("id,text\na,Paragraf satu.\nb,Paragraf dua.\nc,Paragraf tiga.\n", encoding="utf-8")
     runner.preflight(table, {"n_topics": 2})
     assert "at most 3 units" in _preflight_error(table, {"n_topics": 3})
+
+
+def test_run_summary_counts_articles_units_and_languages_from_the_internal_tables(tmp_path):
+    from analysis.registry import RunPaths
+    from conftest import put_table
+
+    run = RunPaths(tmp_path / "r").create()
+    assert runner._run_summary(run) == {"articles": None, "units": None, "language": None}
+    put_table(run, "articles", {"article_id": ["a", "b", "c"], "language": ["id", "en", "id"]})
+    put_table(run, "units", {"unit_id": ["a-p001", "a-p002", "b-p001", "c-p001"], "article_id": ["a", "a", "b", "c"]})
+    assert runner._run_summary(run) == {"articles": 3, "units": 4, "language": "en, id"}
+    put_table(run, "articles", {"article_id": ["a"], "language": [""]})  # language not detected
+    assert runner._run_summary(run)["language"] is None
