@@ -1,0 +1,44 @@
+"""Corpus: the first stage. Raw scraped news in; articles, units and a log of every cleaning step out.
+
+A folder of ``.txt`` files (one article per file) or a CSV / JSONL / Parquet
+table with a ``text`` column becomes the run's ``articles``, ``units`` and
+``cleaning_log`` tables, the ``corpus_manifest`` and two published tables
+(see :func:`build_corpus`). The subpackage holds one part per module:
+
+* :mod:`~analysis.corpus.rules`: the cleaning rules, datelines and calendar
+  words of each language, read from ``resources/cleaning/*.yaml``;
+* :mod:`~analysis.corpus.readers`: the raw files as a stream of documents
+  (encodings, mojibake, ``metadata.csv``, sha256 of every raw file);
+* :mod:`~analysis.corpus.cleaning`: one article through the rules, and its
+  title, outlet, place and date;
+* :mod:`~analysis.corpus.segmentation`: the cleaned text cut into units;
+* :mod:`~analysis.corpus.duplicates`: exact and near duplicates (MinHash);
+* :mod:`~analysis.corpus.build`: the stage function :func:`build_corpus`,
+  its parameters and the tables notebook 01 shows.
+
+Rules the stage keeps: raw files are read, never written; every removal is
+logged; metadata given with the corpus wins over what is extracted, and what
+cannot be found stays empty, never guessed; reading and writing stream, so a
+large corpus is never held whole; a failed build never destroys earlier
+outputs; bad input raises :class:`~analysis.errors.AnalysisError` naming the
+file, or is skipped with a logged reason naming it.
+"""
+
+from .build import (CorpusParams, CorpusSummary, articles_overview, build_corpus, cleaning_summary,
+                    describe_cleaning, describe_duplicates, duplicates_table, inputs_table, missing_metadata,
+                    removal_examples, resolve_language)
+from .cleaning import CleanArticle, clean_article, extract_date, extract_dateline
+from .duplicates import NEAR_DUPLICATE_THRESHOLD, DuplicateFinder
+from .readers import (META_FIELDS, SIDECAR, TABLE_SUFFIXES, Document, corpus_sha256, file_sha256, iter_documents,
+                      read_sidecar, repair_mojibake)
+from .rules import CLEANING_DIR, Rule, Ruleset, detect_language, load_rules
+from .segmentation import UNITS, count_words, segment_text, unit_id
+
+__all__ = [
+    "CLEANING_DIR", "META_FIELDS", "NEAR_DUPLICATE_THRESHOLD", "SIDECAR", "TABLE_SUFFIXES", "UNITS",
+    "CleanArticle", "CorpusParams", "CorpusSummary", "Document", "DuplicateFinder", "Rule", "Ruleset",
+    "articles_overview", "build_corpus", "clean_article", "cleaning_summary", "corpus_sha256", "count_words",
+    "describe_cleaning", "describe_duplicates", "detect_language", "duplicates_table", "extract_date",
+    "extract_dateline", "file_sha256", "inputs_table", "iter_documents", "load_rules", "missing_metadata",
+    "read_sidecar", "removal_examples", "repair_mojibake", "resolve_language", "segment_text", "unit_id",
+]

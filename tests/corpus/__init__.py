@@ -1,0 +1,1 @@
+"""Tests of analysis.corpus, one module per module of the subpackage."""
