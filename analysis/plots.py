@@ -109,7 +109,7 @@ def plot_validity(val, ax=None):
     return ax
 
 
-# --- corpus stage (analysis/corpus.py, notebooks/01-build-corpus) ---
+# --- corpus stage (analysis/corpus/, notebooks/01-build-corpus) ---
 
 
 # Beyond this many articles a per-article bar chart becomes a histogram.
