@@ -1,0 +1,626 @@
+"""The text stage: from the corpus stage's units to the tokens, dictionary and bag of words the topic model reads.
+
+Topic and frame quality is decided here, so every step is explicit, reported
+and deterministic. :func:`prepare_text` runs the steps in this order, and the
+order matters:
+
+1. **tokenize** (:mod:`~analysis.text.tokens`) — case is kept for the next step only.
+2. **aliases** (:mod:`~analysis.text.lexicon`) — surface forms become canonical
+   tokens, longest match first, before stopwords can remove parts of them;
+   every other token is lowercased.
+3. **stopwords** (:mod:`~analysis.text.lexicon`) — protected multi-word terms are
+   joined, then stopwords, tokens shorter than ``min_token_len`` and tokens
+   without a letter are removed; alias tokens and protected terms never are.
+4. **phrases** (:mod:`~analysis.text.phrases`) — gensim ``Phrases`` joins frequent
+   collocations, never across a removed word or an entity token.
+5. **stemming** (:mod:`~analysis.text.stemming`, off by default).
+6. **doc-frequency filters** — gensim ``Dictionary.filter_extremes`` with
+   ``no_below`` (absolute), ``no_above`` (share) and ``keep_n``.
+
+Rules kept here:
+
+* **Deterministic.** Nothing is random (``seed`` is accepted so that every
+  stage has the same signature); the same units and parameters give the same
+  tokens and the same bytes in the dictionary and the bag of words, whatever
+  the batch size or the number of processes.
+* **Aligned.** Units whose tokens are all filtered out are kept, with an empty
+  token list and an empty bag-of-words row, because the topic stage aligns
+  rows with the tokens table.
+* **Streamed.** Units are read in batches from the corpus stage's Parquet and
+  spilled to disk between passes, so the corpus is never held whole in memory.
+* **Registered.** Every file and table is named by :mod:`analysis.registry`:
+  tokens, dictionary and bag of words, and the tables ``text_params`` (the
+  parameters as resolved), ``text_steps``, ``text_top_terms`` and ``alias_hits``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import multiprocessing
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, field, fields
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .. import registry
+from ..errors import AnalysisError
+from ..outputs import params_table
+from ..parameters import check_values, default
+from ..registry import RunPaths
+from .lexicon import (AliasTable, apply_aliases, clean_word_list, connector_words, load_aliases, load_protected_terms,
+                      load_stopwords, remove_stopwords)
+from .phrases import apply_phrases, learn_phrases, new_phrases
+from .stemming import stem_tokens, tabulate_stems
+from .tokens import GAP, LANGUAGES, check_language, tokenize
+
+_UNITS_COLUMNS = ("unit_id", "article_id", "text")
+_BATCH_ROWS = 5_000
+#: The steps counted in ``text_steps``, in the order they run.
+STEPS = ("tokenize", "aliases", "stopwords", "phrases", "stemming", "doc_frequency")
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@dataclass
+class TextParams:
+    """Parameters of :func:`prepare_text`, validated on creation.
+
+    Fields that are parameters of notebook ``02-fit-topics`` take their default
+    from its parameters cell and are checked against its rules
+    (:func:`analysis.parameters.check_values`). As there, ``no_below=0`` and
+    ``n_jobs=0`` mean "scale with the corpus"; the stage resolves them
+    (:func:`scale_params`) and writes the resolved values to ``text_params``.
+    The other fields are fixed by :func:`default_params` from the corpus size.
+    (Defaults are read when an instance is made, ``default_factory``: reading
+    the notebooks when the module is imported would slow every import.)
+
+    For a large corpus :func:`default_params` sets ``no_below`` ≈ 5–20 (a term
+    must occur in that many units), ``keep_n`` = 100,000, ``phrase_min_count``
+    ≈ 20 and ``phrase_threshold`` = 0.5 for 100,000 articles. On a hundred
+    units a pair seen twice can reach the highest NPMI by chance, hence the
+    stricter small-corpus threshold (0.7).
+
+    Attributes
+    ----------
+    extra_stopwords : list of str
+        Added to the shipped lists (notebook parameter).
+    protected_terms : list of str
+        Added to the shipped protected terms, never removed nor stemmed (notebook parameter).
+    aliases_file : str or None
+        A user alias YAML merged over the shipped table; the notebook's ``""`` is ``None`` (notebook parameter).
+    metonyms : bool
+        Map metonyms (Washington, Kremlin…) to their country (default) or keep
+        them as place tokens.
+    phrases : bool
+        Learn and join collocations with gensim ``Phrases`` (notebook parameter).
+    phrase_min_count : int
+        Minimum count of a collocation.
+    phrase_threshold : float
+        NPMI threshold in (-1, 1]; higher joins fewer.
+    stem : bool
+        Stem (notebook parameter; off by default: stems hurt topic readability).
+    no_below : int
+        Keep terms found in at least this many units; 0 scales with the corpus (notebook parameter).
+    no_above : float
+        Drop terms found in more than this share of units (notebook parameter).
+    keep_n : int or None
+        Keep at most this many most frequent terms.
+    min_token_len : int
+        Drop shorter tokens.
+    n_jobs : int
+        Processes for tokenizing; 0 uses all cores beyond 2,000 units (notebook
+        parameter). Results are in input order whatever n_jobs.
+
+    Examples
+    --------
+    >>> TextParams(no_below=1).no_below
+    1
+    >>> TextParams(no_above=2.0)
+    Traceback (most recent call last):
+    analysis.errors.AnalysisError: parameters: parameter 'no_above' must be between 0.0 and 1.0, got 2.0
+    """
+
+    extra_stopwords: list[str] = field(default_factory=partial(default, "extra_stopwords"))
+    protected_terms: list[str] = field(default_factory=partial(default, "protected_terms"))
+    aliases_file: str | None = field(default_factory=partial(default, "aliases_file"))
+    metonyms: bool = True
+    phrases: bool = field(default_factory=partial(default, "phrases"))
+    phrase_min_count: int = 2
+    phrase_threshold: float = 0.7
+    stem: bool = field(default_factory=partial(default, "stem"))
+    no_below: int = field(default_factory=partial(default, "no_below"))
+    no_above: float = field(default_factory=partial(default, "no_above"))
+    keep_n: int | None = None
+    min_token_len: int = 2
+    n_jobs: int = field(default_factory=partial(default, "n_jobs"))
+
+    def __post_init__(self):
+        # The forms a caller may pass for the notebook's types: None or a tuple for a list, a Path or None for a file.
+        for name in ("extra_stopwords", "protected_terms"):
+            value = getattr(self, name)
+            setattr(self, name, [] if value is None else list(value) if isinstance(value, tuple) else value)
+        self.aliases_file = "" if self.aliases_file is None else self.aliases_file
+        self.aliases_file = str(self.aliases_file) if isinstance(self.aliases_file, Path) else self.aliases_file
+        check_values(self)
+        self.aliases_file = self.aliases_file or None  # the notebook's "" means no file
+        # Not expressible as a notebook rule: the entries of a word list, and a share that must be above 0
+        # (rules are inclusive ranges; no_above = 0 would keep no term at all).
+        for name in ("extra_stopwords", "protected_terms"):
+            clean_word_list(getattr(self, name), name)
+        if self.no_above == 0:
+            raise AnalysisError("must be a share in (0, 1], got 0", path="no_above")
+        self._check_fixed_fields()
+
+    def _check_fixed_fields(self) -> None:
+        # Fields that are not notebook parameters (default_params or code sets them), so no notebook rule checks them.
+        if not isinstance(self.metonyms, bool):
+            raise AnalysisError(f"must be true or false, got {self.metonyms!r}", path="metonyms")
+        for name in ("phrase_min_count", "min_token_len"):
+            value = getattr(self, name)
+            if not _is_int(value) or value < 1:
+                raise AnalysisError(f"must be an integer >= 1, got {value!r}", path=name)
+        if self.keep_n is not None and (not _is_int(self.keep_n) or self.keep_n < 1):
+            raise AnalysisError(f"must be a positive integer or None, got {self.keep_n!r}", path="keep_n")
+        if not _is_real(self.phrase_threshold) or not -1 < self.phrase_threshold <= 1:
+            raise AnalysisError(
+                f"must be an NPMI threshold in (-1, 1], got {self.phrase_threshold!r}", path="phrase_threshold"
+            )
+
+    @classmethod
+    def from_dict(cls, values: Mapping) -> "TextParams":
+        """Build from a mapping (e.g. a params.yaml section); unknown keys raise.
+
+        >>> TextParams.from_dict({"stem": True}).stem
+        True
+        """
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise AnalysisError(f"unknown text parameter(s): {', '.join(unknown)}", path="params")
+        return cls(**values)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+def _check_n_units(n_units: int) -> None:
+    if not _is_int(n_units) or n_units < 0:
+        raise AnalysisError(f"must be a non-negative integer, got {n_units!r}", path="n_units")
+
+
+def _scaled(n_units: int) -> dict:
+    if n_units <= 1_000:
+        return {"no_below": 2, "phrase_min_count": 2, "phrase_threshold": 0.7, "keep_n": None}
+    return {
+        "no_below": max(5, n_units // 5_000),
+        "phrase_min_count": min(50, max(5, n_units // 5_000)),
+        "phrase_threshold": 0.5,
+        "keep_n": 100_000,
+    }
+
+
+def scale_params(params: TextParams, n_units: int) -> TextParams:
+    """Resolve the "scale with the corpus" zeros of ``params`` for a corpus of ``n_units`` units.
+
+    ``no_below=0`` becomes the scaled minimum document frequency of
+    :func:`default_params`; ``n_jobs=0`` becomes all cores beyond 2,000 units
+    and one process below (starting worker processes costs more than it saves
+    on a small corpus). Other values are kept.
+
+    >>> scale_params(TextParams(no_below=0, n_jobs=0), 80).no_below, scale_params(TextParams(no_below=3), 80).no_below
+    (2, 3)
+    """
+    _check_n_units(n_units)
+    changes = {}
+    if params.no_below == 0:
+        changes["no_below"] = _scaled(n_units)["no_below"]
+    if params.n_jobs == 0:
+        changes["n_jobs"] = (os.cpu_count() or 1) if n_units > 2_000 else 1
+    return dataclasses.replace(params, **changes) if changes else params
+
+
+def default_params(n_units: int, **overrides) -> TextParams:
+    """Return :class:`TextParams` scaled to a corpus of ``n_units`` units.
+
+    Up to 1,000 units: ``no_below=2``, ``phrase_min_count=2``,
+    ``phrase_threshold=0.7``, no ``keep_n``.
+    Beyond that the minimum document frequency grows with the corpus (about one
+    unit in 5,000, at least 5: 20 for 100,000 articles), phrases need about
+    one occurrence per 5,000 units (at least 5, at most 50) with an NPMI
+    threshold of 0.5, and the vocabulary is capped at 100,000 terms.
+    ``overrides`` win, except that ``no_below=0`` and ``n_jobs=0`` are scaled
+    (:func:`scale_params`); an unknown key raises.
+
+    >>> default_params(80).no_below, default_params(100_000).no_below, default_params(80, no_below=0).no_below
+    (2, 20, 2)
+    >>> default_params(80, n_jobs=0).n_jobs
+    1
+    """
+    _check_n_units(n_units)
+    return scale_params(TextParams.from_dict({**_scaled(n_units), **overrides}), n_units)
+
+
+def _stage_params(params, n_units: int) -> TextParams:
+    if params is None:
+        return default_params(n_units)
+    if isinstance(params, Mapping):
+        return default_params(n_units, **params)
+    if isinstance(params, TextParams):
+        return scale_params(params, n_units)
+    raise AnalysisError(f"must be a TextParams or a mapping of its fields, got {type(params).__name__}", path="params")
+
+
+# --------------------------------------------------------------------------- result
+
+
+@dataclass
+class TextResult:
+    """What :func:`prepare_text` wrote and reports.
+
+    ``steps`` (step, n_tokens, vocab_size), ``top_terms`` (term, count,
+    doc_freq; the 100 most frequent final terms), ``alias_hits`` (surface,
+    canonical, kind, count), ``stemming`` (stem, n_words, words; stems that merged
+    two or more words; ``None`` when stemming is off). ``params`` are the
+    parameters as resolved for this corpus.
+    """
+
+    dictionary: object
+    tokens_path: Path
+    dictionary_path: Path
+    bow_path: Path
+    steps: pd.DataFrame
+    top_terms: pd.DataFrame
+    alias_hits: pd.DataFrame
+    stemming: pd.DataFrame | None
+    n_units: int
+    n_empty_units: int
+    params: TextParams
+    language: str
+
+
+# --------------------------------------------------------------------------- the passes
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    """The word lists of one run (pickled to the worker processes)."""
+
+    language: str
+    table: AliasTable
+    stopwords: frozenset[str]
+    protected: frozenset[str]
+    connectors: frozenset[str]
+    min_token_len: int
+    metonyms: bool
+    keep: frozenset[str]  # entity tokens: never removed as stopwords
+    unjoinable: frozenset[str]  # entities and protected terms: never joined into phrases nor stemmed
+
+
+def _lexicon(language: str, params: TextParams) -> _Lexicon:
+    table = load_aliases(language, params.aliases_file)
+    protected = load_protected_terms(language, params.protected_terms)
+    return _Lexicon(
+        language=language,
+        table=table,
+        stopwords=load_stopwords(language, params.extra_stopwords, params.protected_terms),
+        protected=protected,
+        # Connector words are kept through the stopword step only when phrases may span them.
+        connectors=connector_words(language) if params.phrases else frozenset(),
+        min_token_len=params.min_token_len,
+        metonyms=params.metonyms,
+        keep=table.entity_tokens,
+        unjoinable=table.entity_tokens | protected,
+    )
+
+
+@dataclass
+class _Tally:
+    """Token counts after each step, alias hits and units seen, summed over batches."""
+
+    counts: dict[str, Counter] = field(default_factory=lambda: {step: Counter() for step in STEPS})
+    hits: Counter = field(default_factory=Counter)
+    n_units: int = 0
+
+    def update(self, step: str, rows) -> None:
+        for row in rows:
+            self.counts[step].update(row)
+
+    def step_row(self, step: str) -> dict:
+        counts = self.counts[step]
+        return {"step": step, "n_tokens": int(sum(counts.values())), "vocab_size": len(counts)}
+
+
+def _clean_texts(texts: list, lexicon: _Lexicon):
+    """Tokenize, map aliases and remove stopwords in a list of texts (runs in a worker process)."""
+    counts = {"tokenize": Counter(), "aliases": Counter(), "stopwords": Counter()}
+    hits: Counter = Counter()
+    rows = []
+    for text in texts:
+        cased = tokenize(text, lexicon.language, lower=False)
+        counts["tokenize"].update(t.lower() for t in cased)
+        aliased, unit_hits = apply_aliases(cased, lexicon.table, metonyms=lexicon.metonyms)
+        hits.update(unit_hits)
+        counts["aliases"].update(aliased)
+        kept = remove_stopwords(aliased, lexicon.stopwords, protected=lexicon.protected, keep=lexicon.keep,
+                                min_token_len=lexicon.min_token_len, connectors=lexicon.connectors, gaps=True)
+        # Connector words kept only so that phrases may span them are not counted.
+        counts["stopwords"].update(t for t in kept if t != GAP and t not in lexicon.connectors)
+        rows.append(kept)
+    return rows, counts, hits
+
+
+def _chunks(items: list, n: int) -> list[list]:
+    size = max(1, -(-len(items) // n))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _worker_pool(n_jobs: int):
+    # Workers come from a fork server, not a fork of this process: the notebooks
+    # run in a threaded Jupyter kernel, which a plain fork could deadlock.
+    if n_jobs <= 1:
+        return nullcontext()
+    return ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("forkserver"))
+
+
+def _clean_batch(texts: list, lexicon: _Lexicon, pool, n_jobs: int, tally: _Tally) -> list[list[str]]:
+    if pool is None:
+        parts = [_clean_texts(texts, lexicon)]
+    else:
+        parts = list(pool.map(functools.partial(_clean_texts, lexicon=lexicon), _chunks(texts, n_jobs * 4)))
+    for _, counts, hits in parts:
+        for step, c in counts.items():
+            tally.counts[step].update(c)
+        tally.hits.update(hits)
+    return [row for rows, _, _ in parts for row in rows]
+
+
+def _units_file(paths: RunPaths) -> Path:
+    path = paths.file("units")
+    if not path.is_file():
+        raise AnalysisError(f"missing: run notebook {registry.STAGES['corpus']} first", path=path)
+    return path
+
+
+def _count_units(path: Path) -> int:
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise AnalysisError(f"unreadable Parquet file ({type(exc).__name__})", path=path) from None
+    missing = [c for c in _UNITS_COLUMNS if c not in parquet.schema_arrow.names]
+    if missing:
+        raise AnalysisError(f"lacks column(s) {', '.join(missing)}", path=path)
+    return parquet.metadata.num_rows
+
+
+def _unit_batches(path: Path) -> Iterator[pd.DataFrame]:
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH_ROWS, columns=list(_UNITS_COLUMNS)):
+        batch = batch.to_pandas()
+        bad = batch["text"].map(lambda t: not (t is None or isinstance(t, str) or (isinstance(t, float) and t != t)))
+        if bad.any():
+            raise AnalysisError(f"unit {batch.loc[bad, 'unit_id'].iloc[0]}: text is not a string", path=path)
+        yield batch
+
+
+def _write_rows(writer: pq.ParquetWriter, unit_ids, article_ids, rows) -> None:
+    table = pa.table(
+        {"unit_id": [str(u) for u in unit_ids], "article_id": [str(a) for a in article_ids], "tokens": rows},
+        schema=registry.arrow_schema("tokens"),
+    )
+    writer.write_table(table)
+
+
+def _read_rows(path: Path) -> Iterator[tuple[list, list, list]]:
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH_ROWS):
+        data = batch.to_pydict()
+        yield data["unit_id"], data["article_id"], data["tokens"]
+
+
+def _first_pass(units: Path, out: Path, lexicon: _Lexicon, params: TextParams, tally: _Tally):
+    """Tokenize, aliases, stopwords (in parallel, order kept); learn phrases from the same batches.
+
+    Returns the frozen phrases, or ``None`` when phrases are off.
+    """
+    phrases = new_phrases(lexicon.language, min_count=params.phrase_min_count,
+                          threshold=params.phrase_threshold) if params.phrases else None
+    with _worker_pool(params.n_jobs) as pool, pq.ParquetWriter(out, registry.arrow_schema("tokens")) as writer:
+        for batch in _unit_batches(units):
+            if batch.empty:
+                continue
+            rows = _clean_batch(batch["text"].tolist(), lexicon, pool, params.n_jobs, tally)
+            if phrases is not None:
+                learn_phrases(rows, lexicon.language, unjoinable=lexicon.unjoinable, phrases=phrases)
+            _write_rows(writer, batch["unit_id"], batch["article_id"], rows)
+            tally.n_units += len(batch)
+    if tally.n_units == 0:
+        raise AnalysisError("no units to process (empty input)", path=units)
+    return phrases.freeze() if phrases is not None else None
+
+
+def _second_pass(src: Path, out: Path, phrases, lexicon: _Lexicon, params: TextParams, tally: _Tally):
+    """Join phrases, stem; build the dictionary of the pre-filter vocabulary. Returns it and the stem memo."""
+    from gensim.corpora import Dictionary
+
+    dictionary = Dictionary()
+    # gensim logs timestamps, paths and platform into the saved file; those
+    # belong in the run's provenance.json, and would make the bytes differ.
+    dictionary.lifecycle_events = None
+    memo: dict[str, str] = {}
+    with pq.ParquetWriter(out, registry.arrow_schema("tokens")) as writer:
+        for unit_ids, article_ids, rows in _read_rows(src):
+            rows = [apply_phrases(r, phrases, unjoinable=lexicon.unjoinable, connectors=lexicon.connectors)
+                    for r in rows]
+            tally.update("phrases", rows)
+            if params.stem:
+                rows, memo = stem_tokens(rows, lexicon.language, keep=lexicon.unjoinable, memo=memo)
+                tally.update("stemming", rows)
+            dictionary.add_documents(rows, prune_at=None)
+            _write_rows(writer, unit_ids, article_ids, rows)
+    return dictionary, memo
+
+
+def _filter_vocabulary(dictionary, params: TextParams, n_units: int) -> None:
+    dictionary.filter_extremes(no_below=params.no_below, no_above=params.no_above, keep_n=params.keep_n)
+    if len(dictionary) == 0:
+        raise AnalysisError(
+            f"no terms left after the vocabulary filters (no_below={params.no_below}, "
+            f"no_above={params.no_above}) on {n_units} units; lower no_below or raise no_above",
+            path="no_below",
+        )
+
+
+def _final_pass(src: Path, out: Path, dictionary, tally: _Tally) -> int:
+    """Keep only dictionary terms and write the final tokens; return the number of units left empty."""
+    n_empty = 0
+    with pq.ParquetWriter(out, registry.arrow_schema("tokens")) as writer:
+        for unit_ids, article_ids, rows in _read_rows(src):
+            rows = [[t for t in r if t in dictionary.token2id] for r in rows]
+            tally.update("doc_frequency", rows)
+            n_empty += sum(not r for r in rows)
+            _write_rows(writer, unit_ids, article_ids, rows)
+    return n_empty
+
+
+def _write_bow(paths: RunPaths, dictionary) -> None:
+    """Write the bag of words, streamed from the final tokens (row i is tokens row i), and the dictionary."""
+    from gensim.corpora import MmCorpus
+
+    MmCorpus.serialize(
+        str(paths.file("bow")),
+        (dictionary.doc2bow(r) for _, _, rows in _read_rows(paths.file("tokens")) for r in rows),
+        id2word=dictionary,
+    )
+    dictionary.save(str(paths.file("dictionary")))
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def _steps_table(tally: _Tally, params: TextParams) -> pd.DataFrame:
+    ran = [s for s in STEPS if (s != "phrases" or params.phrases) and (s != "stemming" or params.stem)]
+    return pd.DataFrame([tally.step_row(s) for s in ran], columns=["step", "n_tokens", "vocab_size"])
+
+
+def _top_terms_table(dictionary, n: int = 100) -> pd.DataFrame:
+    top = pd.DataFrame(
+        [(dictionary[i], int(dictionary.cfs.get(i, 0)), int(dictionary.dfs.get(i, 0))) for i in dictionary.keys()],
+        columns=["term", "count", "doc_freq"],
+    )
+    return top.sort_values(["count", "term"], ascending=[False, True], ignore_index=True).head(n)
+
+
+def _alias_hits_table(hits: Counter) -> pd.DataFrame:
+    table = pd.DataFrame([(s, c, k, n) for (s, c, k), n in hits.items()],
+                         columns=["surface", "canonical", "kind", "count"])
+    return table.astype({"count": "int64"}).sort_values(["count", "canonical", "surface"],
+                                                         ascending=[False, True, True], ignore_index=True)
+
+
+def _write_tables(paths: RunPaths, result: TextResult) -> None:
+    registry.write(paths, "text_params", params_table(result.params))
+    registry.write(paths, "text_steps", result.steps)
+    registry.write(paths, "text_top_terms", result.top_terms)
+    registry.write(paths, "alias_hits", result.alias_hits)
+
+
+# --------------------------------------------------------------------------- stage
+
+
+def _stage_language(paths: RunPaths, language: str) -> str:
+    if language != "auto":
+        return check_language(language)
+    from ..corpus import resolve_language
+
+    # One language's resources serve the whole run: "auto" takes the articles' most common detected language.
+    return resolve_language(language, registry.read(paths, "articles", columns=["language"]), LANGUAGES)
+
+
+def _legacy_run(units, data_dir) -> RunPaths:
+    # Transitional: benchmarks/run.py still calls prepare_text(<run>/data/units.parquet, <run>/data).
+    paths = RunPaths(Path(data_dir).parent) if isinstance(data_dir, (str, Path)) else None
+    if paths is None or not isinstance(units, (str, Path)) or Path(units) != paths.file("units"):
+        raise AnalysisError(f"must be a RunPaths, got {type(units).__name__}", path="paths")
+    return paths
+
+
+def prepare_text(paths: RunPaths, _legacy_data_dir=None, /, *, params: TextParams | Mapping | None = None,
+                 language: str = "id", seed: int = 0) -> TextResult:
+    """Run the text stage on a run folder: units in, tokens, dictionary, bag of words and tables out.
+
+    Steps, in order: tokenize → aliases → stopwords → phrases → stemming
+    (optional) → doc-frequency filters (see the module docstring). Reads the
+    corpus stage's ``units`` in batches; writes, through the registry:
+
+    * ``tokens`` — unit_id, article_id, tokens (list of str), one row per
+      unit in the units' order. Units whose tokens are all filtered out are
+      **kept with an empty list** (and an empty row in ``bow``), so rows stay
+      aligned with the units.
+    * ``dictionary`` — gensim ``Dictionary`` after the vocabulary filters.
+    * ``bow`` — gensim ``MmCorpus`` (with its index); row *i* is row *i* of ``tokens``.
+    * the tables ``text_params`` (as resolved), ``text_steps``, ``text_top_terms``, ``alias_hits``.
+
+    Parameters
+    ----------
+    paths : RunPaths
+        The run folder; the corpus stage has written its units.
+    params : TextParams or mapping, optional
+        A :class:`TextParams` is used as given (its ``no_below=0`` and
+        ``n_jobs=0`` scaled, :func:`scale_params`); a mapping (a notebook's
+        values) overrides :func:`default_params` for the corpus's size;
+        ``None`` is :func:`default_params` alone.
+    language : {"id", "en", "auto"}
+        ``"auto"`` takes the articles' most common detected language.
+    seed : int
+        Accepted for a uniform stage signature; no step here is random.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> run = RunPaths(Path(tempfile.mkdtemp())).create()
+    >>> pd.DataFrame({"unit_id": ["a-p000", "a-p001", "a-p002"], "article_id": ["a"] * 3,
+    ...     "text": ["Rusia dan Korut memperkuat kerja sama pertahanan.",
+    ...              "Korea Utara dan Rusia: kerja sama militer.", "Baca juga: 23/6/2024"]}
+    ...     ).to_parquet(run.file("units"))
+    >>> result = prepare_text(run, params={"no_above": 1.0})
+    >>> pd.read_parquet(result.tokens_path)["tokens"].map(list).tolist()
+    [['rusia', 'korea_utara', 'kerja_sama'], ['korea_utara', 'rusia', 'kerja_sama'], []]
+    """
+    if not isinstance(paths, RunPaths):
+        paths = _legacy_run(paths, _legacy_data_dir)
+    language = _stage_language(paths, language)
+    units = _units_file(paths)
+    params = _stage_params(params, _count_units(units))
+    lexicon = _lexicon(language, params)
+    tally = _Tally()
+    paths.data.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=paths.data, prefix=".text-") as tmp:
+        stage1, stage2 = Path(tmp) / "stage1", Path(tmp) / "stage2"
+        phrases = _first_pass(units, stage1, lexicon, params, tally)
+        dictionary, memo = _second_pass(stage1, stage2, phrases, lexicon, params, tally)
+        _filter_vocabulary(dictionary, params, tally.n_units)
+        n_empty = _final_pass(stage2, paths.file("tokens"), dictionary, tally)
+    _write_bow(paths, dictionary)
+    result = TextResult(
+        dictionary=dictionary, tokens_path=paths.file("tokens"), dictionary_path=paths.file("dictionary"),
+        bow_path=paths.file("bow"), steps=_steps_table(tally, params), top_terms=_top_terms_table(dictionary),
+        alias_hits=_alias_hits_table(tally.hits),
+        stemming=tabulate_stems(memo, tally.counts["phrases"]) if params.stem else None,
+        n_units=tally.n_units, n_empty_units=n_empty, params=params, language=language,
+    )
+    _write_tables(paths, result)
+    return result

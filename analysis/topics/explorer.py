@@ -1,0 +1,135 @@
+"""The explorer: the offline pyLDAvis page and the units that represent each topic best.
+
+Rules kept here:
+
+* **Offline.** The pyLDAvis page loads d3, LDAvis and its CSS from copies next
+  to it (relative URLs), so it works from ``file://`` without a network and in
+  an archived site.
+* **Same numbering, same ranking.** pyLDAvis numbers topics from 1 and is run
+  with ``sort_topics=False``, so explorer topic N is table topic N; the page
+  opens at the run's λ, so it ranks terms as the tables do.
+* **Deterministic.** Principal coordinates (``mds="pcoa"``) and a fixed element
+  id give the same page for the same model.
+* **Snippets only.** Representative units are shown as short snippets (news
+  text is copyrighted), as plain text that the page escapes once.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import outputs
+from ..registry import artifact
+from .tables import topic_columns, topic_number
+
+#: Relative file names of the explorer's JavaScript and CSS (shipped by pyLDAvis).
+EXPLORER_ASSETS = ("d3.v5.min.js", "ldavis.v3.0.0.js", "ldavis.v1.0.0.css")
+
+
+def _page(fragment: str, relevance_lambda: float) -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        "<title>Topic explorer</title>\n"
+        f"<script>if (!window.location.hash) {{ history.replaceState(null, '', '#topic=0&lambda={relevance_lambda:g}&term='); }}"
+        "</script>\n</head>\n<body>\n"
+        "<p><a href=\"../index.html\">← Findings of this run</a></p>\n"
+        "<p>Topic N here is topic N in every table and figure of this run (numbered from 1). "
+        "Set λ with the slider; the tables rank terms at λ = "
+        f"{relevance_lambda:g}.</p>\n{fragment}\n</body>\n</html>\n"
+    )
+
+
+def write_explorer(topic_word: np.ndarray, doc_topics: pd.DataFrame, doc_lengths: np.ndarray,
+                   term_frequency: np.ndarray, dictionary, folder: Path, *,
+                   relevance_lambda: float = 0.6, n_terms: int = 30) -> Path:
+    """Write the pyLDAvis explorer into ``folder`` (under its registered name) with local JS and CSS.
+
+    Topic numbers match the tables (``sort_topics=False``; both count from 1).
+    The page opens at ``relevance_lambda`` (LDAvis reads its state from the
+    URL; a page opened without one gets ``#topic=0&lambda=<λ>&term=`` before
+    LDAvis starts), so it ranks terms as the tables do.
+    d3, LDAvis and its CSS are copied from pyLDAvis's package into ``folder``
+    and referenced by relative URL, so the page works offline and from
+    ``file://``. Principal coordinates (``mds="pcoa"``) are deterministic, and
+    the page's element id is fixed, so the same model gives the same page.
+    """
+    import pyLDAvis
+    import pyLDAvis.urls
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in EXPLORER_ASSETS:
+        shutil.copyfile(Path(pyLDAvis.urls.LOCAL_JS_DIR) / name, folder / name)
+    seen = term_frequency > 0
+    vocab = [dictionary[i] for i in np.flatnonzero(seen)]
+    phi = topic_word[:, seen]
+    theta = doc_topics[topic_columns(doc_topics)].to_numpy()
+    prepared = pyLDAvis.prepare(
+        topic_term_dists=phi / phi.sum(axis=1, keepdims=True),
+        doc_topic_dists=theta,
+        doc_lengths=np.asarray(doc_lengths, dtype=float),
+        vocab=vocab,
+        term_frequency=term_frequency[seen],
+        R=min(n_terms, len(vocab)),
+        mds="pcoa",
+        n_jobs=1,
+        sort_topics=False,  # keep the model's order, so explorer topic N is table topic N
+        start_index=1,  # the LDAvis page treats 0 as "no topic selected"
+    )
+    fragment = pyLDAvis.prepared_data_to_html(
+        prepared, d3_url=EXPLORER_ASSETS[0], ldavis_url=EXPLORER_ASSETS[1], ldavis_css_url=EXPLORER_ASSETS[2],
+        template_type="simple", visid="ldavis_topics",
+    )
+    path = folder / Path(artifact("explorer").file).name
+    path.write_text(_page(fragment, relevance_lambda), encoding="utf-8")
+    return path
+
+
+def representative_units(doc_topics: pd.DataFrame, units: pd.DataFrame, articles: pd.DataFrame,
+                         n: int = 3, width: int = 160) -> pd.DataFrame:
+    """Return the ``n`` units with the highest weight on each topic, with short snippets.
+
+    Columns ``topic``, ``rank``, ``unit_id``, ``article_id``, ``outlet``,
+    ``weight``, ``snippet``. Only a short snippet of the text is
+    kept (news text is copyrighted). Ties are broken by ``unit_id``.
+    """
+    text = units.set_index("unit_id")["text"]
+    outlet = articles.set_index("article_id")["outlet"] if "outlet" in articles else pd.Series(dtype=str)
+    rows = []
+    for col in topic_columns(doc_topics):
+        top = doc_topics.sort_values([col, "unit_id"], ascending=[False, True], kind="stable").head(n)
+        for rank, row in enumerate(top.itertuples(index=False), start=1):
+            rows.append({
+                "topic": topic_number(col), "rank": rank, "unit_id": row.unit_id,
+                "article_id": row.article_id, "outlet": _text_or_empty(outlet.get(row.article_id)),
+                "weight": getattr(row, col), "snippet": outputs.snippet(text.get(row.unit_id, ""), width=width),
+            })
+    return pd.DataFrame(rows, columns=["topic", "rank", "unit_id", "article_id", "outlet", "weight", "snippet"])
+
+
+def representative_html(representative: pd.DataFrame, labels: pd.DataFrame | None = None, *,
+                        caption: str | None = None, csv: Path | None = None) -> str:
+    """Return the representative units as an HTML table for the site, every cell escaped once.
+
+    Snippets are plain text (as in the CSV); :func:`analysis.outputs.html_table`
+    escapes them. Topics are shown as "T<n> label".
+
+    >>> r = pd.DataFrame({"topic": [1], "rank": [1], "unit_id": ["a-p000"], "article_id": ["a"],
+    ...                   "outlet": ["X"], "weight": [0.9], "snippet": ["<b> &amp;"]})
+    >>> "<b>" in representative_html(r), "&lt;b&gt; &amp;amp;" in representative_html(r)
+    (False, True)
+    """
+    names = {} if labels is None else dict(zip(labels["topic"], labels["label"]))
+    shown = representative.assign(
+        topic=[f"T{t} {names.get(t, '')}".strip() for t in representative["topic"]],
+        weight=representative["weight"].round(3),
+    )
+    return outputs.html_table(shown, caption=caption, csv=csv)
+
+
+def _text_or_empty(value) -> str:
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value) else str(value)

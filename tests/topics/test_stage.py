@@ -1,0 +1,87 @@
+"""Tests for analysis.topics.stage: fit_topics reads through the registry and writes every file of the stage."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import registry, topics
+from analysis.errors import AnalysisError
+from analysis.topics import stage
+
+from .planted import FAST, block_corpus, write_run
+
+def test_fit_topics_refuses_too_few_units(tmp_path):
+    _, texts = block_corpus(seed=0, n_docs=5)
+    paths = write_run(tmp_path, texts)
+    with pytest.raises(AnalysisError, match="k_max"):
+        topics.fit_topics(paths, params=topics.TopicParams(k_max=8, **FAST), explorer=False)
+
+
+def test_fit_topics_writes_the_contracted_outputs(two_runs):
+    paths, result = two_runs[0]
+    doc = registry.read(paths, "doc_topics")
+    k = result.n_topics
+    assert doc.columns.tolist() == ["unit_id", "article_id", *[f"topic_{t}" for t in range(k)]]
+    np.testing.assert_allclose(doc.filter(like="topic_").sum(axis=1), 1.0, atol=1e-5)
+    assert len(doc) == 90 and result.n_empty_units == 1  # the empty unit carries no topic evidence
+    assert paths.file("lda_model").exists() and result.model_path == paths.file("lda_model")
+    for name in ("topic_terms", "k_sweep", "topic_stability", "topic_labels", "topic_prevalence",
+                 "doc_topics_units", "doc_topics_articles", "topic_prevalence_outlet",
+                 "topic_prevalence_date", "representative_units"):
+        assert paths.csv(name).exists(), name
+    terms = pd.read_csv(paths.csv("topic_terms"))
+    assert terms.columns.tolist() == ["topic", "rank", "term", "probability", "relevance", "lift"]
+    # one numbering: table topic N is doc_topics column topic_{N-1}
+    assert sorted(terms["topic"].unique()) == list(range(1, k + 1))
+    assert [topics.topic_column(t) for t in range(1, k + 1)] == list(doc.filter(like="topic_").columns)
+    sweep = pd.read_csv(paths.csv("k_sweep"))
+    assert sweep["k"].tolist() == [2, 3, 4] and sweep["chosen"].sum() == 1
+    assert int(sweep.loc[sweep["chosen"], "k"].iloc[0]) == k and str(k) in result.k_reason
+    dates = pd.read_csv(paths.csv("topic_prevalence_date"), keep_default_na=False)
+    assert "" not in set(dates["date"]) and "--06-19" in set(dates["date"])
+    reps = pd.read_csv(paths.csv("representative_units"), keep_default_na=False)
+    # Snippets are the text as written (the page escapes them), and short.
+    assert reps["snippet"].str.contains("<script").any() and not reps["snippet"].str.contains("&lt;").any()
+    assert reps["snippet"].str.len().max() <= 160
+    assert "<script" not in topics.representative_html(reps)
+
+
+def test_same_seed_gives_byte_identical_tables(two_runs):
+    (first, _), (second, _) = two_runs
+    for table in sorted(first.tables.glob("*.csv")):
+        assert table.read_bytes() == (second.tables / table.name).read_bytes(), table.name
+    assert first.file("doc_topics").read_bytes() == second.file("doc_topics").read_bytes()
+    assert first.file("explorer").read_bytes() == second.file("explorer").read_bytes()
+
+
+def test_write_topic_tables_writes_each_table_under_its_own_name(two_runs, tmp_path):
+    paths, result = two_runs[0]
+    elsewhere = registry.RunPaths(tmp_path)
+    written = topics.write_topic_tables(result, elsewhere)
+    assert written == {key: elsewhere.csv(key) for key in topics.TABLES}
+    for key, attr in topics.TABLES.items():
+        assert written[key].read_bytes() == paths.csv(key).read_bytes(), key
+        pd.testing.assert_frame_equal(registry.read(elsewhere, key), getattr(result, attr), check_dtype=False)
+    assert sorted(p.name for p in elsewhere.tables.iterdir()) == sorted(f"{key}.csv" for key in topics.TABLES)
+    swapped = dataclasses.replace(result, terms=result.sweep)  # a table under another table's name is refused
+    with pytest.raises(ValueError, match="topic_terms"):
+        topics.write_topic_tables(swapped, registry.RunPaths(tmp_path / "swapped"))
+
+
+def test_fit_topics_writes_the_parameters_as_used(two_runs):
+    paths, result = two_runs[0]
+    table = registry.read(paths, "topic_params").set_index("parameter")["value"]
+    assert list(table.index) == [f.name for f in dataclasses.fields(topics.TopicParams)]
+    assert (table["k_min"], table["k_max"], table["passes"], table["n_stability_seeds"]) == ("2", "4", "10", "2")
+    assert result.params == topics.TopicParams(k_min=2, k_max=4, n_stability_seeds=2, **FAST)
+
+
+def test_the_stage_takes_parameters_as_a_mapping():
+    assert stage._stage_params({"k_max": 4, "passes": 5}) == topics.TopicParams(k_max=4, passes=5)
+    assert stage._stage_params(None) == topics.TopicParams()
+    with pytest.raises(AnalysisError, match="params"):
+        stage._stage_params([("k_max", 4)])
