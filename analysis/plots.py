@@ -154,7 +154,7 @@ def plot_units_per_article(df, ax=None, *, label: str = "article_id", value: str
     return ax
 
 
-# --- topics stage (analysis/topics.py, notebooks/02-fit-topics) ---
+# --- topics stage (analysis/topics/, notebooks/02-fit-topics) ---
 
 
 def _topic_names(topics, labels=None, width: int = 40) -> list[str]:

@@ -171,7 +171,7 @@ def _check_k_against_corpus(source: Path, params: dict) -> None:
     """
     from .corpus import iter_documents
 
-    n_topics, k_min = params.get("n_topics", 0), params.get("k_min", 2)
+    n_topics, k_min = params.get("n_topics", 0), params.get("k_min", P.default("k_min"))
     needed, name = (n_topics, "n_topics") if n_topics else (k_min, "k_min")
     bound = 0
     for doc in iter_documents(source):
