@@ -48,7 +48,7 @@ import yaml
 from . import outputs, registry
 from .errors import AnalysisError
 from .files import read_csv_rows, read_text
-from .frames import choose_language, load_codebook, require_columns
+from .frames import Codebook, choose_language, load_codebook, require_columns
 from .parameters import check_values, default
 from .paths import DATA_CODING, check_run_name
 from .registry import RunPaths
@@ -909,7 +909,7 @@ class ValidationResult:
 
     params: ValidationParams
     root: Path
-    codebook: object
+    codebook: Codebook
     language: str
     coding_set: str
     sheet: Path
@@ -927,7 +927,8 @@ class ValidationResult:
         """Where the coding sheets are and what they hold."""
         sheet, published = self.sheet.relative_to(self.root), self.published_sheet.relative_to(self.root)
         return (f"The coding sheet for coders (full paragraph text, kept in the run's `data/` folder and not "
-                f"published) is `{sheet}`, with the codebook in `{sheet.stem}_README.txt`. It holds "
+                f"published) is `{sheet}`, with the codebook in "
+                f"`{Path(registry.artifact('coding_sheet_full_readme').file).name}`. It holds "
                 f"{self.params.sample_size} units and {len(coding_items(self.codebook))} items to code "
                 f"({len(self.codebook.frames)} frames and their questions). The published copy, `{published}`, has "
                 "the same rows with short excerpts only.")
