@@ -22,6 +22,10 @@ is the government), (5) "other". The rule used is kept in ``type_rule`` so
 every type can be audited. Attribution is rule-based and misses quotes the
 patterns do not cover (free indirect speech, long-distance anaphora); the
 validation stage is where its recall is measured.
+
+:func:`analyse_actors` is the stage function: it reads the run's units and
+frame codes through :mod:`analysis.registry` and writes every table of the
+stage and the co-mention network; notebook ``04-actors-and-sources`` calls it.
 """
 
 from __future__ import annotations
@@ -29,17 +33,23 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Iterable
 
 import networkx as nx
 import pandas as pd
-import yaml
 
-from . import outputs
-
-from .paths import RESOURCES
+from . import outputs, registry
+from .corpus import resolve_language
 from .errors import AnalysisError
+from .files import read_yaml
+from .frames import require_columns, write_network
+from .parameters import check_values, default
+from .paths import RESOURCES
+from .registry import RunPaths
+from .text import LANGUAGES, load_aliases
 
 ATTRIBUTION = RESOURCES / "attribution.yml"
 SOURCE_COLUMNS = [
@@ -67,9 +77,9 @@ def load_attribution(path: str | Path | None = None, extra: str | Path | None = 
     >>> sorted(load_attribution()["source_types"])[:2]
     ['analyst_academic', 'anonymous']
     """
-    data = _read_yaml(Path(path) if path else ATTRIBUTION)
+    data = read_yaml(Path(path) if path else ATTRIBUTION, what="attribution file", empty_ok=False)
     if extra is not None:
-        more = _read_yaml(Path(extra))
+        more = read_yaml(Path(extra), what="attribution file", empty_ok=False)
         for key, value in more.items():
             if key == "known_sources":
                 new = {s.get("canonical") for s in value or [] if isinstance(s, dict)}
@@ -86,20 +96,6 @@ def load_attribution(path: str | Path | None = None, extra: str | Path | None = 
             elif isinstance(value, list):
                 data[key] = list(data.get(key, [])) + value
     _validate_attribution(data, Path(extra or path or ATTRIBUTION))
-    return data
-
-
-def _read_yaml(file: Path) -> dict:
-    if not file.is_file():
-        raise AnalysisError("attribution file not found", path=file)
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise AnalysisError("not UTF-8 text", path=file) from None
-    except yaml.YAMLError:
-        raise AnalysisError("malformed YAML", path=file) from None
-    if not isinstance(data, dict):
-        raise AnalysisError("must be a YAML mapping", path=file)
     return data
 
 
@@ -149,8 +145,7 @@ def alias_table(aliases=None, language: str = "id", attribution: dict | None = N
     ----------
     aliases : the text stage's alias lookup (a mapping surface -> (canonical,
         kind) or -> object/dict with ``canonical``/``kind``/``label``, or a
-        DataFrame with those columns). ``None`` asks ``text.load_aliases(language)``
-        if the text stage is installed.
+        DataFrame with those columns). ``None`` takes ``text.load_aliases(language)``.
     attribution : known sources are added as aliases (kind person or
         organisation) for surfaces the alias table lacks.
 
@@ -160,9 +155,7 @@ def alias_table(aliases=None, language: str = "id", attribution: dict | None = N
     >>> t[["surface", "canonical", "kind", "case_sensitive"]].values.tolist()
     [['Putin', 'vladimir_putin', 'person', True]]
     """
-    if aliases is None:
-        aliases = _text_aliases(language)
-    frame = _alias_frame(aliases)
+    frame = _alias_frame(load_aliases(language) if aliases is None else aliases)
     attribution = attribution if attribution is not None else load_attribution()
     ks = known_sources(attribution)
     if len(ks):
@@ -174,17 +167,6 @@ def alias_table(aliases=None, language: str = "id", attribution: dict | None = N
         extra = extra[~extra["surface"].str.lower().isin(have)]
         frame = pd.concat([frame, extra], ignore_index=True)
     return frame.reset_index(drop=True)
-
-
-def _text_aliases(language: str):
-    try:
-        from .text import load_aliases  # the text stage's alias table
-    except ImportError:
-        return {}
-    try:
-        return load_aliases(language)
-    except TypeError:
-        return load_aliases()
 
 
 def _alias_frame(aliases) -> pd.DataFrame:
@@ -252,7 +234,7 @@ def find_mentions(units: pd.DataFrame, aliases: pd.DataFrame) -> pd.DataFrame:
     >>> find_mentions(u, al)["actor"].tolist()
     ['putin', 'kim_jong_un']
     """
-    _require(units, ("unit_id", "article_id", "text"), "units")
+    require_columns(units, ("unit_id", "article_id", "text"), "units")
     table = _alias_frame(aliases)
     cols = ["unit_id", "article_id", "actor", "label", "kind", "surface", "start"]
     if table.empty:
@@ -383,7 +365,7 @@ def attribute_quotes(
     >>> attribute_quotes(u, "id", aliases={})[["source", "source_type", "cue"]].values.tolist()
     [['Andrei Lankov', 'analyst_academic', 'kata']]
     """
-    _require(units, ("unit_id", "article_id", "text"), "units")
+    require_columns(units, ("unit_id", "article_id", "text"), "units")
     attribution = attribution if attribution is not None else load_attribution()
     spec = (attribution.get("languages") or {}).get(language)
     if not spec:
@@ -594,8 +576,8 @@ def source_frames(sources: pd.DataFrame, unit_scores: pd.DataFrame) -> pd.DataFr
     >>> source_frames(s, f)[["frame", "n_units", "share"]].values.tolist()
     [['f', 1, 1.0], ['g', 0, 0.0]]
     """
-    _require(sources, ("unit_id", "source", "source_type"), "sources")
-    _require(unit_scores, ("unit_id", "frame", "present"), "unit frame scores")
+    require_columns(sources, ("unit_id", "source", "source_type"), "sources")
+    require_columns(unit_scores, ("unit_id", "frame", "present"), "unit frame scores")
     quoted = sources[["unit_id", "source", "source_type"]].drop_duplicates()
     merged = quoted.merge(unit_scores[["unit_id", "frame", "present"]], on="unit_id", how="inner")
     cols = ["source_type", "source", "frame", "n_units", "n_units_quoted", "share"]
@@ -613,15 +595,126 @@ def source_frames(sources: pd.DataFrame, unit_scores: pd.DataFrame) -> pd.DataFr
     return out.sort_values(["source_type", "source", "_o"]).drop(columns="_o").reset_index(drop=True)[cols]
 
 
-def write_network(G: nx.Graph, folder: Path, name: str = "actor_network") -> Path:
-    """Write ``G`` as GraphML (for Gephi) to ``folder/name.graphml`` and return the path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.graphml"
-    nx.write_graphml(G, path)
-    return path
+def describe_sources(sources: pd.DataFrame, source_types: pd.DataFrame | None = None, *, unit: str = "unit") -> str:
+    """Return the sentence on who is quoted: distinct sources, sources and units per type, the most quoted.
+
+    ``source_types`` (:func:`count_sources`) gives the types' labels; ``unit``
+    names the unit of analysis. Source names are corpus text and are escaped
+    for Markdown. The notebook and the Findings page print this sentence.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"source": ["A", "A", "B"], "source_type": ["government"] * 3, "unit_id": ["u1", "u2", "u2"]})
+    >>> describe_sources(s)
+    '**2 distinct sources** are quoted or credited in 2 units. By type — government: 2 sources in 2 units. The most quoted type is **government**; the most quoted source is A (2 units).'
+    """
+    if sources.empty:
+        return "No quoted or attributed source was found in this corpus."
+    units = f"{unit}s"
+    by_type = sources.groupby("source_type").agg(sources=("source", "nunique"), units=("unit_id", "nunique"))
+    by_type = by_type.sort_values(["units", "sources"], ascending=False)
+    labels = dict(zip(source_types["source_type"], source_types["label"])) if source_types is not None \
+        and not source_types.empty else {}
+    parts = [f"{labels.get(t, t)}: {outputs.count_noun(int(r.sources), 'source')} in "
+             f"{outputs.count_noun(int(r.units), unit)}" for t, r in by_type.iterrows()]
+    top = sources.groupby("source")["unit_id"].nunique().sort_values(ascending=False)
+    top = top[top == top.max()]
+    lead_type = by_type.index[0]
+    return (f"**{sources['source'].nunique()} distinct sources** are quoted or credited in "
+            f"{sources['unit_id'].nunique()} {units}. By type — " + "; ".join(parts) +
+            f". The most quoted type is **{labels.get(lead_type, lead_type)}**; the most quoted "
+            f"source{'s are' if len(top) > 1 else ' is'} {', '.join(outputs.escape_markdown(s) for s in top.index)} "
+            f"({int(top.iloc[0])} {units}).")
 
 
-def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise AnalysisError(f"{what}: missing column(s) {', '.join(missing)}")
+def describe_network(G: nx.Graph, min_units: int) -> str:
+    """Return the sentence on the co-mention network's size.
+
+    >>> describe_network(nx.Graph([("a", "b")]), 2)
+    'The co-mention network links 2 actors named in at least 2 units by 1 edge (actors named in the same unit).'
+    """
+    return (f"The co-mention network links {outputs.count_noun(G.number_of_nodes(), 'actor')} named in at least "
+            f"{outputs.count_noun(min_units, 'unit')} by {outputs.count_noun(G.number_of_edges(), 'edge')} "
+            "(actors named in the same unit).")
+
+
+# --------------------------------------------------------------------------
+# The stage
+# --------------------------------------------------------------------------
+
+# Actors named in fewer units are left out of the co-mention network (a single
+# mention is noise at the scale of a network picture).
+NETWORK_MIN_UNITS = 2
+
+
+@dataclass(frozen=True)
+class ActorParams:
+    """Parameters of the actors stage; defaults and ranges are notebook 04's parameters cell.
+
+    >>> ActorParams().language
+    'id'
+    """
+
+    language: str = field(default_factory=partial(default, "language"))
+    aliases_file: str = field(default_factory=partial(default, "aliases_file"))
+
+    def __post_init__(self):
+        check_values(self, source="actors parameters")
+
+
+@dataclass
+class ActorsResult:
+    """What :func:`analyse_actors` computed and wrote (``tables``: registry key → path)."""
+
+    params: ActorParams
+    language: str
+    sources: pd.DataFrame
+    source_types: pd.DataFrame
+    source_frames: pd.DataFrame
+    mentions: pd.DataFrame
+    top_actors: pd.DataFrame
+    network: nx.Graph
+    frame_names: dict[str, str]
+    tables: dict[str, Path] = field(default_factory=dict)
+
+    def describe_sources(self, unit: str = "unit") -> str:
+        """Who is quoted (:func:`describe_sources`)."""
+        return describe_sources(self.sources, self.source_types, unit=unit)
+
+    def describe_network(self) -> str:
+        """The co-mention network's size (:func:`describe_network`)."""
+        return describe_network(self.network, NETWORK_MIN_UNITS)
+
+
+def analyse_actors(paths: RunPaths, params: ActorParams | None = None) -> ActorsResult:
+    """Run the actors stage on a run folder: quoted sources and their types, the frames they carry, mentions.
+
+    Reads ``units``, ``articles``, ``frames_units`` and ``codebook`` (for frame
+    names) through the registry, so stages 01 and 03 must have run; writes
+    ``sources``, ``source_types``, ``source_frames``, ``actor_mentions`` and the
+    co-mention network (GraphML).
+
+    Examples
+    --------
+    >>> result = analyse_actors(registry.run_paths("ru-alliances-id"))  # doctest: +SKIP
+    >>> result.describe_sources()  # doctest: +SKIP
+    """
+    params = params or ActorParams()
+    units, articles = registry.read(paths, "units"), registry.read(paths, "articles")
+    language = resolve_language(params.language, articles, LANGUAGES)
+    attribution = load_attribution()
+    aliases = alias_table(load_aliases(language, params.aliases_file or None), language, attribution)
+    sources = attribute_quotes(units, language, aliases=aliases, attribution=attribution)
+    mentions = find_mentions(units, aliases)
+    codebook = registry.read(paths, "codebook", ["frame", "frame_name"])
+    result = ActorsResult(
+        params=params, language=language, sources=sources, source_types=count_sources(sources, attribution),
+        source_frames=source_frames(sources, registry.read(paths, "frames_units")), mentions=mentions,
+        top_actors=count_actors(mentions), network=comention_network(mentions, min_units=NETWORK_MIN_UNITS),
+        frame_names=dict(zip(codebook["frame"], codebook["frame_name"])),
+    )
+    for key, attr in (("sources", "sources"), ("source_types", "source_types"), ("source_frames", "source_frames"),
+                      ("actor_mentions", "mentions")):
+        result.tables[key] = registry.write(paths, key, getattr(result, attr))
+    result.tables["actor_network"] = write_network(result.network, paths.file("actor_network"))
+    return result

@@ -17,7 +17,9 @@ import pandas as pd
 from . import registry
 from .paths import DATA_RAW
 from .registry import RunPaths
-from .frames import UNKNOWN_GROUP, outlet_spread
+from .frames import UNKNOWN_GROUP, closest_match, most_common_frames, outlet_spread, top_with_ties
+from .frames import leading_frames as _leading_frames
+from .registry import artifact
 from .outputs import count_noun, escape, escape_markdown, html_table
 from .report import read_table, render_markdown, run_manifest
 
@@ -139,33 +141,22 @@ def question(run: RunData, research_question: str = "") -> str:
 
 
 def dominant_frames(run: RunData) -> Finding:
-    """The most common deductive frames across all units, with bootstrap intervals."""
+    """The most common deductive frames across all units, with bootstrap intervals (ties named)."""
     prev = run.table("frame_prevalence")
     if prev.empty:
         return Finding("Dominant frames", "The frame coding stage wrote no prevalence table for this run.")
-    prev = prev[prev["group"] == "all"].sort_values(["prevalence", "frame"], ascending=[False, True])
-    top = prev.iloc[0]
-    if top["prevalence"] == 0:
-        return Finding("1. Which frames dominate",
-                       f"No codebook frame was coded in any of the {int(top['n_units'])} {run.units}: the indicators "
-                       "of the codebook do not occur in this corpus (see the codebook on the Frames page).",
-                       None, "", "", ["tables/frame_prevalence.csv", "tables/frames_units.csv"])
-    articles = run.table("frames_articles")
-    in_articles = "" if articles.empty else (
-        f" and in {articles[(articles['frame'] == top['frame']) & (articles['present'] == 1)]['article_id'].nunique()} "
-        f"of {articles['article_id'].nunique()} articles")
-    others = " and ".join(f"**{run.frame_name(r.frame)}** ({_pct(r.prevalence)})" for r in prev.iloc[1:3].itertuples())
-    none = prev[prev["prevalence"] == 0]
-    text = (f"The most common frame is **{run.frame_name(top['frame'])}**, coded in {_pct(top['prevalence'])} of the "
-            f"{int(top['n_units'])} {run.units}{_interval(top)}{in_articles}." + (f" It is followed by {others}." if others else ""))
-    if len(none):
-        text += (f" {count_noun(len(none), 'frame')} never {'occurs' if len(none) == 1 else 'occur'}: "
-                 f"{', '.join(run.frame_name(f) for f in none['frame'])}.")
-    alt = (f"Horizontal bar chart of the share of {run.units} coded with each of {len(prev)} frames, with 95% intervals; "
-           f"{run.frame_name(top['frame'])} is highest at {_pct(top['prevalence'])}.")
-    return Finding("1. Which frames dominate", text, run.figure("frame_prevalence"), alt,
+    # The same claim, computed the same way, as notebook 03 states it.
+    claim = most_common_frames(prev, run.frame_names, articles=run.table("frames_articles"), units=run.units)
+    data = [artifact(key).csv for key in ("frame_prevalence", "frames_units")]
+    if claim.top.empty:
+        return Finding("1. Which frames dominate", claim.text, None, "", "", data)
+    top = [run.frame_name(f) for f in claim.frames]
+    alt = (f"Horizontal bar chart of the share of {run.units} coded with each of {len(claim.ranked)} frames, with 95% "
+           f"intervals; {' and '.join(top)} {'is' if len(top) == 1 else 'are'} highest at "
+           f"{_pct(claim.top['prevalence'].iloc[0])}.")
+    return Finding("1. Which frames dominate", claim.text, run.figure("frame_prevalence"), alt,
                    f"Share of {run.units} coded with each codebook frame (95% bootstrap intervals over {run.units}).",
-                   ["tables/frame_prevalence.csv", "tables/frames_units.csv"])
+                   data)
 
 
 def inductive_frames(run: RunData) -> Finding:
@@ -190,30 +181,24 @@ def inductive_frames(run: RunData) -> Finding:
     if k < MIN_TOPICS_FOR_NETWORK:
         text += (f" With only {k} topics the network has too few nodes for its communities to be frames in the "
                  f"sense of ANTMN; read this as a description of the topics, not as evidence of frames.")
-    comparison = run.table("frame_comparison")
-    if not comparison.empty and comparison["rho"].notna().any():
-        best = comparison.loc[comparison["rho"].abs().idxmax()]
-        text += (f" The deductive frame that tracks an inductive frame most closely is "
-                 f"**{run.frame_name(best['deductive'])}** (Spearman ρ = {best['rho']:.2f} with inductive frame "
-                 f"{escape_markdown(best['inductive'])}, over {int(best['n_units'])} {run.units}).")
+    # The same claim, computed the same way, as notebook 03 states it.
+    match = closest_match(run.table("frame_comparison"), run.frame_names, units=run.units)
+    if match.found:
+        text += " " + match.text
     alt = (f"Network of {k} topics; node size is topic prevalence, colour is the inductive frame; "
            f"{count_noun(len(frames), 'frame')}.")
     return Finding("2. What the topics say on their own", text, run.figure("topic_network"), alt,
                    f"Topic network: topics linked by how often they co-occur in the same {run.units}; colours are communities (frames).",
-                   ["tables/inductive_frames.csv", "tables/topic_terms.csv", "tables/frame_comparison.csv"])
+                   [artifact(key).csv for key in ("inductive_frames", "topic_terms", "frame_comparison")])
 
 
 def leading_frames(prev: pd.DataFrame, run: RunData) -> pd.DataFrame:
     """Return per group its leading frame(s): every frame tied at the group's highest prevalence.
 
-    Columns: group, frames (display names, bold, joined with "and"), prevalence, n_units.
+    Columns: group, frames (display names, bold, joined with "and"), n_frames, prevalence, n_units
+    (:func:`analysis.frames.leading_frames` with the run's frame names).
     """
-    top = prev.groupby("group")["prevalence"].transform("max")
-    tied = prev[(prev["prevalence"] >= top - 1e-9)].sort_values(["group", "frame"])
-    return (tied.groupby("group", sort=True)
-            .agg(frames=("frame", lambda f: " and ".join(f"**{run.frame_name(x)}**" for x in f)),
-                 n_frames=("frame", "size"), prevalence=("prevalence", "first"), n_units=("n_units", "first"))
-            .reset_index())
+    return _leading_frames(prev, run.frame_names)
 
 
 def _outlet_label(group: str) -> str:
@@ -222,10 +207,8 @@ def _outlet_label(group: str) -> str:
 
 
 def _top_with_ties(prev: pd.DataFrame, n: int = 3) -> pd.DataFrame:
-    """Keep per group the n highest prevalences, with every frame tied at the n-th."""
-    ranked = prev.sort_values(["group", "prevalence", "frame"], ascending=[True, False, True])
-    cutoff = ranked.groupby("group")["prevalence"].transform(lambda p: p.iloc[min(n, len(p)) - 1])
-    return ranked[ranked["prevalence"] >= cutoff - 1e-9]
+    """Keep per group the n highest prevalences, with every frame tied at the n-th (:func:`analysis.frames.top_with_ties`)."""
+    return top_with_ties(prev, n)
 
 
 def outlet_differences(run: RunData) -> Finding:

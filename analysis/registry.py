@@ -180,7 +180,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _figure("topic_prevalence_outlet", "topics", "Topic shares per outlet."),
     # frames ------------------------------------------------------------------------------------
     _table("codebook", "frames", "frame:str frame_name:str kind:str source:str question:str text:str indicators:str",
-           "The codebook as used: frames, questions and indicators.", read_by=("report",)),
+           "The codebook as used: frames, questions and indicators.", read_by=("actors", "report")),
     _table("frame_codes_units", "frames", "unit_id:str article_id:str frame:str question:str present:int evidence:str",
            "Every question answered for every unit, with the indicators that fired.", read_by=("validation",)),
     _table("frames_units", "frames", "unit_id:str article_id:str frame:str score:float present:int evidence:str",

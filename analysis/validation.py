@@ -25,27 +25,34 @@ Rules kept here:
   the first coded unit row 2.
 * No invented numbers: with no coding sheets, every function here returns an
   empty table rather than a made-up figure.
+
+:func:`validate` is the stage function: it reads the run's units and the
+frames stage's codes through :mod:`analysis.registry`, writes the coding
+sheets and every table of the stage, and returns them with the sentences
+notebook ``05-validate`` shows.
 """
 
 from __future__ import annotations
 
-import csv
 import itertools
 import math
 import textwrap
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from . import outputs
-
-from .paths import DATA_CODING, check_run_name
+from . import outputs, registry
 from .errors import AnalysisError
+from .files import read_csv_rows, read_text
+from .frames import Codebook, choose_language, load_codebook, require_columns
+from .parameters import check_values, default
+from .paths import DATA_CODING, check_run_name
+from .registry import RunPaths
 
-# Fixed columns of a coding sheet, in order; item columns follow them.
-SHEET_COLUMNS = ["unit_id", "article_id", "outlet", "text", "coder"]
 REQUIRED_COLUMNS = ["unit_id", "coder"]
 ALLOWED_VALUES = {"0": 0, "1": 1, "0.0": 0, "1.0": 1}  # spreadsheets may turn 1 into 1.0
 UNKNOWN_OUTLET = "(unknown outlet)"
@@ -179,7 +186,9 @@ def draw_coding_sample(units: pd.DataFrame, articles: pd.DataFrame, *, n: int, s
     number of outlets, ``n`` outlets are drawn at random and get one each);
     the rest is allocated in proportion to each outlet's number of units by
     largest remainder, never more than an outlet has. Units of articles
-    flagged as duplicates are not sampled. Rows come in a seeded random
+    flagged as duplicates are not sampled. ``n`` is the notebook parameter
+    ``sample_size`` (checked by :class:`ValidationParams`); more than the
+    corpus has is refused. Rows come in a seeded random
     order, so coders do not read an article's paragraphs in sequence.
 
     Returns
@@ -195,12 +204,8 @@ def draw_coding_sample(units: pd.DataFrame, articles: pd.DataFrame, *, n: int, s
     >>> sorted(draw_coding_sample(units, articles, n=2, seed=1)["outlet"])
     ['A', 'B']
     """
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise AnalysisError(f"sample size n={n!r} must be a positive integer")
-    for name, df, cols in (("units", units, ["unit_id", "article_id", "text"]), ("articles", articles, ["article_id"])):
-        missing = [c for c in cols if c not in df.columns]
-        if missing:
-            raise AnalysisError(f"{name} table lacks column(s) {', '.join(missing)}")
+    require_columns(units, ("unit_id", "article_id", "text"), "units")
+    require_columns(articles, ("article_id",), "articles")
     meta = articles.drop_duplicates("article_id").set_index("article_id")
     pool = units[["unit_id", "article_id", "text"]].copy()
     if "duplicate_of" in meta.columns:
@@ -239,14 +244,16 @@ def export_coding_sheet(
     seed: int,
     language: str,
     text_width: int | None = None,
+    readme: Path | None = None,
 ) -> Path:
     """Write a coding sheet for human coders and its README; return the sheet's path.
 
     The sheet is a CSV with ``unit_id``, ``article_id``, ``outlet``, ``text``,
     an empty ``coder`` column and one empty column per question and per frame
-    (see :func:`coding_items`). The README (``<stem>_README.txt``, Markdown beside it)
-    holds the instructions and the codebook in ``language``. The sample is
-    :func:`draw_coding_sample` with the same ``n`` and ``seed``.
+    (see :func:`coding_items`). The README (Markdown, ``readme``; by default
+    ``<stem>_README.txt`` beside the sheet) holds the instructions and the
+    codebook in ``language``. The sample is :func:`draw_coding_sample` with
+    the same ``n`` and ``seed``.
 
     Parameters
     ----------
@@ -279,42 +286,15 @@ def export_coding_sheet(
     sheet["coder"] = ""
     for item in items["item"]:
         sheet[item] = ""
-    outputs.write_table(sheet, out_path.parent, out_path.stem)
-    readme = out_path.with_name(f"{out_path.stem}_README.txt")
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    # The same deterministic CSV as every table of a run (UTF-8, "\n" line ends).
+    sheet.to_csv(out_path, index=False, float_format=outputs.FLOAT_FORMAT, lineterminator="\n", encoding="utf-8")
+    readme = Path(readme) if readme is not None else out_path.with_name(f"{out_path.stem}_README.txt")
     readme.write_text(_codebook_readme(codebook, language), encoding="utf-8")
     return out_path
 
 
 # --------------------------------------------------------------------- import
-
-
-def _read_csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Return (header, rows) of a CSV file, or raise AnalysisError naming the file."""
-    if not path.is_file():
-        raise AnalysisError("coding sheet not found", path=path)
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise AnalysisError("empty file", path=path)
-    if b"\x00" in raw:
-        raise AnalysisError("binary file, not a CSV coding sheet", path=path)
-    try:
-        text = raw.decode("utf-8-sig")  # Excel writes a byte-order mark
-    except UnicodeDecodeError as err:
-        raise AnalysisError(f"not UTF-8 (byte {err.start}); save the sheet as CSV UTF-8", path=path) from None
-    try:
-        rows = list(csv.reader(text.splitlines(), strict=True))
-    except csv.Error as err:
-        raise AnalysisError(f"malformed CSV: {err}", path=path) from None
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
-    if not rows:
-        raise AnalysisError("empty file", path=path)
-    header = [h.strip() for h in rows[0]]
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) != len(header):
-            raise AnalysisError(
-                f"row {number} has {len(row)} fields but the header has {len(header)} (malformed CSV)", path=path
-            )
-    return header, rows[1:]
 
 
 def read_coding_sheets(paths: list[Path], codebook, valid_unit_ids) -> pd.DataFrame:
@@ -360,42 +340,37 @@ def read_coding_sheets(paths: list[Path], codebook, valid_unit_ids) -> pd.DataFr
         raise AnalysisError("no coding sheets given")
     records, seen = [], {}
     for path in map(Path, paths):
-        header, rows = _read_csv_rows(path)
-        duplicated_cols = sorted({h for h in header if header.count(h) > 1})
-        if duplicated_cols:
-            raise AnalysisError(f"row 1: duplicate column(s) {', '.join(duplicated_cols)}", path=path)
-        missing = [c for c in REQUIRED_COLUMNS + items if c not in header]
-        if missing:
-            raise AnalysisError(f"row 1: missing column(s) {', '.join(missing)}", path=path)
-        col = {name: header.index(name) for name in REQUIRED_COLUMNS + items}
-        for number, row in enumerate(rows, start=2):
-            unit = row[col["unit_id"]].strip()
-            coder = row[col["coder"]].strip()
-            where = f"row {number}"
-            if not unit:
-                raise AnalysisError(f"{where}, column unit_id: empty unit id", path=path)
-            if unit not in valid:
-                raise AnalysisError(f"{where}, column unit_id: unknown unit id {unit!r}", path=path)
-            if not coder:
-                raise AnalysisError(f"{where}, column coder: missing coder name", path=path)
-            if (coder, unit) in seen:
-                raise AnalysisError(
-                    f"{where}: duplicate row, coder {coder!r} already coded unit {unit!r} ({seen[coder, unit]})",
-                    path=path,
-                )
-            seen[coder, unit] = f"{path.name} row {number}"
-            for item in items:
-                cell = row[col[item]].strip()
-                if cell == "":
-                    continue  # not coded: missing data, not "no"
-                if cell not in ALLOWED_VALUES:
-                    raise AnalysisError(
-                        f"{where}, column {item}: value {cell!r} is not allowed (use 0, 1 or leave empty)", path=path
-                    )
-                records.append((coder, unit, item, ALLOWED_VALUES[cell]))
+        _, rows = read_csv_rows(path, what="coding sheet", required=tuple(REQUIRED_COLUMNS + items))
+        for number, row in rows:
+            records += _row_codes(row, items, valid, seen, path, number)
     codes = pd.DataFrame(records, columns=["coder", "unit_id", "item", "value"])
     codes["value"] = codes["value"].astype("int64")
     return codes.sort_values(["coder", "unit_id", "item"], kind="stable").reset_index(drop=True)
+
+
+def _row_codes(row: dict, items: list[str], valid: set[str], seen: dict, path: Path, number: int) -> list[tuple]:
+    """Check one sheet row and return its codes ``(coder, unit, item, 0/1)``; empty cells are not coded."""
+    unit, coder = row["unit_id"], row["coder"]
+    if not unit:
+        raise AnalysisError("column unit_id is empty", path=path, row=number)
+    if unit not in valid:
+        raise AnalysisError(f"column unit_id: unknown unit id {unit!r}", path=path, row=number)
+    if not coder:
+        raise AnalysisError("column coder: missing coder name", path=path, row=number)
+    if (coder, unit) in seen:
+        raise AnalysisError(f"duplicate row, coder {coder!r} already coded unit {unit!r} ({seen[coder, unit]})",
+                            path=path, row=number)
+    seen[coder, unit] = f"{path.name} row {number}"
+    codes = []
+    for item in items:
+        cell = row[item]
+        if cell == "":
+            continue  # not coded: missing data, not "no"
+        if cell not in ALLOWED_VALUES:
+            raise AnalysisError(f"column {item}: value {cell!r} is not allowed (use 0, 1 or leave empty)",
+                                path=path, row=number)
+        codes.append((coder, unit, item, ALLOWED_VALUES[cell]))
+    return codes
 
 
 def resolve_coding_set(coding_set: str, corpus: str) -> str:
@@ -453,7 +428,7 @@ def read_coding_set_info(coding_set: str) -> dict:
     readme = DATA_CODING / coding_set / "README.md"
     if not readme.is_file():
         return {}
-    text = readme.read_text(encoding="utf-8")
+    text = read_text(readme, what="coding set README")
     if not text.startswith("---"):
         return {}
     try:
@@ -603,11 +578,11 @@ def human_majority(codes: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------- validity
 
 
-def read_machine_codes(tables: Path) -> pd.DataFrame:
-    """Read the frames stage's deductive codes from a run's ``tables`` folder.
+def read_machine_codes(paths: RunPaths) -> pd.DataFrame:
+    """Read the frames stage's deductive codes of a run, through the registry.
 
-    Questions come from ``frame_codes_units.csv``, frames (present by the
-    frames stage's threshold) from ``frames_units.csv``.
+    Questions come from ``frame_codes_units``, frames (present by the frames
+    stage's threshold) from ``frames_units``.
 
     Returns
     -------
@@ -615,26 +590,13 @@ def read_machine_codes(tables: Path) -> pd.DataFrame:
         ``coder`` (= "machine"), ``unit_id``, ``item``, ``value`` (0/1), ``evidence``.
     """
     parts = []
-    for name, item_col in (("frame_codes_units.csv", "question"), ("frames_units.csv", "frame")):
-        path = Path(tables) / name
-        if not path.is_file():
-            raise AnalysisError("machine codes not found; run the frames stage (03-analyse-frames) first", path=path)
-        try:
-            df = pd.read_csv(path, dtype={"unit_id": str}, keep_default_na=False, na_values=[""])
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-            raise AnalysisError(f"unreadable CSV: {' '.join(str(err).split())}", path=path) from None
-        missing = [c for c in ("unit_id", item_col, "present") if c not in df.columns]
-        if missing:
-            raise AnalysisError(f"missing column(s) {', '.join(missing)}", path=path)
-        if not df["present"].dropna().isin([0, 1]).all():
-            raise AnalysisError("column present holds values other than 0/1", path=path)
-        evidence = df["evidence"] if "evidence" in df.columns else ""
-        parts.append(
-            pd.DataFrame({"coder": MACHINE, "unit_id": df["unit_id"], "item": df[item_col].astype(str),
-                          "value": df["present"], "evidence": evidence})
-        )
-    machine = pd.concat(parts, ignore_index=True).dropna(subset=["value"])
-    machine["value"] = machine["value"].astype("int64")
+    for key, item_col in (("frame_codes_units", "question"), ("frames_units", "frame")):
+        df = registry.read(paths, key, ["unit_id", item_col, "present", "evidence"])
+        if not df["present"].isin([0, 1]).all():
+            raise AnalysisError("column present holds values other than 0/1", path=paths.file(key))
+        parts.append(pd.DataFrame({"coder": MACHINE, "unit_id": df["unit_id"], "item": df[item_col].astype(str),
+                                   "value": df["present"].astype("int64"), "evidence": df["evidence"]}))
+    machine = pd.concat(parts, ignore_index=True)
     machine["evidence"] = machine["evidence"].fillna("").astype(str)
     return machine
 
@@ -742,24 +704,19 @@ def disagreements(
 # ------------------------------------------------------------------- run glue
 
 
-def read_run_units(paths) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return ``(units, articles)`` of a run, raising AnalysisError if the corpus stage has not run."""
-    hint = "run the corpus stage (01-build-corpus) first"
-    return (outputs.read_parquet(paths.units, hint, ("unit_id", "article_id", "text")),
-            outputs.read_parquet(paths.articles, hint, ("article_id",)))
-
-
 def summarize(codes: pd.DataFrame, rel: pd.DataFrame, val: pd.DataFrame, info: dict, coding_set: str) -> pd.DataFrame:
     """Return a one-row summary for the Methods page (``tables/validation_summary.csv``).
 
     ``status`` is "none" (no human coding: every number is left empty),
     "example" (an illustrative set, ``example: true`` in its README) or
     "human". Means are over frames only (questions are reported in full in
-    the reliability and validity tables).
+    the reliability and validity tables). The columns are the registry's.
     """
+    columns = [name for name, _ in registry.artifact("validation_summary").columns]
     humans = codes[codes["coder"] != MACHINE] if not codes.empty else codes
     if humans.empty:
-        return pd.DataFrame([{"status": "none", "coding_set": coding_set}])
+        # Without coding every number is left empty (missing), never 0.
+        return pd.DataFrame([{"status": "none", "coding_set": coding_set}], columns=columns)
 
     def _frames(df):
         return df[df["kind"] == "frame"] if "kind" in df.columns else df
@@ -809,9 +766,9 @@ def describe_coding(codes: pd.DataFrame, info: dict, coding_set: str) -> str:
         return (
             "**No human coding exists yet for this run**, so this page reports no reliability or validity "
             "figures. To produce them:\n\n"
-            "1. Give the coding sheet `data/coding_sheet.csv` of this run folder (full unit text; it is not "
-            "published) and its `coding_sheet_README.txt` (the codebook) to at least two coders, who code "
-            "independently.\n"
+            f"1. Give the coding sheet `{registry.artifact('coding_sheet_full').file}` of this run folder (full unit "
+            f"text; it is not published) and its `{Path(registry.artifact('coding_sheet_full_readme').file).name}` "
+            "(the codebook) to at least two coders, who code independently.\n"
             "2. Each coder writes their name in the `coder` column and answers every question and frame column "
             "with `1` (yes) or `0` (no), leaving a cell empty only when undecidable, and saves the sheet as "
             "CSV UTF-8.\n"
@@ -832,3 +789,210 @@ def describe_coding(codes: pd.DataFrame, info: dict, coding_set: str) -> str:
         f"units on {humans['item'].nunique()} items ({len(humans)} codes; empty cells are missing, not \"no\")."
     )
     return "\n\n".join(lines)
+
+
+# ------------------------------------------------------------------- sentences
+
+
+def describe_reliability(rel: pd.DataFrame) -> str:
+    """Return the sentence on intercoder reliability over frames ("" without two coders).
+
+    >>> rel = pd.DataFrame({"kind": "frame", "alpha": [0.9, 0.7], "verdict": ["reliable", "tentative"],
+    ...                     "percent_agreement": [1.0, 0.9]})
+    >>> describe_reliability(rel)
+    'Across the 2 frames, α ranges from 0.70 to 0.90 (0 undefined); 1 frame reach 0.800 and 1 reach only 0.667. Mean percent agreement is 95%.'
+    """
+    frames = rel[rel["kind"] == "frame"] if "kind" in rel.columns else rel
+    if frames.empty:
+        return ""
+    return (f"Across the {len(frames)} frames, α ranges from {frames['alpha'].min():.2f} to "
+            f"{frames['alpha'].max():.2f} ({frames['alpha'].isna().sum()} undefined); "
+            f"{outputs.count_noun((frames['verdict'] == 'reliable').sum(), 'frame')} reach 0.800 and "
+            f"{(frames['verdict'] == 'tentative').sum()} reach only 0.667. "
+            f"Mean percent agreement is {frames['percent_agreement'].mean():.0%}.")
+
+
+def describe_validity(val: pd.DataFrame) -> str:
+    """Return the sentence on the machine's frame codes against the human majority ("" without coding).
+
+    >>> val = pd.DataFrame({"kind": "frame", "n_units": [12, 12], "f1": [0.5, 1.0], "precision": [0.5, 1.0],
+    ...                     "recall": [0.5, 1.0], "alpha": [0.2, 1.0]})
+    >>> describe_validity(val)[:70]
+    "Over 12 units, the machine's frame codes reach a macro-averaged F1 of "
+    """
+    frames = val[val["kind"] == "frame"] if "kind" in val.columns else val
+    if frames.empty:
+        return ""
+    return (f"Over {frames['n_units'].max()} units, the machine's frame codes reach a macro-averaged F1 of "
+            f"{frames['f1'].mean():.2f} (precision {frames['precision'].mean():.2f}, recall "
+            f"{frames['recall'].mean():.2f}, averaged over the frames where each is defined); machine-human α "
+            f"averages {frames['alpha'].mean():.2f}.")
+
+
+def alpha_scope(r) -> str:
+    """Say over how many frames a mean α was taken (α is undefined for frames no coder used).
+
+    >>> alpha_scope({"n_frames": 10, "n_frames_alpha": 8})
+    ' across the 8 of 10 frames the coders used (undefined for the others)'
+    """
+    n_frames, n_alpha = r.get("n_frames"), r.get("n_frames_alpha")
+    if pd.isna(n_frames) or pd.isna(n_alpha):
+        return " across frames"
+    n_frames, n_alpha = int(n_frames), int(n_alpha)
+    if n_alpha == n_frames:
+        return f" across {outputs.count_noun(n_frames, 'frame')}"
+    return f" across the {n_alpha} of {n_frames} frames the coders used (undefined for the others)"
+
+
+def describe_validation(summary, *, unit: str = "unit", where: str = "") -> str:
+    """Return what the validation rests on and its headline numbers, from a ``validation_summary`` row.
+
+    The notebook and the Findings page's limits state it with this sentence;
+    ``where`` is put before the final period (e.g. " (Validation page)").
+    With no coding it says the codes are not validated.
+
+    >>> describe_validation({"status": "none"})
+    'No human coding exists yet for this corpus, so the automated codes are **not validated**.'
+    """
+    r = summary.iloc[0] if isinstance(summary, pd.DataFrame) else summary
+    if r.get("status", "none") == "none":
+        return "No human coding exists yet for this corpus, so the automated codes are **not validated**" + where + "."
+    what = (f"{outputs.count_noun(int(r['n_units']), unit)} coded by "
+            f"{outputs.count_noun(int(r['n_coders']), 'coder')}")
+    who = r.get("produced_by")
+    who = "" if who is None or pd.isna(who) else outputs.escape_markdown(who)
+    if r["status"] == "example":
+        kind = (f"an illustrative example coding ({what}; {who or 'see the Validation page'}), not human coding "
+                "and not a gold standard, so its figures show the workflow, not the codes' quality")
+    else:
+        kind = f"human coding ({what})"
+    return (f"Validation rests on {kind}: mean Krippendorff's α {r['mean_alpha_frames']:.2f}{alpha_scope(r)}, "
+            f"macro F1 of the automated frame codes {r['macro_f1_frames']:.2f}{where}.")
+
+
+# ------------------------------------------------------------------- the stage
+
+
+def _default(name: str):
+    return field(default_factory=partial(default, name))
+
+
+@dataclass(frozen=True)
+class ValidationParams:
+    """Parameters of the validation stage; defaults and ranges are notebook 05's parameters cell.
+
+    ``corpus`` is set by the runner (it names the default coding set).
+
+    >>> ValidationParams().sample_size
+    12
+    """
+
+    language: str = _default("language")
+    sample_size: int = _default("sample_size")
+    codebook_file: str = _default("codebook_file")
+    codebook_extra: str = _default("codebook_extra")
+    corpus: str = _default("corpus")
+    coding_set: str = _default("coding_set")
+    seed: int = _default("seed")
+
+    def __post_init__(self):
+        check_values(self, source="validation parameters")
+
+
+@dataclass
+class ValidationResult:
+    """What :func:`validate` computed and wrote (``tables``: registry key → path).
+
+    The reliability, validity, confusion and disagreement tables are empty
+    (and not written) when there is no human coding.
+    """
+
+    params: ValidationParams
+    root: Path
+    codebook: Codebook
+    language: str
+    coding_set: str
+    sheet: Path
+    published_sheet: Path
+    codes: pd.DataFrame
+    info: dict
+    reliability: pd.DataFrame
+    validity: pd.DataFrame
+    confusion: pd.DataFrame
+    disagreements: pd.DataFrame
+    summary: pd.DataFrame
+    tables: dict[str, Path] = field(default_factory=dict)
+
+    def describe_sheets(self) -> str:
+        """Where the coding sheets are and what they hold."""
+        sheet, published = self.sheet.relative_to(self.root), self.published_sheet.relative_to(self.root)
+        return (f"The coding sheet for coders (full paragraph text, kept in the run's `data/` folder and not "
+                f"published) is `{sheet}`, with the codebook in "
+                f"`{Path(registry.artifact('coding_sheet_full_readme').file).name}`. It holds "
+                f"{self.params.sample_size} units and {len(coding_items(self.codebook))} items to code "
+                f"({len(self.codebook.frames)} frames and their questions). The published copy, `{published}`, has "
+                "the same rows with short excerpts only.")
+
+    def describe_coding(self) -> str:
+        """What human coding there is, or how to produce it (:func:`describe_coding`)."""
+        return describe_coding(self.codes, self.info, self.coding_set)
+
+    def describe_summary(self) -> str:
+        """How many frame codes differ, and the headline of the validation (:func:`describe_validation`)."""
+        if self.codes.empty:
+            return describe_validation(self.summary)
+        differ = outputs.count_noun(len(self.disagreements), "frame code")
+        return f"{differ} differ between machine and humans. {describe_validation(self.summary)}"
+
+
+def _sheets(paths: RunPaths, units, articles, codebook, language: str, params: ValidationParams) -> tuple[Path, Path]:
+    """Write the coders' sheet (full text, internal) and the published one (excerpts), each with its README."""
+    sheet = partial(export_coding_sheet, units, articles, codebook, n=params.sample_size, seed=params.seed,
+                    language=language)
+    return (sheet(paths.file("coding_sheet_full"), readme=paths.file("coding_sheet_full_readme")),
+            sheet(paths.file("coding_sheet"), readme=paths.file("coding_sheet_readme"), text_width=120))
+
+
+def _compare(paths: RunPaths, codes: pd.DataFrame, units, codebook) -> dict[str, pd.DataFrame]:
+    """Reliability between coders, validity of the machine codes, confusion, disagreements."""
+    machine = read_machine_codes(paths) if not codes.empty else codes.assign(evidence="")
+    return {
+        "reliability": reliability(codes, codebook),
+        "validity": validity(machine, codes, codebook),
+        "confusion": confusion_table(machine, codes, codebook),
+        "disagreements": disagreements(machine, codes, units, kind="frame", codebook=codebook),
+    }
+
+
+def validate(paths: RunPaths, params: ValidationParams | None = None) -> ValidationResult:
+    """Run the validation stage on a run folder: coding sheets out, human coding in, reliability and validity.
+
+    Reads ``units``, ``articles`` and (with human coding) the frames stage's
+    ``frame_codes_units`` and ``frames_units`` through the registry; writes
+    both coding sheets with their READMEs, the tables ``reliability``,
+    ``validity``, ``confusion`` and ``disagreements`` (only when there is
+    human coding) and ``validation_summary`` (always).
+
+    Examples
+    --------
+    >>> result = validate(registry.run_paths("ru-alliances-id"))  # doctest: +SKIP
+    >>> result.summary["status"].item()  # doctest: +SKIP
+    'example'
+    """
+    params = params or ValidationParams()
+    units, articles = registry.read(paths, "units"), registry.read(paths, "articles")
+    codebook = load_codebook(params.codebook_file or None, params.codebook_extra or None)
+    language = choose_language(params.language, articles, codebook)
+    coding_set = resolve_coding_set(params.coding_set, params.corpus)
+    sheet, published = _sheets(paths, units, articles, codebook, language, params)
+    codes, info = load_coding_set(coding_set, codebook, units["unit_id"])
+    tables = _compare(paths, codes, units, codebook)
+    summary = summarize(codes, tables["reliability"], tables["validity"], info, coding_set)
+    result = ValidationResult(params=params, root=paths.root, codebook=codebook, language=language,
+                              coding_set=coding_set, sheet=sheet, published_sheet=published, codes=codes, info=info,
+                              summary=summary, **tables)
+    for key, df in tables.items():
+        if not df.empty:
+            result.tables[key] = registry.write(paths, key, df)
+    result.tables["validation_summary"] = registry.write(paths, "validation_summary", summary)
+    return result

@@ -167,3 +167,78 @@ def test_count_actors_counts_units_not_mentions_and_orders_ties_by_id():
     assert out.values.tolist() == [["rusia", "Russia", "country", 2], ["china", "China", "country", 1],
                                    ["nato", "NATO", "organisation", 1]]
     assert actors.count_actors(mentions.iloc[:0]).empty
+
+
+def test_attribution_files_are_read_by_the_checked_reader(tmp_path):
+    bad = tmp_path / "broken.yml"
+    bad.write_text("known_sources: [unclosed", encoding="utf-8")
+    with pytest.raises(AnalysisError, match=r"broken\.yml, row 1: attribution file is not valid YAML"):
+        actors.load_attribution(extra=bad)
+    with pytest.raises(AnalysisError, match=r"nope\.yml: attribution file not found"):
+        actors.load_attribution(tmp_path / "nope.yml")
+
+
+# ------------------------------------------------------------------ sentences
+
+
+def test_describe_sources_counts_types_and_names_every_top_source():
+    s = pd.DataFrame({"source": ["A", "B", "[C](x)", "B"], "source_type": ["government", "analyst_academic",
+                                                                          "analyst_academic", "analyst_academic"],
+                      "unit_id": ["u1", "u2", "u3", "u4"]})
+    types = pd.DataFrame({"source_type": ["government", "analyst_academic"], "label": ["officials", "analysts"]})
+    text = actors.describe_sources(s, types, unit="paragraph")
+    assert text.startswith("**3 distinct sources** are quoted or credited in 4 paragraphs. By type — analysts: "
+                           "2 sources in 3 paragraphs; officials: 1 source in 1 paragraph.")
+    assert "The most quoted type is **analysts**; the most quoted source is B (2 paragraphs)." in text
+    assert "[C]" not in actors.describe_sources(s.iloc[:3], types)  # tied sources are all named, escaped
+    assert actors.describe_sources(s.iloc[:0]) == "No quoted or attributed source was found in this corpus."
+
+
+# ------------------------------------------------------------------ the stage
+
+
+def test_params_default_to_the_notebooks_parameters_cell():
+    from analysis import parameters
+
+    assert actors.ActorParams().language == parameters.default("language")
+    with pytest.raises(AnalysisError, match="actors parameters: language 'fr'"):
+        actors.ActorParams(language="fr")
+
+
+@pytest.fixture
+def run(tmp_path):
+    """A run folder as stages 01 and 03 leave it (internal Parquet only)."""
+    from analysis.registry import RunPaths
+
+    paths = RunPaths(tmp_path / "run").create()
+    units = _units(['"Sulit," kata Andrei Lankov, seorang profesor.', "Putin bertemu Kim Jong Un.",
+                    "Putin dan Kim Jong Un lagi.", '"Ya," katanya.'])
+    units.to_parquet(paths.file("units"), index=False)
+    pd.DataFrame({"article_id": ["a"], "language": ["id"]}).to_parquet(paths.file("articles"), index=False)
+    pd.DataFrame({"unit_id": units["unit_id"].repeat(2).tolist(), "article_id": "a", "frame": ["conflict", "economic"] * 4,
+                  "score": 0.5, "present": [1, 0] * 4, "evidence": ""}).to_parquet(paths.file("frames_units"), index=False)
+    pd.DataFrame({"frame": ["conflict", "economic"], "frame_name": ["Conflict", "Economic"]}).to_parquet(
+        paths.file("codebook"), index=False)
+    return paths
+
+
+def test_analyse_actors_writes_every_table_of_the_stage(run):
+    from analysis import registry
+
+    result = actors.analyse_actors(run)
+    written = {a.key for a in registry.ARTIFACTS if a.stage == "actors" and a.format != "figure"}
+    assert set(result.tables) == written
+    for key in written - {"actor_network"}:
+        assert registry.read(run, key).columns.tolist() == [c for c, _ in registry.artifact(key).columns], key
+    assert sorted(p.name for p in run.root.rglob("*.graphml")) == ["actor_network.graphml"]
+    assert result.frame_names == {"conflict": "Conflict", "economic": "Economic"}
+    assert ("a-p003", "Andrei Lankov") in set(zip(result.sources["unit_id"], result.sources["source"]))
+    assert result.source_frames.set_index(["source", "frame"]).loc[("Andrei Lankov", "conflict"), "n_units"] == 2
+    assert result.describe_sources().startswith("**1 distinct sources** are quoted or credited in 2 units.")
+    assert result.describe_network().startswith("The co-mention network links 2 actors named in at least 2 units")
+
+
+def test_analyse_actors_needs_the_frames_stage(run):
+    run.file("frames_units").unlink()
+    with pytest.raises(AnalysisError, match="frames_units.parquet: missing: run notebook 03-analyse-frames first"):
+        actors.analyse_actors(run)

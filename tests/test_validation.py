@@ -186,11 +186,25 @@ def test_export_skips_duplicate_articles(tmp_path, corpus, codebook):
     assert "c1" not in set(sample["article_id"])
 
 
-@pytest.mark.parametrize("n", [0, -1, 11, 2.5])
-def test_export_rejects_bad_sample_size(tmp_path, corpus, codebook, n):
+def test_export_rejects_more_units_than_the_corpus_has(tmp_path, corpus, codebook):
     units, articles = corpus
-    with pytest.raises(AnalysisError, match="sample size"):
-        validation.export_coding_sheet(units, articles, codebook, tmp_path / "s.csv", n=n, seed=1, language="id")
+    with pytest.raises(AnalysisError, match="sample size n=11 is larger than the 10 units available"):
+        validation.export_coding_sheet(units, articles, codebook, tmp_path / "s.csv", n=11, seed=1, language="id")
+
+
+@pytest.mark.parametrize("n", [0, -1, 2.5])
+def test_sample_size_is_checked_by_the_one_parameter_check(n):
+    with pytest.raises(AnalysisError, match="validation parameters: parameter 'sample_size'"):
+        validation.ValidationParams(sample_size=n)
+
+
+def test_export_writes_the_readme_where_it_is_told(tmp_path, corpus, codebook):
+    units, articles = corpus
+    readme = tmp_path / "elsewhere" / "codebook.txt"
+    readme.parent.mkdir()
+    validation.export_coding_sheet(units, articles, codebook, tmp_path / "s.csv", n=3, seed=1, language="en",
+                                   readme=readme)
+    assert readme.read_text(encoding="utf-8").startswith("# Coding instructions: Test frames (version 0.1)")
 
 
 # --------------------------------------------------------------- round trip
@@ -231,14 +245,16 @@ VALID = ["a1-p000", "a1-p001", "b1-p000"]
 @pytest.mark.parametrize(
     "mutate, message",
     [
-        (lambda h, r: (h, r + [_row("zz-p009", "ann", [1, 1, 1, 1])]), r"bad\.csv: row 4, column unit_id: unknown unit id 'zz-p009'"),
-        (lambda h, r: (h, [r[0], _row("a1-p001", "ann", [0, 2, 0, 0])]), r"bad\.csv: row 3, column economic_q1: value '2' is not allowed"),
-        (lambda h, r: (h, [r[0], _row("a1-p001", "ann", ["yes", 0, 0, 0])]), r"row 3, column conflict_q1: value 'yes'"),
-        (lambda h, r: (h, [r[0], _row("a1-p001", " ", [0, 0, 0, 0])]), r"bad\.csv: row 3, column coder: missing coder name"),
-        (lambda h, r: (h, r + [_row("a1-p000", "ann", [1, 0, 1, 0])]), r"bad\.csv: row 4: duplicate row, coder 'ann' already coded unit 'a1-p000'"),
-        (lambda h, r: (h[:-1], [row[:-1] for row in r]), r"bad\.csv: row 1: missing column\(s\) economic"),
-        (lambda h, r: ([c for c in h if c != "coder"], [row[:4] + row[5:] for row in r]), r"row 1: missing column\(s\) coder"),
-        (lambda h, r: (h, [r[0], r[1] + ["extra"]]), r"bad\.csv: row 3 has 10 fields but the header has 9"),
+        (lambda h, r: (h, r + [_row("zz-p009", "ann", [1, 1, 1, 1])]), r"bad\.csv, row 4: column unit_id: unknown unit id 'zz-p009'"),
+        (lambda h, r: (h, [r[0], _row("a1-p001", "ann", [0, 2, 0, 0])]), r"bad\.csv, row 3: column economic_q1: value '2' is not allowed"),
+        (lambda h, r: (h, [r[0], _row("a1-p001", "ann", ["yes", 0, 0, 0])]), r"row 3: column conflict_q1: value 'yes'"),
+        (lambda h, r: (h, [r[0], _row("a1-p001", " ", [0, 0, 0, 0])]), r"bad\.csv, row 3: column coder: missing coder name"),
+        (lambda h, r: (h, [r[0], _row("", "ann", [0, 0, 0, 0])]), r"bad\.csv, row 3: column unit_id is empty"),
+        (lambda h, r: (h, r + [_row("a1-p000", "ann", [1, 0, 1, 0])]), r"bad\.csv, row 4: duplicate row, coder 'ann' already coded unit 'a1-p000'"),
+        (lambda h, r: (h[:-1], [row[:-1] for row in r]), r"bad\.csv, row 1: coding sheet lacks column\(s\) economic"),
+        (lambda h, r: ([c for c in h if c != "coder"], [row[:4] + row[5:] for row in r]), r"row 1: coding sheet lacks column\(s\) coder"),
+        (lambda h, r: (h + ["coder"], [row + ["x"] for row in r]), r"bad\.csv, row 1: column 'coder' appears twice"),
+        (lambda h, r: (h, [r[0], r[1] + ["extra"]]), r"bad\.csv, row 3: has 10 fields where the header has 9"),
     ],
 )
 def test_malformed_sheets_name_file_row_and_column(tmp_path, codebook, good_rows, mutate, message):
@@ -251,24 +267,24 @@ def test_malformed_sheets_name_file_row_and_column(tmp_path, codebook, good_rows
 def test_duplicate_across_sheets_is_reported(tmp_path, codebook, good_rows):
     first = _write_sheet(tmp_path / "one.csv", HEADER, good_rows)
     second = _write_sheet(tmp_path / "two.csv", HEADER, good_rows[:1])
-    with pytest.raises(AnalysisError, match=r"two\.csv: row 2: duplicate row.*one\.csv row 2"):
+    with pytest.raises(AnalysisError, match=r"two\.csv, row 2: duplicate row.*one\.csv row 2"):
         validation.read_coding_sheets([first, second], codebook, VALID)
 
 
 @pytest.mark.parametrize(
     "content, message",
     [
-        (b"", "empty file"),
-        (b"\n  \n", "empty file"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
-        ("unit_id,coder\nä,ann\n".encode("latin-1"), "not UTF-8"),
-        (b'unit_id,coder,conflict_q1,economic_q1,conflict,economic\n"a1-p000,ann,1,0,1,0\n', "malformed CSV"),
+        (b"", "coding sheet is empty"),
+        (b"\n  \n", "coding sheet is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "coding sheet is a binary file"),
+        ("unit_id,coder\nä,ann\n".encode("latin-1"), "coding sheet is not UTF-8 text"),
+        (b'unit_id,coder,conflict_q1,economic_q1,conflict,economic\n"a1-p000,ann,1,0,1,0\n', "has 1 field where the header has 6"),
     ],
 )
 def test_unreadable_sheets_raise_analysis_error(tmp_path, codebook, content, message):
     path = tmp_path / "sheet.csv"
     path.write_bytes(content)
-    with pytest.raises(AnalysisError, match=rf"sheet\.csv: .*{message}"):
+    with pytest.raises(AnalysisError, match=rf"sheet\.csv(, row \d+)?: .*{message}"):
         validation.read_coding_sheets([path], codebook, VALID)
 
 
@@ -293,18 +309,20 @@ def test_find_coding_sheets_checks_the_parameter():
 
 @pytest.fixture
 def run_tables(tmp_path):
-    """A tiny frames-stage output: 4 units, machine codes for one question and one frame each."""
-    tables = tmp_path / "run" / "tables"
-    tables.mkdir(parents=True)
+    """A tiny frames-stage output (internal Parquet): 4 units, machine codes for one question and one frame."""
+    from analysis import registry
+    from analysis.registry import RunPaths
+
+    paths = RunPaths(tmp_path / "run").create()
     units = ["a1-p000", "a1-p001", "a1-p002", "a1-p003"]
     machine_conflict = [1, 1, 0, 0]
-    pd.DataFrame({"unit_id": units, "article_id": "a1", "frame": "conflict", "question": "conflict_q1",
-                  "present": machine_conflict, "evidence": ["konflik", "perang", "", ""]}
-                 ).to_csv(tables / "frame_codes_units.csv", index=False)
-    pd.DataFrame({"unit_id": units, "article_id": "a1", "frame": "conflict", "score": [1.0, 1.0, 0.0, 0.0],
-                  "present": machine_conflict, "evidence": ["konflik", "perang", "", ""]}
-                 ).to_csv(tables / "frames_units.csv", index=False)
-    return tables
+    registry.write(paths, "frame_codes_units", pd.DataFrame({
+        "unit_id": units, "article_id": "a1", "frame": "conflict", "question": "conflict_q1",
+        "present": machine_conflict, "evidence": ["konflik", "perang", "", ""]}))
+    registry.write(paths, "frames_units", pd.DataFrame({
+        "unit_id": units, "article_id": "a1", "frame": "conflict", "score": [1.0, 1.0, 0.0, 0.0],
+        "present": machine_conflict, "evidence": ["konflik", "perang", "", ""]}))
+    return paths
 
 
 def test_validity_against_human_majority(run_tables):
@@ -342,15 +360,30 @@ def test_perfect_machine_has_f1_and_alpha_one(run_tables):
     assert validation.disagreements(machine, codes, pd.DataFrame({"unit_id": [], "text": []})).empty
 
 
-def test_missing_machine_codes_name_the_file(tmp_path):
-    with pytest.raises(AnalysisError, match="frame_codes_units.csv"):
-        validation.read_machine_codes(tmp_path)
+def test_missing_machine_codes_name_the_file_and_the_notebook(tmp_path):
+    from analysis.registry import RunPaths
+
+    with pytest.raises(AnalysisError, match="frame_codes_units.parquet: missing: run notebook 03-analyse-frames first"):
+        validation.read_machine_codes(RunPaths(tmp_path))
+
+
+def test_machine_codes_are_read_from_parquet_not_the_published_csv(run_tables):
+    for csv in run_tables.tables.glob("*.csv"):
+        csv.write_text("garbage\n", encoding="utf-8")
+    machine = validation.read_machine_codes(run_tables)
+    assert machine["value"].tolist() == [1, 1, 0, 0] * 2 and machine["evidence"].tolist()[:2] == ["konflik", "perang"]
 
 
 def test_summary_shows_no_numbers_without_coding():
     empty = pd.DataFrame(columns=["coder", "unit_id", "item", "value"])
     summary = validation.summarize(empty, pd.DataFrame(), pd.DataFrame(), {}, "")
-    assert summary.to_dict("records") == [{"status": "none", "coding_set": ""}]
+    row = summary.iloc[0]
+    assert (row["status"], row["coding_set"]) == ("none", "")
+    assert row.drop(["status", "coding_set"]).isna().all()  # no numbers at all, not zeros
+    from analysis import registry
+
+    assert summary.columns.tolist() == [c for c, _ in registry.artifact("validation_summary").columns]
+    assert validation.describe_validation(summary).startswith("No human coding exists yet")
 
 
 # ------------------------------------------------------------------ plots
@@ -373,18 +406,18 @@ def test_plots_draw_one_row_per_item():
 def seed_run(tmp_path_factory):
     """The seed corpus built by the corpus stage and coded by the frames stage, in a temp runs root."""
     corpus = pytest.importorskip("analysis.corpus")
-    from analysis import frames
-    from analysis.paths import NOTEBOOKS, resolve_corpus
+    from analysis import frames, registry
+    from analysis.paths import resolve_corpus
     from analysis.registry import RunPaths
 
     root = tmp_path_factory.mktemp("runs")
     paths = RunPaths(root / "ru-alliances-id").create()
     corpus.build_corpus(resolve_corpus("ru-alliances-id"), paths.data)
-    units = pd.read_parquet(paths.data / "units.parquet")
+    units = registry.read(paths, "units")
     codebook = frames.load_codebook()
     codes = frames.code_units(units, codebook, "id")
-    scores = frames.score_units(codes)
-    frames.write_deductive(codes, scores, frames.rollup_articles(scores), paths)
+    registry.write(paths, "frame_codes_units", codes)
+    registry.write(paths, "frames_units", frames.score_units(codes))
     return root, paths, units, codebook
 
 
@@ -434,49 +467,63 @@ def test_resolve_coding_set_auto_uses_the_corpus_set_only_when_it_exists():
     assert validation.resolve_coding_set("other", "ru-alliances-id") == "other"
 
 
-# ------------------------------------------------------------------ run glue
+# ------------------------------------------------------------------ the stage
 
 
-def test_read_run_units_returns_units_then_articles(tmp_path, corpus):
-    from analysis.paths import NOTEBOOKS, resolve_corpus
+def test_validate_writes_the_sheets_and_every_table_on_the_shipped_example(seed_run):
+    from analysis import registry
+
+    _, paths, units, codebook = seed_run
+    result = validation.validate(paths, validation.ValidationParams())
+    written = {a.key for a in registry.ARTIFACTS if a.stage == "validation" and a.format != "figure"}
+    assert set(result.tables) | {"coding_sheet_full", "coding_sheet_full_readme", "coding_sheet",
+                                 "coding_sheet_readme"} == written
+    for key in ("coding_sheet_full", "coding_sheet_full_readme", "coding_sheet", "coding_sheet_readme"):
+        assert paths.file(key).is_file(), key
+    assert result.sheet == paths.file("coding_sheet_full") and result.published_sheet == paths.file("coding_sheet")
+    assert result.coding_set == "ru-alliances-id" and result.summary["status"].item() == "example"
+    assert result.describe_sheets().startswith("The coding sheet for coders (full paragraph text")
+    assert "`data/coding_sheet.csv`" in result.describe_sheets()
+    assert result.describe_summary().startswith(f"{len(result.disagreements)} frame code")
+    assert "Validation rests on an illustrative example coding" in result.describe_summary()
+    assert validation.describe_reliability(result.reliability).startswith("Across the 10 frames")
+    assert validation.describe_validity(result.validity).startswith("Over 12 units")
+
+
+def test_validate_without_coding_writes_only_the_sheets_and_the_summary(seed_run, tmp_path):
+    from analysis import registry
     from analysis.registry import RunPaths
 
-    units, articles = corpus
-    paths = RunPaths(tmp_path / "run").create()
-    units.to_parquet(paths.units, index=False)
-    articles.to_parquet(paths.articles, index=False)
-    got_units, got_articles = validation.read_run_units(paths)
-    pd.testing.assert_frame_equal(got_units, units)
-    pd.testing.assert_frame_equal(got_articles, articles)
+    _, paths, _, _ = seed_run
+    fresh = RunPaths(tmp_path / "fresh").create()
+    for key in ("units", "articles"):
+        registry.read(paths, key).to_parquet(fresh.file(key), index=False)
+    # No frames-stage output either: without coding, the machine codes are not needed.
+    result = validation.validate(fresh, validation.ValidationParams(coding_set=""))
+    assert set(result.tables) == {"validation_summary"}
+    assert result.reliability.empty and result.validity.empty and result.disagreements.empty
+    assert result.summary["status"].item() == "none"
+    assert result.describe_summary() == ("No human coding exists yet for this corpus, so the automated codes are "
+                                         "**not validated**.")
+    assert not (fresh.tables / "reliability.csv").exists()
 
 
-@pytest.mark.parametrize("missing", ["units", "articles"])
-def test_read_run_units_names_the_missing_file(tmp_path, corpus, missing):
-    from analysis.paths import NOTEBOOKS, resolve_corpus
+def test_validate_names_the_missing_corpus_table(tmp_path):
     from analysis.registry import RunPaths
 
-    units, articles = corpus
     paths = RunPaths(tmp_path / "run").create()
-    units.to_parquet(paths.units, index=False)
-    articles.to_parquet(paths.articles, index=False)
-    path = getattr(paths, missing)
-    path.unlink()
     with pytest.raises(AnalysisError) as err:
-        validation.read_run_units(paths)
-    assert str(err.value) == f"{path}: missing: run the corpus stage (01-build-corpus) first"
+        validation.validate(paths)
+    assert str(err.value) == f"{paths.units}: missing: run notebook 01-build-corpus first"
 
 
-def test_read_run_units_refuses_a_corrupt_table_in_one_line(tmp_path, corpus):
-    from analysis.paths import NOTEBOOKS, resolve_corpus
-    from analysis.registry import RunPaths
-
-    units, articles = corpus
-    paths = RunPaths(tmp_path / "run").create()
-    paths.units.write_bytes(b"PAR1 not really")
-    articles.to_parquet(paths.articles, index=False)
-    with pytest.raises(AnalysisError) as err:
-        validation.read_run_units(paths)
-    assert str(err.value).startswith(f"{paths.units}: unreadable Parquet file") and "\n" not in str(err.value)
+def test_describe_validation_is_the_sentence_findings_states():
+    row = {"status": "human", "n_units": 40, "n_coders": 2, "n_frames": 5, "n_frames_alpha": 5,
+           "mean_alpha_frames": 0.812, "macro_f1_frames": 0.7, "produced_by": np.nan}
+    assert validation.describe_validation(row, unit="paragraph", where=" (Validation page)") == (
+        "Validation rests on human coding (40 paragraphs coded by 2 coders): mean Krippendorff's α 0.81 across "
+        "5 frames, macro F1 of the automated frame codes 0.70 (Validation page).")
+    assert validation.alpha_scope({"n_frames": np.nan, "n_frames_alpha": 1}) == " across frames"
 
 
 def test_summary_says_who_coded_and_over_how_many_frames_alpha_is_defined():

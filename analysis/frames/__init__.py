@@ -1,0 +1,44 @@
+"""Frames: inductive frames from topic networks and deductive frames from a codebook.
+
+Two ways of finding frames, run side by side on the same units:
+
+* **Deductive** (:mod:`.codebook`, :mod:`.coding`). A YAML codebook lists
+  frames, each with yes/no questions and per-language indicators. Every unit
+  gets a code per question with the indicators that fired as evidence, so
+  each code can be audited; a unit's frame score is the share of the frame's
+  questions answered yes.
+* **Inductive** (:mod:`.network`, ANTMN, Walter & Ophir 2019). Topics are the
+  nodes of a network linked by how often they share units; its seeded Louvain
+  communities are frames.
+
+:mod:`.prevalence` estimates how common each frame is, with bootstrap
+intervals, and states the claims made from it (the most common frame, the
+leading frames, the outlet gap) once for the notebook and Findings.
+:mod:`.stage` is the stage function, :func:`analyse_frames`, which reads its
+inputs and writes every table through :mod:`analysis.registry`.
+
+Rules kept here: a malformed codebook raises :class:`AnalysisError` naming
+the file, the frame and the field; every random step takes ``seed``; tables
+follow their registry entries (long tables keyed by ``unit_id``).
+"""
+
+from .checks import require_columns
+from .codebook import (CODEBOOK, KINDS, REFERENCES, Codebook, Frame, Question, compile_indicator, indicator_key,
+                       load_codebook)
+from .coding import choose_language, code_evidence, code_units, describe_coding, rollup_articles, score_units
+from .network import (NO_COMPARISON, ClosestMatch, build_topic_network, closest_match, compare_frames,
+                      describe_frames, describe_network, detect_frames, network_tables, topic_columns,
+                      unit_frame_shares, write_network)
+from .prevalence import (UNKNOWN_GROUP, TopFrames, frame_name, frame_prevalence, leading_frames, most_common_frames,
+                         outlet_gap, outlet_label, outlet_spread, top_with_ties)
+from .stage import FrameParams, FramesResult, analyse_frames
+
+__all__ = [
+    "CODEBOOK", "KINDS", "NO_COMPARISON", "REFERENCES", "UNKNOWN_GROUP",
+    "ClosestMatch", "Codebook", "Frame", "FrameParams", "FramesResult", "Question", "TopFrames",
+    "analyse_frames", "build_topic_network", "choose_language", "closest_match", "code_evidence", "code_units",
+    "compare_frames", "compile_indicator", "describe_coding", "describe_frames", "describe_network", "detect_frames",
+    "frame_name", "frame_prevalence", "indicator_key", "leading_frames", "load_codebook", "most_common_frames",
+    "network_tables", "outlet_gap", "outlet_label", "outlet_spread", "require_columns", "rollup_articles",
+    "score_units", "top_with_ties", "topic_columns", "unit_frame_shares", "write_network",
+]

@@ -1,0 +1,288 @@
+"""Frame prevalence with bootstrap intervals, and the claims made from it.
+
+Prevalence is the mean of a unit value (a deductive frame's presence, an
+inductive frame's share) over the units of a group (the corpus, an outlet,
+a date, an article), with a seeded percentile bootstrap interval.
+
+The claims the notebooks and the Findings page make from these tables are
+computed here, once: the most common frame(s) (every frame tied at the top
+is named, never one of them picked silently), each group's leading frame(s),
+and the frame outlets differ on most. Each returns the numbers and the
+sentence, so a notebook and Findings cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import AnalysisError
+from ..outputs import count_noun, escape_markdown
+from .checks import require_columns
+
+# frame_prevalence's group for articles that lack the grouping field (no outlet, no date).
+UNKNOWN_GROUP = "unknown"
+
+# Prevalences closer than this are ties (they are means of 0/1 codes or of float32 shares).
+_TIE = 1e-9
+
+
+def frame_name(names: Mapping[str, str] | None, frame) -> str:
+    """Return a frame's display name, else its id with spaces for underscores.
+
+    >>> frame_name({"conflict": "Conflict"}, "conflict"), frame_name(None, "security_threat")
+    ('Conflict', 'security threat')
+    """
+    return (names or {}).get(frame, str(frame).replace("_", " "))
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def _bootstrap_means(x: np.ndarray, n_resamples: int, rng: np.random.Generator,
+                     max_cells: int = 2_000_000) -> np.ndarray:
+    """Return the means of ``n_resamples`` bootstrap resamples of ``x``.
+
+    Resamples are drawn in blocks of at most ``max_cells`` indices, so memory
+    stays small for a large corpus (1,000 resamples of 140,000 units would
+    otherwise need two 1 GB arrays). numpy's generator gives the same stream
+    in blocks as in one draw, so the result does not depend on the block size.
+    """
+    per_block = max(1, max_cells // max(len(x), 1))
+    means = [x[rng.integers(0, len(x), size=(min(per_block, n_resamples - done), len(x)))].mean(axis=1)
+             for done in range(0, n_resamples, per_block)]
+    return np.concatenate(means)
+
+
+def _groups(data: pd.DataFrame, articles: pd.DataFrame | None, by: str | None) -> pd.Series:
+    """Return each unit's group: "all", its article, or an article column (missing → :data:`UNKNOWN_GROUP`)."""
+    if by is None:
+        return pd.Series("all", index=data.index)
+    if by == "article_id":
+        return data["article_id"].astype(str)
+    if articles is None or by not in articles.columns:
+        raise AnalysisError(f"parameter by={by!r}: not a column of the articles table")
+    labels = articles.set_index("article_id")[by].astype("string").fillna("").replace("", UNKNOWN_GROUP)
+    return data["article_id"].map(labels).fillna(UNKNOWN_GROUP)
+
+
+def frame_prevalence(
+    unit_values: pd.DataFrame,
+    articles: pd.DataFrame | None = None,
+    *,
+    by: str | None = None,
+    value: str = "present",
+    n_bootstrap: int = 1000,
+    ci: float = 0.95,
+    seed: int,
+) -> pd.DataFrame:
+    """Estimate frame prevalence (mean of ``value`` over units) with bootstrap intervals.
+
+    Units are resampled with replacement within each group (percentile
+    intervals, a seeded numpy Generator). Units of one article are not
+    independent, so the intervals are optimistic; with a handful of articles
+    they are a description of spread, not a test.
+
+    Parameters
+    ----------
+    unit_values : long table with unit_id, article_id, frame and ``value``
+        (e.g. :func:`score_units` output, or :func:`unit_frame_shares` with value="share").
+    articles : articles table, needed when ``by`` is an article column (outlet, date).
+    by : None for the whole corpus, else an article column to group by.
+    n_bootstrap : resamples (0: no interval); the notebook parameter, checked by :class:`FrameParams`.
+
+    Returns
+    -------
+    group, frame, n_units, prevalence, lo, hi.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"unit_id": ["u1", "u2"], "article_id": ["a", "b"], "frame": ["f", "f"], "present": [1, 0]})
+    >>> frame_prevalence(s, n_bootstrap=50, seed=1)["prevalence"].item()
+    0.5
+    """
+    if not 0 < ci < 1:
+        raise AnalysisError(f"ci={ci!r}: must be in (0, 1)")
+    require_columns(unit_values, ("unit_id", "article_id", "frame", value), "unit frame values")
+    data = unit_values[["unit_id", "article_id", "frame", value]].copy()
+    data["group"] = _groups(data, articles, by)
+    rng = np.random.default_rng(seed)
+    alpha = (1 - ci) / 2
+    frame_order = list(dict.fromkeys(data["frame"]))
+    rows = []
+    # One pass of groupby (not a mask per group: with an article or a date per group that
+    # would be quadratic); groups in sorted order and frames in codebook order, so the
+    # random stream is consumed in a fixed order.
+    for group, sub in data.groupby("group", sort=True):
+        by_frame = {frame: part[value].to_numpy(dtype=float) for frame, part in sub.groupby("frame", sort=False)}
+        for frame in frame_order:
+            x = by_frame.get(frame, np.empty(0))
+            if len(x) == 0:
+                continue
+            draws = _bootstrap_means(x, n_bootstrap, rng) if n_bootstrap else np.array([np.nan])
+            rows.append({"group": group, "frame": frame, "n_units": len(x), "prevalence": float(x.mean()),
+                         "lo": float(np.quantile(draws, alpha)), "hi": float(np.quantile(draws, 1 - alpha))})
+    return pd.DataFrame(rows, columns=["group", "frame", "n_units", "prevalence", "lo", "hi"])
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def outlet_spread(by_outlet: pd.DataFrame) -> pd.DataFrame:
+    """Return per frame the lowest and highest prevalence across groups, widest spread first.
+
+    ``by_outlet`` is :func:`frame_prevalence` by outlet (``frame``, ``group``,
+    ``prevalence``). Ties in spread are broken by frame id, so the order is fixed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"frame": ["a", "a", "b", "b"], "group": ["X", "Y", "X", "Y"], "prevalence": [0.1, 0.5, 0.2, 0.3]})
+    >>> outlet_spread(t).round(2).values.tolist()
+    [['a', 0.1, 0.5, 0.4], ['b', 0.2, 0.3, 0.1]]
+    """
+    spread = by_outlet.groupby("frame")["prevalence"].agg(["min", "max"]).reset_index()
+    spread["spread"] = spread["max"] - spread["min"]
+    return spread.sort_values(["spread", "frame"], ascending=[False, True], ignore_index=True)
+
+
+def outlet_label(group: str) -> str:
+    """Name an outlet group in prose: the no-outlet group says what it is; corpus text is escaped.
+
+    >>> outlet_label(UNKNOWN_GROUP), outlet_label("Kompas")
+    ('articles naming no outlet', 'Kompas')
+    """
+    return "articles naming no outlet" if group == UNKNOWN_GROUP else escape_markdown(group)
+
+
+def outlet_gap(by_outlet: pd.DataFrame, names: Mapping[str, str] | None = None, *, units: str = "units") -> str:
+    """Return the sentence on the frame outlets differ on most ("" when outlets do not differ).
+
+    The frame is the first of :func:`outlet_spread`; the sentence names the
+    outlets with the lowest and the highest prevalence.
+
+    >>> t = pd.DataFrame({"frame": ["a", "a"], "group": ["X", "Y"], "prevalence": [0.1, 0.5]})
+    >>> outlet_gap(t, {"a": "Conflict"})
+    'Outlets differ most on **Conflict**: from 10% of units in X to 50% in Y.'
+    """
+    if by_outlet.empty or by_outlet["group"].nunique() < 2:
+        return ""
+    widest = outlet_spread(by_outlet).iloc[0]["frame"]
+    rows = by_outlet[by_outlet["frame"] == widest].sort_values("prevalence")
+    lo, hi = rows.iloc[0], rows.iloc[-1]
+    if not hi["prevalence"] > lo["prevalence"]:
+        return ""
+    return (f"Outlets differ most on **{frame_name(names, widest)}**: from {_pct(lo['prevalence'])} of {units} in "
+            f"{outlet_label(lo['group'])} to {_pct(hi['prevalence'])} in {outlet_label(hi['group'])}.")
+
+
+def leading_frames(prevalence: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Return per group its leading frame(s): every frame tied at the group's highest prevalence.
+
+    Columns: group, frames (display names, bold, joined with "and"), n_frames, prevalence, n_units.
+
+    >>> p = pd.DataFrame({"group": ["X", "X", "X"], "frame": ["b", "a", "c"], "prevalence": [0.5, 0.5, 0.1],
+    ...                   "n_units": [4, 4, 4]})
+    >>> leading_frames(p).values.tolist()
+    [['X', '**a** and **b**', 2, 0.5, 4]]
+    """
+    top = prevalence.groupby("group")["prevalence"].transform("max")
+    tied = prevalence[(prevalence["prevalence"] >= top - _TIE)].sort_values(["group", "frame"])
+    return (tied.groupby("group", sort=True)
+            .agg(frames=("frame", lambda f: " and ".join(f"**{frame_name(names, x)}**" for x in f)),
+                 n_frames=("frame", "size"), prevalence=("prevalence", "first"), n_units=("n_units", "first"))
+            .reset_index())
+
+
+def top_with_ties(prevalence: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """Keep per group the ``n`` highest prevalences, with every frame tied at the n-th.
+
+    >>> p = pd.DataFrame({"group": "X", "frame": ["a", "b", "c"], "prevalence": [0.5, 0.2, 0.2]})
+    >>> top_with_ties(p, 2)["frame"].tolist()
+    ['a', 'b', 'c']
+    """
+    ranked = prevalence.sort_values(["group", "prevalence", "frame"], ascending=[True, False, True])
+    cutoff = ranked.groupby("group")["prevalence"].transform(lambda p: p.iloc[min(n, len(p)) - 1])
+    return ranked[ranked["prevalence"] >= cutoff - _TIE]
+
+
+@dataclass(frozen=True)
+class TopFrames:
+    """The most common deductive frame(s) of the corpus, and the sentence that states it.
+
+    ``top`` holds the corpus-wide prevalence rows (group "all") of every frame
+    tied at the highest prevalence, ``ranked`` every frame, most common first
+    (ties by frame id).
+    """
+
+    top: pd.DataFrame
+    ranked: pd.DataFrame
+    text: str
+
+    @property
+    def frames(self) -> list[str]:
+        return self.top["frame"].tolist()
+
+
+def _interval(row) -> str:
+    """The frame's bootstrap interval as a clause ("" without one)."""
+    if pd.isna(row.get("lo")) or pd.isna(row.get("hi")):
+        return ""
+    return f"95% bootstrap interval {_pct(row['lo'])}–{_pct(row['hi'])}"
+
+
+def _in_articles(row, articles: pd.DataFrame | None) -> str:
+    """In how many articles the frame is present, as a clause ("" without the article table)."""
+    if articles is None or articles.empty:
+        return ""
+    coded = articles[(articles["frame"] == row["frame"]) & (articles["present"] == 1)]["article_id"].nunique()
+    return f"in {coded} of {articles['article_id'].nunique()} articles"
+
+
+def most_common_frames(prevalence: pd.DataFrame, names: Mapping[str, str] | None = None, *,
+                       articles: pd.DataFrame | None = None, units: str = "units") -> TopFrames:
+    """Return the most common frame(s), every frame tied at the top named, with the sentence.
+
+    ``prevalence`` is :func:`frame_prevalence` (its "all" group is used);
+    ``articles`` (``frames_articles``) adds in how many articles the frame is
+    present; ``units`` names the unit of analysis in the plural.
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"group": "all", "frame": ["a", "b", "c"], "n_units": 10,
+    ...                   "prevalence": [0.5, 0.5, 0.0], "lo": [0.2, 0.3, 0.0], "hi": [0.8, 0.7, 0.0]})
+    >>> most_common_frames(p, {"a": "Conflict", "b": "Economic"}).text
+    'The most common frames, tied at 50% of the 10 units, are **Conflict** (95% bootstrap interval 20%–80%) and **Economic** (95% bootstrap interval 30%–70%). They are followed by **c** (0%). 1 frame never occurs: c.'
+    """
+    ranked = prevalence[prevalence["group"] == "all"].sort_values(["prevalence", "frame"], ascending=[False, True])
+    if ranked.empty:
+        return TopFrames(ranked, ranked, "")
+    best, n = ranked["prevalence"].iloc[0], int(ranked["n_units"].iloc[0])
+    if best == 0:
+        return TopFrames(ranked.iloc[:0], ranked, (
+            f"No codebook frame was coded in any of the {n} {units}: the indicators of the codebook do not occur "
+            "in this corpus (see the codebook on the Frames page)."))
+    top = ranked[ranked["prevalence"] >= best - _TIE]
+    if len(top) == 1:
+        row = top.iloc[0]
+        interval, in_articles = _interval(row), _in_articles(row, articles)
+        text = (f"The most common frame is **{frame_name(names, row['frame'])}**, coded in {_pct(best)} of the {n} "
+                f"{units}{f' ({interval})' if interval else ''}{f' and {in_articles}' if in_articles else ''}.")
+    else:
+        tied = []
+        for _, r in top.iterrows():
+            detail = "; ".join(c for c in (_interval(r), _in_articles(r, articles)) if c)
+            tied.append(f"**{frame_name(names, r['frame'])}**" + (f" ({detail})" if detail else ""))
+        text = f"The most common frames, tied at {_pct(best)} of the {n} {units}, are {' and '.join(tied)}."
+    others = " and ".join(f"**{frame_name(names, r.frame)}** ({_pct(r.prevalence)})"
+                          for r in ranked.iloc[len(top):len(top) + 2].itertuples())
+    if others:
+        text += f" {'It is' if len(top) == 1 else 'They are'} followed by {others}."
+    never = ranked[ranked["prevalence"] == 0]
+    if len(never):
+        text += (f" {count_noun(len(never), 'frame')} never {'occurs' if len(never) == 1 else 'occur'}: "
+                 f"{', '.join(frame_name(names, f) for f in never['frame'])}.")
+    return TopFrames(top, ranked, text)

@@ -1,0 +1,196 @@
+"""The frames stage: :func:`analyse_frames` reads a run's units and topics and writes every frames table.
+
+It reads ``units``, ``articles``, ``doc_topics`` and ``topic_terms`` through
+the registry (internal Parquet, never a published CSV) and writes, through
+the registry, the codebook as used, the question codes, unit scores and the
+article roll-up, the evidence table, prevalence overall, by outlet and by
+date, the inductive frames with their shares by outlet and article, the
+comparison of the two, and the topic network as GraphML. Notebook
+``03-analyse-frames`` calls it and displays what it returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from .. import registry
+from ..errors import AnalysisError
+from ..parameters import check_values, default
+from ..registry import RunPaths
+from .codebook import Codebook, load_codebook
+from .coding import choose_language, code_evidence, code_units, describe_coding, rollup_articles, score_units
+from .network import (ClosestMatch, build_topic_network, closest_match, compare_frames, describe_frames,
+                      describe_network, detect_frames, unit_frame_shares, write_network)
+from .prevalence import TopFrames, frame_prevalence, most_common_frames, outlet_gap
+
+
+def _default(name: str):
+    return field(default_factory=partial(default, name))
+
+
+@dataclass(frozen=True)
+class FrameParams:
+    """Parameters of the frames stage; defaults and ranges are notebook 03's parameters cell.
+
+    Examples
+    --------
+    >>> FrameParams().frame_threshold
+    0.2
+    >>> FrameParams(frame_threshold=1.5)
+    Traceback (most recent call last):
+    ...
+    analysis.errors.AnalysisError: frames parameters: parameter 'frame_threshold' must be between 0.0 and 1.0, got 1.5
+    """
+
+    language: str = _default("language")
+    codebook_file: str = _default("codebook_file")
+    codebook_extra: str = _default("codebook_extra")
+    resolution: float = _default("resolution")
+    edge_quantile: float = _default("edge_quantile")
+    frame_threshold: float = _default("frame_threshold")
+    min_units: int = _default("min_units")
+    n_bootstrap: int = _default("n_bootstrap")
+    seed: int = _default("seed")
+
+    def __post_init__(self):
+        check_values(self, source="frames parameters")
+
+
+@dataclass
+class FramesResult:
+    """What :func:`analyse_frames` computed and wrote (``tables``: registry key → path)."""
+
+    params: FrameParams
+    codebook: Codebook
+    language: str
+    codebook_table: pd.DataFrame
+    codes: pd.DataFrame
+    unit_scores: pd.DataFrame
+    article_scores: pd.DataFrame
+    evidence: pd.DataFrame
+    prevalence: pd.DataFrame
+    prevalence_outlet: pd.DataFrame
+    prevalence_date: pd.DataFrame
+    network: nx.Graph
+    inductive: pd.DataFrame
+    inductive_summary: pd.DataFrame
+    shares: pd.DataFrame
+    inductive_outlet: pd.DataFrame
+    inductive_article: pd.DataFrame
+    comparison: pd.DataFrame
+    tables: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def frame_names(self) -> dict[str, str]:
+        return self.codebook.frame_names()
+
+    def describe_coding(self) -> str:
+        """The sentence on what the deductive coding found."""
+        return describe_coding(self.codes, self.unit_scores, self.codebook, threshold=self.params.frame_threshold,
+                               min_units=self.params.min_units)
+
+    def top_frames(self, units: str = "units") -> TopFrames:
+        """The most common frame(s), ties named (:func:`most_common_frames`)."""
+        return most_common_frames(self.prevalence, self.frame_names, articles=self.article_scores, units=units)
+
+    def outlet_gap(self, units: str = "units") -> str:
+        """The frame outlets differ on most (:func:`outlet_gap`)."""
+        return outlet_gap(self.prevalence_outlet, self.frame_names, units=units)
+
+    def describe_network(self) -> str:
+        """The prose on the topic network (:func:`describe_network`)."""
+        return describe_network(self.network, self.inductive_summary, resolution=self.params.resolution,
+                                seed=self.params.seed)
+
+    def closest_match(self, units: str = "units") -> ClosestMatch:
+        """The deductive frame that tracks an inductive frame most closely (:func:`closest_match`)."""
+        return closest_match(self.comparison, self.frame_names, units=units)
+
+
+def _read_inputs(paths: RunPaths) -> tuple[pd.DataFrame, ...]:
+    units = registry.read(paths, "units")
+    if len(units) == 0:
+        raise AnalysisError("no units: the corpus is empty", path=paths.file("units"))
+    return (units, registry.read(paths, "articles"), registry.read(paths, "doc_topics"),
+            registry.read(paths, "topic_terms"))
+
+
+def _deductive(units, articles, codebook: Codebook, language: str, params: FrameParams) -> dict:
+    """Code, score and roll up; prevalence overall, by outlet and by date; write each table."""
+    out = {"codes": code_units(units, codebook, language)}
+    out["unit_scores"] = score_units(out["codes"], params.frame_threshold)
+    out["article_scores"] = rollup_articles(out["unit_scores"], params.min_units)
+    out["evidence"] = code_evidence(units, out["codes"])
+    prevalence = partial(frame_prevalence, out["unit_scores"], articles, n_bootstrap=params.n_bootstrap,
+                         seed=params.seed)
+    out["prevalence"] = prevalence()
+    out["prevalence_outlet"] = prevalence(by="outlet")
+    out["prevalence_date"] = prevalence(by="date")
+    return out
+
+
+def _inductive(doc_topics, topic_terms, articles, params: FrameParams) -> dict:
+    """The topic network, its communities, their shares per unit, outlet and article."""
+    network = build_topic_network(doc_topics, params.edge_quantile)
+    inductive = detect_frames(network, resolution=params.resolution, seed=params.seed)
+    shares = unit_frame_shares(doc_topics, inductive)
+    return {
+        "network": network,
+        "inductive": inductive,
+        "inductive_summary": describe_frames(inductive, topic_terms),
+        "shares": shares,
+        "inductive_outlet": frame_prevalence(shares, articles, by="outlet", value="share",
+                                             n_bootstrap=params.n_bootstrap, seed=params.seed),
+        # Per article the shares are described, not estimated: no interval.
+        "inductive_article": frame_prevalence(shares, by="article_id", value="share", n_bootstrap=0,
+                                              seed=params.seed)[["group", "frame", "n_units", "prevalence"]],
+    }
+
+
+# Registry key → FramesResult attribute of every table the stage writes.
+_TABLES = {
+    "codebook": "codebook_table", "frame_codes_units": "codes", "frames_units": "unit_scores", "frames_articles": "article_scores",
+    "frame_evidence": "evidence", "frame_prevalence": "prevalence", "frame_prevalence_outlet": "prevalence_outlet",
+    "frame_prevalence_date": "prevalence_date", "inductive_frames": "inductive_summary",
+    "inductive_prevalence_outlet": "inductive_outlet", "inductive_prevalence_article": "inductive_article",
+    "frame_comparison": "comparison",
+}
+
+
+def analyse_frames(paths: RunPaths, params: FrameParams | None = None) -> FramesResult:
+    """Run the frames stage on a run folder: deductive coding, ANTMN frames, their comparison.
+
+    Parameters
+    ----------
+    paths : the run folder (:func:`analysis.registry.run_paths`); stages 01 and 02 must have run.
+    params : :class:`FrameParams` (default: notebook 03's defaults).
+
+    Returns
+    -------
+    FramesResult
+        Every table it wrote, the codebook and language used, the topic network,
+        and the claims (``top_frames()``, ``closest_match()`` …) as sentences.
+
+    Examples
+    --------
+    >>> result = analyse_frames(registry.run_paths("ru-alliances-id"))  # doctest: +SKIP
+    >>> result.top_frames().text  # doctest: +SKIP
+    """
+    params = params or FrameParams()
+    units, articles, doc_topics, topic_terms = _read_inputs(paths)
+    codebook = load_codebook(params.codebook_file or None, params.codebook_extra or None)
+    language = choose_language(params.language, articles, codebook)
+    deductive = _deductive(units, articles, codebook, language, params)
+    inductive = _inductive(doc_topics, topic_terms, articles, params)
+    comparison = compare_frames(deductive["unit_scores"], inductive["shares"])
+    result = FramesResult(params=params, codebook=codebook, language=language,
+                          codebook_table=codebook.to_table(language), comparison=comparison, **deductive, **inductive)
+    for key, attr in _TABLES.items():
+        result.tables[key] = registry.write(paths, key, getattr(result, attr))
+    result.tables["topic_network"] = write_network(result.network, paths.file("topic_network"))
+    return result

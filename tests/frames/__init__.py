@@ -1,0 +1,1 @@
+"""Tests of analysis.frames, one module per module of the subpackage."""

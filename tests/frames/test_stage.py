@@ -1,0 +1,99 @@
+"""Tests for analysis.frames.stage: FrameParams and the stage function analyse_frames."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from analysis import frames, parameters, registry
+from analysis.errors import AnalysisError
+from analysis.registry import RunPaths
+
+from .samples import block_matrix
+
+
+def test_params_default_to_the_notebooks_parameters_cell():
+    p = frames.FrameParams()
+    for name in ("language", "resolution", "edge_quantile", "frame_threshold", "min_units", "n_bootstrap", "seed"):
+        assert getattr(p, name) == parameters.default(name), name
+
+
+@pytest.mark.parametrize("bad", [{"frame_threshold": 1.5}, {"min_units": 0}, {"edge_quantile": -0.1},
+                                 {"n_bootstrap": -1}, {"resolution": 0.0}, {"language": "fr"}, {"seed": "1"}])
+def test_params_are_checked_by_the_one_parameter_check(bad):
+    (name, value), = bad.items()
+    with pytest.raises(AnalysisError, match=f"frames parameters: .*{name}") as err:
+        frames.FrameParams(**bad)
+    assert "\n" not in str(err.value)
+
+
+@pytest.fixture
+def run(tmp_path) -> RunPaths:
+    """A run folder as stages 01 and 02 leave it: internal Parquet only, no published CSV."""
+    paths = RunPaths(tmp_path / "run").create()
+    dt = block_matrix(n=24)
+    texts = ["Perang dan sanksi terhadap Rusia.", "Kerja sama militer dan pakta pertahanan.", "Cuaca cerah."]
+    units = dt[["unit_id", "article_id"]].assign(text=[texts[i % 3] for i in range(len(dt))])
+    articles = pd.DataFrame({"article_id": sorted(units["article_id"].unique())})
+    articles = articles.assign(outlet=["X", "Y", "", "X", "Y", "X"], date=["2024-06-19"] * 3 + [""] * 3,
+                               language="id")
+    terms = pd.DataFrame({"topic": range(1, 7), "rank": 1, "term": [f"w{k}" for k in range(6)],
+                          "probability": 0.1, "relevance": 0.0, "lift": 1.0})
+    for key, df in (("units", units), ("articles", articles), ("doc_topics", dt), ("topic_terms", terms)):
+        df.to_parquet(paths.file(key), index=False)
+    return paths
+
+
+def test_analyse_frames_writes_every_table_of_the_stage_once(run):
+    result = frames.analyse_frames(run, frames.FrameParams(n_bootstrap=50))
+    written = {a.key for a in registry.ARTIFACTS if a.stage == "frames" and a.format != "figure"}
+    assert set(result.tables) == written
+    for key in written - {"topic_network"}:
+        back = registry.read(run, key)
+        assert back.columns.tolist() == [c for c, _ in registry.artifact(key).columns], key
+        assert run.csv(key).is_file(), key
+    graphs = sorted(p.relative_to(run.root).as_posix() for p in run.root.rglob("*.graphml"))
+    assert graphs == ["tables/topic_network.graphml"]  # written once, to its registered file
+    assert not (run.data / "frame_codes.parquet").exists()
+    assert nx.read_graphml(run.file("topic_network")).number_of_nodes() == 6
+
+
+def test_analyse_frames_reads_no_published_csv(run):
+    frames.analyse_frames(run, frames.FrameParams(n_bootstrap=0))
+    for csv in run.tables.glob("*.csv"):
+        csv.write_text("not a table\n", encoding="utf-8")  # a stage that read these would fail
+    again = frames.analyse_frames(run, frames.FrameParams(n_bootstrap=0))
+    assert len(again.unit_scores) == 24 * len(again.codebook.frames)
+
+
+def test_result_states_its_claims(run):
+    result = frames.analyse_frames(run, frames.FrameParams(n_bootstrap=0))
+    assert result.top_frames().text.startswith("The most common frame")
+    assert result.top_frames().frames and set(result.top_frames().frames) <= set(result.codebook.frame_ids())
+    assert result.describe_coding().startswith("24 units were coded on 10 frames")
+    assert result.describe_network().startswith("The network of 6 topics")
+    assert result.closest_match().text  # a sentence in every case
+    assert result.inductive_summary["top_terms"].str.len().gt(0).all()  # topic terms came from the Parquet table
+
+
+def test_same_seed_gives_identical_tables(run, tmp_path):
+    frames.analyse_frames(run, frames.FrameParams(n_bootstrap=100))
+    first = {p.name: p.read_bytes() for p in run.tables.iterdir()}
+    frames.analyse_frames(run, frames.FrameParams(n_bootstrap=100))
+    assert first == {p.name: p.read_bytes() for p in run.tables.iterdir()}
+
+
+@pytest.mark.parametrize("key, notebook", [("units", "01-build-corpus"), ("doc_topics", "02-fit-topics"),
+                                           ("topic_terms", "02-fit-topics")])
+def test_missing_input_names_the_file_and_the_notebook(run, key, notebook):
+    run.file(key).unlink()
+    with pytest.raises(AnalysisError) as err:
+        frames.analyse_frames(run)
+    assert str(err.value) == f"{run.file(key)}: missing: run notebook {notebook} first"
+
+
+def test_an_empty_corpus_is_refused(run):
+    registry.read(run, "units").iloc[:0].to_parquet(run.file("units"), index=False)
+    with pytest.raises(AnalysisError, match="units.parquet: no units: the corpus is empty"):
+        frames.analyse_frames(run)
