@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Iterable
 
 import pandas as pd
 
@@ -121,10 +122,10 @@ def read_parquet(path: Path, *, columns: tuple[str, ...] = (), hint: str = "") -
 
     >>> import tempfile
     >>> try:
-    ...     read_parquet(Path(tempfile.mkdtemp()) / "units.parquet", hint="run notebook 01-build-corpus first")
+    ...     read_parquet(Path(tempfile.mkdtemp()) / "t.parquet", hint="run notebook 01-build-corpus first")
     ... except AnalysisError as exc:
     ...     print(str(exc).rsplit("/", 1)[1])
-    units.parquet: missing: run notebook 01-build-corpus first
+    t.parquet: missing: run notebook 01-build-corpus first
     """
     import pyarrow.parquet as pq
 
@@ -142,3 +143,20 @@ def read_parquet(path: Path, *, columns: tuple[str, ...] = (), hint: str = "") -
         return pd.read_parquet(path, columns=list(columns) or None)
     except Exception as exc:
         raise AnalysisError(f"unreadable Parquet file ({type(exc).__name__})", path=path) from None
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Raise :class:`AnalysisError` naming ``what`` if the table ``df`` lacks any of ``columns``.
+
+    A stage function's table argument must hold the columns it reads; a
+    missing one is reported in one line before pandas raises a ``KeyError``
+    from deep inside.
+
+    >>> require_columns(pd.DataFrame({"unit_id": []}), ("unit_id", "text"), "units")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.AnalysisError: units: missing column(s) text
+    """
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise AnalysisError(f"{what}: missing column(s) {', '.join(missing)}")

@@ -110,12 +110,6 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def _interval(row) -> str:
-    if pd.isna(row.get("lo")) or pd.isna(row.get("hi")):
-        return ""
-    return f" (95% bootstrap interval {_pct(row['lo'])}–{_pct(row['hi'])})"
-
-
 def question(run: RunData, research_question: str = "") -> str:
     """Return the research question and the run's scope as Markdown.
 
@@ -275,25 +269,19 @@ def frames_over_time(run: RunData) -> Finding:
 
 
 def who_speaks(run: RunData) -> Finding:
-    """Who is quoted, by type of source."""
+    """Who is quoted, by type of source (the sentence notebook 04 prints too)."""
+    from .actors import describe_sources
+
     sources = run.table("sources")
     types = run.table("source_types")
     if sources.empty:
-        return Finding("5. Who speaks", "No quoted or attributed source was found in this corpus.")
-    n_units = sources["unit_id"].nunique()
-    by_type = sources.groupby("source_type").agg(sources=("source", "nunique"), units=("unit_id", "nunique"))
-    by_type = by_type.sort_values(["units", "sources"], ascending=False)
+        return Finding("5. Who speaks", describe_sources(sources))
+    text = describe_sources(sources, types, unit=run.unit)
+    by_type = sources.groupby("source_type")["unit_id"].nunique().sort_values(ascending=False, kind="stable")
     labels = dict(zip(types["source_type"], types["label"])) if not types.empty else {}
-    parts = [f"{labels.get(t, t)}: {count_noun(int(r.sources), 'source')} in {count_noun(int(r.units), run.unit)}" for t, r in by_type.iterrows()]
-    top = sources.groupby("source")["unit_id"].nunique().sort_values(ascending=False)
-    top = top[top == top.max()] if len(top) else top
     lead_type = by_type.index[0]
-    text = (f"**{sources['source'].nunique()} distinct sources** are quoted or credited in {n_units} {run.units}. "
-            f"By type — " + "; ".join(parts) + f". The most quoted type is **{labels.get(lead_type, lead_type)}**; "
-            f"the most quoted source{'s are' if len(top) > 1 else ' is'} {', '.join(escape_markdown(s) for s in top.index)} "
-            f"({int(top.iloc[0])} {run.units}).")
     alt = (f"Bar chart of quoted sources by type; {labels.get(lead_type, lead_type)} are quoted in the most {run.units} "
-           f"({int(by_type.iloc[0]['units'])}).")
+           f"({int(by_type.iloc[0])}).")
     return Finding("5. Whose voices are heard", text, run.figure("source_types"), alt,
                    f"Quoted and credited sources by type: distinct sources and the {run.units} that quote them.",
                    [run.download("sources"), run.download("source_types")])
@@ -334,24 +322,14 @@ def text_or_empty(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def alpha_scope(r) -> str:
-    """Say over how many frames a mean α was taken (α is undefined for frames no coder used)."""
-    n_frames, n_alpha = r.get("n_frames"), r.get("n_frames_alpha")
-    if pd.isna(n_frames) or pd.isna(n_alpha):
-        return " across frames"
-    n_frames, n_alpha = int(n_frames), int(n_alpha)
-    if n_alpha == n_frames:
-        return f" across {count_noun(n_frames, 'frame')}"
-    return f" across the {n_alpha} of {n_frames} frames the coders used (undefined for the others)"
-
-
 def limits(run: RunData) -> str:
     """Return the limits of this run's evidence as Markdown, from its own numbers."""
+    from .validation import describe_validation
+
     articles = run.table("articles_overview")
     n = len(articles)
     missing_outlet = int(articles["outlet"].isna().sum()) if "outlet" in articles else 0
     val = run.table("validation_summary")
-    status = val["status"].iloc[0] if not val.empty and "status" in val else "none"
     if n < FEW_ARTICLES:
         lines = [f"- **{count_noun(n, 'article')}: descriptive only.** No statement here generalises beyond these articles; the "
                  f"intervals describe uncertainty over {run.units} within them, not over outlets or time."]
@@ -365,21 +343,8 @@ def limits(run: RunData) -> str:
                      "the outlet is left empty, not guessed.")
     lines.append("- Deductive codes come from keyword and pattern indicators (listed with every code on the Frames page); "
                  "they find explicit wording, not irony or implication.")
-    if status == "none":
-        lines.append("- No human coding exists yet for this corpus, so the automated codes are **not validated** "
-                     "(see the Validation page for how to produce a coding sheet).")
-    else:
-        r = val.iloc[0]
-        what = f"{count_noun(int(r['n_units']), run.unit)} coded by {count_noun(int(r['n_coders']), 'coder')}"
-        who = escape_markdown(text_or_empty(r.get("produced_by")))
-        if status == "example":
-            kind = (f"an illustrative example coding ({what}; {who or 'see the Validation page'}), not human coding "
-                    "and not a gold standard, so its figures show the workflow, not the codes' quality")
-        else:
-            kind = f"human coding ({what})"
-        alpha_over = alpha_scope(r)
-        lines.append(f"- Validation rests on {kind}: mean Krippendorff's α {r['mean_alpha_frames']:.2f}{alpha_over}, "
-                     f"macro F1 of the automated frame codes {r['macro_f1_frames']:.2f} (Validation page).")
+    lines.append("- " + describe_validation(val if not val.empty else {"status": "none"}, unit=run.unit,
+                                            where=" (Validation page)"))
     stability = run.table("topic_stability")
     if not stability.empty:
         lines.append(f"- Topic stability across seeds ranges from {stability['stability'].min():.2f} to "

@@ -18,7 +18,8 @@ import pandas as pd
 from .errors import AnalysisError
 from .files import read_yaml
 from .paths import RESOURCES
-from .findings import RunData, alpha_scope, text_or_empty
+from .findings import RunData, text_or_empty
+from .validation import alpha_scope
 from .outputs import escape_markdown
 
 

@@ -1,4 +1,4 @@
-"""Writing a run's outputs so that the same inputs give the same bytes, and reading a stage's tables back.
+"""Writing a run's outputs so that the same inputs give the same bytes, and showing them safely.
 
 Tables are published as CSV (UTF-8, ``\n`` line ends, fixed float format,
 rows in a stated order) so that two runs with the same inputs and seed can be
@@ -17,67 +17,6 @@ import pandas as pd
 # Six significant digits: enough for probabilities and scores on the site,
 # and stable across platforms where the last bits of a float may differ.
 FLOAT_FORMAT = "%.6g"
-
-
-def write_table(df: pd.DataFrame, folder: Path, name: str) -> Path:
-    """Write ``df`` as ``folder/name.csv`` deterministically and return the path.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> p = write_table(pd.DataFrame({"a": [1.0]}), Path(tempfile.mkdtemp()), "t")
-    >>> p.read_text()
-    'a\\n1\\n'
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.csv"
-    tmp = path.with_suffix(".csv.tmp")
-    df.to_csv(tmp, index=False, float_format=FLOAT_FORMAT, lineterminator="\n", encoding="utf-8")
-    tmp.replace(path)  # never leave a half-written table behind
-    _transitional_twin(df, folder, name)
-    return path
-
-
-def _transitional_twin(df: pd.DataFrame, folder: Path, name: str) -> None:
-    """While stages move to :func:`analysis.registry.write`, a published CSV also gets its Parquet twin."""
-    from . import registry
-
-    if folder.name != "tables":
-        return
-    for a in registry.ARTIFACTS:
-        if a.csv == f"tables/{name}.csv":
-            try:
-                registry.write(registry.RunPaths(folder.parent), a.key, df)
-            except ValueError:  # a test's partial table; the stages' own writes are checked strictly
-                pass
-            return
-
-
-def read_parquet(path: Path, hint: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Read a stage's Parquet table; a missing, corrupt or incomplete file raises a one-line AnalysisError.
-
-    ``hint`` says what to do when the file is missing (e.g. which notebook to
-    run first); ``columns`` are required.
-
-    >>> import tempfile
-    >>> try:
-    ...     read_parquet(Path(tempfile.mkdtemp()) / "t.parquet", "run 01-build-corpus first")
-    ... except Exception as exc:
-    ...     print(str(exc).rsplit("/", 1)[1])
-    t.parquet: missing: run 01-build-corpus first
-    """
-    from .errors import AnalysisError
-
-    if not Path(path).is_file():
-        raise AnalysisError(f"missing: {hint}", path=path)
-    try:
-        df = pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises several types for corrupt files
-        raise AnalysisError(f"unreadable Parquet file ({type(exc).__name__})", path=path) from None
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise AnalysisError(f"lacks column(s) {', '.join(missing)}", path=path)
-    return df
 
 
 def save_figure(fig, folder: Path, name: str) -> Path:

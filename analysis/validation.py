@@ -590,8 +590,10 @@ def read_machine_codes(paths: RunPaths) -> pd.DataFrame:
         ``coder`` (= "machine"), ``unit_id``, ``item``, ``value`` (0/1), ``evidence``.
     """
     parts = []
+    tables = {"frame_codes_units": registry.read(paths, "frame_codes_units", ["unit_id", "question", "present", "evidence"]),
+              "frames_units": registry.read(paths, "frames_units", ["unit_id", "frame", "present", "evidence"])}
     for key, item_col in (("frame_codes_units", "question"), ("frames_units", "frame")):
-        df = registry.read(paths, key, ["unit_id", item_col, "present", "evidence"])
+        df = tables[key]
         if not df["present"].isin([0, 1]).all():
             raise AnalysisError("column present holds values other than 0/1", path=paths.file(key))
         parts.append(pd.DataFrame({"coder": MACHINE, "unit_id": df["unit_id"], "item": df[item_col].astype(str),

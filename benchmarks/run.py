@@ -37,8 +37,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-STAGES = ("ingest", "ingest_parquet", "preprocess", "lda", "lda_bare", "doc_topics", "ksweep", "coherence",
-          "frames", "actors", "stemming", "pipeline", "site")
+STAGES = ("corpus", "corpus_parquet", "text", "lda", "lda_bare", "stemming", "topics", "frames", "actors",
+          "validation", "pipeline", "site")
 DEFAULT_STAGES = STAGES
 HEADER = f"{'stage':<16}{'size':>8}{'units':>10}{'wall s':>10}{'docs/s':>10}{'peak RSS MB':>13}"
 _MARK = "BENCH_RESULT "
@@ -48,55 +48,86 @@ _MARK = "BENCH_RESULT "
 
 
 def _paths(cfg: dict) -> dict:
+    from analysis.registry import RunPaths
+
     work = Path(cfg["out"]) / str(cfg["size"])
-    return {"work": work, "data": work / "data", "pdata": work / "parquet_data", "runs": work / "runs",
+    return {"work": work, "run": RunPaths(work / "run"), "prun": RunPaths(work / "run_parquet"), "runs": work / "runs",
             "site": work / "site", "folder": Path(cfg["folder"]), "table": Path(cfg["table"])}
 
 
-def _topic_params(cfg: dict, **extra):
-    from analysis import topics
+def _topic_params(cfg: dict) -> dict:
+    k_min, k_max, k_step = cfg["k_range"]
+    return {"passes": cfg["passes"], "iterations": cfg["iterations"], "k_min": k_min, "k_max": k_max,
+            "k_step": k_step, "n_stability_seeds": cfg["n_stability_seeds"]}
 
-    return topics.TopicParams(passes=cfg["passes"], iterations=cfg["iterations"], **extra)
 
+# The pipeline's own stage functions, each as the stage notebook calls it.
 
-def _stage_ingest(cfg, p):
+def _stage_corpus(cfg, p):
     from analysis import corpus
 
-    summary = corpus.build_corpus(p["folder"], p["data"], seed=cfg["seed"])
-    return {"units": summary.n_units}
+    return {"units": corpus.build_corpus(p["folder"], p["run"].create(), seed=cfg["seed"]).n_units}
 
 
-def _stage_ingest_parquet(cfg, p):
+def _stage_corpus_parquet(cfg, p):
     from analysis import corpus
 
-    summary = corpus.build_corpus(p["table"], p["pdata"], seed=cfg["seed"])
-    return {"units": summary.n_units}
+    return {"units": corpus.build_corpus(p["table"], p["prun"].create(), seed=cfg["seed"]).n_units}
 
 
-def _n_units(p) -> int:
+def _n_units(run) -> int:
     import pyarrow.parquet as pq
 
-    return pq.read_metadata(p["data"] / "units.parquet").num_rows
+    return pq.read_metadata(run.units).num_rows
 
 
-def _stage_preprocess(cfg, p):
+def _stage_text(cfg, p):
     from analysis import text
 
-    n = _n_units(p)
-    params = text.default_params(n, n_jobs=cfg["jobs"], stem=cfg["stem"])
-    result = text.prepare_text(p["data"] / "units.parquet", p["data"], language="id", params=params, seed=cfg["seed"])
-    return {"units": n, "vocabulary": len(result.dictionary), "n_jobs": cfg["jobs"], "no_below": params.no_below}
+    result = text.prepare_text(p["run"], params={"n_jobs": cfg["jobs"], "stem": cfg["stem"]}, language="id",
+                               seed=cfg["seed"])
+    return {"units": _n_units(p["run"]), "vocabulary": len(result.dictionary), "n_jobs": cfg["jobs"]}
 
+
+def _stage_topics(cfg, p):
+    from analysis import topics
+
+    result = topics.fit_topics(p["run"], params=_topic_params(cfg), seed=cfg["seed"])
+    return {"units": result.n_units, "k": result.n_topics}
+
+
+def _stage_frames(cfg, p):
+    from analysis import frames
+
+    result = frames.analyse_frames(p["run"], frames.FrameParams(n_bootstrap=cfg["n_bootstrap"], seed=cfg["seed"]))
+    return {"units": _n_units(p["run"]), "inductive_frames": int(result.inductive["frame"].nunique())}
+
+
+def _stage_actors(cfg, p):
+    from analysis import actors
+
+    result = actors.analyse_actors(p["run"], actors.ActorParams())
+    return {"units": _n_units(p["run"]), "sources": len(result.sources), "mentions": len(result.mentions)}
+
+
+def _stage_validation(cfg, p):
+    from analysis import validation
+
+    validation.validate(p["run"], validation.ValidationParams(corpus=str(p["folder"]), coding_set="",
+                                                              seed=cfg["seed"]))
+    return {"units": _n_units(p["run"])}
+
+
+# Components measured against a reference in the same run (the ratios below).
 
 def _stage_lda(cfg, p):
     from analysis import topics
 
-    dictionary, corpus, _ = topics.load_bow(p["data"])
+    dictionary, corpus, _ = topics.load_bow(p["run"])
+    params = topics.TopicParams.from_dict({"passes": cfg["passes"], "iterations": cfg["iterations"]})
     t = time.perf_counter()
-    model = topics.fit_lda(corpus, dictionary, cfg["k"], params=_topic_params(cfg), seed=cfg["seed"])
-    fit = time.perf_counter() - t
-    model.save(str(p["data"] / "lda.model"))
-    return {"units": len(corpus), "fit_s": round(fit, 2)}
+    topics.fit_lda(corpus, dictionary, cfg["k"], params=params, seed=cfg["seed"])
+    return {"units": len(corpus), "fit_s": round(time.perf_counter() - t, 2)}
 
 
 def _stage_lda_bare(cfg, p):
@@ -105,73 +136,13 @@ def _stage_lda_bare(cfg, p):
     from gensim.corpora import Dictionary, MmCorpus
     from gensim.models import LdaModel
 
-    dictionary = Dictionary.load(str(p["data"] / "dictionary.gensim"))
-    bow = list(MmCorpus(str(p["data"] / "bow.mm")))
+    dictionary = Dictionary.load(str(p["run"].file("dictionary")))
+    bow = list(MmCorpus(str(p["run"].file("bow"))))
     t = time.perf_counter()
     LdaModel(corpus=bow, id2word=dictionary, num_topics=cfg["k"], passes=cfg["passes"],
              iterations=cfg["iterations"], random_state=cfg["seed"], eval_every=None)
     fit = time.perf_counter() - t
     return {"units": len(bow), "fit_s": round(fit, 2)}
-
-
-def _load_model(p):
-    from gensim.models import LdaModel
-
-    return LdaModel.load(str(p["data"] / "lda.model"))
-
-
-def _stage_doc_topics(cfg, p):
-    from analysis import topics
-
-    _, corpus, ids = topics.load_bow(p["data"])
-    doc_topics = topics.document_topics(_load_model(p), corpus, ids, seed=cfg["seed"])
-    doc_topics.to_parquet(p["data"] / "doc_topics.parquet", index=False)
-    return {"units": len(corpus)}
-
-
-def _stage_ksweep(cfg, p):
-    from analysis import topics
-
-    dictionary, corpus, _ = topics.load_bow(p["data"])
-    k_min, k_max, k_step = cfg["k_range"]
-    params = _topic_params(cfg, k_min=k_min, k_max=k_max, k_step=k_step)
-    sweep = topics.sweep_k(corpus, dictionary, topics.TokenStream(p["data"] / "tokens.parquet"),
-                           params=params, seed=cfg["seed"])
-    return {"units": len(corpus), "k": list(map(int, sweep["k"]))}
-
-
-def _stage_coherence(cfg, p):
-    from analysis import topics
-
-    dictionary, corpus, _ = topics.load_bow(p["data"])
-    scores = topics.score_coherence(_load_model(p), corpus, dictionary,
-                                    topics.TokenStream(p["data"] / "tokens.parquet"), top_n=10)
-    return {"units": len(corpus), **{k: round(v, 4) for k, v in scores.items()}}
-
-
-def _stage_frames(cfg, p):
-    import pandas as pd
-
-    from analysis import frames
-
-    units = pd.read_parquet(p["data"] / "units.parquet")
-    codebook = frames.load_codebook()
-    scores = frames.score_units(frames.code_units(units, codebook, "id"))
-    frames.frame_prevalence(scores, n_bootstrap=cfg["n_bootstrap"], seed=cfg["seed"])
-    network = frames.build_topic_network(pd.read_parquet(p["data"] / "doc_topics.parquet"))
-    found = frames.detect_frames(network, seed=cfg["seed"])
-    return {"units": len(units), "inductive_frames": int(found["frame"].nunique())}
-
-
-def _stage_actors(cfg, p):
-    import pandas as pd
-
-    from analysis import actors
-
-    units = pd.read_parquet(p["data"] / "units.parquet")
-    sources = actors.attribute_quotes(units, "id")
-    mentions = actors.find_mentions(units, actors.alias_table(None, "id"))
-    return {"units": len(units), "sources": len(sources), "mentions": len(mentions)}
 
 
 def _stage_stemming(cfg, p):
@@ -182,7 +153,7 @@ def _stage_stemming(cfg, p):
     from analysis import text
 
     docs = [[t for t in (row or []) if "_" not in t]
-            for row in pq.read_table(p["data"] / "tokens.parquet", columns=["tokens"]).column(0).to_pylist()]
+            for row in pq.read_table(p["run"].file("tokens"), columns=["tokens"]).column(0).to_pylist()]
     n_tokens = sum(map(len, docs))
     text.stem_tokens([["warmup"]], "id")  # build the stemmer's dictionary outside the timing, for both sides
     t = time.perf_counter()
@@ -218,14 +189,19 @@ def _stage_pipeline(cfg, p):
     stages = {}
     runner.run_pipeline(str(p["folder"]), name=f"synth-{cfg['size']}", params_file=file, progress=False,
                         log=lambda msg: stages.setdefault("log", msg))
-    return {"units": _n_units(p), "params": params, "notebooks": stages.get("log", "")}
+    from analysis.registry import RunPaths
+
+    return {"units": _n_units(RunPaths(p["runs"] / f"synth-{cfg['size']}")), "params": params,
+            "notebooks": stages.get("log", "")}
 
 
 def _stage_site(cfg, p):
     from analysis import site
 
+    from analysis.registry import RunPaths
+
     site.build_site(output_dir=p["site"], force_offline=True, runs=p["runs"], log=lambda msg: None)
-    return {"units": _n_units(p)}
+    return {"units": _n_units(RunPaths(p["runs"] / f"synth-{cfg['size']}"))}
 
 
 def _vm_hwm_kib() -> int:
@@ -246,7 +222,8 @@ def _child(stage: str, cfg: dict) -> None:
     # Imports are paid once per process, not per document: load them before the clock starts.
     import gensim.models  # noqa: F401
 
-    from analysis import actors, corpus, frames, text, topics  # noqa: F401
+    from analysis import actors, corpus, frames, parameters, text, topics, validation  # noqa: F401
+    parameters.default("seed")  # the notebooks' schema (papermill's inspection) is read once, untimed
     t = time.perf_counter()
     if cfg.get("profile"):
         import cProfile

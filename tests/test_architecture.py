@@ -161,8 +161,6 @@ def test_every_table_declared_as_read_by_the_report_is_read_by_it():
     assert not _unread("report"), "declared in read_by but not read by the report pages"
 
 
-@pytest.mark.xfail(reason="stages move to registry.read one by one (issue 14); make this strict when all have",
-                   strict=False)
 @pytest.mark.parametrize("stage", [s for s in registry.STAGES if s not in ("report", "runner")])
 def test_every_table_declared_as_read_by_a_stage_is_read_by_it(stage):
     assert not _unread(stage), f"declared in read_by but not read by the {stage} stage"

@@ -62,22 +62,23 @@ def test_corpus_stage_reads_the_datelines(tiny, tmp_path):
 
 def test_benchmark_script_runs_and_prints_the_table(tiny):
     out, _, _ = tiny
-    cmd = [sys.executable, str(BENCH / "run.py"), "--sizes", "12", "--stages", "ingest,preprocess,lda,lda_bare,stemming",
+    cmd = [sys.executable, str(BENCH / "run.py"), "--sizes", "12", "--stages", "corpus,text,lda,lda_bare,stemming,topics,frames,actors,validation",
            "--out", str(out / "out"), "--corpora", str(out / "corpora"), "--seed", "7", "--jobs", "1",
-           "--k", "2", "--passes", "1", "--iterations", "5", "--stem-sample", "200"]
+           "--k", "2", "--k-range", "3,3,1", "--passes", "1", "--iterations", "5", "--stem-sample", "200",
+           "--n-bootstrap", "20"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = proc.stdout.splitlines()
     header = next(line for line in lines if line.startswith("stage"))
     assert header.split() == ["stage", "size", "units", "wall", "s", "docs/s", "peak", "RSS", "MB"]
-    for stage in ("ingest", "preprocess", "lda", "lda_bare", "stemming"):
+    for stage in ("corpus", "text", "lda", "lda_bare", "stemming", "topics", "frames", "actors", "validation"):
         row = next(line for line in lines if line.split()[:1] == [stage])
         assert "FAILED" not in row
         assert float(row.split()[-1]) > 0  # a peak RSS was measured
     assert any(line.startswith("LDA stage vs bare gensim") for line in lines)
     assert any(line.startswith("Memoized vs naive PySastrawi") for line in lines)
     saved = json.loads((out / "out" / "results.json").read_text())
-    assert {r["stage"] for r in saved["results"]} >= {"ingest", "preprocess", "lda", "lda_bare", "stemming"}
+    assert {r["stage"] for r in saved["results"]} >= {"corpus", "text", "lda", "lda_bare", "stemming", "topics"}
 
 
 def test_benchmark_script_rejects_an_unknown_stage(tmp_path):

@@ -557,9 +557,6 @@ def test_render_raw_html_in_text_is_not_let_through():
 def test_pct_and_interval_helpers():
     assert findings._pct(0.355263) == "36%"
     assert findings._pct(0) == "0%"
-    assert findings._interval({"lo": 0.25, "hi": 0.460526}) == " (95% bootstrap interval 25%–46%)"
-    assert findings._interval({"lo": np.nan, "hi": 0.5}) == ""
-    assert findings._interval({}) == ""
 
 
 # ---------------------------------------------------------------- scale and unit of analysis

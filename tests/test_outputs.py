@@ -56,19 +56,7 @@ def test_html_table_links_its_csv_download_relative_to_the_run_pages(tmp_path):
     assert "<caption>" not in outputs.html_table(pd.DataFrame({"x": [1]}))
 
 
-def test_read_parquet_names_missing_corrupt_and_incomplete_files(tmp_path):
-    from analysis.errors import AnalysisError
 
-    path = tmp_path / "units.parquet"
-    with pytest.raises(AnalysisError, match=r"units\.parquet: missing: run 01 first"):
-        outputs.read_parquet(path, "run 01 first")
-    path.write_bytes(b"not parquet")
-    with pytest.raises(AnalysisError, match=r"units\.parquet: unreadable Parquet file \("):
-        outputs.read_parquet(path, "run 01 first")
-    pd.DataFrame({"unit_id": ["a"]}).to_parquet(path)
-    with pytest.raises(AnalysisError, match=r"units\.parquet: lacks column\(s\) text"):
-        outputs.read_parquet(path, "run 01 first", ("unit_id", "text"))
-    assert outputs.read_parquet(path, "x", ("unit_id",))["unit_id"].tolist() == ["a"]
 
 
 def test_html_table_links_a_run_folder_file_by_name(tmp_path):

@@ -93,7 +93,6 @@ def test_read_of_a_missing_table_names_the_notebook(tmp_path):
 _RUN_FILE = re.compile(r"[\"'][\w./{}-]+\.(?:parquet|csv|graphml|gensim|mm|model|ipynb|zip)[\"']")
 
 
-@pytest.mark.xfail(reason="stages move to the registry one by one (issue 14)", strict=False)
 def test_no_module_outside_the_registry_spells_a_run_file():
     """Run files are named in the registry only (corpus inputs such as metadata.csv are not run files)."""
     run_files = {Path(f).name for a in ARTIFACTS for f in a.files()}

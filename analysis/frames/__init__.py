@@ -22,7 +22,7 @@ the file, the frame and the field; every random step takes ``seed``; tables
 follow their registry entries (long tables keyed by ``unit_id``).
 """
 
-from .checks import require_columns
+from ..files import require_columns
 from .codebook import (CODEBOOK, KINDS, REFERENCES, Codebook, Frame, Question, compile_indicator, indicator_key,
                        load_codebook)
 from .coding import choose_language, code_evidence, code_units, describe_coding, rollup_articles, score_units

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import outputs
 from ..corpus import resolve_language
 from ..errors import AnalysisError
-from .checks import require_columns
+from ..files import require_columns
 from .codebook import _WORD, Codebook, compile_indicator, indicator_key
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 from ..errors import AnalysisError
 from ..outputs import escape_markdown
 from ..topics import topic_number
-from .checks import require_columns
+from ..files import require_columns
 from .prevalence import frame_name
 
 _TOPIC_COL = re.compile(r"^topic_(\d+)$")

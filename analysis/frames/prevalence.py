@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..errors import AnalysisError
 from ..outputs import count_noun, escape_markdown
-from .checks import require_columns
+from ..files import require_columns
 
 # frame_prevalence's group for articles that lack the grouping field (no outlet, no date).
 UNKNOWN_GROUP = "unknown"

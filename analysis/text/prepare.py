@@ -550,15 +550,7 @@ def _stage_language(paths: RunPaths, language: str) -> str:
     return resolve_language(language, registry.read(paths, "articles", columns=["language"]), LANGUAGES)
 
 
-def _legacy_run(units, data_dir) -> RunPaths:
-    # Transitional: benchmarks/run.py still calls prepare_text(<run>/data/units.parquet, <run>/data).
-    paths = RunPaths(Path(data_dir).parent) if isinstance(data_dir, (str, Path)) else None
-    if paths is None or not isinstance(units, (str, Path)) or Path(units) != paths.file("units"):
-        raise AnalysisError(f"must be a RunPaths, got {type(units).__name__}", path="paths")
-    return paths
-
-
-def prepare_text(paths: RunPaths, _legacy_data_dir=None, /, *, params: TextParams | Mapping | None = None,
+def prepare_text(paths: RunPaths, *, params: TextParams | Mapping | None = None,
                  language: str = "id", seed: int = 0) -> TextResult:
     """Run the text stage on a run folder: units in, tokens, dictionary, bag of words and tables out.
 
@@ -600,8 +592,6 @@ def prepare_text(paths: RunPaths, _legacy_data_dir=None, /, *, params: TextParam
     >>> pd.read_parquet(result.tokens_path)["tokens"].map(list).tolist()
     [['rusia', 'korea_utara', 'kerja_sama'], ['korea_utara', 'rusia', 'kerja_sama'], []]
     """
-    if not isinstance(paths, RunPaths):
-        paths = _legacy_run(paths, _legacy_data_dir)
     language = _stage_language(paths, language)
     units = _units_file(paths)
     params = _stage_params(params, _count_units(units))

@@ -186,18 +186,6 @@ def test_prepare_text_bad_input(tmp_path):
         text.prepare_text(run_with_units(tmp_path / "params", ID_TEXTS), params=3)
 
 
-def test_prepare_text_still_takes_the_benchmarks_units_file_and_data_folder(tmp_path):
-    # Transitional (benchmarks/run.py): prepare_text(<run>/data/units.parquet, <run>/data, ...).
-    paths = run_with_units(tmp_path, ID_TEXTS)
-    result = text.prepare_text(paths.file("units"), paths.data, params=text.TextParams(no_above=1.0))
-    assert result.tokens_path == paths.file("tokens") and paths.file("bow").exists()
-    with pytest.raises(AnalysisError, match="RunPaths"):
-        text.prepare_text(tmp_path / "elsewhere.parquet", paths.data)
-
-
-# ----------------------------------------------------------------------------- seeds: done-when
-
-
 @pytest.fixture(scope="module")
 def seed_units() -> pd.DataFrame:
     rows = []
