@@ -183,24 +183,10 @@ def defaults(schema: dict[str, Parameter]) -> dict[str, object]:
 
 
 def read_params_file(path: Path) -> dict[str, object]:
-    """Read a YAML parameters file (a flat mapping); errors name the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AnalysisError("parameters file not found", path=path) from None
-    except (UnicodeDecodeError, OSError) as exc:
-        raise AnalysisError(f"cannot read parameters file ({exc.__class__.__name__})", path=path) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise AnalysisError(f"not valid YAML{where}", path=path) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise AnalysisError("a parameters file must be a mapping of name: value", path=path)
-    return data
+    """Read a YAML parameters file (a flat mapping of name: value); errors name the file and row."""
+    from .files import read_yaml
+
+    return read_yaml(path, what="parameters file", expect="a mapping of name: value")
 
 
 def write_run_params(params: dict[str, object], path: Path) -> Path:

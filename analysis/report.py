@@ -19,6 +19,7 @@ from . import registry
 from .errors import AnalysisError
 from .paths import RESOURCES, ROOT
 from .registry import RunPaths
+from .files import read_yaml
 from .outputs import FLOAT_FORMAT, escape
 
 BIBLIOGRAPHY = RESOURCES / "references.bib"
@@ -257,9 +258,7 @@ def zip_notebooks(paths: RunPaths) -> Path:
 
 def citation_text(manifest: dict, run_name: str) -> str:
     """Return the 'Cite this' text for a run, from CITATION.cff and the manifest."""
-    import yaml
-
-    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    cff = read_yaml(ROOT / "CITATION.cff", what="citation file")
     authors = "; ".join(a.get("name") or f"{a.get('family-names')}, {a.get('given-names')}" for a in cff.get("authors", []))
     commit = (manifest.get("git", {}).get("commit") or "unknown")[:12]
     date = (manifest.get("finished") or "")[:10]

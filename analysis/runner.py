@@ -182,6 +182,91 @@ def _check_k_against_corpus(source: Path, params: dict) -> None:
                         "a topic model needs more units than topics", path=source)
 
 
+def _resolve_run(corpus: str, name: str | None, params_file: Path | None, language: str | None):
+    """Check the corpus, the run name and the parameters; return (source, name, parameters for the notebooks)."""
+    source = resolve_corpus(corpus)
+    name = check_run_name(name or default_run_name(corpus, source))
+    user = P.read_params_file(params_file) if params_file else {}
+    if language is not None:
+        user["language"] = language
+    params = P.validate(user, P.parameter_schema(), source=str(params_file) if params_file else "--language")
+    params = P.resolve_files(params, Path(params_file).parent if params_file else Path.cwd())
+    preflight(source, params)
+    corpus_arg = corpus if (DATA_RAW / corpus) == source else str(source)
+    return source, name, {**params, "run_name": name, "corpus": corpus_arg}
+
+
+def _kernel_environment(staging_root: Path) -> dict:
+    """Set the environment the notebook kernels need; return what it was, for :func:`_restore`."""
+    before = {k: os.environ.get(k) for k in ("ANALYSIS_RUNS_ROOT", "PATH", "MPLBACKEND")}
+    os.environ["ANALYSIS_RUNS_ROOT"] = str(staging_root)
+    # Figures must be embedded in the executed notebooks, whatever backend the user's
+    # environment sets: the site shows the notebooks as they are.
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    # The kernel must be this environment's Python, whatever PATH the user has.
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    return before
+
+
+def _execute(nb: str, run: RunPaths, parameters: dict, ipc_dir: Path) -> None:
+    """Execute one notebook with papermill into the run folder."""
+    import papermill
+    from jupyter_client.manager import KernelManager
+
+    # IPC transport: the kernel talks over a local socket file, not TCP.
+    km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(ipc_dir / "kernel-ipc"))
+    try:
+        papermill.execute_notebook(
+            str(P.notebook_path(nb)), str(run.notebook(nb)), parameters=parameters, kernel_name=KERNEL, km=km,
+            cwd=str(run.root), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        )
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+    if nb in P.PAGES:
+        _hide_parameter_cells(run.notebook(nb))
+
+
+def _finish(run: RunPaths, name: str, finished: str, seconds: int) -> None:
+    """Stamp the findings page's listing fields and zip the run's downloads."""
+    summary = _run_summary(run)
+    _stamp_front_matter(run.notebook("index"), {
+        "title": f"{name}: findings",
+        "description": f"{summary['articles']} articles, {summary['units']} units; {_language_names(summary['language'])}; "
+                       f"run {finished[:10]} in {seconds} s",
+        "date": finished[:10],
+        "corpus-size": summary["articles"],
+        "corpus-language": summary["language"],
+        "run-time": f"{seconds} s",
+    })
+    # Readers download the executed notebooks from the site as they ran (a website
+    # renderer publishes a notebook's HTML, not the .ipynb file).
+    zip_notebooks(run)
+    # The Data page zipped the run before the last pages ran and the findings were
+    # stamped; zip it again so both downloads hold the same notebooks.
+    zip_run(run)
+
+
+def _keep_failed(staged: Path, staging_root: Path, root: Path, name: str) -> Path:
+    failed = root / "_failed" / name
+    shutil.rmtree(failed, ignore_errors=True)
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    staged.rename(failed)
+    shutil.rmtree(staging_root, ignore_errors=True)
+    return failed
+
+
+def _publish(staged: Path, staging_root: Path, root: Path, name: str) -> Path:
+    final = root / name
+    _swap_into_place(staged, final)
+    shutil.rmtree(staging_root, ignore_errors=True)
+    shutil.rmtree(root / "_failed" / name, ignore_errors=True)
+    for leftover in (root / "_staging", root / "_failed"):
+        if leftover.is_dir() and not any(leftover.iterdir()):
+            leftover.rmdir()
+    return final
+
+
 def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | None = None,
                  language: str | None = None, progress: bool = True, log=print) -> Path:
     """Run every stage notebook on ``corpus`` and return the finished run folder.
@@ -198,41 +283,21 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
     language : {"id", "en", "auto"}, optional
         Overrides the ``language`` parameter.
     """
-    import papermill
-    from jupyter_client.manager import KernelManager
     from tqdm.auto import tqdm
 
-    source = resolve_corpus(corpus)
-    name = check_run_name(name or default_run_name(corpus, source))
-    schema = P.parameter_schema()
-    user = P.read_params_file(params_file) if params_file else {}
-    if language is not None:
-        user["language"] = language
-    params = P.validate(user, schema, source=str(params_file) if params_file else "--language")
-    params = P.resolve_files(params, Path(params_file).parent if params_file else Path.cwd())
-    preflight(source, params)
+    source, name, base = _resolve_run(corpus, name, params_file, language)
     per_nb = {nb: set(P.read_notebook_parameters(P.notebook_path(nb))) for nb in P.STAGES + P.PAGES}
-    corpus_arg = corpus if (DATA_RAW / corpus) == source else str(source)
-    base = {**params, "run_name": name, "corpus": corpus_arg}
-
     root = runs_root()
     staging_root = root / "_staging" / f"{name}-{uuid.uuid4().hex[:8]}"
-    staged = staging_root / name
-    staged.mkdir(parents=True)
-    run = RunPaths(staged)
-    env_before = {k: os.environ.get(k) for k in ("ANALYSIS_RUNS_ROOT", "PATH", "MPLBACKEND")}
-    os.environ["ANALYSIS_RUNS_ROOT"] = str(staging_root)
-    # Figures must be embedded in the executed notebooks, whatever backend the user's
-    # environment sets: the site shows the notebooks as they are.
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    # The kernel must be this environment's Python, whatever PATH the user has.
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    run = RunPaths(staging_root / name)
+    run.root.mkdir(parents=True)
+    env_before = _kernel_environment(staging_root)
     started, t0 = provenance.now(), time.perf_counter()
     stage_seconds: dict[str, float] = {}
     current = None
-    notebooks = list(P.STAGES) + list(P.PAGES)
     try:
-        bar = tqdm(notebooks, desc=f"run {name}", unit="notebook", disable=not progress, file=sys.stderr)
+        bar = tqdm(list(P.STAGES) + list(P.PAGES), desc=f"run {name}", unit="notebook", disable=not progress,
+                   file=sys.stderr)
         for nb in bar:
             current = nb
             bar.set_postfix_str(nb)
@@ -241,48 +306,16 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
                 # report pages (Data & provenance, Methods) can show it.
                 finished = provenance.now()
                 P.write_run_params(base, run.params)
-                manifest = provenance.build_manifest(run_name=name, corpus=corpus, source=source, parameters=base,
-                                                     started=started, finished=finished, stage_seconds=stage_seconds)
-                provenance.write_manifest(manifest, run.provenance)
+                provenance.write_manifest(provenance.build_manifest(
+                    run_name=name, corpus=corpus, source=source, parameters=base, started=started,
+                    finished=finished, stage_seconds=stage_seconds), run.provenance)
             t = time.perf_counter()
-            # IPC transport: the kernel talks over a local socket file, not TCP.
-            km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(staging_root / "kernel-ipc"))
-            try:
-                papermill.execute_notebook(
-                    str(P.notebook_path(nb)), str(run.notebook(nb)),
-                    parameters=_notebook_params(nb, base, per_nb), kernel_name=KERNEL, km=km,
-                    cwd=str(staged), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                )
-            finally:
-                if km.has_kernel:
-                    km.shutdown_kernel(now=True)
+            _execute(nb, run, _notebook_params(nb, base, per_nb), staging_root)
             stage_seconds[nb] = time.perf_counter() - t
-            if nb in P.PAGES:
-                _hide_parameter_cells(run.notebook(nb))
         bar.close()
-        summary = _run_summary(run)
-        seconds = round(time.perf_counter() - t0)
-        _stamp_front_matter(run.notebook("index"), {
-            "title": f"{name}: findings",
-            "description": f"{summary['articles']} articles, {summary['units']} units; {_language_names(summary['language'])}; "
-                           f"run {finished[:10]} in {seconds} s",
-            "date": finished[:10],
-            "corpus-size": summary["articles"],
-            "corpus-language": summary["language"],
-            "run-time": f"{seconds} s",
-        })
-        # Readers download the executed notebooks from the site as they ran (a website
-        # renderer publishes a notebook's HTML, not the .ipynb file).
-        zip_notebooks(run)
-        # The Data page zipped the run before the last pages ran and the findings were
-        # stamped; zip it again so both downloads hold the same notebooks.
-        zip_run(run)
+        _finish(run, name, finished, round(time.perf_counter() - t0))
     except BaseException as exc:
-        failed = root / "_failed" / name
-        shutil.rmtree(failed, ignore_errors=True)
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        staged.rename(failed)
-        shutil.rmtree(staging_root, ignore_errors=True)
+        failed = _keep_failed(run.root, staging_root, root, name)
         _restore(env_before)
         if isinstance(exc, KeyboardInterrupt):
             raise AnalysisError(f"run {name!r} interrupted during {current}; the last good run is unchanged") from None
@@ -290,13 +323,7 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
             raise
         raise AnalysisError(_short_error(exc, current or "?", failed)) from None
     _restore(env_before)
-    final = root / name
-    _swap_into_place(staged, final)
-    shutil.rmtree(staging_root, ignore_errors=True)
-    shutil.rmtree(root / "_failed" / name, ignore_errors=True)
-    for leftover in (root / "_staging", root / "_failed"):
-        if leftover.is_dir() and not any(leftover.iterdir()):
-            leftover.rmdir()
+    final = _publish(run.root, staging_root, root, name)
     width = max(len(n) for n in stage_seconds)
     log("\n".join(f"  {n:<{width}}  {s:7.1f} s" for n, s in stage_seconds.items()))
     log(f"run {name!r} finished in {time.perf_counter() - t0:.1f} s: {final}")

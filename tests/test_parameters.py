@@ -42,7 +42,7 @@ def test_int_is_accepted_for_float():
     assert P.validate({"no_above": 1}, SCHEMA)["no_above"] == 1
 
 
-@pytest.mark.parametrize("text, message", [("a: [1\n", "not valid YAML"), ("- 1\n", "must be a mapping")])
+@pytest.mark.parametrize("text, message", [("a: [1\n", "not valid YAML"), ("- 1\n", "must hold a mapping")])
 def test_params_file_errors_name_the_file(tmp_path, text, message):
     f = tmp_path / "p.yaml"
     f.write_text(text)
