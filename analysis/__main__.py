@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis run|site|params``.
+"""Command line: ``python -m analysis run|site|params|sample|import-coding``.
 
 Errors a user can cause are printed as one line (``error: …``) with exit
 code 2; a traceback is shown only for bugs, i.e. for anything that is not an
@@ -31,6 +31,18 @@ def _parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("params", help="print every parameter with its type, default and meaning")
     q.add_argument("--write", type=Path, help="write the documented default parameters file to this path")
+
+    c = sub.add_parser("sample", help="draw a new coding sample of a finished run and write one sheet per coder")
+    c.add_argument("--run", required=True, help="run name (folder under runs/)")
+    c.add_argument("--coders", help="comma-separated coder names (default: the run's `coders` parameter)")
+    c.add_argument("--size", type=int, help="units every coder codes (default: the run's rule; see --help of params)")
+    c.add_argument("--extra", type=int, help="further units, each coded by one coder")
+    c.add_argument("--seed", type=int, help="seed of the draw (default: the run's seed)")
+
+    i = sub.add_parser("import-coding", help="check a filled coding sheet (XLSX or CSV) and add it to a coding set")
+    i.add_argument("sheet", type=Path, help="the filled sheet")
+    i.add_argument("--run", required=True, help="the run whose sample the sheet was drawn from")
+    i.add_argument("--set", required=True, dest="coding_set", help="coding set (folder under data/coding/)")
     return p
 
 
@@ -56,6 +68,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"wrote {args.write}")
             else:
                 print(P.describe(schema))
+        elif args.command == "sample":
+            from .validation.tools import sample_run
+
+            for line in sample_run(args.run, coders=args.coders, size=args.size, extra=args.extra, seed=args.seed):
+                print(line)
+        elif args.command == "import-coding":
+            from .validation.tools import import_coding
+
+            print(f"imported: {import_coding(args.sheet, run=args.run, coding_set=args.coding_set)}")
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -135,22 +135,36 @@ def question(run: RunData, research_question: str = "") -> str:
 
 
 def dominant_frames(run: RunData) -> Finding:
-    """The most common deductive frames across all units, with bootstrap intervals (ties named)."""
+    """The first finding: corrected prevalence of the validated frames; without validation, that first.
+
+    Only a frame whose final machine coder reaches α ≥ .667 against the
+    coders on articles it was not trained on leads; its share is corrected
+    for that coder's errors, with an interval over articles. The raw
+    indicator shares follow as unvalidated description when nothing is
+    validated, never as the headline.
+    """
+    from .validation.sentences import lead_prevalence, who_coded
+
+    corrected, methods = run.table("prevalence_corrected"), run.table("frame_methods")
+    summary = run.table("validation_summary")
+    info = {"example": summary["status"].iloc[0] == "example", "produced_by": summary["produced_by"].iloc[0]} \
+        if not summary.empty else {}
+    text = lead_prevalence(corrected, methods, run.frame_names, unit=run.unit,
+                           n_articles=len(run.table("articles_overview")) or None)
+    data = [artifact(key).csv for key in ("prevalence_corrected", "frame_methods", "coder_scores")]
+    if not methods.empty and methods["validated"].any():
+        coded_by = who_coded(info, summary["coding_set"].iloc[0]) if info else "the coding set"
+        text += f" Validated against {coded_by}; see the Validation page for every coder's out-of-sample α."
+        alt = (f"Dot plot of the corrected and raw share of {run.units} for each frame, with 95% intervals over "
+               "articles.")
+        return Finding("1. Which frames dominate", text, run.figure("prevalence_corrected"), alt,
+                       f"Frame prevalence corrected for coding error (filled) and the raw machine share (hollow); "
+                       "only validated frames lead the finding.", data)
     prev = run.table("frame_prevalence")
-    if prev.empty:
-        return Finding("Dominant frames", "The frame coding stage wrote no prevalence table for this run.")
-    # The same claim, computed the same way, as notebook 03 states it.
-    claim = most_common_frames(prev, run.frame_names, articles=run.table("frames_articles"), units=run.units)
-    data = [artifact(key).csv for key in ("frame_prevalence", "frames_units")]
-    if claim.top.empty:
-        return Finding("1. Which frames dominate", claim.text, None, "", "", data)
-    top = [run.frame_name(f) for f in claim.frames]
-    alt = (f"Horizontal bar chart of the share of {run.units} coded with each of {len(claim.ranked)} frames, with 95% "
-           f"intervals; {' and '.join(top)} {'is' if len(top) == 1 else 'are'} highest at "
-           f"{_pct(claim.top['prevalence'].iloc[0])}.")
-    return Finding("1. Which frames dominate", claim.text, run.figure("frame_prevalence"), alt,
-                   f"Share of {run.units} coded with each codebook frame (95% bootstrap intervals over {run.units}).",
-                   data)
+    if not prev.empty:
+        claim = most_common_frames(prev, run.frame_names, articles=run.table("frames_articles"), units=run.units)
+        text += f" Unvalidated description from the keyword indicators: {claim.text}"
+    return Finding("1. Which frames dominate", text, None, "", "", data)
 
 
 def inductive_frames(run: RunData) -> Finding:
@@ -162,7 +176,7 @@ def inductive_frames(run: RunData) -> Finding:
         return Finding("2. Inductive frames", "The topic network stage wrote no frames for this run.")
     frames = frames.sort_values("prevalence", ascending=False)
     largest = frames.iloc[0]
-    n_unstable = int(stability["unstable"].astype(str).str.lower().eq("true").sum()) if not stability.empty else 0
+    n_unstable = int(stability["unstable"].sum()) if not stability.empty else 0
     text = f"The topic model has **{k} topics** ({n_unstable} of them flagged unstable across seeds). "
     if len(frames) == 1:
         text += (f"The topic network shows **no community structure**: Louvain places all {k} topics in one community, "
@@ -205,9 +219,34 @@ def _top_with_ties(prev: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     return top_with_ties(prev, n)
 
 
+def validated_prevalence(run: RunData, by: str) -> pd.DataFrame | None:
+    """Corrected prevalence of the validated frames by ``by`` (outlet, date), shaped like ``frame_prevalence_*``.
+
+    None when the run has no validation table; an empty table when no frame is validated, so that an
+    unvalidated frame never leads a finding.
+    """
+    methods, corrected = run.table("frame_methods"), run.table("prevalence_corrected")
+    if methods.empty:
+        return None
+    ok = set(methods.loc[methods["validated"], "frame"])
+    rows = corrected[(corrected["by"] == by) & corrected["frame"].isin(ok)] if not corrected.empty else corrected
+    if rows.empty:
+        return pd.DataFrame(columns=["group", "frame", "n_units", "prevalence", "lo", "hi"])
+    out = rows.rename(columns={"corrected": "prevalence"})[["group", "frame", "n_units", "prevalence", "lo", "hi"]]
+    out["group"] = out["group"].replace({"(no outlet)": UNKNOWN_GROUP, "(no date)": UNKNOWN_GROUP})
+    return out.dropna(subset=["prevalence"]).reset_index(drop=True)
+
+
+NOT_VALIDATED = ("No frame of this run is validated (Validation page), so no frame is compared here; "
+                 "the machine's raw shares are on the Frames page.")
+
+
 def outlet_differences(run: RunData) -> Finding:
-    """How outlets differ in their leading frames."""
-    prev = run.table("frame_prevalence_outlet")
+    """How outlets differ in their leading validated frames (corrected shares)."""
+    validated = validated_prevalence(run, "outlet")
+    if validated is not None and validated.empty:
+        return Finding("3. How outlets differ", NOT_VALIDATED)
+    prev = run.table("frame_prevalence_outlet") if validated is None else validated
     if prev.empty or prev["group"].nunique() < 2:
         return Finding("3. How outlets differ", "Fewer than two outlets are known for this corpus, so outlets cannot be compared.")
     leads = leading_frames(prev, run)
@@ -226,9 +265,12 @@ def outlet_differences(run: RunData) -> Finding:
     if thin is not None and thin["n_units"] < FEW_UNITS:
         text += (f"The smallest outlet, {escape_markdown(thin['group'])}, contributes only {count_noun(int(thin['n_units']), run.unit)}, "
                  "so the intervals in the figure are wide.")
+    if validated is not None:
+        text += (" Shares are of the validated frames only, corrected for coding error (intervals over articles; "
+                 "an outlet with one article has an interval from the validation sample alone).")
     alt = (f"Frame shares for {prev['group'].nunique()} outlets with 95% intervals; the widest difference is for "
            f"{run.frame_name(widest)} ({_pct(lo['prevalence'])} in {lo['group']} to {_pct(hi['prevalence'])} in {hi['group']}).")
-    return Finding("3. How outlets differ", text, run.figure("frame_prevalence_outlet"), alt,
+    return Finding("3. How outlets differ", text, None if validated is not None else run.figure("frame_prevalence_outlet"), alt,
                    f"Share of {run.units} coded with each frame, by outlet (95% bootstrap intervals over {run.units}).",
                    [run.download("frame_prevalence_outlet")])
 
@@ -236,7 +278,10 @@ def outlet_differences(run: RunData) -> Finding:
 def frames_over_time(run: RunData) -> Finding:
     """Frames by publication date, where dates are known."""
     articles = run.table("articles_overview")
-    prev = run.table("frame_prevalence_date")
+    validated = validated_prevalence(run, "date")
+    if validated is not None and validated.empty:
+        return Finding("4. Frames over time", NOT_VALIDATED)
+    prev = run.table("frame_prevalence_date") if validated is None else validated
     full = articles[articles.get("date_precision", pd.Series(index=articles.index, dtype=str)).eq("day")] \
         if not articles.empty else articles
     n_partial = int(articles["date"].notna().sum() - len(full)) if "date" in articles else 0
@@ -290,6 +335,12 @@ def who_speaks(run: RunData) -> Finding:
 def voices_and_frames(run: RunData) -> Finding:
     """Which frames the paragraphs quoting each type of source carry."""
     sf = run.table("source_frames")
+    methods = run.table("frame_methods")
+    if not methods.empty:
+        # Only validated frames say which voices carry them.
+        sf = sf[sf["frame"].isin(set(methods.loc[methods["validated"], "frame"]))] if not sf.empty else sf
+        if sf.empty:
+            return Finding("6. Which voices carry which frames", NOT_VALIDATED)
     if sf.empty:
         return Finding("6. Which voices carry which frames", "No source could be linked to frame codes in this run.")
     per_type = sf.groupby(["source_type", "frame"]).agg(n=("n_units", "sum"), quoted=("n_units_quoted", "sum")).reset_index()

@@ -213,25 +213,44 @@ def codebook_table(run: RunData) -> pd.DataFrame:
 
 
 def validation_section(run: RunData, manifest: dict) -> str:
-    """Return the validation text: reliability and validity figures where they exist."""
+    """Return the measurement and validation text, from the run's own tables and parameters."""
     val = run.table("validation_summary")
-    head = "## 6. Validation\n\n"
+    methods = run.table("frame_methods")
+    head = "## 6. Measurement and validation\n\n"
+    p = lambda name, default="(not set)": _p(manifest, name, default)  # noqa: E731
+    design = (f"**Coding by design.** The validation stage draws a seeded sample of {run.units}, stratified by outlet "
+              f"and month with proportional allocation; every coder codes its reliability part. Unless the researcher "
+              f"sets `sample_size` (here {p('sample_size')}), its size is the number of {run.units} for which α's 95% "
+              f"interval has a half-width of {p('alpha_half_width')} at an expected α of {p('expected_alpha')} and the "
+              f"rarest frame's prevalence, from the large-sample variance of κ [@bloch1989]. Each coder gets an XLSX "
+              "sheet with 0/1 drop-downs (and a CSV), and a coder guide generated from the codebook; a filled sheet "
+              "is checked against the run before it is imported, and an import never overwrites another.")
+    coders = ("**Machine coders.** Each frame is coded by the codebook's indicators and by supervised classifiers "
+              "[@burscher2014]: logistic regression with balanced class weights on tf-idf features of word uni- and "
+              "bigrams, on multilingual sentence embeddings [@yang2020] (parameter `embeddings`: "
+              f"{p('embeddings')}), and on both with the indicators' answers. Every coder is scored against the gold "
+              f"codes only on articles it was not trained on ({p('n_folds')} folds grouped by article). A frame's "
+              f"final code comes from the coder with the best out-of-sample α (parameter `coder_method`: "
+              f"{p('coder_method')}); inside the coded sample it is that coder's out-of-fold prediction. A frame is "
+              "*validated* when that α reaches 0.667 [@krippendorff2004]; only validated frames lead a finding. "
+              "Prevalence is corrected for the final coder's out-of-sample sensitivity and specificity "
+              "[@rogan1978], and every interval is a percentile bootstrap that resamples articles, of the corpus "
+              f"and of the validation sample together ({p('n_bootstrap')} resamples).")
     if val.empty or val["status"].iloc[0] == "none":
-        return head + ("No human coding exists for this corpus yet, so no reliability or validity figures are "
-                       "reported. The Validation page exports a coding sheet for human coders.")
+        return head + design + "\n\n" + coders + ("\n\nNo coding set exists for this corpus, so no reliability or "
+                                                  "validity figure is reported and **no frame is validated**.")
     r = val.iloc[0]
-    example = r["status"] == "example"
     who = escape_markdown(text_or_empty(r.get("produced_by")))
-    source = (f"An illustrative example coding, not human coding and not a gold standard ({who or 'see the Validation page'}),"
-              if example else "Human coding")
-    return head + (
-        f"{source} of {int(r['n_units'])} units by {int(r['n_coders'])} coders. Intercoder reliability, Krippendorff's α for "
-        f"nominal data [@krippendorff2004; @hayes2007]: mean {r['mean_alpha_frames']:.3f}{alpha_scope(r)} (minimum "
-        f"{r['min_alpha_frames']:.3f}; ≥ 0.800 is reliable, ≥ 0.667 acceptable for tentative conclusions), mean percent "
-        f"agreement {100 * r['mean_percent_agreement_frames']:.0f}%. Validity of the automated frame codes against the "
-        f"coders' majority: macro F1 {r['macro_f1_frames']:.3f}; α between machine and majority "
-        f"{r['mean_alpha_machine_frames']:.3f}."
-    )
+    source = (f"**Who coded.** An example coding set, not human coders ({who or 'see the Validation page'})"
+              if r["status"] == "example" else "**Who coded.** Human coders")
+    n_ok = int(methods["validated"].sum()) if not methods.empty else 0
+    found = (f"{source}: {int(r['n_units'])} {run.units} by {int(r['n_coders'])} coders, with "
+             f"{text_or_empty(r.get('gold_source')) or 'majority'} codes as the gold standard. Intercoder reliability, "
+             f"Krippendorff's α for nominal data [@krippendorff2004; @hayes2007]: mean {r['mean_alpha_frames']:.3f}"
+             f"{alpha_scope(r)} (minimum {r['min_alpha_frames']:.3f}); mean percent agreement "
+             f"{100 * r['mean_percent_agreement_frames']:.0f}%." + (f" {n_ok} of {len(methods)} frames are validated."
+                                                                    if len(methods) else ""))
+    return head + design + "\n\n" + coders + "\n\n" + found
 
 
 def references_section() -> str:

@@ -488,3 +488,91 @@ def plot_source_frames(source_frames, ax=None, *, by: str = "source_type", label
     ax.grid(False)
     ax.figure.colorbar(im, ax=ax, label="share of units quoting the source")
     return ax
+
+
+# --- validation stage: machine coders and corrected prevalence (analysis/validation/) ---
+
+
+def _interval_dots(ax, y, values, lo, hi, *, color_, label, marker="o", offset=0.0):
+    """Dots with horizontal interval bars; a degenerate interval [x, x] is drawn as a short tick, not hidden."""
+    import numpy as np
+
+    values, lo, hi = (np.asarray(v, dtype=float) for v in (values, lo, hi))
+    yy = y + offset
+    ok = ~np.isnan(lo) & ~np.isnan(hi)
+    ax.hlines(yy[ok], lo[ok], hi[ok], color=color_, linewidth=1.6)
+    ax.vlines(np.concatenate([lo[ok], hi[ok]]), np.concatenate([yy[ok]] * 2) - 0.12,
+              np.concatenate([yy[ok]] * 2) + 0.12, color=color_, linewidth=1.2)
+    ax.scatter(values, yy, color=color_, marker=marker, label=label, zorder=3)
+
+
+def plot_coder_scores(scores, ax=None, *, labels=None, value: str = "alpha"):
+    """α (or F1) of every machine coder per frame, out of fold, with article-bootstrap 95% intervals.
+
+    ``scores`` is the ``coder_scores`` table. Dashed lines mark α = .667 and .800.
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"frame": ["f", "f"], "method": ["indicators", "tfidf"], "alpha": [0.7, 0.5],
+    ...                   "alpha_lo": [0.5, 0.5], "alpha_hi": [0.9, 0.5]})
+    >>> ax = plot_coder_scores(s)
+    """
+    import numpy as np
+
+    frames = list(dict.fromkeys(scores["frame"]))
+    methods = list(dict.fromkeys(scores["method"]))
+    fig, ax = new_axes(ax, figsize=(7.0, 0.55 * len(frames) + 1.4))
+    y = np.arange(len(frames))[::-1].astype(float)
+    step = 0.6 / max(len(methods), 1)
+    for i, m in enumerate(methods):
+        part = scores[scores["method"] == m].set_index("frame").reindex(frames)
+        _interval_dots(ax, y, part[value], part[f"{value}_lo"], part[f"{value}_hi"], color_=color(i), label=m,
+                       offset=(i - (len(methods) - 1) / 2) * step)
+    for threshold in (0.667, 0.8):
+        ax.axvline(threshold, color="0.4", linestyle="--", linewidth=0.8)
+    ax.set_yticks(y, [(labels or {}).get(f, f) for f in frames])
+    ax.set_xlim(-0.6, 1.05)
+    ax.set_xlabel("Krippendorff's α against the gold codes (out of fold)" if value == "alpha" else value)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(4, len(methods)))
+    return ax
+
+
+def plot_learning_curve(curve, ax=None, *, labels=None, value: str = "f1"):
+    """F1 (or α) out of fold against the number of coded units a supervised coder was trained on.
+
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"method": "tfidf", "frame": "f", "n_train": [10.0, 20.0], "f1": [0.4, 0.6]})
+    >>> ax = plot_learning_curve(c)
+    """
+    fig, ax = new_axes(ax, figsize=(7.0, 4.0))
+    for i, ((method, frame), g) in enumerate(curve.groupby(["method", "frame"], sort=False)):
+        if g[value].notna().any():
+            ax.plot(g["n_train"], g[value], marker="o", color=color(i), linewidth=1.2,
+                    label=f"{(labels or {}).get(frame, frame)} ({method})")
+    ax.set_xlabel("coded units in training (mean over folds)")
+    ax.set_ylabel(f"{'F1' if value == 'f1' else 'α'} on held-out articles")
+    ax.set_ylim(-0.05, 1.05)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    return ax
+
+
+def plot_corrected_prevalence(table, ax=None, *, labels=None):
+    """Corrected (filled) and raw (hollow) prevalence per frame, each with its 95% interval.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"frame": ["f"], "corrected": [0.3], "lo": [0.2], "hi": [0.4], "raw": [0.35],
+    ...                   "raw_lo": [0.3], "raw_hi": [0.4]})
+    >>> ax = plot_corrected_prevalence(t)
+    """
+    import numpy as np
+
+    fig, ax = new_axes(ax, figsize=(7.0, 0.5 * len(table) + 1.4))
+    y = np.arange(len(table))[::-1].astype(float)
+    _interval_dots(ax, y, table["corrected"], table["lo"], table["hi"], color_=color(0),
+                   label="corrected for coding error", offset=0.12)
+    _interval_dots(ax, y, table["raw"], table["raw_lo"], table["raw_hi"], color_=color(1), label="raw machine share",
+                   offset=-0.12)
+    ax.set_yticks(y, [(labels or {}).get(f, f) for f in table["frame"]])
+    ax.set_xlim(-0.02, 1.02)
+    ax.set_xlabel("share of units with the frame")
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2)
+    return ax

@@ -223,16 +223,39 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _figure("source_frames", "actors", "Frames by source type."),
     _figure("actor_network", "actors", "The actor co-mention network."),
     # validation --------------------------------------------------------------------------------
-    _file("coding_sheet_full", "validation", "csv", "data/coding_sheet.csv",
-          "The coding sheet for coders, with full unit text (internal; its README beside it)."),
-    _file("coding_sheet_full_readme", "validation", "txt", "data/coding_sheet_README.txt",
-          "The codebook for coders of the internal sheet."),
-    _file("coding_sheet", "validation", "csv", "tables/coding_sheet.csv",
-          "The coding sheet with short excerpts (published).", published=True),
-    _file("coding_sheet_readme", "validation", "txt", "tables/coding_sheet_README.txt",
-          "The codebook for coders.", published=True),
+    _file("coding_sheets", "validation", "folder", "data/coding_sheets",
+          "One XLSX and one CSV coding sheet per coder, with full unit text, and the coder guide (internal)."),
+    _file("coder_guide", "validation", "md", "tables/coder_guide.md",
+          "The coder guide generated from the codebook: definitions, questions, inclusion and exclusion rules.",
+          published=True),
+    _file("embeddings", "validation", "npz", "data/embeddings.npz",
+          "Multilingual sentence embeddings per unit text (cache of the supervised coders' features)."),
+    _table("coding_sample", "validation", "unit_id:str article_id:str stratum:str overlap:bool coders:str sheet_id:str",
+           "The coding sample: units drawn for coders (stratum, overlap coded by all, who codes it)."),
+    _table("coder_codes", "validation", "coder:str unit_id:str item:str value:int",
+           "The coding set's codes, one row per coder, unit and item (who coded: see the coding set's README)."),
+    _table("gold_codes", "validation", "unit_id:str item:str value:int source:str",
+           "The adjudicated codes (or the coders' majority) that machine coders are scored against."),
     _table("reliability", "validation", "item:str kind:str frame:str n_coders:int n_units:int alpha:float "
-           "percent_agreement:float verdict:str", "Intercoder reliability per frame and question."),
+           "alpha_lo:float alpha_hi:float percent_agreement:float verdict:str",
+           "Intercoder reliability per frame and question: α with an article-bootstrap 95% interval."),
+    _table("coder_scores", "validation",
+           "frame:str method:str n:int tp:int fp:int fn:int tn:int precision:float precision_lo:float "
+           "precision_hi:float recall:float recall_lo:float recall_hi:float f1:float f1_lo:float f1_hi:float "
+           "alpha:float alpha_lo:float alpha_hi:float verdict:str",
+           "Each machine coder against the gold codes, out of fold, per frame, with article-bootstrap intervals."),
+    _table("learning_curve", "validation", "method:str frame:str n_train:float share:float f1:float alpha:float",
+           "Out-of-fold F1 and α against the number of coded units a supervised coder was trained on."),
+    _table("frame_methods", "validation", "frame:str method:str alpha:float alpha_lo:float alpha_hi:float "
+           "validated:bool reason:str", "The coder each frame's final code comes from, its validated α, and whether "
+           "the frame is validated (α ≥ .667).", read_by=("report",)),
+    _table("frame_codes_final", "validation", "unit_id:str article_id:str frame:str code:int method:str "
+           "out_of_fold:bool", "The final machine code of every unit and frame (out-of-fold inside the coded sample)."),
+    _table("prevalence_corrected", "validation",
+           "by:str group:str frame:str method:str n_units:int n_articles:int raw:float raw_lo:float raw_hi:float "
+           "sensitivity:float specificity:float corrected:float lo:float hi:float",
+           "Frame prevalence corrected for the coder's error rates (Rogan–Gladen), with a joint article bootstrap; "
+           "overall, by outlet, by date and per article.", read_by=("report",)),
     _table("validity", "validation", "item:str kind:str frame:str n_units:int n_ties:int tp:int fp:int fn:int tn:int "
            "precision:float recall:float f1:float alpha:float", "Machine codes against the coders' majority."),
     _table("confusion", "validation", "item:str human:int machine:int n:int", "Confusion table per item."),
@@ -241,10 +264,14 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _table("validation_summary", "validation",
            "status:str coding_set:str n_coders:int n_units:int produced_by:str n_frames:int n_frames_alpha:int "
            "mean_alpha_frames:float min_alpha_frames:float mean_percent_agreement_frames:float macro_f1_frames:float "
-           "mean_alpha_machine_frames:float", "One-row summary of the validation for the report pages.",
+           "mean_alpha_machine_frames:float gold_source:str n_gold_units:int n_frames_validated:int "
+           "n_rows_dropped:int embeddings:bool", "One-row summary of the validation for the report pages.",
            read_by=("report",)),
     _figure("validation_reliability", "validation", "Intercoder reliability."),
-    _figure("validation_validity", "validation", "Validity of the machine codes."),
+    _figure("validation_validity", "validation", "Validity of the indicator codes against the coders' majority."),
+    _figure("coder_scores", "validation", "Out-of-fold α of every machine coder per frame, with intervals."),
+    _figure("learning_curve", "validation", "F1 against the number of coded units."),
+    _figure("prevalence_corrected", "validation", "Corrected and raw frame prevalence."),
     # runner ------------------------------------------------------------------------------------
     _file("params", "runner", "yaml", "params.yaml", "The run's parameters; --params repeats the run.",
           published=True, read_by=("report",)),
@@ -405,6 +432,15 @@ def check_columns(key: str, df: pd.DataFrame) -> list[str]:
         raise ValueError(f"table {key!r} does not match the registry: missing {missing}, unexpected {unexpected}, "
                          f"order {columns} (declared {declared})")
     return extra
+
+
+def empty(key: str) -> pd.DataFrame:
+    """An empty table ``key`` with its declared columns and types (a stage that found nothing writes this).
+
+    >>> empty("confusion").columns.tolist()
+    ['item', 'human', 'machine', 'n']
+    """
+    return arrow_schema(key).empty_table().to_pandas()
 
 
 def write(paths: RunPaths, key: str, df: pd.DataFrame) -> Path:

@@ -189,13 +189,14 @@ def _prevalence(paths):
 def test_dominant_frames_numbers(paths):
     _prevalence(paths)
     f = findings.dominant_frames(run_of(paths))
-    assert f.text == ("The most common frame is **Conflict**, coded in 50% of the 10 paragraphs "
-                      "(95% bootstrap interval 20%–80%) and in 2 of 3 articles. "
-                      "It is followed by **Economic** (30%) and **Morality** (30%). "
-                      "1 frame never occurs: Human interest.")
+    # Without a coding set the finding says first that nothing is validated; the indicators' shares follow
+    # as unvalidated description, never as the headline.
+    assert f.text.startswith("**The frames of this run are not validated**: no coding set exists")
+    assert f.text.endswith("Unvalidated description from the keyword indicators: The most common frame is "
+                           "**Conflict**, coded in 50% of the 10 paragraphs (95% bootstrap interval 20%–80%) and in "
+                           "2 of 3 articles. It is followed by **Economic** (30%) and **Morality** (30%). "
+                           "1 frame never occurs: Human interest.")
     assert f.figure is None
-    assert f.data == ["tables/frame_prevalence.csv", "tables/frames_units.csv"]
-    assert "of 4 frames" in f.alt and "Conflict is highest at 50%" in f.alt
 
 
 def test_dominant_frames_without_interval_or_codebook(paths):
@@ -210,7 +211,7 @@ def test_dominant_frames_without_interval_or_codebook(paths):
 
 
 def test_dominant_frames_missing_tables(paths):
-    assert "wrote no prevalence table" in findings.dominant_frames(run_of(paths)).text
+    assert findings.dominant_frames(run_of(paths)).text.startswith("**The frames of this run are not validated**")
     # Prevalence without the article table: no article count is stated (and no crash).
     put(paths, "frame_prevalence", {"group": ["all"], "frame": ["conflict"], "n_units": [4],
                                     "prevalence": [0.5], "lo": [0.25], "hi": [0.75]})
@@ -219,10 +220,44 @@ def test_dominant_frames_missing_tables(paths):
     assert "articles" not in f.text
 
 
-def test_dominant_frames_figure_when_present(paths):
+def _validation(paths, validated=("conflict",)):
+    put(paths, "codebook", CODEBOOK)
+    frames_ = ["conflict", "economic"]
+    put(paths, "frame_methods", {"frame": frames_, "method": ["tfidf", "indicators"], "alpha": [0.81, 0.4],
+                                 "alpha_lo": [0.7, 0.1], "alpha_hi": [0.9, 0.6],
+                                 "validated": [f in validated for f in frames_], "reason": "best out-of-sample α"})
+    put(paths, "prevalence_corrected", {
+        "by": ["all", "all", "outlet", "outlet", "outlet", "outlet"], "group": ["all", "all", "A", "B", "A", "B"],
+        "frame": ["conflict", "economic", "conflict", "conflict", "economic", "economic"],
+        "method": ["tfidf", "indicators"] + ["tfidf"] * 2 + ["indicators"] * 2, "n_units": [40, 40, 20, 20, 20, 20],
+        "n_articles": [8, 8, 4, 4, 4, 4], "raw": [0.4, 0.5, 0.3, 0.5, 0.5, 0.5], "raw_lo": 0.3, "raw_hi": 0.6,
+        "sensitivity": 0.8, "specificity": 0.9, "corrected": [0.35, 0.55, 0.2, 0.5, 0.5, 0.6], "lo": 0.1, "hi": 0.7})
+    put(paths, "validation_summary", {"status": ["human"], "coding_set": ["study"], "produced_by": [""]})
+
+
+def test_dominant_frames_lead_with_the_corrected_share_of_validated_frames_only(paths):
     _prevalence(paths)
-    (paths.figures / "frame_prevalence.png").write_bytes(b"png")
-    assert findings.dominant_frames(run_of(paths)).figure == "figures/frame_prevalence.png"
+    _validation(paths)
+    (paths.figures / "prevalence_corrected.png").write_bytes(b"png")
+    f = findings.dominant_frames(run_of(paths))
+    assert "**Conflict** in 35% of paragraphs (95% interval 10%–70%; raw machine share 40%; coded by tfidf)" in f.text
+    assert "Economic" not in f.text and "most common" not in f.text
+    assert "human coders (coding set `study`)" in f.text
+    assert f.figure == "figures/prevalence_corrected.png"
+
+
+def test_no_validated_frame_never_headlines(paths):
+    _prevalence(paths)
+    _validation(paths, validated=())
+    f = findings.dominant_frames(run_of(paths))
+    assert f.text.startswith("**The frames of this run are not validated**: no frame's machine coder reaches α ≥ .667")
+    assert findings.outlet_differences(run_of(paths)).text.startswith("No frame of this run is validated")
+
+
+def test_outlets_are_compared_on_validated_frames_only(paths):
+    _validation(paths)
+    text = findings.outlet_differences(run_of(paths)).text
+    assert "**Conflict**" in text and "Economic" not in text and "corrected for coding error" in text
 
 
 # ---------------------------------------------------------------- inductive frames
@@ -572,7 +607,7 @@ def test_nothing_coded_says_so_instead_of_naming_a_top_frame(paths):
     put(paths, "frame_prevalence", {"group": ["all", "all"], "frame": ["conflict", "economic"], "n_units": [7, 7],
                                     "prevalence": [0.0, 0.0], "lo": [0.0, 0.0], "hi": [0.0, 0.0]})
     f = findings.dominant_frames(run_of(paths))
-    assert f.text.startswith("No codebook frame was coded in any of the 7 paragraphs")
+    assert "No codebook frame was coded in any of the 7 paragraphs" in f.text
     assert "most common" not in f.text
 
 

@@ -283,33 +283,28 @@ def test_validation_section_without_human_coding(paths, table):
     if table:
         put(paths, "validation_summary", table)
     text = methods.validation_section(run_of(paths), MANIFEST)
-    assert text.startswith("## 6. Validation\n\nNo human coding exists for this corpus yet")
-    assert "α" not in text
+    assert text.startswith("## 6. Measurement and validation\n\n**Coding by design.**")
+    assert text.endswith("no reliability or validity figure is reported and **no frame is validated**.")
+    assert "@bloch1989" in text and "@rogan1978" in text and "grouped by article" in text
 
 
-def test_validation_section_example_coding(paths):
-    put(paths, "validation_summary", {"status": ["example"], **VALIDATION})
-    text = methods.validation_section(run_of(paths), MANIFEST)
-    assert ("An illustrative example coding, not human coding and not a gold standard (see the Validation page), "
-            "of 12 units by 2 coders.") in text
-    assert "mean 0.899 across the 6 of 10 frames the coders used (undefined for the others) (minimum 0.635;" in text
-
-
-def test_validation_section_says_who_coded_and_over_which_frames(paths):
+def test_validation_section_example_coding_says_who_coded(paths):
     put(paths, "validation_summary", {"status": ["example"], **VALIDATION, "produced_by": ["by an AI *assistant*"],
-                                      "n_frames": [10], "n_frames_alpha": [10]})
+                                      "gold_source": ["adjudicated"]})
+    put(paths, "frame_methods", {"frame": ["a", "b"], "method": "tfidf", "alpha": [0.8, 0.2], "alpha_lo": 0.1,
+                                 "alpha_hi": 0.9, "validated": [True, False], "reason": ""})
     text = methods.validation_section(run_of(paths), MANIFEST)
-    assert "not a gold standard (by an AI &#42;assistant&#42;), of 12 units" in text
-    assert "mean 0.899 across 10 frames (minimum 0.635;" in text
-    assert "mean percent agreement 98%." in text
-    assert "macro F1 0.570; α between machine and majority 0.539." in text
+    assert "**Who coded.** An example coding set, not human coders (by an AI &#42;assistant&#42;): 12 paragraphs" in text
+    assert "with adjudicated codes as the gold standard" in text
+    assert "mean 0.899 across the 6 of 10 frames the coders used (undefined for the others) (minimum 0.635)" in text
+    assert text.endswith("1 of 2 frames are validated.")
 
 
 def test_validation_section_human_coding(paths):
     put(paths, "validation_summary", {"status": ["human"], **VALIDATION})
     text = methods.validation_section(run_of(paths), MANIFEST)
-    assert "\n\nHuman coding of 12 units by 2 coders." in text
-    assert "illustrative" not in text
+    assert "**Who coded.** Human coders: 12 paragraphs by 2 coders" in text
+    assert "example" not in text
 
 
 # ---------------------------------------------------------------- resources, references

@@ -22,7 +22,7 @@ def test_run_paths_name_the_files_notebooks_use(tmp_path):
     paths = RunPaths(tmp_path / "r")
     assert paths.units == tmp_path / "r" / "data" / "units.parquet"
     assert paths.articles == tmp_path / "r" / "data" / "articles.parquet"
-    assert paths.file("coding_sheet_full") == tmp_path / "r" / "data" / "coding_sheet.csv"
+    assert paths.file("coding_sheets") == tmp_path / "r" / "data" / "coding_sheets"
     assert paths.csv("k_sweep") == tmp_path / "r" / "tables" / "k_sweep.csv"
     assert paths.csv("articles_overview").name == "articles.csv"
     assert paths.file("run_zip").name == "r.zip"

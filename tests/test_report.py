@@ -49,7 +49,8 @@ def fake_run(root) -> RunPaths:
     """A run folder with a file of every kind the zips must include or leave out."""
     p = RunPaths(root).create()
     write(p.csv("articles_overview"), "article_id,outlet\na,Kompas\n")
-    write(p.file("coding_sheet_readme"), "read me")
+    write(p.file("coder_guide"), "# Coder guide")
+    write(p.file("coding_sheets") / "ana.xlsx", "full text: internal")
     write(p.tables / "not_registered.csv", "an old or stray table is not published")
     write(p.data / "topic_network.graphml", "<graphml/>")  # an old copy; the published graph is under tables/
     write(p.data / "frame_codes.parquet", b"PAR1")
@@ -187,10 +188,10 @@ def test_list_downloads_are_the_registrys_published_files(tmp_path):
     write(p.file("run_zip"), b"zip")
     df = report.list_downloads(p)
     # Tables, then figures, then the explorer and the run's own files; the zips are offered apart.
-    assert df["file"].tolist() == ["tables/articles.csv", "tables/coding_sheet_README.txt",
+    assert df["file"].tolist() == ["tables/articles.csv", "tables/coder_guide.md",
                                    "figures/frame_prevalence.png", "figures/frame_prevalence.svg",
                                    "explorer/ldavis.html", "params.yaml", "provenance.json"]
-    assert df["kind"].tolist() == ["csv", "txt", "png", "svg", "html", "yaml", "json"]
+    assert df["kind"].tolist() == ["csv", "md", "png", "svg", "html", "yaml", "json"]
     assert df.set_index("file").loc["tables/articles.csv", "bytes"] == len("article_id,outlet\na,Kompas\n")
     # The site does not serve data/ (its published files are in the zip); a stray table is not published.
     assert not df["file"].str.startswith("data/").any()
@@ -302,7 +303,7 @@ def test_zip_run_contents_leave_out_corpus_text(tmp_path):
     assert out == p.file("run_zip") == p.root / "downloads" / "demo.zip"
     entries = _entries(out)
     assert sorted(entries) == sorted([
-        "demo/tables/articles.csv", "demo/tables/coding_sheet_README.txt",
+        "demo/tables/articles.csv", "demo/tables/coder_guide.md",
         "demo/figures/frame_prevalence.png", "demo/figures/frame_prevalence.svg",
         "demo/explorer/d3.v5.min.js", "demo/explorer/ldavis.html", "demo/data/corpus_manifest.json",
         "demo/01-build-corpus.ipynb", "demo/index.ipynb", "demo/params.yaml", "demo/provenance.json"])
@@ -320,7 +321,7 @@ def test_zip_run_fixed_order_and_timestamps(tmp_path):
     names = [i.filename for i in infos]
     assert names[:3] == ["demo/01-build-corpus.ipynb", "demo/data/corpus_manifest.json", "demo/explorer/d3.v5.min.js"]
     assert names[-5:] == ["demo/index.ipynb", "demo/params.yaml", "demo/provenance.json", "demo/tables/articles.csv",
-                          "demo/tables/coding_sheet_README.txt"]
+                          "demo/tables/coder_guide.md"]
     assert {i.date_time for i in infos} == {(2000, 1, 1, 0, 0, 0)}
     assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
 

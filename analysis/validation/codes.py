@@ -3,9 +3,7 @@
 A computational framing study is judged first on how its automated codes
 compare with human coders. This module covers that workflow:
 
-1. :func:`export_coding_sheet` draws a seeded sample of units, stratified by
-   outlet, and writes a CSV coding sheet (one empty column per codebook
-   question and per frame) with a companion README holding the codebook.
+1. (The coding sample and its sheets: :mod:`.design`, :mod:`.sheets`.)
 2. :func:`read_coding_sheets` reads one or more filled sheets (one per coder)
    and rejects malformed ones with an error naming file, row and column.
 3. :func:`reliability` reports Krippendorff's alpha (nominal) and percent
@@ -26,32 +24,24 @@ Rules kept here:
 * No invented numbers: with no coding sheets, every function here returns an
   empty table rather than a made-up figure.
 
-:func:`validate` is the stage function: it reads the run's units and the
-frames stage's codes through :mod:`analysis.registry`, writes the coding
-sheets and every table of the stage, and returns them with the sentences
-notebook ``05-validate`` shows.
+The stage function is :func:`analysis.validation.stage.validate`.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-import textwrap
-from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
-from . import outputs, registry
-from .errors import AnalysisError
-from .files import read_csv_rows, read_text
-from .frames import Codebook, choose_language, load_codebook, require_columns
-from .parameters import check_values, default
-from .paths import DATA_CODING, check_run_name
-from .registry import RunPaths
+from .. import outputs, registry
+from ..errors import AnalysisError
+from ..files import read_csv_rows, read_text, require_columns
+from ..paths import DATA_CODING, check_run_name
+from ..registry import RunPaths
 
 REQUIRED_COLUMNS = ["unit_id", "coder"]
 ALLOWED_VALUES = {"0": 0, "1": 1, "0.0": 0, "1.0": 1}  # spreadsheets may turn 1 into 1.0
@@ -132,169 +122,6 @@ def coding_items(codebook, language: str = "en") -> pd.DataFrame:
     if duplicated:
         raise AnalysisError(f"codebook item ids are not unique: {', '.join(duplicated)}", path="codebook")
     return items
-
-
-def _codebook_readme(codebook, language: str) -> str:
-    """Return the coder instructions and codebook as Markdown."""
-    items = coding_items(codebook, language)
-    lines = [
-        f"# Coding instructions: {_get(codebook, 'name', 'codebook')} (version {_get(codebook, 'version', '?')})",
-        "",
-        "One row of the coding sheet is one unit (a paragraph). For every row:",
-        "",
-        "* write your coder name in the `coder` column (the same name on every row);",
-        "* answer each question column with `1` (yes) or `0` (no), judging only the unit's text;",
-        "* code each frame column `1` if the unit as a whole carries that frame, else `0`;",
-        "* leave a cell empty only if you cannot decide: empty means *not coded*, not *no*.",
-        "",
-        "Do not change `unit_id`, do not add or delete rows, and code independently of other coders.",
-        "Save the sheet as CSV UTF-8. Error messages count rows as a spreadsheet does (the header is row 1).",
-        "",
-    ]
-    for frame_id, group in items.groupby("frame", sort=False):
-        frame = group[group["kind"] == "frame"].iloc[0]
-        lines += [f"## `{frame_id}`: {frame['name']}", "", frame["text"], ""]
-        for _, q in group[group["kind"] == "question"].iterrows():
-            lines.append(f"* `{q['item']}`: {q['text']}")
-        lines.append("")
-    return "\n".join(lines)
-
-
-# ------------------------------------------------------------------- sampling
-
-
-def _allocate(sizes: pd.Series, n: int, rng: np.random.Generator) -> pd.Series:
-    """Return per-stratum sample sizes summing to ``n`` (see :func:`draw_coding_sample`)."""
-    if n < len(sizes):
-        # Fewer units than outlets: n outlets, drawn at random, get one unit each.
-        chosen = rng.choice(sizes.index.to_numpy(), size=n, replace=False)
-        return pd.Series(1, index=sizes.index).where(sizes.index.isin(chosen), 0)
-    alloc = pd.Series(1, index=sizes.index)
-    while alloc.sum() < n:
-        # Largest remainder towards proportional shares; full strata are skipped.
-        room = sizes - alloc
-        share = sizes / sizes.sum() * n - alloc
-        share[room <= 0] = -np.inf
-        alloc[share.idxmax()] += 1
-    return alloc
-
-
-def draw_coding_sample(units: pd.DataFrame, articles: pd.DataFrame, *, n: int, seed: int) -> pd.DataFrame:
-    """Draw a seeded sample of ``n`` units, stratified by outlet.
-
-    Allocation rule: every outlet gets one unit (if ``n`` is smaller than the
-    number of outlets, ``n`` outlets are drawn at random and get one each);
-    the rest is allocated in proportion to each outlet's number of units by
-    largest remainder, never more than an outlet has. Units of articles
-    flagged as duplicates are not sampled. ``n`` is the notebook parameter
-    ``sample_size`` (checked by :class:`ValidationParams`); more than the
-    corpus has is refused. Rows come in a seeded random
-    order, so coders do not read an article's paragraphs in sequence.
-
-    Returns
-    -------
-    DataFrame
-        ``unit_id``, ``article_id``, ``outlet``, ``text``.
-
-    Examples
-    --------
-    >>> units = pd.DataFrame({"unit_id": ["a-p000", "a-p001", "b-p000"], "article_id": ["a", "a", "b"],
-    ...                       "text": ["x", "y", "z"]})
-    >>> articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["A", "B"]})
-    >>> sorted(draw_coding_sample(units, articles, n=2, seed=1)["outlet"])
-    ['A', 'B']
-    """
-    require_columns(units, ("unit_id", "article_id", "text"), "units")
-    require_columns(articles, ("article_id",), "articles")
-    meta = articles.drop_duplicates("article_id").set_index("article_id")
-    pool = units[["unit_id", "article_id", "text"]].copy()
-    if "duplicate_of" in meta.columns:
-        dup = meta["duplicate_of"].fillna("").astype(str).str.strip() != ""
-        pool = pool[~pool["article_id"].isin(meta.index[dup])]
-    outlet = meta["outlet"] if "outlet" in meta.columns else pd.Series(dtype=str)
-    pool["outlet"] = pool["article_id"].map(outlet).fillna("").astype(str).str.strip().replace("", UNKNOWN_OUTLET)
-    pool = pool.sort_values("unit_id", kind="stable").reset_index(drop=True)
-    if n > len(pool):
-        raise AnalysisError(f"sample size n={n} is larger than the {len(pool)} units available")
-    rng = np.random.default_rng(seed)
-    sizes = pool.groupby("outlet").size()
-    alloc = _allocate(sizes, n, rng)
-    parts = [
-        group.sample(n=int(alloc[name]), random_state=rng)
-        for name, group in pool.groupby("outlet")
-        if alloc[name] > 0
-    ]
-    sample = pd.concat(parts)
-    sample = sample.iloc[rng.permutation(len(sample))].reset_index(drop=True)
-    return sample[["unit_id", "article_id", "outlet", "text"]]
-
-
-def _shorten(text, width: int) -> str:
-    """Return ``text`` whitespace-folded and cut at a word boundary to ``width`` characters."""
-    return textwrap.shorten(str(text), width=width, placeholder="…")
-
-
-def export_coding_sheet(
-    units: pd.DataFrame,
-    articles: pd.DataFrame,
-    codebook,
-    out_path: Path,
-    *,
-    n: int,
-    seed: int,
-    language: str,
-    text_width: int | None = None,
-    readme: Path | None = None,
-) -> Path:
-    """Write a coding sheet for human coders and its README; return the sheet's path.
-
-    The sheet is a CSV with ``unit_id``, ``article_id``, ``outlet``, ``text``,
-    an empty ``coder`` column and one empty column per question and per frame
-    (see :func:`coding_items`). The README (Markdown, ``readme``; by default
-    ``<stem>_README.txt`` beside the sheet) holds the instructions and the
-    codebook in ``language``. The sample is :func:`draw_coding_sample` with
-    the same ``n`` and ``seed``.
-
-    Parameters
-    ----------
-    out_path : Path
-        Where to write the sheet; must end in ``.csv``.
-    text_width : int or None
-        ``None`` writes each unit's full text (the sheet for coders, kept out
-        of the published tables); an integer writes only a snippet of that many
-        characters (the sheet published on the site, news text being
-        copyrighted).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> units = pd.DataFrame({"unit_id": ["a-p000", "b-p000"], "article_id": ["a", "b"], "text": ["x", "y"]})
-    >>> articles = pd.DataFrame({"article_id": ["a", "b"], "outlet": ["A", "B"]})
-    >>> cb = {"frames": [{"id": "conflict", "definition": "Disagreement.",
-    ...        "questions": [{"id": "conflict_q1", "text": {"en": "Disagreement?"}}]}]}
-    >>> p = export_coding_sheet(units, articles, cb, Path(tempfile.mkdtemp()) / "sheet.csv", n=2, seed=1, language="en")
-    >>> p.read_text().splitlines()[0]
-    'unit_id,article_id,outlet,text,coder,conflict_q1,conflict'
-    """
-    out_path = Path(out_path)
-    if out_path.suffix.lower() != ".csv":
-        raise AnalysisError("a coding sheet must be written as .csv", path=out_path)
-    items = coding_items(codebook, language)
-    sheet = draw_coding_sample(units, articles, n=n, seed=seed)
-    if text_width is not None:
-        sheet["text"] = [_shorten(t, text_width) for t in sheet["text"]]
-    sheet["coder"] = ""
-    for item in items["item"]:
-        sheet[item] = ""
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    # The same deterministic CSV as every table of a run (UTF-8, "\n" line ends).
-    sheet.to_csv(out_path, index=False, float_format=outputs.FLOAT_FORMAT, lineterminator="\n", encoding="utf-8")
-    readme = Path(readme) if readme is not None else out_path.with_name(f"{out_path.stem}_README.txt")
-    readme.write_text(_codebook_readme(codebook, language), encoding="utf-8")
-    return out_path
-
-
-# --------------------------------------------------------------------- import
 
 
 def read_coding_sheets(paths: list[Path], codebook, valid_unit_ids) -> pd.DataFrame:
@@ -698,7 +525,7 @@ def disagreements(
     text = units.drop_duplicates("unit_id").set_index("unit_id")["text"]
     # Plain text here: outputs.html_table escapes every cell once on display,
     # and the published CSV is plain text; only a short snippet ever leaves.
-    pairs = pairs.assign(snippet=[_shorten(text.get(u, ""), width) for u in pairs["unit_id"]])
+    pairs = pairs.assign(snippet=[outputs.snippet(text.get(u, ""), width) for u in pairs["unit_id"]])
     pairs = pairs.sort_values(["item", "unit_id"], kind="stable")
     return pairs[["unit_id", "item", "machine", "human", "evidence", "snippet"]].reset_index(drop=True)
 
@@ -742,21 +569,6 @@ def summarize(codes: pd.DataFrame, rel: pd.DataFrame, val: pd.DataFrame, info: d
     }])
 
 
-CODES_COLUMNS = ["coder", "unit_id", "item", "value"]
-
-
-def load_coding_set(coding_set: str, codebook, valid_unit_ids) -> tuple[pd.DataFrame, dict]:
-    """Return ``(codes, info)`` of a coding set; empty codes and ``{}`` when ``coding_set`` is "".
-
-    ``codes`` is :func:`read_coding_sheets` over every sheet of the set,
-    ``info`` its README front matter (:func:`read_coding_set_info`).
-    """
-    sheets = find_coding_sheets(coding_set)
-    if not sheets:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "value" else "str") for c in CODES_COLUMNS}), {}
-    return read_coding_sheets(sheets, codebook, valid_unit_ids), read_coding_set_info(coding_set)
-
-
 def describe_coding(codes: pd.DataFrame, info: dict, coding_set: str) -> str:
     """Return Markdown saying what human coding there is, or how to produce it.
 
@@ -768,15 +580,14 @@ def describe_coding(codes: pd.DataFrame, info: dict, coding_set: str) -> str:
         return (
             "**No human coding exists yet for this run**, so this page reports no reliability or validity "
             "figures. To produce them:\n\n"
-            f"1. Give the coding sheet `{registry.artifact('coding_sheet_full').file}` of this run folder (full unit "
-            f"text; it is not published) and its `{Path(registry.artifact('coding_sheet_full_readme').file).name}` "
-            "(the codebook) to at least two coders, who code independently.\n"
-            "2. Each coder writes their name in the `coder` column and answers every question and frame column "
-            "with `1` (yes) or `0` (no), leaving a cell empty only when undecidable, and saves the sheet as "
-            "CSV UTF-8.\n"
-            f"3. Put the filled sheets in a new folder under `data/coding/` (for example "
-            f"`data/coding/my-study/`) with a `README.md` saying who coded, when and how.\n"
-            "4. Run this notebook again with the parameter `coding_set=\"my-study\"`."
+            f"1. Give each coder their sheet from `{registry.artifact('coding_sheets').file}/` of this run folder "
+            "(XLSX with 0/1 drop-downs, or CSV; full unit text, never published) and the coder guide beside it. "
+            "Coders work independently.\n"
+            "2. Import each filled sheet: `python -m analysis import-coding SHEET --run RUN --set my-study` "
+            "(it checks the sheet against this run and never overwrites an earlier import).\n"
+            "3. Resolve the coders' disagreements into `data/coding/my-study/adjudicated.csv` (same columns), and "
+            "write a `README.md` saying who coded, when and how.\n"
+            "4. Run again with the parameter `coding_set: my-study`."
         )
     coders = sorted(humans["coder"].unique())
     lines = []
@@ -870,131 +681,3 @@ def describe_validation(summary, *, unit: str = "unit", where: str = "") -> str:
         kind = f"human coding ({what})"
     return (f"Validation rests on {kind}: mean Krippendorff's α {r['mean_alpha_frames']:.2f}{alpha_scope(r)}, "
             f"macro F1 of the automated frame codes {r['macro_f1_frames']:.2f}{where}.")
-
-
-# ------------------------------------------------------------------- the stage
-
-
-def _default(name: str):
-    return field(default_factory=partial(default, name))
-
-
-@dataclass(frozen=True)
-class ValidationParams:
-    """Parameters of the validation stage; defaults and ranges are notebook 05's parameters cell.
-
-    ``corpus`` is set by the runner (it names the default coding set).
-
-    >>> ValidationParams().sample_size
-    12
-    """
-
-    language: str = _default("language")
-    sample_size: int = _default("sample_size")
-    codebook_file: str = _default("codebook_file")
-    codebook_extra: str = _default("codebook_extra")
-    corpus: str = _default("corpus")
-    coding_set: str = _default("coding_set")
-    seed: int = _default("seed")
-
-    def __post_init__(self):
-        check_values(self, source="validation parameters")
-
-
-@dataclass
-class ValidationResult:
-    """What :func:`validate` computed and wrote (``tables``: registry key → path).
-
-    The reliability, validity, confusion and disagreement tables are empty
-    (and not written) when there is no human coding.
-    """
-
-    params: ValidationParams
-    root: Path
-    codebook: Codebook
-    language: str
-    coding_set: str
-    sheet: Path
-    published_sheet: Path
-    codes: pd.DataFrame
-    info: dict
-    reliability: pd.DataFrame
-    validity: pd.DataFrame
-    confusion: pd.DataFrame
-    disagreements: pd.DataFrame
-    summary: pd.DataFrame
-    tables: dict[str, Path] = field(default_factory=dict)
-
-    def describe_sheets(self) -> str:
-        """Where the coding sheets are and what they hold."""
-        sheet, published = self.sheet.relative_to(self.root), self.published_sheet.relative_to(self.root)
-        return (f"The coding sheet for coders (full paragraph text, kept in the run's `data/` folder and not "
-                f"published) is `{sheet}`, with the codebook in "
-                f"`{Path(registry.artifact('coding_sheet_full_readme').file).name}`. It holds "
-                f"{self.params.sample_size} units and {len(coding_items(self.codebook))} items to code "
-                f"({len(self.codebook.frames)} frames and their questions). The published copy, `{published}`, has "
-                "the same rows with short excerpts only.")
-
-    def describe_coding(self) -> str:
-        """What human coding there is, or how to produce it (:func:`describe_coding`)."""
-        return describe_coding(self.codes, self.info, self.coding_set)
-
-    def describe_summary(self) -> str:
-        """How many frame codes differ, and the headline of the validation (:func:`describe_validation`)."""
-        if self.codes.empty:
-            return describe_validation(self.summary)
-        differ = outputs.count_noun(len(self.disagreements), "frame code")
-        return f"{differ} differ between machine and humans. {describe_validation(self.summary)}"
-
-
-def _sheets(paths: RunPaths, units, articles, codebook, language: str, params: ValidationParams) -> tuple[Path, Path]:
-    """Write the coders' sheet (full text, internal) and the published one (excerpts), each with its README."""
-    sheet = partial(export_coding_sheet, units, articles, codebook, n=params.sample_size, seed=params.seed,
-                    language=language)
-    return (sheet(paths.file("coding_sheet_full"), readme=paths.file("coding_sheet_full_readme")),
-            sheet(paths.file("coding_sheet"), readme=paths.file("coding_sheet_readme"), text_width=120))
-
-
-def _compare(paths: RunPaths, codes: pd.DataFrame, units, codebook) -> dict[str, pd.DataFrame]:
-    """Reliability between coders, validity of the machine codes, confusion, disagreements."""
-    machine = read_machine_codes(paths) if not codes.empty else codes.assign(evidence="")
-    return {
-        "reliability": reliability(codes, codebook),
-        "validity": validity(machine, codes, codebook),
-        "confusion": confusion_table(machine, codes, codebook),
-        "disagreements": disagreements(machine, codes, units, kind="frame", codebook=codebook),
-    }
-
-
-def validate(paths: RunPaths, params: ValidationParams | None = None) -> ValidationResult:
-    """Run the validation stage on a run folder: coding sheets out, human coding in, reliability and validity.
-
-    Reads ``units``, ``articles`` and (with human coding) the frames stage's
-    ``frame_codes_units`` and ``frames_units`` through the registry; writes
-    both coding sheets with their READMEs, the tables ``reliability``,
-    ``validity``, ``confusion`` and ``disagreements`` (only when there is
-    human coding) and ``validation_summary`` (always).
-
-    Examples
-    --------
-    >>> result = validate(registry.run_paths("ru-alliances-id"))  # doctest: +SKIP
-    >>> result.summary["status"].item()  # doctest: +SKIP
-    'example'
-    """
-    params = params or ValidationParams()
-    units, articles = registry.read(paths, "units"), registry.read(paths, "articles")
-    codebook = load_codebook(params.codebook_file or None, params.codebook_extra or None)
-    language = choose_language(params.language, articles, codebook)
-    coding_set = resolve_coding_set(params.coding_set, params.corpus)
-    sheet, published = _sheets(paths, units, articles, codebook, language, params)
-    codes, info = load_coding_set(coding_set, codebook, units["unit_id"])
-    tables = _compare(paths, codes, units, codebook)
-    summary = summarize(codes, tables["reliability"], tables["validity"], info, coding_set)
-    result = ValidationResult(params=params, root=paths.root, codebook=codebook, language=language,
-                              coding_set=coding_set, sheet=sheet, published_sheet=published, codes=codes, info=info,
-                              summary=summary, **tables)
-    for key, df in tables.items():
-        if not df.empty:
-            result.tables[key] = registry.write(paths, key, df)
-    result.tables["validation_summary"] = registry.write(paths, "validation_summary", summary)
-    return result

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import AnalysisError
-from analysis.measure import design
+from analysis.validation import design
 
 
 def test_sample_size_grows_for_rarer_frames_and_tighter_intervals():

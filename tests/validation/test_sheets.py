@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import AnalysisError
-from analysis.measure import sheets
+from analysis.validation import sheets
 
 ITEMS = ["conflict_q1", "conflict"]
 UNITS = {"u1", "u2"}

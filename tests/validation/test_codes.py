@@ -153,87 +153,6 @@ def test_human_majority_tie_rule():
 # -------------------------------------------------------------------- export
 
 
-def test_export_sheet_is_seeded_stratified_and_documented(tmp_path, corpus, codebook):
-    units, articles = corpus
-    out = validation.export_coding_sheet(units, articles, codebook, tmp_path / "sheet.csv", n=5, seed=7, language="id")
-    sheet = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert list(sheet.columns) == HEADER
-    assert len(sheet) == 5 and sheet["unit_id"].is_unique
-    # one per outlet, then proportional by largest remainder: A 6/10, B 3/10, C 1/10 of 5 -> 3, 1, 1
-    assert sheet["outlet"].value_counts().to_dict() == {"Outlet A": 3, "Outlet B": 1, "Outlet C": 1}
-    assert (sheet[["coder"] + ITEMS] == "").all().all()
-    readme = (tmp_path / "sheet_README.txt").read_text(encoding="utf-8")
-    assert "Apakah berita mencerminkan perselisihan?" in readme and "Disagreement between parties." in readme
-    again = validation.export_coding_sheet(units, articles, codebook, tmp_path / "again.csv", n=5, seed=7, language="id")
-    assert again.read_bytes() == out.read_bytes()
-    other = validation.export_coding_sheet(units, articles, codebook, tmp_path / "other.csv", n=5, seed=8, language="id")
-    assert other.read_bytes() != out.read_bytes()
-
-
-def test_export_fewer_units_than_outlets_and_snippets(tmp_path, corpus, codebook):
-    units, articles = corpus
-    out = validation.export_coding_sheet(units, articles, codebook, tmp_path / "s.csv", n=2, seed=1,
-                                         language="en", text_width=20)
-    sheet = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert sheet["outlet"].nunique() == 2
-    assert (sheet["text"].str.len() <= 20).all()
-
-
-def test_export_skips_duplicate_articles(tmp_path, corpus, codebook):
-    units, articles = corpus
-    articles = articles.assign(duplicate_of=["", "", "a1"])  # c1 duplicates a1
-    sample = validation.draw_coding_sample(units, articles, n=9, seed=3)
-    assert "c1" not in set(sample["article_id"])
-
-
-def test_export_rejects_more_units_than_the_corpus_has(tmp_path, corpus, codebook):
-    units, articles = corpus
-    with pytest.raises(AnalysisError, match="sample size n=11 is larger than the 10 units available"):
-        validation.export_coding_sheet(units, articles, codebook, tmp_path / "s.csv", n=11, seed=1, language="id")
-
-
-@pytest.mark.parametrize("n", [0, -1, 2.5])
-def test_sample_size_is_checked_by_the_one_parameter_check(n):
-    with pytest.raises(AnalysisError, match="validation parameters: parameter 'sample_size'"):
-        validation.ValidationParams(sample_size=n)
-
-
-def test_export_writes_the_readme_where_it_is_told(tmp_path, corpus, codebook):
-    units, articles = corpus
-    readme = tmp_path / "elsewhere" / "codebook.txt"
-    readme.parent.mkdir()
-    validation.export_coding_sheet(units, articles, codebook, tmp_path / "s.csv", n=3, seed=1, language="en",
-                                   readme=readme)
-    assert readme.read_text(encoding="utf-8").startswith("# Coding instructions: Test frames (version 0.1)")
-
-
-# --------------------------------------------------------------- round trip
-
-
-def test_sheets_round_trip_export_fill_import(tmp_path, corpus, codebook):
-    units, articles = corpus
-    blank = validation.export_coding_sheet(units, articles, codebook, tmp_path / "blank.csv", n=6, seed=2, language="id")
-    sheet = pd.read_csv(blank, dtype=str, keep_default_na=False)
-    rng = np.random.default_rng(5)
-    for coder in ("coder_a", "coder_b"):
-        filled = sheet.assign(coder=coder)
-        for item in ITEMS:
-            filled[item] = rng.integers(0, 2, size=len(filled)).astype(str)
-        filled.loc[0, "conflict"] = ""  # not coded
-        filled.to_csv(tmp_path / f"{coder}.csv", index=False)
-    codes = validation.read_coding_sheets([tmp_path / "coder_a.csv", tmp_path / "coder_b.csv"], codebook,
-                                          units["unit_id"])
-    assert list(codes.columns) == ["coder", "unit_id", "item", "value"]
-    assert len(codes) == 2 * (6 * 4 - 1)
-    assert set(codes["value"]) <= {0, 1}
-    rel = validation.reliability(codes, codebook)
-    assert rel["item"].tolist() == ITEMS and set(rel["kind"]) == {"question", "frame"}
-    assert rel.set_index("item").loc["conflict", "n_units"] == 5
-
-
-# ---------------------------------------------------------- malformed sheets
-
-
 @pytest.fixture
 def good_rows():
     return [_row("a1-p000", "ann", [1, 0, 1, 0]), _row("a1-p001", "ann", [0, 0, 0, 0])]
@@ -412,7 +331,7 @@ def seed_run(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("runs")
     paths = RunPaths(root / "ru-alliances-id").create()
-    corpus.build_corpus(resolve_corpus("ru-alliances-id"), paths.data)
+    corpus.build_corpus(resolve_corpus("ru-alliances-id"), paths)
     units = registry.read(paths, "units")
     codebook = frames.load_codebook()
     codes = frames.code_units(units, codebook, "id")
@@ -421,40 +340,9 @@ def seed_run(tmp_path_factory):
     return root, paths, units, codebook
 
 
-def test_shipped_example_round_trips(seed_run, tmp_path):
-    _, paths, units, codebook = seed_run
-    articles = pd.read_parquet(paths.data / "articles.parquet")
-    codes, info = validation.load_coding_set("ru-alliances-id", codebook, units["unit_id"])
-    assert info["example"] is True and set(codes["coder"]) == {"coder_a", "coder_b"}
-    # The example units are exactly the sample the notebook's defaults draw.
-    blank = validation.export_coding_sheet(units, articles, codebook, tmp_path / "s.csv", n=12, seed=20240619,
-                                           language="id")
-    assert set(pd.read_csv(blank, dtype=str)["unit_id"]) == set(codes["unit_id"])
-    assert len(codes) == 2 * 12 * len(validation.coding_items(codebook))
-
-
-def test_notebook_runs_on_the_shipped_example(seed_run, tmp_path, monkeypatch):
-    papermill = pytest.importorskip("papermill")
-    from analysis.paths import NOTEBOOKS, resolve_corpus
-    from analysis.registry import RunPaths
-
-    root, paths, _, _ = seed_run
-    monkeypatch.setenv("ANALYSIS_RUNS_ROOT", str(root))
-    notebook = NOTEBOOKS / "05-validate.ipynb"
-    papermill.execute_notebook(str(notebook), str(tmp_path / "with.ipynb"), kernel_name="python3", progress_bar=False)
-    summary = pd.read_csv(paths.tables / "validation_summary.csv")
-    assert summary.loc[0, "status"] == "example" and 0 <= summary.loc[0, "macro_f1_frames"] <= 1
-    for name in ("reliability", "validity", "confusion", "disagreements", "coding_sheet"):
-        assert (paths.tables / f"{name}.csv").is_file()
-    assert "text" in pd.read_csv(paths.tables / "coding_sheet.csv").columns
-    assert pd.read_csv(paths.tables / "coding_sheet.csv")["text"].str.len().max() <= 120
-    text = (tmp_path / "with.ipynb").read_text(encoding="utf-8")
-    assert "Example coding, not a gold standard" in text
-
-
 def test_without_coding_the_page_explains_and_shows_no_numbers():
-    empty, info = validation.load_coding_set("", {"frames": [{"id": "c"}]}, [])
-    text = validation.describe_coding(empty, info, "")
+    coding = validation.load_coding_set("", {"frames": [{"id": "c"}]}, pd.DataFrame(columns=["unit_id", "text"]))
+    text = validation.describe_coding(coding.coders, coding.info, "")
     assert text.startswith("**No human coding exists yet") and "coding_set" in text
     assert re.search(r"\d\.\d|\d%|α\s*=", text) is None  # no figures at all
 
@@ -468,44 +356,6 @@ def test_resolve_coding_set_auto_uses_the_corpus_set_only_when_it_exists():
 
 
 # ------------------------------------------------------------------ the stage
-
-
-def test_validate_writes_the_sheets_and_every_table_on_the_shipped_example(seed_run):
-    from analysis import registry
-
-    _, paths, units, codebook = seed_run
-    result = validation.validate(paths, validation.ValidationParams())
-    written = {a.key for a in registry.ARTIFACTS if a.stage == "validation" and a.format != "figure"}
-    assert set(result.tables) | {"coding_sheet_full", "coding_sheet_full_readme", "coding_sheet",
-                                 "coding_sheet_readme"} == written
-    for key in ("coding_sheet_full", "coding_sheet_full_readme", "coding_sheet", "coding_sheet_readme"):
-        assert paths.file(key).is_file(), key
-    assert result.sheet == paths.file("coding_sheet_full") and result.published_sheet == paths.file("coding_sheet")
-    assert result.coding_set == "ru-alliances-id" and result.summary["status"].item() == "example"
-    assert result.describe_sheets().startswith("The coding sheet for coders (full paragraph text")
-    assert "`data/coding_sheet.csv`" in result.describe_sheets()
-    assert result.describe_summary().startswith(f"{len(result.disagreements)} frame code")
-    assert "Validation rests on an illustrative example coding" in result.describe_summary()
-    assert validation.describe_reliability(result.reliability).startswith("Across the 10 frames")
-    assert validation.describe_validity(result.validity).startswith("Over 12 units")
-
-
-def test_validate_without_coding_writes_only_the_sheets_and_the_summary(seed_run, tmp_path):
-    from analysis import registry
-    from analysis.registry import RunPaths
-
-    _, paths, _, _ = seed_run
-    fresh = RunPaths(tmp_path / "fresh").create()
-    for key in ("units", "articles"):
-        registry.read(paths, key).to_parquet(fresh.file(key), index=False)
-    # No frames-stage output either: without coding, the machine codes are not needed.
-    result = validation.validate(fresh, validation.ValidationParams(coding_set=""))
-    assert set(result.tables) == {"validation_summary"}
-    assert result.reliability.empty and result.validity.empty and result.disagreements.empty
-    assert result.summary["status"].item() == "none"
-    assert result.describe_summary() == ("No human coding exists yet for this corpus, so the automated codes are "
-                                         "**not validated**.")
-    assert not (fresh.tables / "reliability.csv").exists()
 
 
 def test_validate_names_the_missing_corpus_table(tmp_path):
@@ -536,3 +386,52 @@ def test_summary_says_who_coded_and_over_how_many_frames_alpha_is_defined():
     assert row["status"] == "example" and row["produced_by"] == "by an AI assistant"
     assert (row["n_frames"], row["n_frames_alpha"]) == (3, 2)
     assert row["mean_alpha_frames"] == pytest.approx(0.7) and row["min_alpha_frames"] == pytest.approx(0.6)
+
+
+def test_shipped_example_is_two_passes_and_an_adjudication(seed_run):
+    _, paths, units, codebook = seed_run
+    coding = validation.load_coding_set("ru-alliances-id", codebook, units)
+    assert coding.info["example"] is True and "no human coded it" in coding.info["produced_by"]
+    assert set(coding.coders["coder"]) == {"ai_pass_1", "ai_pass_2"} and coding.gold_source == "adjudicated"
+    assert len(coding.gold) == len(units)  # every paragraph of the seed corpus is coded
+    assert coding.dropped == {"not a unit of this run": 6}  # the three headlines, in both passes
+
+
+def test_validate_on_the_shipped_example_writes_every_table(seed_run):
+    from analysis import registry
+
+    _, paths, units, codebook = seed_run
+    result = validation.validate(paths, validation.ValidationParams(corpus="ru-alliances-id", n_bootstrap=100,
+                                                                    embeddings="off"))
+    tables = {a.key for a in registry.ARTIFACTS if a.stage == "validation" and a.is_table}
+    assert set(result.tables) == tables
+    assert set(result.scores["method"]) == {"indicators", "tfidf", "combined"}
+    # Out-of-sample: every coded unit was predicted by a model that never saw its article.
+    final = result.final.set_index(["unit_id", "frame"])
+    assert final["out_of_fold"].all() and len(final) == len(units) * len(codebook.frames)
+    assert (result.methods["validated"] == (result.methods["alpha"] >= 0.667)).all()
+    overall = result.corrected[result.corrected["by"] == "all"]
+    assert len(overall) == len(codebook.frames) and set(result.corrected["by"]) == {"all", "outlet", "date", "article"}
+    ok = overall.dropna(subset=["lo"])
+    assert ((ok["lo"] <= ok["corrected"]) & (ok["corrected"] <= ok["hi"])).all()
+    for coder in ("coder_1", "coder_2"):
+        assert (paths.file("coding_sheets") / f"{coder}.xlsx").is_file()
+    assert paths.file("coder_guide").read_text(encoding="utf-8").startswith("# Coder guide")
+    assert result.summary["n_frames_validated"].item() == int(result.methods["validated"].sum())
+
+
+def test_validate_without_coding_validates_nothing_and_claims_no_prevalence(seed_run, tmp_path):
+    from analysis import registry
+    from analysis.registry import RunPaths
+    from analysis.validation import sentences
+
+    _, paths, units, codebook = seed_run
+    fresh = RunPaths(tmp_path / "fresh").create()
+    for key in ("units", "articles", "frames_units", "frame_codes_units"):
+        registry.write(fresh, key, registry.read(paths, key))
+    result = validation.validate(fresh, validation.ValidationParams(coding_set="", n_bootstrap=50))
+    assert not result.methods["validated"].any() and result.corrected.empty and result.scores.empty
+    assert (result.final["method"] == "indicators").all()
+    assert result.summary["status"].item() == "none"
+    text = sentences.lead_prevalence(result.corrected, result.methods, {f.id: f.name for f in codebook.frames})
+    assert text.startswith("**The frames of this run are not validated**")

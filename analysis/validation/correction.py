@@ -59,16 +59,6 @@ def error_rates(truth: np.ndarray, pred: np.ndarray) -> tuple[float, float]:
     return se, sp
 
 
-def _members(groups: np.ndarray) -> list[np.ndarray]:
-    _, inverse = np.unique(groups, return_inverse=True)
-    return [np.flatnonzero(inverse == i) for i in range(inverse.max() + 1)] if len(groups) else []
-
-
-def _draw(members: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
-    picked = rng.integers(0, len(members), len(members))
-    return np.concatenate([members[i] for i in picked])
-
-
 def corrected_prevalence(codes: np.ndarray, code_articles: np.ndarray, truth: np.ndarray, pred: np.ndarray,
                          val_articles: np.ndarray, *, n_resamples: int = 1000, seed: int = 0,
                          level: float = 0.95) -> dict:
@@ -104,18 +94,27 @@ def corrected_prevalence(codes: np.ndarray, code_articles: np.ndarray, truth: np
     se, sp = error_rates(truth, pred)
     out = {"n_units": int(len(codes)), "n_articles": int(len(np.unique(code_articles))), "raw": raw,
            "sensitivity": se, "specificity": sp, "corrected": rogan_gladen(raw, se, sp)}
-    raws, corrected = [], []
+    raws = corrected = np.array([])
     if n_resamples > 0 and len(codes) and len(truth):
-        rng = np.random.default_rng(seed)
-        corpus, validation = _members(code_articles), _members(val_articles)
-        for _ in range(n_resamples):
-            p = float(codes[_draw(corpus, rng)].mean())
-            v = _draw(validation, rng)
-            raws.append(p)
-            corrected.append(rogan_gladen(p, *error_rates(truth[v], pred[v])))
+        from .agreement import article_weights
+
+        # One matrix product per side: resampled articles' code sums (corpus) and 2 × 2 counts (validation).
+        Wc, ic = article_weights(code_articles, n_resamples, seed)
+        Wv, iv = article_weights(val_articles, n_resamples, seed + 1)
+        corpus = np.zeros((Wc.shape[1], 2))
+        np.add.at(corpus, ic, np.stack([codes, np.ones_like(codes)], axis=1))
+        cells = np.stack([(truth == 1) & (pred == 1), (truth == 1) & (pred == 0), (truth == 0) & (pred == 0),
+                          (truth == 0) & (pred == 1)], axis=1).astype(float)
+        val = np.zeros((Wv.shape[1], 4))
+        np.add.at(val, iv, cells)
+        yes, n = (Wc @ corpus).T
+        tp, fn, tn, fp = (Wv @ val).T
+        with np.errstate(divide="ignore", invalid="ignore"):
+            raws = yes / n
+            se, sp = tp / (tp + fn), tn / (tn + fp)
+            j = se + sp - 1
+            corrected = np.where(j > 1e-9, np.clip((raws + sp - 1) / j, 0, 1), np.nan)
     tail = (1 - level) / 2 * 100
-    raws = np.array(raws, dtype=float)
-    corrected = np.array(corrected, dtype=float)
     corrected = corrected[~np.isnan(corrected)]
     # Draws where the resampled coder is no better than chance have no corrected value; when most
     # draws are like that, the interval would describe a lucky minority, so none is given.

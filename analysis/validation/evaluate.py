@@ -94,10 +94,10 @@ def final_codes(chosen: pd.DataFrame, oof: dict[str, pd.DataFrame], full: dict[s
     """
     parts = []
     for row in chosen.itertuples():
-        all_codes = full[row.method][row.frame]
-        inside = oof[row.method][row.frame].dropna()
-        code = all_codes.copy()
-        code.loc[inside.index] = inside
+        code = full[row.method][row.frame].astype(float).copy()
+        inside = oof[row.method][row.frame].dropna() if row.frame in oof[row.method] else pd.Series(dtype=float)
+        if len(inside):
+            code.loc[inside.index] = inside.to_numpy()
         parts.append(pd.DataFrame({"unit_id": code.index, "frame": row.frame, "code": code.astype(int).to_numpy(),
                                    "method": row.method, "out_of_fold": code.index.isin(inside.index)}))
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(

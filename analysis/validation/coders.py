@@ -9,7 +9,7 @@ Three kinds of automated coder answer "does this unit carry frame F?":
   ``LogisticRegression``, balanced class weights) on tf-idf features of word
   uni- and bigrams, trained on the coders' adjudicated codes.
 * ``embeddings``: the same classifier on multilingual sentence embeddings
-  (Google's Universal Sentence Encoder v3, see :mod:`analysis.measure.embeddings`).
+  (Google's Universal Sentence Encoder v3, see :mod:`analysis.validation.embeddings`).
 * ``combined``: the classifier on tf-idf features, embeddings (when given)
   and the indicator answers together.
 
@@ -102,7 +102,8 @@ def fit_predict(method: str, train: Features, y: np.ndarray, test: Features, *, 
         return np.full(len(test.unit_ids), int(y[0]) if len(y) else 0, dtype=int)
     X_train, X_test = _design(method, train, test, seed)
     # Balanced class weights: most frames are rare, and an unweighted model learns to say "no".
-    model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000, random_state=seed)
+    # liblinear: exact and fast for a few hundred coded units, deterministic with random_state.
+    model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
     model.fit(X_train, y)
     return model.predict(X_test).astype(int)
 

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.measure import coders, evaluate
-from analysis.measure.agreement import binary_scores
+from analysis.validation import coders, evaluate
+from analysis.validation.agreement import binary_scores
 
 PLANTED = ["pakta pertahanan bersama", "latihan militer gabungan", "pengiriman senjata dan amunisi",
            "kerja sama militer yang erat", "perjanjian pertahanan strategis"]

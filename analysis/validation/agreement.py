@@ -148,30 +148,90 @@ def reliability_table(codes: pd.DataFrame, articles: pd.Series, *, n_resamples: 
         pairable = (~np.isnan(data)).sum(axis=0) >= 2
         groups = articles.reindex(table.columns).to_numpy()
         a = alpha(data)
-        lo, hi = bootstrap(lambda idx: alpha(data[:, idx]), groups, n_resamples if not math.isnan(a) else 0, seed)
+        if data.shape[0] == 2 and not np.isnan(data).any() and set(np.unique(data)) <= {0.0, 1.0}:
+            # Two coders, every unit coded by both: the resampled 2 × 2 tables give α directly.
+            s = score_with_intervals(data[0], data[1], groups, n_resamples=n_resamples if not math.isnan(a) else 0,
+                                     seed=seed)
+            lo, hi = s["alpha_lo"], s["alpha_hi"]
+        else:
+            lo, hi = bootstrap(lambda idx: alpha(data[:, idx]), groups, n_resamples if not math.isnan(a) else 0, seed)
         rows.append((item, table.shape[0], int(pairable.sum()), a, lo, hi, percent_agreement(data), verdict(a)))
     return pd.DataFrame(rows, columns=["item", "n_coders", "n_units", "alpha", "alpha_lo", "alpha_hi",
                                        "percent_agreement", "verdict"])
+
+
+def article_weights(groups: np.ndarray, n_resamples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(W, inverse)``: W[b, a] counts how often article a is drawn in resample b; inverse maps units to articles.
+
+    The same draws as :func:`bootstrap` (articles drawn with replacement), as a
+    matrix, so that a statistic made of per-article sums is resampled by one
+    matrix product.
+    """
+    rng = np.random.default_rng(seed)
+    codes, inverse = np.unique(np.asarray(groups), return_inverse=True)
+    k = len(codes)
+    picks = rng.integers(0, k, size=(n_resamples, k))
+    W = np.zeros((n_resamples, k))
+    np.add.at(W, (np.repeat(np.arange(n_resamples), k), picks.ravel()), 1)
+    return W, inverse
+
+
+def binary_alpha(tp, fp, fn, tn):
+    """Krippendorff's α (nominal) of two coders' complete 0/1 codes from their 2 × 2 table (vectorised).
+
+    With two values and two coders per unit the coincidence matrix is fixed by
+    the table: α = 1 − (n − 1)(fp + fn) / (n₀ n₁), n = 2N values, n₁ = 2tp + fp + fn.
+    Used for bootstrap draws only; tests check it equals the ``krippendorff``
+    package's α, which gives every point estimate.
+
+    >>> round(float(binary_alpha(10, 2, 3, 25)), 6) == round(alpha([[1] * 10 + [1] * 2 + [0] * 3 + [0] * 25,
+    ...                                                               [1] * 10 + [0] * 2 + [1] * 3 + [0] * 25]), 6)
+    True
+    """
+    tp, fp, fn, tn = (np.asarray(x, dtype=float) for x in (tp, fp, fn, tn))
+    n = 2 * (tp + fp + fn + tn)
+    n1 = 2 * tp + fp + fn
+    n0 = n - n1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((n0 > 0) & (n1 > 0), 1 - (n - 1) * (fp + fn) / (n0 * n1), np.nan)
+
+
+def _percentiles(values: np.ndarray, level: float) -> tuple[float, float]:
+    values = values[~np.isnan(values)]
+    if not len(values):
+        return math.nan, math.nan
+    tail = (1 - level) / 2 * 100
+    return float(np.percentile(values, tail)), float(np.percentile(values, 100 - tail))
 
 
 def score_with_intervals(truth: np.ndarray, pred: np.ndarray, groups: np.ndarray, *, n_resamples: int,
                          seed: int, level: float = 0.95) -> dict:
     """:func:`binary_scores` plus article-bootstrap intervals (``*_lo``, ``*_hi``) for F1, precision, recall and α.
 
+    Each resample draws articles with replacement; its scores come from the
+    resampled 2 × 2 table (one matrix product over per-article counts).
+
     >>> s = score_with_intervals([1, 0, 1, 0], [1, 0, 0, 0], ["a", "a", "b", "b"], n_resamples=50, seed=1)
     >>> s["recall"], s["recall_lo"] <= s["recall"] <= s["recall_hi"]
     (0.5, True)
     """
-    names = ("precision", "recall", "f1", "alpha")
-    truth, pred, groups = (np.asarray(x) for x in (truth, pred, groups))
+    truth, pred, groups = np.asarray(truth, dtype=float), np.asarray(pred, dtype=float), np.asarray(groups)
     scores = binary_scores(truth, pred)
-    draws = np.array([[binary_scores(truth[idx], pred[idx])[n] for n in names]
-                      for idx in _article_draws(groups, n_resamples, seed)] if n_resamples > 0 and len(truth) else
-                     np.empty((0, len(names))), dtype=float)
-    tail = (1 - level) / 2 * 100
-    for j, name in enumerate(names):
-        col = draws[:, j][~np.isnan(draws[:, j])] if len(draws) else np.empty(0)
-        ok = len(col) and not math.isnan(scores[name])
-        scores[f"{name}_lo"] = float(np.percentile(col, tail)) if ok else math.nan
-        scores[f"{name}_hi"] = float(np.percentile(col, 100 - tail)) if ok else math.nan
+    names = ("precision", "recall", "f1", "alpha")
+    if n_resamples <= 0 or not len(truth):
+        return {**scores, **{f"{n}_{e}": math.nan for n in names for e in ("lo", "hi")}}
+    W, inverse = article_weights(groups, n_resamples, seed)
+    cells = np.stack([(truth == 1) & (pred == 1), (truth == 0) & (pred == 1), (truth == 1) & (pred == 0),
+                      (truth == 0) & (pred == 0)], axis=1).astype(float)
+    per_article = np.zeros((W.shape[1], 4))
+    np.add.at(per_article, inverse, cells)
+    tp, fp, fn, tn = (W @ per_article).T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        draws = {"precision": np.where(tp + fp > 0, tp / (tp + fp), np.nan),
+                 "recall": np.where(tp + fn > 0, tp / (tp + fn), np.nan),
+                 "f1": np.where(tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), np.nan),
+                 "alpha": binary_alpha(tp, fp, fn, tn)}
+    for name in names:
+        lo, hi = _percentiles(draws[name], level) if not math.isnan(scores[name]) else (math.nan, math.nan)
+        scores[f"{name}_lo"], scores[f"{name}_hi"] = lo, hi
     return scores

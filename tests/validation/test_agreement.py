@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.measure import agreement
+from analysis.validation import agreement
 
 
 def test_alpha_matches_krippendorffs_worked_example():

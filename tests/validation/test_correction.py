@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.measure import correction
+from analysis.validation import correction
 
 
 def simulate(n_articles, per_article, prevalence, se, sp, seed):

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from analysis.measure import embeddings
+from analysis.validation import embeddings
 
 
 def fake(calls):

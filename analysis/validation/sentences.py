@@ -1,0 +1,108 @@
+"""The sentences the Validation page and Findings print about the measurement, each computed once.
+
+Rules kept here:
+
+* A frame leads a sentence only when it is validated (its final coder's
+  out-of-sample α reaches .667); the others are named as not validated.
+* Who coded is said wherever a coding set's numbers are: "human coders"
+  only when the set's README says people coded it.
+* Every share is given with its interval and the number of units and
+  articles it rests on.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..outputs import count_noun, escape_markdown
+
+
+def _pct(x) -> str:
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.0f}%"
+
+
+def _name(names: dict, frame: str) -> str:
+    return names.get(frame, str(frame).replace("_", " "))
+
+
+def who_coded(info: dict, coding_name: str) -> str:
+    """"human coders" or the honest label of a set no human produced (from its README's front matter).
+
+    >>> who_coded({"example": True, "produced_by": "an AI assistant"}, "x")
+    'an example coding set (an AI assistant), not human coders'
+    >>> who_coded({}, "study")
+    'human coders (coding set `study`)'
+    """
+    if info.get("example"):
+        return f"an example coding set ({escape_markdown(info.get('produced_by', 'not produced by people'))}), not human coders"
+    return f"human coders (coding set `{coding_name}`)"
+
+
+def describe_design(rule: str, sample: pd.DataFrame, coders) -> str:
+    """The coding sample's size rule, strata and overlap."""
+    n_overlap = int(sample["overlap"].sum())
+    strata = sample["stratum"].nunique()
+    capped = " (capped at the corpus's units)" if str(n_overlap) not in rule.split(" ")[0] else ""
+    return (f"The coding sample holds {count_noun(len(sample), 'unit')} from {count_noun(strata, 'stratum')} "
+            f"(outlet × month, proportional allocation). Its reliability part, coded by every coder "
+            f"({', '.join(f'`{escape_markdown(c)}`' for c in coders)}), is {rule}; here {n_overlap} units{capped}. "
+            "Each coder's sheet (XLSX with 0/1 drop-downs, and CSV) and the coder guide are in the run's "
+            "internal `data/coding_sheets/` folder (full text, never published).").replace("stratums", "strata")
+
+
+def describe_methods(methods: pd.DataFrame, names: dict) -> str:
+    """Which frames are validated, by which coder and α, and which are not."""
+    if methods.empty:
+        return "No frame was scored."
+    ok = methods[methods["validated"]]
+    parts = [f"**{_name(names, r.frame)}** ({r.method}, α {r.alpha:.2f}, 95% interval {r.alpha_lo:.2f}–{r.alpha_hi:.2f})"
+             for r in ok.itertuples()]
+    rest = methods[~methods["validated"]]
+    not_ok = [f"{_name(names, r.frame)} ({'α undefined' if math.isnan(r.alpha) else f'best α {r.alpha:.2f}'})"
+              for r in rest.itertuples()]
+    head = (f"{count_noun(len(ok), 'frame')} of {len(methods)} {'is' if len(ok) == 1 else 'are'} validated "
+            f"(best out-of-sample α ≥ .667): " + "; ".join(parts) + "." if len(ok) else
+            f"**No frame is validated**: no coder reaches α ≥ .667 out of sample on any of the {len(methods)} frames.")
+    return head + (" Not validated, so never headlined: " + "; ".join(not_ok) + "." if not_ok else "")
+
+
+def describe_curve(curve: pd.DataFrame, methods: pd.DataFrame, names: dict) -> str:
+    """Whether coding more units would still help the supervised coders (a curve still rising at its end).
+
+    A curve "still rises" when F1 gains at least 0.05 over its last step.
+    """
+    if curve.empty:
+        return "No supervised coder was trained (no coding set)."
+    rising = {}
+    for (method, frame), g in curve.groupby(["method", "frame"], sort=False):
+        g = g.dropna(subset=["f1"]).sort_values("share")
+        if len(g) >= 2 and g["f1"].iloc[-1] - g["f1"].iloc[-2] >= 0.05:
+            rising.setdefault(_name(names, frame), []).append(method)
+    n = int(curve["n_train"].max())
+    if not rising:
+        return (f"Trained on up to about {count_noun(n, 'coded unit')}, every supervised coder's curve has levelled "
+                "off: coding more units of this kind is unlikely to improve them much.")
+    listed = "; ".join(f"{frame} ({', '.join(m)})" for frame, m in rising.items())
+    return (f"Trained on up to about {count_noun(n, 'coded unit')}, the curves still rise at their end for "
+            f"{listed}: coding more units would likely improve these coders.")
+
+
+def lead_prevalence(corrected: pd.DataFrame, methods: pd.DataFrame, names: dict, *, unit: str = "unit",
+                    n_articles: int | None = None) -> str:
+    """The first finding: corrected prevalence of the validated frames, article-level intervals; else say so first."""
+    overall = corrected[corrected["by"] == "all"] if len(corrected) else corrected
+    validated = set(methods.loc[methods["validated"], "frame"]) if len(methods) else set()
+    if overall.empty or not validated:
+        why = ("no coding set exists for this corpus" if overall.empty else
+               "no frame's machine coder reaches α ≥ .667 against the coders on units it was not trained on")
+        return (f"**The frames of this run are not validated**: {why}. Shares of {unit}s coded with a frame are "
+                "shown on the Frames page as the machine's raw output, not as findings.")
+    rows = overall[overall["frame"].isin(validated)].sort_values("corrected", ascending=False, kind="stable")
+    arts = n_articles or int(rows["n_articles"].max())
+    parts = [f"**{_name(names, r.frame)}** in {_pct(r.corrected)} of {unit}s (95% interval {_pct(r.lo)}–{_pct(r.hi)}; "
+             f"raw machine share {_pct(r.raw)}; coded by {r.method})" for r in rows.itertuples()]
+    return (f"Corrected for the coders' measured errors (Rogan–Gladen), with intervals that resample the "
+            f"{count_noun(arts, 'article')} and the validation sample: " + "; ".join(parts) + ". "
+            f"Frames not validated are not reported here.")

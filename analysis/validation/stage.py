@@ -1,0 +1,313 @@
+"""The validation stage: coding by design, reliability, machine coders out of sample, corrected prevalence.
+
+:func:`validate` reads the run's units and the frames stage's indicator
+codes through the registry and writes every table of the stage:
+
+1. the coding sample (sized by a stated rule, stratified, with an overlap),
+   one XLSX and CSV sheet per coder and the coder guide (internal: full text);
+2. intercoder reliability of the coding set per item, with article-level
+   intervals;
+3. each machine coder's out-of-fold scores against the adjudicated codes,
+   the learning curve, and the method each frame uses;
+4. the final machine code of every unit and frame;
+5. frame prevalence corrected for the chosen coders' error rates, overall,
+   by outlet, by date and per article, beside the raw share.
+
+Without a coding set, the final codes are the indicators', every frame is
+"not validated", and no corrected prevalence is claimed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import outputs, registry
+from ..frames import Codebook, choose_language, load_codebook
+from ..parameters import check_values, default
+from ..registry import RunPaths
+from . import coders as coders_
+from . import design, evaluate, sheets
+from .agreement import reliability_table
+from .codes import (coding_items, confusion_table, disagreements, read_machine_codes, resolve_coding_set, summarize,
+                    validity)
+from .coding_set import CodingSet, gold_frames, load_coding_set
+from .correction import prevalence_table
+from .embeddings import embed
+from .guide import coder_guide
+
+# Above this many units, embeddings are off unless the researcher turns them on: at about
+# 160 units a second on one core, 20,000 units cost about two minutes.
+EMBEDDINGS_AUTO_MAX_UNITS = 20_000
+
+
+def _default(name: str):
+    return field(default_factory=partial(default, name))
+
+
+@dataclass(frozen=True)
+class ValidationParams:
+    """Parameters of the validation stage; defaults and ranges are notebook 05's parameters cell.
+
+    >>> ValidationParams().coder_method
+    'auto'
+    """
+
+    language: str = _default("language")
+    codebook_file: str = _default("codebook_file")
+    codebook_extra: str = _default("codebook_extra")
+    corpus: str = _default("corpus")
+    coding_set: str = _default("coding_set")
+    sample_size: int = _default("sample_size")
+    extra_units: int = _default("extra_units")
+    coders: list = _default("coders")
+    alpha_half_width: float = _default("alpha_half_width")
+    expected_alpha: float = _default("expected_alpha")
+    coder_method: str = _default("coder_method")
+    embeddings: str = _default("embeddings")
+    n_folds: int = _default("n_folds")
+    n_bootstrap: int = _default("n_bootstrap")
+    seed: int = _default("seed")
+
+    def __post_init__(self):
+        check_values(self, source="validation parameters")
+
+
+@dataclass
+class ValidationResult:
+    """What :func:`validate` computed and wrote (``tables``: registry key → path)."""
+
+    params: ValidationParams
+    codebook: Codebook
+    language: str
+    coding: CodingSet
+    sample: pd.DataFrame
+    sample_rule: str
+    reliability: pd.DataFrame
+    scores: pd.DataFrame
+    curve: pd.DataFrame
+    methods: pd.DataFrame
+    final: pd.DataFrame
+    corrected: pd.DataFrame
+    validity: pd.DataFrame
+    confusion: pd.DataFrame
+    disagreements: pd.DataFrame
+    summary: pd.DataFrame
+    embeddings_used: bool = False
+    tables: dict[str, Path] = field(default_factory=dict)
+
+
+# ------------------------------------------------------------------ 1. the coding sample
+
+
+def sample_size_rule(params: ValidationParams, indicator_prevalence: pd.Series) -> tuple[int, str]:
+    """The reliability sample's size and the sentence that states its rule."""
+    if params.sample_size:
+        return params.sample_size, f"{params.sample_size} units, as the researcher set (parameter `sample_size`)"
+    rare = indicator_prevalence[indicator_prevalence > 0]
+    p = float(rare.min()) if len(rare) else design.MIN_PREVALENCE
+    n = design.reliability_sample_size(params.alpha_half_width, params.expected_alpha, p)
+    return n, (f"{n} units: enough for a 95% interval of ±{params.alpha_half_width:g} around an expected α of "
+               f"{params.expected_alpha:g} for a frame as rare as the rarest the indicators find "
+               f"({max(p, design.MIN_PREVALENCE):.0%} of units), by the large-sample variance of κ for two coders "
+               "[@bloch1989]")
+
+
+def write_sheets(paths: RunPaths, sample: pd.DataFrame, units, articles, codebook, language: str, sid: str,
+                 coders: list[str]) -> dict[str, Path]:
+    """One XLSX and one CSV sheet per coder, and the guide, in the run's internal coding folder."""
+    items = coding_items(codebook)["item"].tolist()
+    meta = articles.set_index("article_id")
+    rows = sample.merge(units[["unit_id", "text"]], on="unit_id", how="left")
+    rows["outlet"] = rows["article_id"].map(meta["outlet"]).fillna("")
+    rows["headline"] = rows["article_id"].map(meta["title"]).fillna("")
+    rows["unit_type"] = "paragraph"
+    guide = coder_guide(codebook, language=language, coders=tuple(coders), n_units=len(sample))
+    folder = paths.file("coding_sheets")
+    written = {"guide": folder / "coder_guide.md"}
+    folder.mkdir(parents=True, exist_ok=True)
+    written["guide"].write_text(guide, encoding="utf-8")
+    paths.file("coder_guide").parent.mkdir(parents=True, exist_ok=True)
+    paths.file("coder_guide").write_text(guide, encoding="utf-8")  # the published copy: no corpus text
+    for coder in coders:
+        mine = rows[rows["coders"].str.split(";").map(lambda names: coder in names)]
+        frame = sheets.sheet_frame(mine, items, coder=coder, sid=sid)
+        written[f"{coder}.xlsx"] = sheets.write_xlsx(frame, items, folder / f"{coder}.xlsx", guide=guide)
+        written[f"{coder}.csv"] = sheets.write_csv(frame, folder / f"{coder}.csv")
+    return written
+
+
+def draw(paths: RunPaths, params: ValidationParams, units, articles, codebook, language: str,
+         frames_units: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Draw the coding sample, write its sheets and guide; return the sample and its rule's sentence."""
+    prevalence = frames_units.groupby("frame")["present"].mean() if len(frames_units) else pd.Series(dtype=float)
+    n, rule = sample_size_rule(params, prevalence)
+    sample = design.draw_sample(units, articles, n_overlap=n, n_extra=params.extra_units,
+                                coders=tuple(params.coders), seed=params.seed)
+    manifest = registry.read(paths, "articles", ["sha256"])["sha256"].str.cat()
+    sid = sheets.sheet_id(paths.name, manifest, str(codebook.version), sample["unit_id"])
+    write_sheets(paths, sample, units, articles, codebook, language, sid, list(params.coders))
+    return sample.assign(sheet_id=sid), rule
+
+
+# ------------------------------------------------------------------ 2–4. coders, scores, final codes
+
+
+def _pivot(df: pd.DataFrame, column: str, index: list[str], columns: list[str]) -> pd.DataFrame:
+    return (df.pivot_table(index="unit_id", columns=column, values="present", aggfunc="max")
+            .reindex(index=index, columns=columns).fillna(0).astype(int))
+
+
+def _features(units: pd.DataFrame, questions: pd.DataFrame, vectors) -> coders_.Features:
+    return coders_.Features(units["unit_id"].to_numpy(), units["text"].to_numpy(), vectors, questions.to_numpy())
+
+
+def use_embeddings(params: ValidationParams, n_units: int) -> bool:
+    """Whether the embedding features are computed (``auto``: up to :data:`EMBEDDINGS_AUTO_MAX_UNITS` units)."""
+    return params.embeddings == "on" or (params.embeddings == "auto" and n_units <= EMBEDDINGS_AUTO_MAX_UNITS)
+
+
+def machine_coders(paths: RunPaths, params: ValidationParams, units, codebook, gold: pd.DataFrame,
+                   indicator_frames: pd.DataFrame, indicator_questions: pd.DataFrame) -> dict:
+    """Out-of-fold predictions, scores, learning curves, chosen methods and final codes."""
+    frame_ids = codebook.frame_ids()
+    with_vectors = use_embeddings(params, len(units))
+    vectors = embed(units["text"], paths.file("embeddings")) if with_vectors and len(gold) else None
+    every = _features(units, indicator_questions, vectors)
+    coded_index = np.flatnonzero(units["unit_id"].isin(gold.index).to_numpy())
+    coded = every.take(coded_index)
+    groups = units["article_id"].to_numpy()[coded_index]
+    methods = [m for m in coders_.METHODS if m != "embeddings" or with_vectors]
+    oof = evaluate.oof_predictions(methods, coded, gold, groups, indicator_frames, seed=params.seed,
+                                   n_splits=params.n_folds)
+    scores = evaluate.score_methods(oof, gold, groups, n_resamples=params.n_bootstrap, seed=params.seed)
+    fixed = {} if params.coder_method == "auto" else {f: params.coder_method for f in frame_ids}
+    chosen = evaluate.choose_methods(scores, fixed)
+    full = {m: (indicator_frames if m == "indicators" else coders_.predict_all(m, coded, gold, every, seed=params.seed))
+            for m in set(chosen["method"])}
+    curve = pd.concat([coders_.learning_curve(m, coded, gold, groups, seed=params.seed, n_splits=params.n_folds)
+                       .assign(method=m) for m in methods if m in coders_.SUPERVISED], ignore_index=True)
+    final = evaluate.final_codes(chosen, oof, full, units)
+    return {"oof": oof, "scores": scores, "methods": chosen, "final": final, "embeddings": with_vectors,
+            "curve": curve[["method", "frame", "n_train", "share", "f1", "alpha"]] if len(curve) else
+            pd.DataFrame(columns=["method", "frame", "n_train", "share", "f1", "alpha"])}
+
+
+def unvalidated(units, codebook, indicator_frames: pd.DataFrame) -> dict:
+    """Without coding: the indicators' codes, every frame not validated, nothing scored."""
+    frame_ids = codebook.frame_ids()
+    chosen = pd.DataFrame({"frame": frame_ids, "method": "indicators", "alpha": math.nan, "alpha_lo": math.nan,
+                           "alpha_hi": math.nan, "validated": False, "reason": "no coding set"})
+    final = evaluate.final_codes(chosen, {"indicators": pd.DataFrame(columns=frame_ids)},
+                                 {"indicators": indicator_frames}, units)
+    return {"oof": {}, "scores": evaluate.score_methods({}, pd.DataFrame(columns=frame_ids), np.array([]),
+                                                        n_resamples=0, seed=0),
+            "methods": chosen, "final": final, "embeddings": False,
+            "curve": pd.DataFrame(columns=["method", "frame", "n_train", "share", "f1", "alpha"])}
+
+
+# ------------------------------------------------------------------ 5. corrected prevalence
+
+
+def corrected_prevalence(result: dict, gold: pd.DataFrame, units, articles, *, n_resamples: int,
+                         seed: int) -> pd.DataFrame:
+    """Corrected and raw prevalence of every frame: overall, by outlet, by date, per article."""
+    final = result["final"]
+    if gold.empty:
+        return pd.DataFrame(columns=["by", "group", "frame", "method", "n_units", "n_articles", "raw", "raw_lo",
+                                     "raw_hi", "sensitivity", "specificity", "corrected", "lo", "hi"])
+    parts = []
+    for row in result["methods"].itertuples():
+        pred = result["oof"][row.method][row.frame].dropna()
+        parts.append(pd.DataFrame({"unit_id": pred.index, "frame": row.frame, "pred": pred.astype(int).to_numpy(),
+                                   "truth": gold.loc[pred.index, row.frame].to_numpy()}))
+    validation = pd.concat(parts, ignore_index=True).merge(units[["unit_id", "article_id"]], on="unit_id")
+    meta = articles.set_index("article_id")
+    art = units.set_index("unit_id")["article_id"]
+    groupings = {"all": None, "outlet": art.map(meta["outlet"]).fillna("").replace("", "(no outlet)"),
+                 "date": art.map(meta["date"]).fillna("").replace("", "(no date)"), "article": art}
+    tables = [prevalence_table(final, validation, by=by, n_resamples=n_resamples, seed=seed).assign(by=name)
+              for name, by in groupings.items()]
+    out = pd.concat(tables, ignore_index=True)
+    out["method"] = out["frame"].map(result["methods"].set_index("frame")["method"])
+    return out[["by", "group", "frame", "method", "n_units", "n_articles", "raw", "raw_lo", "raw_hi", "sensitivity",
+                "specificity", "corrected", "lo", "hi"]]
+
+
+# ------------------------------------------------------------------ the stage
+
+
+def _reliability(coding: CodingSet, units, codebook, params) -> pd.DataFrame:
+    items = coding_items(codebook)[["item", "kind", "frame"]]
+    rel = reliability_table(coding.coders, units.set_index("unit_id")["article_id"], n_resamples=params.n_bootstrap,
+                            seed=params.seed)
+    return items.merge(rel, on="item", how="inner")
+
+
+def _summary(coding: CodingSet, rel: pd.DataFrame, val: pd.DataFrame, coded: dict, gold: pd.DataFrame) -> pd.DataFrame:
+    """The one-row summary the report pages read: the coding, its reliability, the validated frames."""
+    base = summarize(coding.coders, rel if len(rel) else pd.DataFrame(columns=["kind"]), val, coding.info, coding.name)
+    base = base.assign(gold_source=coding.gold_source, n_gold_units=len(gold),
+                       n_frames_validated=int(coded["methods"]["validated"].sum()),
+                       n_rows_dropped=int(sum(coding.dropped.values())), embeddings=bool(coded["embeddings"]))
+    return base[[c for c, _ in registry.artifact("validation_summary").columns]]
+
+
+def _write(paths: RunPaths, result: ValidationResult) -> None:
+    tables = {"coding_sample": result.sample, "reliability": result.reliability, "coder_scores": result.scores,
+              "learning_curve": result.curve, "frame_methods": result.methods, "frame_codes_final": result.final,
+              "prevalence_corrected": result.corrected, "validation_summary": result.summary,
+              "coder_codes": result.coding.coders}
+    if not result.coding.gold.empty:
+        gold = result.coding.gold.rename_axis("unit_id").reset_index().melt(id_vars="unit_id", var_name="item",
+                                                                             value_name="value").dropna()
+        tables["gold_codes"] = gold.astype({"value": "int64"}).assign(source=result.coding.gold_source)
+    for key in ("validity", "confusion", "disagreements"):
+        tables[key] = getattr(result, key)
+    for key, df in tables.items():
+        # A table the stage found nothing for is written empty, with its columns: readers need not guess.
+        df = registry.empty(key) if df.empty else df.reset_index(drop=True)
+        result.tables[key] = registry.write(paths, key, df)
+
+
+def validate(paths: RunPaths, params: ValidationParams | None = None) -> ValidationResult:
+    """Run the validation stage on a run folder and write every table and file of it.
+
+    Examples
+    --------
+    >>> result = validate(registry.run_paths("ru-alliances-id"))  # doctest: +SKIP
+    >>> result.methods[["frame", "method", "validated"]]  # doctest: +SKIP
+    """
+    params = params or ValidationParams()
+    units, articles = registry.read(paths, "units"), registry.read(paths, "articles")
+    codebook = load_codebook(params.codebook_file or None, params.codebook_extra or None)
+    language = choose_language(params.language, articles, codebook)
+    frames_units = registry.read(paths, "frames_units", ["unit_id", "frame", "present"])
+    questions = registry.read(paths, "frame_codes_units", ["unit_id", "question", "present"])
+    ids = units["unit_id"].tolist()
+    indicator_frames = _pivot(frames_units, "frame", ids, codebook.frame_ids())
+    indicator_questions = _pivot(questions, "question", ids, coding_items(codebook).query("kind == 'question'")["item"].tolist())
+    sample, rule = draw(paths, params, units, articles, codebook, language, frames_units)
+    coding = load_coding_set(resolve_coding_set(params.coding_set, params.corpus), codebook, units)
+    gold = gold_frames(coding, codebook.frame_ids(), units)
+    coded = (machine_coders(paths, params, units, codebook, gold, indicator_frames, indicator_questions)
+             if len(gold) else unvalidated(units, codebook, indicator_frames))
+    corrected = corrected_prevalence(coded, gold, units, articles, n_resamples=params.n_bootstrap, seed=params.seed)
+    machine = read_machine_codes(paths) if not coding.coders.empty else pd.DataFrame(
+        columns=["coder", "unit_id", "item", "value", "evidence"])
+    rel = _reliability(coding, units, codebook, params) if not coding.coders.empty else pd.DataFrame()
+    val = validity(machine, coding.coders, codebook)
+    result = ValidationResult(
+        params=params, codebook=codebook, language=language, coding=coding, sample=sample, sample_rule=rule,
+        reliability=rel, scores=coded["scores"], curve=coded["curve"], methods=coded["methods"], final=coded["final"],
+        corrected=corrected, validity=val, confusion=confusion_table(machine, coding.coders, codebook),
+        disagreements=disagreements(machine, coding.coders, units, kind="frame", codebook=codebook),
+        summary=_summary(coding, rel, val, coded, gold),
+        embeddings_used=coded["embeddings"])
+    _write(paths, result)
+    return result
