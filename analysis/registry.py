@@ -225,7 +225,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
     # validation --------------------------------------------------------------------------------
     _file("coding_sheets", "validation", "folder", "data/coding_sheets",
           "One XLSX and one CSV coding sheet per coder, with full unit text, and the coder guide (internal)."),
-    _file("coder_guide", "validation", "md", "tables/coder_guide.md",
+    _file("coder_guide", "validation", "txt", "tables/coder_guide.txt",
           "The coder guide generated from the codebook: definitions, questions, inclusion and exclusion rules.",
           published=True),
     _file("embeddings", "validation", "npz", "data/embeddings.npz",

@@ -188,10 +188,10 @@ def test_list_downloads_are_the_registrys_published_files(tmp_path):
     write(p.file("run_zip"), b"zip")
     df = report.list_downloads(p)
     # Tables, then figures, then the explorer and the run's own files; the zips are offered apart.
-    assert df["file"].tolist() == ["tables/articles.csv", "tables/coder_guide.md",
+    assert df["file"].tolist() == ["tables/articles.csv", "tables/coder_guide.txt",
                                    "figures/frame_prevalence.png", "figures/frame_prevalence.svg",
                                    "explorer/ldavis.html", "params.yaml", "provenance.json"]
-    assert df["kind"].tolist() == ["csv", "md", "png", "svg", "html", "yaml", "json"]
+    assert df["kind"].tolist() == ["csv", "txt", "png", "svg", "html", "yaml", "json"]
     assert df.set_index("file").loc["tables/articles.csv", "bytes"] == len("article_id,outlet\na,Kompas\n")
     # The site does not serve data/ (its published files are in the zip); a stray table is not published.
     assert not df["file"].str.startswith("data/").any()
@@ -303,7 +303,7 @@ def test_zip_run_contents_leave_out_corpus_text(tmp_path):
     assert out == p.file("run_zip") == p.root / "downloads" / "demo.zip"
     entries = _entries(out)
     assert sorted(entries) == sorted([
-        "demo/tables/articles.csv", "demo/tables/coder_guide.md",
+        "demo/tables/articles.csv", "demo/tables/coder_guide.txt",
         "demo/figures/frame_prevalence.png", "demo/figures/frame_prevalence.svg",
         "demo/explorer/d3.v5.min.js", "demo/explorer/ldavis.html", "demo/data/corpus_manifest.json",
         "demo/01-build-corpus.ipynb", "demo/index.ipynb", "demo/params.yaml", "demo/provenance.json"])
@@ -321,7 +321,7 @@ def test_zip_run_fixed_order_and_timestamps(tmp_path):
     names = [i.filename for i in infos]
     assert names[:3] == ["demo/01-build-corpus.ipynb", "demo/data/corpus_manifest.json", "demo/explorer/d3.v5.min.js"]
     assert names[-5:] == ["demo/index.ipynb", "demo/params.yaml", "demo/provenance.json", "demo/tables/articles.csv",
-                          "demo/tables/coder_guide.md"]
+                          "demo/tables/coder_guide.txt"]
     assert {i.date_time for i in infos} == {(2000, 1, 1, 0, 0, 0)}
     assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
 

@@ -9,8 +9,8 @@ coders who prefer another tool.
 
 Rules kept here:
 
-* Every row carries the sheet's id: a digest of the run, the codebook
-  version and the units. A sheet filled for another run or codebook is
+* Every row carries the sheet's id: a digest of the corpus, the codebook
+  version and the sampled units. A sheet filled for another run or codebook is
   refused, not silently merged.
 * Reading is strict, and every refusal is one line naming the file and the
   spreadsheet row (the header is row 1): an empty sheet, an unknown unit, a
@@ -33,13 +33,16 @@ FIXED = ("sheet_id", "coder", "unit_id", "article_id", "outlet", "headline", "un
 VALUES = {"0": 0, "1": 1, "0.0": 0, "1.0": 1}  # a spreadsheet may turn 1 into 1.0
 
 
-def sheet_id(run_name: str, corpus_digest: str, codebook_version: str, unit_ids) -> str:
-    """The id every row of a sheet carries: 12 hex digits of run, corpus, codebook and units.
+def sheet_id(corpus_digest: str, codebook_version: str, unit_ids) -> str:
+    """The id every row of a sheet carries: 12 hex digits of the corpus, the codebook and the sampled units.
 
-    >>> len(sheet_id("r", "abc", "1.0", ["u1", "u2"]))
+    Two runs of the same corpus, codebook and seed draw the same sample and give the same id (a run's name
+    is not part of it); another sample, corpus or codebook gives another.
+
+    >>> len(sheet_id("abc", "1.0", ["u1", "u2"]))
     12
     """
-    text = "\n".join([run_name, corpus_digest, codebook_version, *sorted(map(str, unit_ids))])
+    text = "\n".join([corpus_digest, codebook_version, *sorted(map(str, unit_ids))])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 

@@ -150,7 +150,7 @@ def draw(paths: RunPaths, params: ValidationParams, units, articles, codebook, l
     sample = design.draw_sample(units, articles, n_overlap=n, n_extra=params.extra_units,
                                 coders=tuple(params.coders), seed=params.seed)
     manifest = registry.read(paths, "articles", ["sha256"])["sha256"].str.cat()
-    sid = sheets.sheet_id(paths.name, manifest, str(codebook.version), sample["unit_id"])
+    sid = sheets.sheet_id(manifest, str(codebook.version), sample["unit_id"])
     write_sheets(paths, sample, units, articles, codebook, language, sid, list(params.coders))
     return sample.assign(sheet_id=sid), rule
 
