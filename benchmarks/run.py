@@ -38,7 +38,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 STAGES = ("corpus", "corpus_parquet", "text", "lda", "lda_bare", "stemming", "topics", "frames", "actors",
-          "validation", "pipeline", "site")
+          "validation", "coders", "pipeline", "site")
 DEFAULT_STAGES = STAGES
 HEADER = f"{'stage':<16}{'size':>8}{'units':>10}{'wall s':>10}{'docs/s':>10}{'peak RSS MB':>13}"
 _MARK = "BENCH_RESULT "
@@ -116,6 +116,49 @@ def _stage_validation(cfg, p):
     validation.validate(p["run"], validation.ValidationParams(corpus=str(p["folder"]), coding_set="",
                                                               seed=cfg["seed"]))
     return {"units": _n_units(p["run"])}
+
+
+def _stage_coders(cfg, p):
+    """The supervised coders at this size: tf-idf and combined coders trained on a coded sample, then every unit coded.
+
+    The coded sample (``--coded`` units) is labelled by the codebook's indicators, a stand-in
+    for people that costs nothing: the timing is what matters here, not the scores.
+    Embeddings are timed on ``--embed-sample`` units and extrapolated to the corpus.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from analysis import frames, registry
+    from analysis.validation import coders, embeddings, evaluate
+
+    units = registry.read(p["run"], "units", ["unit_id", "article_id", "text"])
+    codebook = frames.load_codebook()
+    t = time.perf_counter()
+    codes = frames.score_units(frames.code_units(units, codebook, "id"))
+    code_s = time.perf_counter() - t
+    labels_all = codes.pivot(index="unit_id", columns="frame", values="present").reindex(units["unit_id"]).fillna(0)
+    rng = np.random.default_rng(cfg["seed"])
+    coded = np.sort(rng.choice(len(units), size=min(cfg["coded"], len(units)), replace=False))
+    every = coders.Features(units["unit_id"].to_numpy(), units["text"].to_numpy())
+    train = every.take(coded)
+    labels = labels_all.iloc[coded].astype(int)
+    t = time.perf_counter()
+    oof = coders.out_of_fold("tfidf", train, labels, units["article_id"].to_numpy()[coded], seed=cfg["seed"])
+    oof_s = time.perf_counter() - t
+    t = time.perf_counter()
+    coders.predict_all("tfidf", train, labels, every, seed=cfg["seed"])
+    predict_s = time.perf_counter() - t
+    sample = units["text"].iloc[:cfg["embed_sample"]].tolist()
+    t = time.perf_counter()
+    embeddings.embed(sample, None)
+    embed_s = time.perf_counter() - t
+    per_unit = embed_s / max(len(sample), 1)
+    return {"units": len(units), "coded": len(coded), "indicator_coding_s": round(code_s, 1),
+            "tfidf_out_of_fold_s": round(oof_s, 1), "tfidf_predict_all_s": round(predict_s, 1),
+            "supervised_tfidf_s": round(oof_s + predict_s, 1), "embed_sample_units": len(sample),
+            "embed_sample_s": round(embed_s, 1), "embed_units_per_s": round(1 / max(per_unit, 1e-9)),
+            "embed_all_extrapolated_s": round(per_unit * len(units)),
+            "embed_per_100k_articles_extrapolated_s": round(per_unit * len(units) * 100_000 / cfg["size"])}
 
 
 # Components measured against a reference in the same run (the ratios below).
@@ -279,6 +322,13 @@ def _ratios(results: list[dict]) -> list[str]:
                          f"= {lda['fit_s'] / max(bare['fit_s'], 1e-9):.2f}x; whole stage (load + fit + save) "
                          f"{lda['wall_s']:.1f} s vs {bare['wall_s']:.1f} s = {lda['wall_s'] / max(bare['wall_s'], 1e-9):.2f}x "
                          "(target <= 1.2x)")
+        cod = by.get(("coders", size))
+        if cod:
+            lines.append(f"Supervised coders at {size} articles ({cod['units']:,} units, {cod['coded']:,} coded): tf-idf "
+                         f"out of fold {cod['tfidf_out_of_fold_s']:.1f} s + every unit coded {cod['tfidf_predict_all_s']:.1f} s "
+                         f"= {cod['supervised_tfidf_s']:.1f} s (target < 120 s at 10k); embeddings "
+                         f"{cod['embed_units_per_s']:,} units/s, so {cod['embed_all_extrapolated_s']:,} s for this corpus and "
+                         f"{cod['embed_per_100k_articles_extrapolated_s']:,} s for 100k articles (extrapolated)")
         stem = by.get(("stemming", size))
         if stem:
             lines.append(f"Memoized vs naive PySastrawi stemming at {size}: {stem['tokens']:,} tokens, "
@@ -332,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--n-bootstrap", type=int, default=1000)
     p.add_argument("--stem-sample", type=int, default=5000, help="tokens stemmed naively (then extrapolated)")
     p.add_argument("--stem", action="store_true", help="stem in the preprocess stage")
+    p.add_argument("--coded", type=int, default=1000, help="coded units the supervised coders train on (coders stage)")
+    p.add_argument("--embed-sample", type=int, default=2000, help="units embedded to time the embeddings")
     p.add_argument("--profile", action="store_true", help="run every stage under cProfile (files in the work folder)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--config", help=argparse.SUPPRESS)
@@ -386,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
                "jobs": args.jobs, "k": args.k, "k_range": k_range, "passes": args.passes,
                "iterations": args.iterations, "n_stability_seeds": args.n_stability_seeds,
                "n_bootstrap": args.n_bootstrap, "stem_sample": args.stem_sample, "stem": args.stem,
+               "coded": args.coded, "embed_sample": args.embed_sample,
                "profile": args.profile}
         results.append({"stage": "generate", "size": size, "wall_s": gen_s, "peak_rss_mb": float("nan")})
         for stage in stages:

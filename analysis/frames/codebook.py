@@ -47,6 +47,9 @@ class Frame:
     definition: str
     source: str
     questions: list[Question]
+    # Coders' rules (the coder guide prints them; the machine never reads them).
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -216,6 +219,12 @@ def _parse_frame(raw, j: int, file: Path, keys: set[str], seen_questions: set[st
     if not isinstance(raw_questions, list) or not raw_questions:
         fail("questions", "must be a non-empty list")
     questions = [_parse_question(rq, f"questions[{k}]", fail, seen_questions) for k, rq in enumerate(raw_questions)]
+    rules = raw.get("coding_rules") or {}
+    if not isinstance(rules, dict) or set(rules) - {"include", "exclude"}:
+        fail("coding_rules", "must be a mapping with 'include' and/or 'exclude' lists")
+    for key in ("include", "exclude"):
+        if not isinstance(rules.get(key, []), list) or not all(isinstance(r, str) and r.strip() for r in rules.get(key, [])):
+            fail(f"coding_rules.{key}", "must be a list of non-empty strings")
     return Frame(
         id=fid,
         name=raw["name"].strip(),
@@ -223,6 +232,8 @@ def _parse_frame(raw, j: int, file: Path, keys: set[str], seen_questions: set[st
         definition=" ".join(raw["definition"].split()),
         source=raw["source"],
         questions=questions,
+        include=tuple(" ".join(r.split()) for r in rules.get("include", [])),
+        exclude=tuple(" ".join(r.split()) for r in rules.get("exclude", [])),
     )
 
 

@@ -39,7 +39,7 @@ def coder_guide(codebook, *, language: str = "en", coders: tuple[str, ...] = (),
             "Code alone: do not discuss units with other coders until everyone has finished."]
     if n_units:
         head.append(f"Your sheet has {n_units} units" + (f"; coders: {', '.join(coders)}." if coders else "."))
-    lines = head + [""]
+    lines = ["\n\n".join(head), ""]
     for frame in codebook.frames:
         lines += [f"## {frame.name} (`{frame.id}`, {frame.kind})", "", _text(frame.definition, language), ""]
         for q in frame.questions:

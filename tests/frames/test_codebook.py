@@ -8,6 +8,8 @@ from analysis import frames
 from analysis.errors import AnalysisError
 from analysis.frames import codebook
 
+from pathlib import Path
+
 from .samples import GOOD, broken, write_yaml
 
 
@@ -96,3 +98,17 @@ def test_indicators_are_word_bounded_phrases_or_regexes():
     assert not codebook.compile_indicator("perang").search("peperangan")
     assert codebook.compile_indicator(r"re:\bmenentang\w*").search("menentangnya")
     assert codebook.indicator_key("Kerja sama") == "kerja" and codebook.indicator_key("re:x") is None
+
+
+def test_coding_rules_are_read_for_coders_and_checked(tmp_path):
+    from analysis.errors import AnalysisError
+
+    cb = frames.load_codebook()
+    conflict = next(f for f in cb.frames if f.id == "conflict")
+    assert any("on the other hand" in r for r in conflict.exclude) and conflict.include
+    bad = tmp_path / "bad.yml"
+    text = (Path(frames.CODEBOOK).read_text(encoding="utf-8")
+            .replace("    coding_rules:  # for coders", "    coding_rules:\n      other: [x]\n    coding_rules_old:  # for coders", 1))
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(AnalysisError, match="coding_rules"):
+        frames.load_codebook(bad)
