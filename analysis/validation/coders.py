@@ -82,11 +82,34 @@ def _design(method: str, train: Features, test: Features, seed: int):
     return sparse.hstack(blocks_train).tocsr(), sparse.hstack(blocks_test).tocsr()
 
 
-def fit_predict(method: str, train: Features, y: np.ndarray, test: Features, *, seed: int) -> np.ndarray:
-    """Train a per-frame classifier on ``train`` and return 0/1 predictions for ``test``.
+def _fit_predict(X_train, y: np.ndarray, X_test, n_test: int, seed: int) -> np.ndarray:
+    from sklearn.linear_model import LogisticRegression
 
-    When the training labels hold one class only, the prediction is that
-    class: nothing can be learned from them.
+    y = np.asarray(y, dtype=int)
+    if len(np.unique(y)) < 2:
+        return np.full(n_test, int(y[0]) if len(y) else 0, dtype=int)
+    # Balanced class weights: most frames are rare, and an unweighted model learns to say "no".
+    # liblinear: exact and fast for a few hundred coded units, deterministic with random_state.
+    model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
+    model.fit(X_train, y)
+    return model.predict(X_test).astype(int)
+
+
+def fit_predict_frames(method: str, train: Features, labels: pd.DataFrame, test: Features, *, seed: int) -> pd.DataFrame:
+    """One classifier per frame (column of ``labels``), trained on ``train``; 0/1 predictions for ``test``.
+
+    The features are built once for all frames. When a frame's training
+    labels hold one class only, its prediction is that class: nothing can be
+    learned from them.
+    """
+    needs = any(len(np.unique(labels[f])) > 1 for f in labels.columns)
+    X_train, X_test = _design(method, train, test, seed) if needs else (None, None)
+    return pd.DataFrame({f: _fit_predict(X_train, labels[f].to_numpy(), X_test, len(test.unit_ids), seed)
+                         for f in labels.columns}, index=pd.Index(test.unit_ids, name="unit_id"))
+
+
+def fit_predict(method: str, train: Features, y: np.ndarray, test: Features, *, seed: int) -> np.ndarray:
+    """Train one frame's classifier on ``train`` and return 0/1 predictions for ``test``.
 
     Examples
     --------
@@ -95,17 +118,7 @@ def fit_predict(method: str, train: Features, y: np.ndarray, test: Features, *, 
     >>> fit_predict("tfidf", tr, np.array([1, 0, 1, 0]), te, seed=1).tolist()
     [1]
     """
-    from sklearn.linear_model import LogisticRegression
-
-    y = np.asarray(y, dtype=int)
-    if len(np.unique(y)) < 2:
-        return np.full(len(test.unit_ids), int(y[0]) if len(y) else 0, dtype=int)
-    X_train, X_test = _design(method, train, test, seed)
-    # Balanced class weights: most frames are rare, and an unweighted model learns to say "no".
-    # liblinear: exact and fast for a few hundred coded units, deterministic with random_state.
-    model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
-    model.fit(X_train, y)
-    return model.predict(X_test).astype(int)
+    return fit_predict_frames(method, train, pd.DataFrame({"f": y}), test, seed=seed)["f"].to_numpy()
 
 
 def article_folds(groups: np.ndarray, n_splits: int = 5) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -139,18 +152,14 @@ def out_of_fold(method: str, features: Features, labels: pd.DataFrame, groups: n
     """
     out = pd.DataFrame(np.nan, index=labels.index, columns=labels.columns)
     for train, test in article_folds(groups, n_splits):
-        for frame in labels.columns:
-            y = labels[frame].to_numpy()[train]
-            out.iloc[test, out.columns.get_loc(frame)] = fit_predict(
-                method, features.take(train), y, features.take(test), seed=seed)
+        pred = fit_predict_frames(method, features.take(train), labels.iloc[train], features.take(test), seed=seed)
+        out.iloc[test] = pred.to_numpy()
     return out
 
 
 def predict_all(method: str, coded: Features, labels: pd.DataFrame, target: Features, *, seed: int) -> pd.DataFrame:
     """Predictions for ``target`` units from a model per frame trained on every coded unit."""
-    cols = {frame: fit_predict(method, coded, labels[frame].to_numpy(), target, seed=seed)
-            for frame in labels.columns}
-    return pd.DataFrame(cols, index=pd.Index(target.unit_ids, name="unit_id"))
+    return fit_predict_frames(method, coded, labels, target, seed=seed)
 
 
 def learning_curve(method: str, features: Features, labels: pd.DataFrame, groups: np.ndarray, *,
@@ -178,9 +187,8 @@ def learning_curve(method: str, features: Features, labels: pd.DataFrame, groups
         for (train, test), order in zip(folds, orders):
             part = np.sort(order[: max(2, int(round(share * len(order))))])
             sizes.append(len(part))
-            for frame in labels.columns:
-                preds.iloc[test, preds.columns.get_loc(frame)] = fit_predict(
-                    method, features.take(part), labels[frame].to_numpy()[part], features.take(test), seed=seed)
+            preds.iloc[test] = fit_predict_frames(method, features.take(part), labels.iloc[part],
+                                                  features.take(test), seed=seed).to_numpy()
         for frame in labels.columns:
             ok = preds[frame].notna().to_numpy()
             s = binary_scores(labels[frame].to_numpy()[ok], preds[frame].to_numpy()[ok])
