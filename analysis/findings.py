@@ -137,34 +137,36 @@ def question(run: RunData, research_question: str = "") -> str:
 def dominant_frames(run: RunData) -> Finding:
     """The first finding: corrected prevalence of the validated frames; without validation, that first.
 
-    Only a frame whose final machine coder reaches α ≥ .667 against the
-    coders on articles it was not trained on leads; its share is corrected
-    for that coder's errors, with an interval over articles. The raw
-    indicator shares follow as unvalidated description when nothing is
-    validated, never as the headline.
+    Who coded leads the sentence. Only a frame whose final machine coder
+    reaches α ≥ .667 against the coders on units it was not trained on is
+    reported; its share is corrected for that coder's errors, with an
+    interval over articles. The raw indicator shares follow as unvalidated
+    description when nothing is validated, never as the headline.
     """
     from .validation.sentences import lead_prevalence, who_coded
 
     corrected, methods = run.table("prevalence_corrected"), run.table("frame_methods")
     summary = run.table("validation_summary")
-    info = {"example": summary["status"].iloc[0] == "example", "produced_by": summary["produced_by"].iloc[0]} \
-        if not summary.empty else {}
+    r = summary.iloc[0] if not summary.empty else {}
+    info = {"example": r.get("status") == "example", "produced_by": text_or_empty(r.get("produced_by"))}
+    who = who_coded(info, text_or_empty(r.get("coding_set"))) if not summary.empty and r.get("status") != "none" else ""
+    n_units = run.table("doc_topics_units")["unit_id"].nunique() if run.has("doc_topics_units") else 0
+    all_coded = bool(not summary.empty and n_units and pd.notna(r.get("n_gold_units"))
+                     and int(r.get("n_gold_units")) >= n_units)
     text = lead_prevalence(corrected, methods, run.frame_names, unit=run.unit,
-                           n_articles=len(run.table("articles_overview")) or None)
+                           n_articles=len(run.table("articles_overview")) or None, who=who, all_units_coded=all_coded)
     data = [artifact(key).csv for key in ("prevalence_corrected", "frame_methods", "coder_scores")]
     if not methods.empty and methods["validated"].any():
-        coded_by = who_coded(info, summary["coding_set"].iloc[0]) if info else "the coding set"
-        text += f" Validated against {coded_by}; see the Validation page for every coder's out-of-sample α."
         alt = (f"Dot plot of the corrected and raw share of {run.units} for each frame, with 95% intervals over "
-               "articles.")
-        return Finding("1. Which frames dominate", text, run.figure("prevalence_corrected"), alt,
-                       f"Frame prevalence corrected for coding error (filled) and the raw machine share (hollow); "
-                       "only validated frames lead the finding.", data)
+               "articles; frames that are not validated are grey and labelled so.")
+        return Finding("1. Prevalence of the validated frames", text, run.figure("prevalence_corrected"), alt,
+                       "Frame prevalence corrected for coding error (filled) and the raw machine share (hollow); "
+                       "grey rows are not validated and are no finding.", data)
     prev = run.table("frame_prevalence")
     if not prev.empty:
         claim = most_common_frames(prev, run.frame_names, articles=run.table("frames_articles"), units=run.units)
         text += f" Unvalidated description from the keyword indicators: {claim.text}"
-    return Finding("1. Which frames dominate", text, None, "", "", data)
+    return Finding("1. Which frames the indicators find (not validated)", text, None, "", "", data)
 
 
 def inductive_frames(run: RunData) -> Finding:
@@ -250,7 +252,8 @@ def outlet_differences(run: RunData) -> Finding:
     if prev.empty or prev["group"].nunique() < 2:
         return Finding("3. How outlets differ", "Fewer than two outlets are known for this corpus, so outlets cannot be compared.")
     leads = leading_frames(prev, run)
-    parts = [f"{_outlet_label(r.group)} {'lead' if r.group == UNKNOWN_GROUP else 'leads'} with {r.frames} "
+    verb = ("'s most frequent validated frame is" if validated is not None else " leads with")
+    parts = [f"{_outlet_label(r.group)}{verb if r.group != UNKNOWN_GROUP else (' share most often' if validated is not None else ' lead with')} {r.frames} "
              f"({_pct(r.prevalence)}{' each' if r.n_frames > 1 else ''} of {'their' if r.group == UNKNOWN_GROUP else 'its'} "
              f"{count_noun(int(r.n_units), run.unit)})" for r in leads.itertuples()]
     widest = outlet_spread(prev).iloc[0]["frame"]
@@ -262,17 +265,19 @@ def outlet_differences(run: RunData) -> Finding:
                  f"{_outlet_label(lo['group'])} to {_pct(hi['prevalence'])} in {_outlet_label(hi['group'])}. ")
     named = leads[leads["group"] != UNKNOWN_GROUP]
     thin = named.sort_values("n_units").iloc[0] if len(named) else None
-    if thin is not None and thin["n_units"] < FEW_UNITS:
+    if thin is not None and thin["n_units"] < FEW_UNITS and validated is None:
         text += (f"The smallest outlet, {escape_markdown(thin['group'])}, contributes only {count_noun(int(thin['n_units']), run.unit)}, "
                  "so the intervals in the figure are wide.")
     if validated is not None:
-        text += (" Shares are of the validated frames only, corrected for coding error (intervals over articles; "
-                 "an outlet with one article has an interval from the validation sample alone).")
+        per_outlet = run.table("articles_overview").groupby("outlet").size() if run.has("articles_overview") else None
+        one = per_outlet is not None and len(per_outlet) and int(per_outlet.max()) == 1
+        text += (" Shares are of the validated frames only, corrected for coding error."
+                 + (" Every outlet has one article here, so these are differences between articles." if one else ""))
     alt = (f"Frame shares for {prev['group'].nunique()} outlets with 95% intervals; the widest difference is for "
            f"{run.frame_name(widest)} ({_pct(lo['prevalence'])} in {lo['group']} to {_pct(hi['prevalence'])} in {hi['group']}).")
     return Finding("3. How outlets differ", text, None if validated is not None else run.figure("frame_prevalence_outlet"), alt,
                    f"Share of {run.units} coded with each frame, by outlet (95% bootstrap intervals over {run.units}).",
-                   [run.download("frame_prevalence_outlet")])
+                   [run.download("prevalence_corrected" if validated is not None else "frame_prevalence_outlet")])
 
 
 def frames_over_time(run: RunData) -> Finding:
@@ -295,7 +300,8 @@ def frames_over_time(run: RunData) -> Finding:
     undated = f" ({n_partial} more a day without a year, which cannot be placed in time and is left out)" if n_partial else ""
     text = f"{count_noun(len(full), 'article')} carry a full date{undated}. "
     if len(leads) <= 12:
-        text += "Their leading frames by date are: " + "; ".join(parts) + ". "
+        text += (("Their most frequent validated frames by date (corrected shares) are: " if validated is not None
+                  else "Their leading frames by date are: ") + "; ".join(parts) + ". ")
     else:
         often = leads["frames"].value_counts()
         text += (f"Across {len(leads):,} dates from {escape_markdown(leads['group'].min())} to "
@@ -309,8 +315,10 @@ def frames_over_time(run: RunData) -> Finding:
     top = _top_with_ties(prev)
     table = (top.assign(frame=top["frame"].map(run.frame_name), share=top["prevalence"].map(_pct))
              [["group", "frame", "n_units", "share"]].rename(columns={"group": "date", "n_units": f"{run.units}"}))
-    return Finding("4. Frames over time", text, None, "", "The three leading frames on each dated day (more where tied).",
-                   [run.download("frame_prevalence_date")], table)
+    caption = ("The validated frames on each dated day, corrected shares (more where tied)." if validated is not None
+               else "The three leading frames on each dated day (more where tied).")
+    return Finding("4. Frames over time", text, None, "", caption,
+                   [run.download("prevalence_corrected" if validated is not None else "frame_prevalence_date")], table)
 
 
 def who_speaks(run: RunData) -> Finding:
@@ -359,6 +367,11 @@ def voices_and_frames(run: RunData) -> Finding:
             + (f": each type rests on a handful of {run.units}." if per_type.groupby("source_type")["quoted"].max().min() < FEW_UNITS
                else "."))
     alt = f"Heatmap of the share of {run.units} quoting each type of source that carry each frame."
+    if not methods.empty:
+        # The heatmap shows every frame of the indicators; with a validation, only validated frames speak here.
+        text += (f" Only validated frames are counted, from the indicators' codes of the {run.units} (quote "
+                 "attribution itself is pattern-based and not validated).")
+        return Finding("6. Which voices carry which frames", text, None, "", "", [run.download("source_frames")])
     return Finding("6. Which voices carry which frames", text, run.figure("source_frames"), alt,
                    f"Frames in the {run.units} that quote each type of source (share of those {run.units}).",
                    [run.download("source_frames")])

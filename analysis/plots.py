@@ -74,15 +74,19 @@ def plot_reliability(rel, ax=None):
     fig, ax = new_axes(ax, figsize=(7.0, 0.35 * len(rel) + 1.2))
     y = np.arange(len(rel))[::-1]
     ax.scatter(rel["percent_agreement"], y, marker="o", facecolors="none", edgecolors=color(1), label="percent agreement")
-    ax.scatter(rel["alpha"], y, marker="o", color=color(0), label="Krippendorff's α (nominal)", zorder=3)
+    if {"alpha_lo", "alpha_hi"} <= set(rel.columns):
+        _interval_dots(ax, y.astype(float), rel["alpha"], rel["alpha_lo"], rel["alpha_hi"], color_=color(0),
+                       label="Krippendorff's α (nominal), 95% interval over articles")
+    else:
+        ax.scatter(rel["alpha"], y, marker="o", color=color(0), label="Krippendorff's α (nominal)", zorder=3)
     for yi, value in zip(y, rel["alpha"]):
         if np.isnan(value):
             ax.annotate("α undefined", (0, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
     for threshold in (0.667, 0.8):
         ax.axvline(threshold, color="0.4", linestyle="--", linewidth=0.8)
-    ax.set_yticks(y, rel["item"])
+    ax.set_yticks(y, rel["name"] if "name" in rel.columns else rel["item"])
     ax.set_xlim(min(-0.1, float(np.nanmin(rel["alpha"].to_numpy(dtype=float), initial=0)) - 0.05), 1.05)
-    ax.set_xlabel("agreement between human coders")
+    ax.set_xlabel("agreement between the coders of the coding set")
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2)
     return ax
 
@@ -104,7 +108,7 @@ def plot_validity(val, ax=None):
         ax.scatter(val[column], y, marker=marker, color=color(i), label=column.replace("f1", "F1"), zorder=3)
     ax.set_yticks(y, val["item"])
     ax.set_xlim(-0.05, 1.05)
-    ax.set_xlabel("machine codes against the human majority")
+    ax.set_xlabel("indicator codes against the coders' majority")
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=3)
     return ax
 
@@ -493,7 +497,7 @@ def plot_source_frames(source_frames, ax=None, *, by: str = "source_type", label
 # --- validation stage: machine coders and corrected prevalence (analysis/validation/) ---
 
 
-def _interval_dots(ax, y, values, lo, hi, *, color_, label, marker="o", offset=0.0):
+def _interval_dots(ax, y, values, lo, hi, *, color_, label, marker="o", offset=0.0, hollow=False):
     """Dots with horizontal interval bars; a degenerate interval [x, x] is drawn as a short tick, not hidden."""
     import numpy as np
 
@@ -503,7 +507,8 @@ def _interval_dots(ax, y, values, lo, hi, *, color_, label, marker="o", offset=0
     ax.hlines(yy[ok], lo[ok], hi[ok], color=color_, linewidth=1.6)
     ax.vlines(np.concatenate([lo[ok], hi[ok]]), np.concatenate([yy[ok]] * 2) - 0.12,
               np.concatenate([yy[ok]] * 2) + 0.12, color=color_, linewidth=1.2)
-    ax.scatter(values, yy, color=color_, marker=marker, label=label, zorder=3)
+    face = "white" if hollow else color_
+    ax.scatter(values, yy, facecolors=face, edgecolors=color_, marker=marker, label=label, zorder=3)
 
 
 def plot_coder_scores(scores, ax=None, *, labels=None, value: str = "alpha"):
@@ -555,7 +560,7 @@ def plot_learning_curve(curve, ax=None, *, labels=None, value: str = "f1"):
     return ax
 
 
-def plot_corrected_prevalence(table, ax=None, *, labels=None):
+def plot_corrected_prevalence(table, ax=None, *, labels=None, validated=None):
     """Corrected (filled) and raw (hollow) prevalence per frame, each with its 95% interval.
 
     >>> import pandas as pd
@@ -570,8 +575,18 @@ def plot_corrected_prevalence(table, ax=None, *, labels=None):
     _interval_dots(ax, y, table["corrected"], table["lo"], table["hi"], color_=color(0),
                    label="corrected for coding error", offset=0.12)
     _interval_dots(ax, y, table["raw"], table["raw_lo"], table["raw_hi"], color_=color(1), label="raw machine share",
-                   offset=-0.12)
-    ax.set_yticks(y, [(labels or {}).get(f, f) for f in table["frame"]])
+                   offset=-0.12, hollow=True)
+    names = [(labels or {}).get(f, f) for f in table["frame"]]
+    if validated is not None:
+        names = [n if f in validated else f"{n} (not validated)" for n, f in zip(names, table["frame"])]
+    ax.set_yticks(y, names)
+    if validated is not None:
+        for tick, f in zip(ax.get_yticklabels(), table["frame"]):
+            if f not in validated:
+                tick.set_color("0.55")
+        for yi, f in zip(y, table["frame"]):
+            if f not in validated:
+                ax.axhspan(yi - 0.4, yi + 0.4, color="0.92", zorder=0)
     ax.set_xlim(-0.02, 1.02)
     ax.set_xlabel("share of units with the frame")
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2)

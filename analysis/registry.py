@@ -247,7 +247,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _table("learning_curve", "validation", "method:str frame:str n_train:float share:float f1:float alpha:float",
            "Out-of-fold F1 and α against the number of coded units a supervised coder was trained on."),
     _table("frame_methods", "validation", "frame:str method:str alpha:float alpha_lo:float alpha_hi:float "
-           "validated:bool reason:str", "The coder each frame's final code comes from, its validated α, and whether "
+           "validated:bool in_sample:bool reason:str", "The coder each frame's final code comes from, its validated α, and whether "
            "the frame is validated (α ≥ .667).", read_by=("report",)),
     _table("frame_codes_final", "validation", "unit_id:str article_id:str frame:str code:int method:str "
            "out_of_fold:bool", "The final machine code of every unit and frame (out-of-fold inside the coded sample)."),
@@ -258,8 +258,8 @@ ARTIFACTS: tuple[Artifact, ...] = (
            "overall, by outlet, by date and per article.", read_by=("report",)),
     _table("validity", "validation", "item:str kind:str frame:str n_units:int n_ties:int tp:int fp:int fn:int tn:int "
            "precision:float recall:float f1:float alpha:float", "Machine codes against the coders' majority."),
-    _table("confusion", "validation", "item:str human:int machine:int n:int", "Confusion table per item."),
-    _table("disagreements", "validation", "unit_id:str item:str machine:int human:int evidence:str snippet:str",
+    _table("confusion", "validation", "item:str coders:int machine:int n:int", "Confusion table per item: the coders' majority code against the indicators'."),
+    _table("disagreements", "validation", "unit_id:str item:str machine:int coders:int evidence:str snippet:str",
            "Units where machine and coders differ."),
     _table("validation_summary", "validation",
            "status:str coding_set:str n_coders:int n_units:int produced_by:str n_frames:int n_frames_alpha:int "

@@ -240,9 +240,10 @@ def test_dominant_frames_lead_with_the_corrected_share_of_validated_frames_only(
     _validation(paths)
     (paths.figures / "prevalence_corrected.png").write_bytes(b"png")
     f = findings.dominant_frames(run_of(paths))
-    assert "**Conflict** in 35% of paragraphs (95% interval 10%–70%; raw machine share 40%; coded by tfidf)" in f.text
+    assert ("**Conflict** in 35% of paragraphs (95% interval 10%–70%; raw machine share 40%; coded by tfidf, "
+            "α 0.81)") in f.text
     assert "Economic" not in f.text and "most common" not in f.text
-    assert "human coders (coding set `study`)" in f.text
+    assert f.text.startswith("Measured against human coders (coding set `study`), 1 frame of 2 reaches α ≥ .667")
     assert f.figure == "figures/prevalence_corrected.png"
 
 

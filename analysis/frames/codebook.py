@@ -61,6 +61,9 @@ class Codebook:
     rollup: str
     frames: list[Frame]
     paths: list[Path] = field(default_factory=list)
+    # Corpora the indicators were written with in view: on them, the indicators' agreement with
+    # coders is in-sample (optimistic), and every page says so.
+    developed_on: tuple[str, ...] = ()
 
     def frame_ids(self) -> list[str]:
         """Return the frame ids in codebook order."""
@@ -167,6 +170,7 @@ def load_codebook(
         rollup=str(head.get("rollup", "an article has a frame if at least `min_units` of its units have it")),
         frames=frames,
         paths=files,
+        developed_on=tuple(str(x) for x in (head.get("developed_on") or [])),
     )
 
 

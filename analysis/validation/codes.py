@@ -433,12 +433,12 @@ def read_machine_codes(paths: RunPaths) -> pd.DataFrame:
 def _paired(machine: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     """Join machine codes with the human majority on unit and item (ties dropped)."""
     gold = human_majority(codes)
-    gold = gold[~gold["tie"]].rename(columns={"value": "human"})
+    gold = gold[~gold["tie"]].rename(columns={"value": "coders"})
     pairs = gold.merge(
         machine[["unit_id", "item", "value", "evidence"]].rename(columns={"value": "machine"}),
         on=["unit_id", "item"], how="inner",
     )
-    pairs["human"] = pairs["human"].astype("int64")
+    pairs["coders"] = pairs["coders"].astype("int64")
     return pairs
 
 
@@ -465,7 +465,7 @@ def validity(machine: pd.DataFrame, codes: pd.DataFrame, codebook=None) -> pd.Da
     ties = human_majority(codes).groupby("item")["tie"].sum()
     rows = []
     for item, group in pairs.groupby("item", sort=True):
-        y_true, y_pred = group["human"].to_numpy(), group["machine"].to_numpy()
+        y_true, y_pred = group["coders"].to_numpy(), group["machine"].to_numpy()
         tn, fp, fn, tp = confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()
         p, r, f, _ = precision_recall_fscore_support(
             y_true, y_pred, labels=[1], average="binary", pos_label=1, zero_division=np.nan
@@ -486,11 +486,11 @@ def confusion_table(machine: pd.DataFrame, codes: pd.DataFrame, codebook=None) -
     [0, 0, 1, 0]
     """
     pairs = _paired(machine, codes)
-    full = pd.MultiIndex.from_product([sorted(pairs["item"].unique()), [0, 1], [0, 1]], names=["item", "human", "machine"])
-    table = pairs.groupby(["item", "human", "machine"]).size().reindex(full, fill_value=0).rename("n").reset_index()
+    full = pd.MultiIndex.from_product([sorted(pairs["item"].unique()), [0, 1], [0, 1]], names=["item", "coders", "machine"])
+    table = pairs.groupby(["item", "coders", "machine"]).size().reindex(full, fill_value=0).rename("n").reset_index()
     if codebook is not None:
         order = {item: i for i, item in enumerate(coding_items(codebook)["item"])}
-        table = table.sort_values(["item", "human", "machine"], key=lambda s: s.map(order) if s.name == "item" else s)
+        table = table.sort_values(["item", "coders", "machine"], key=lambda s: s.map(order) if s.name == "item" else s)
     return table.reset_index(drop=True)
 
 
@@ -516,7 +516,7 @@ def disagreements(
         ``unit_id``, ``item``, ``machine``, ``human``, ``evidence``, ``snippet``.
     """
     pairs = _paired(machine, codes)
-    pairs = pairs[pairs["machine"] != pairs["human"]]
+    pairs = pairs[pairs["machine"] != pairs["coders"]]
     if kind is not None:
         if codebook is None:
             raise AnalysisError("disagreements: kind needs the codebook")
@@ -527,7 +527,7 @@ def disagreements(
     # and the published CSV is plain text; only a short snippet ever leaves.
     pairs = pairs.assign(snippet=[outputs.snippet(text.get(u, ""), width) for u in pairs["unit_id"]])
     pairs = pairs.sort_values(["item", "unit_id"], kind="stable")
-    return pairs[["unit_id", "item", "machine", "human", "evidence", "snippet"]].reset_index(drop=True)
+    return pairs[["unit_id", "item", "machine", "coders", "evidence", "snippet"]].reset_index(drop=True)
 
 
 # ------------------------------------------------------------------- run glue
@@ -613,7 +613,7 @@ def describe_reliability(rel: pd.DataFrame) -> str:
     >>> rel = pd.DataFrame({"kind": "frame", "alpha": [0.9, 0.7], "verdict": ["reliable", "tentative"],
     ...                     "percent_agreement": [1.0, 0.9]})
     >>> describe_reliability(rel)
-    'Across the 2 frames, α ranges from 0.70 to 0.90 (0 undefined); 1 frame reach 0.800 and 1 reach only 0.667. Mean percent agreement is 95%.'
+    'Across the 2 frames, α ranges from 0.70 to 0.90 (0 undefined); 1 frame reach 0.800 and 1 lie between 0.667 and 0.800, 0 below 0.667. Mean percent agreement is 95%.'
     """
     frames = rel[rel["kind"] == "frame"] if "kind" in rel.columns else rel
     if frames.empty:
@@ -621,7 +621,8 @@ def describe_reliability(rel: pd.DataFrame) -> str:
     return (f"Across the {len(frames)} frames, α ranges from {frames['alpha'].min():.2f} to "
             f"{frames['alpha'].max():.2f} ({frames['alpha'].isna().sum()} undefined); "
             f"{outputs.count_noun((frames['verdict'] == 'reliable').sum(), 'frame')} reach 0.800 and "
-            f"{(frames['verdict'] == 'tentative').sum()} reach only 0.667. "
+            f"{(frames['verdict'] == 'tentative').sum()} lie between 0.667 and 0.800, "
+            f"{(frames['verdict'] == 'unreliable').sum()} below 0.667. "
             f"Mean percent agreement is {frames['percent_agreement'].mean():.0%}.")
 
 
@@ -631,14 +632,14 @@ def describe_validity(val: pd.DataFrame) -> str:
     >>> val = pd.DataFrame({"kind": "frame", "n_units": [12, 12], "f1": [0.5, 1.0], "precision": [0.5, 1.0],
     ...                     "recall": [0.5, 1.0], "alpha": [0.2, 1.0]})
     >>> describe_validity(val)[:70]
-    "Over 12 units, the machine's frame codes reach a macro-averaged F1 of "
+    "Over 12 units where the coders agree, the indicators' frame codes reac"
     """
     frames = val[val["kind"] == "frame"] if "kind" in val.columns else val
     if frames.empty:
         return ""
-    return (f"Over {frames['n_units'].max()} units, the machine's frame codes reach a macro-averaged F1 of "
+    return (f"Over {frames['n_units'].max()} units where the coders agree, the indicators' frame codes reach a macro-averaged F1 of "
             f"{frames['f1'].mean():.2f} (precision {frames['precision'].mean():.2f}, recall "
-            f"{frames['recall'].mean():.2f}, averaged over the frames where each is defined); machine-human α "
+            f"{frames['recall'].mean():.2f}, averaged over the frames where each is defined); indicator–coder α "
             f"averages {frames['alpha'].mean():.2f}.")
 
 

@@ -58,10 +58,12 @@ def score_methods(predictions: dict[str, pd.DataFrame], labels: pd.DataFrame, gr
     return pd.DataFrame(rows, columns=cols)
 
 
-def choose_methods(scores: pd.DataFrame, fixed: dict[str, str] | None = None) -> pd.DataFrame:
+def choose_methods(scores: pd.DataFrame, fixed: dict[str, str] | None = None, *,
+                   indicators_in_sample: bool = False) -> pd.DataFrame:
     """The method each frame uses: the best validated α (ties to the simpler), or the researcher's choice.
 
-    Returns ``frame``, ``method``, ``alpha``, ``alpha_lo``, ``alpha_hi``, ``validated`` (bool), ``reason``.
+    Returns ``frame``, ``method``, ``alpha``, ``alpha_lo``, ``alpha_hi``, ``validated`` (bool),
+    ``in_sample`` (the indicators were written with this corpus in view, so their α is optimistic), ``reason``.
 
     >>> s = pd.DataFrame({"frame": ["f", "f"], "method": ["indicators", "tfidf"], "alpha": [0.5, 0.7],
     ...                   "alpha_lo": [0.2, 0.5], "alpha_hi": [0.7, 0.9]})
@@ -77,11 +79,16 @@ def choose_methods(scores: pd.DataFrame, fixed: dict[str, str] | None = None) ->
             reason = "fixed by the researcher (parameter coder_method)"
         else:
             best = g.sort_values(["_a", "_s"], ascending=[False, True], kind="stable").iloc[0]
-            reason = "best out-of-sample α" if not math.isnan(best["alpha"]) else "no method has a defined α"
+            reason = "best α on units the coder was not trained on" if not math.isnan(best["alpha"]) else \
+                "no method has a defined α"
         a = best["alpha"]
+        in_sample = bool(indicators_in_sample and best["method"] == "indicators")
+        if in_sample:
+            reason += "; in-sample: the indicators were written with this corpus in view"
         rows.append((frame, best["method"], a, best["alpha_lo"], best["alpha_hi"],
-                     bool(not math.isnan(a) and a >= ALPHA_TENTATIVE), reason))
-    return pd.DataFrame(rows, columns=["frame", "method", "alpha", "alpha_lo", "alpha_hi", "validated", "reason"])
+                     bool(not math.isnan(a) and a >= ALPHA_TENTATIVE), in_sample, reason))
+    return pd.DataFrame(rows, columns=["frame", "method", "alpha", "alpha_lo", "alpha_hi", "validated", "in_sample",
+                                       "reason"])
 
 
 def final_codes(chosen: pd.DataFrame, oof: dict[str, pd.DataFrame], full: dict[str, pd.DataFrame],

@@ -44,10 +44,12 @@ def describe_design(rule: str, sample: pd.DataFrame, coders) -> str:
     """The coding sample's size rule, strata and overlap."""
     n_overlap = int(sample["overlap"].sum())
     strata = sample["stratum"].nunique()
-    capped = " (capped at the corpus's units)" if str(n_overlap) not in rule.split(" ")[0] else ""
+    wanted = int(rule.split(" ")[0]) if rule.split(" ")[0].isdigit() else n_overlap
+    capped = (f" The rule asks for {wanted} units but the corpus has only {n_overlap}, so its precision target "
+              "cannot be met here." if wanted > n_overlap else "")
     return (f"The coding sample holds {count_noun(len(sample), 'unit')} from {count_noun(strata, 'stratum')} "
             f"(outlet × month, proportional allocation). Its reliability part, coded by every coder "
-            f"({', '.join(f'`{escape_markdown(c)}`' for c in coders)}), is {rule}; here {n_overlap} units{capped}. "
+            f"({', '.join(escape_markdown(c) for c in coders)}), is {rule}.{capped} "
             "Each coder's sheet (XLSX with 0/1 drop-downs, and CSV) and the coder guide are in the run's "
             "internal `data/coding_sheets/` folder (full text, never published).").replace("stratums", "strata")
 
@@ -89,9 +91,22 @@ def describe_curve(curve: pd.DataFrame, methods: pd.DataFrame, names: dict) -> s
             f"{listed}: coding more units would likely improve these coders.")
 
 
+def _qualifier(r) -> str:
+    notes = []
+    if getattr(r, "in_sample", False):
+        notes.append("validated in-sample only")
+    if not math.isnan(r.alpha) and r.alpha < 0.8:
+        notes.append("tentative")
+    return f", {' and '.join(notes)}" if notes else ""
+
+
 def lead_prevalence(corrected: pd.DataFrame, methods: pd.DataFrame, names: dict, *, unit: str = "unit",
-                    n_articles: int | None = None) -> str:
-    """The first finding: corrected prevalence of the validated frames, article-level intervals; else say so first."""
+                    n_articles: int | None = None, who: str = "", all_units_coded: bool = False) -> str:
+    """The first finding: corrected prevalence of the validated frames, article-level intervals; else say so first.
+
+    ``who`` names the coding set (:func:`who_coded`) and leads the sentence; ``all_units_coded`` says
+    the validation sample is the whole corpus, where the correction returns the coders' own share.
+    """
     overall = corrected[corrected["by"] == "all"] if len(corrected) else corrected
     validated = set(methods.loc[methods["validated"], "frame"]) if len(methods) else set()
     if overall.empty or not validated:
@@ -100,9 +115,21 @@ def lead_prevalence(corrected: pd.DataFrame, methods: pd.DataFrame, names: dict,
         return (f"**The frames of this run are not validated**: {why}. Shares of {unit}s coded with a frame are "
                 "shown on the Frames page as the machine's raw output, not as findings.")
     rows = overall[overall["frame"].isin(validated)].sort_values("corrected", ascending=False, kind="stable")
+    rows = rows.merge(methods[["frame", "alpha"] + (["in_sample"] if "in_sample" in methods else [])], on="frame")
     arts = n_articles or int(rows["n_articles"].max())
     parts = [f"**{_name(names, r.frame)}** in {_pct(r.corrected)} of {unit}s (95% interval {_pct(r.lo)}–{_pct(r.hi)}; "
-             f"raw machine share {_pct(r.raw)}; coded by {r.method})" for r in rows.itertuples()]
-    return (f"Corrected for the coders' measured errors (Rogan–Gladen), with intervals that resample the "
-            f"{count_noun(arts, 'article')} and the validation sample: " + "; ".join(parts) + ". "
-            f"Frames not validated are not reported here.")
+             f"raw machine share {_pct(r.raw)}; coded by {r.method}, α {r.alpha:.2f}{_qualifier(r)})"
+             for r in rows.itertuples()]
+    head = (f"Measured against {who}, {count_noun(len(validated), 'frame')} of {len(methods)} "
+            f"{'reaches' if len(validated) == 1 else 'reach'} α ≥ .667; the others are not reported here. "
+            if who else "")
+    in_sample = "in_sample" in rows and rows["in_sample"].any()
+    caveats = []
+    if in_sample:
+        caveats.append("The indicators were written with these articles in view, so their agreement here is "
+                       "in-sample and optimistic: it is no evidence that they measure these frames elsewhere.")
+    if all_units_coded:
+        caveats.append(f"Every {unit} was coded, so the corrected share equals the coding set's own share; the "
+                       "correction matters only where a sample was coded.")
+    return (head + "Corrected for the machine coder's measured errors (Rogan–Gladen), with 95% intervals that "
+            f"resample the {count_noun(arts, 'article')}: " + "; ".join(parts) + ". " + " ".join(caveats)).strip()

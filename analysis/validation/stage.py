@@ -115,7 +115,7 @@ def sample_size_rule(params: ValidationParams, indicator_prevalence: pd.Series) 
     return n, (f"{n} units: enough for a 95% interval of ±{params.alpha_half_width:g} around an expected α of "
                f"{params.expected_alpha:g} for a frame as rare as the rarest the indicators find "
                f"({max(p, design.MIN_PREVALENCE):.0%} of units), by the large-sample variance of κ for two coders "
-               "[@bloch1989]")
+               "(Bloch & Kraemer 1989)")
 
 
 def write_sheets(paths: RunPaths, sample: pd.DataFrame, units, articles, codebook, language: str, sid: str,
@@ -167,6 +167,11 @@ def _features(units: pd.DataFrame, questions: pd.DataFrame, vectors) -> coders_.
     return coders_.Features(units["unit_id"].to_numpy(), units["text"].to_numpy(), vectors, questions.to_numpy())
 
 
+def in_sample(params: ValidationParams, codebook) -> bool:
+    """Whether the codebook's indicators were written with this run's corpus in view (``developed_on``)."""
+    return str(params.corpus) in set(codebook.developed_on)
+
+
 def use_embeddings(params: ValidationParams, n_units: int) -> bool:
     """Whether the embedding features are computed (``auto``: up to :data:`EMBEDDINGS_AUTO_MAX_UNITS` units)."""
     return params.embeddings == "on" or (params.embeddings == "auto" and n_units <= EMBEDDINGS_AUTO_MAX_UNITS)
@@ -187,7 +192,7 @@ def machine_coders(paths: RunPaths, params: ValidationParams, units, codebook, g
                                    n_splits=params.n_folds)
     scores = evaluate.score_methods(oof, gold, groups, n_resamples=params.n_bootstrap, seed=params.seed)
     fixed = {} if params.coder_method == "auto" else {f: params.coder_method for f in frame_ids}
-    chosen = evaluate.choose_methods(scores, fixed)
+    chosen = evaluate.choose_methods(scores, fixed, indicators_in_sample=in_sample(params, codebook))
     full = {m: (indicator_frames if m == "indicators" else coders_.predict_all(m, coded, gold, every, seed=params.seed))
             for m in set(chosen["method"])}
     curve = pd.concat([coders_.learning_curve(m, coded, gold, groups, seed=params.seed, n_splits=params.n_folds)
@@ -202,7 +207,7 @@ def unvalidated(units, codebook, indicator_frames: pd.DataFrame) -> dict:
     """Without coding: the indicators' codes, every frame not validated, nothing scored."""
     frame_ids = codebook.frame_ids()
     chosen = pd.DataFrame({"frame": frame_ids, "method": "indicators", "alpha": math.nan, "alpha_lo": math.nan,
-                           "alpha_hi": math.nan, "validated": False, "reason": "no coding set"})
+                           "alpha_hi": math.nan, "validated": False, "in_sample": False, "reason": "no coding set"})
     final = evaluate.final_codes(chosen, {"indicators": pd.DataFrame(columns=frame_ids)},
                                  {"indicators": indicator_frames}, units)
     return {"oof": {}, "scores": evaluate.score_methods({}, pd.DataFrame(columns=frame_ids), np.array([]),

@@ -268,7 +268,7 @@ def test_validity_against_human_majority(run_tables):
     assert dis["unit_id"].tolist() == ["a1-p001", "a1-p002"]
     assert dis.loc[0, "snippet"] == "<i>perang</i> dagang"  # plain text; html_table escapes on display
     assert "&lt;i&gt;perang" in outputs.html_table(dis) and "<i>" not in outputs.html_table(dis)
-    assert dis.loc[0, "evidence"] == "perang" and dis.loc[0, "machine"] == 1 and dis.loc[0, "human"] == 0
+    assert dis.loc[0, "evidence"] == "perang" and dis.loc[0, "machine"] == 1 and dis.loc[0, "coders"] == 0
 
 
 def test_perfect_machine_has_f1_and_alpha_one(run_tables):
@@ -435,3 +435,16 @@ def test_validate_without_coding_validates_nothing_and_claims_no_prevalence(seed
     assert result.summary["status"].item() == "none"
     text = sentences.lead_prevalence(result.corrected, result.methods, {f.id: f.name for f in codebook.frames})
     assert text.startswith("**The frames of this run are not validated**")
+
+
+def test_display_tables_keep_intervals_and_names():
+    from analysis.validation import display
+
+    scores = pd.DataFrame({"frame": ["conflict"], "method": ["tfidf"], "n": [10], "tp": [3], "fp": [1], "fn": [2],
+                           "tn": [4], "alpha": [0.5], "alpha_lo": [0.2], "alpha_hi": [0.7], "f1": [0.6],
+                           "f1_lo": [np.nan], "f1_hi": [np.nan], "precision": [0.75], "precision_lo": [0.5],
+                           "precision_hi": [1.0], "recall": [0.6], "recall_lo": [0.3], "recall_hi": [0.9],
+                           "verdict": ["unreliable"]})
+    shown = display.scores_for_display(scores, {"conflict": "Conflict"})
+    assert shown.loc[0, "frame"] == "Conflict" and shown.loc[0, "α [95%]"] == "0.50 [0.20, 0.70]"
+    assert shown.loc[0, "F1 [95%]"] == "0.60" and shown.loc[0, "yes (coders)"] == 5
