@@ -438,7 +438,7 @@ def empty(key: str) -> pd.DataFrame:
     """An empty table ``key`` with its declared columns and types (a stage that found nothing writes this).
 
     >>> empty("confusion").columns.tolist()
-    ['item', 'human', 'machine', 'n']
+    ['item', 'coders', 'machine', 'n']
     """
     return arrow_schema(key).empty_table().to_pandas()
 
