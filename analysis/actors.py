@@ -34,7 +34,6 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Iterable
 
@@ -46,7 +45,7 @@ from .corpus import resolve_language
 from .errors import AnalysisError
 from .files import read_yaml
 from .frames import require_columns, write_network
-from .parameters import check_values, default
+from .parameters import check_values, notebook_default
 from .paths import RESOURCES
 from .registry import RunPaths
 from .text import LANGUAGES, load_aliases
@@ -655,8 +654,8 @@ class ActorParams:
     'id'
     """
 
-    language: str = field(default_factory=partial(default, "language"))
-    aliases_file: str = field(default_factory=partial(default, "aliases_file"))
+    language: str = notebook_default("language")
+    aliases_file: str = notebook_default("aliases_file")
 
     def __post_init__(self):
         check_values(self, source="actors parameters")

@@ -130,6 +130,22 @@ def default(name: str):
     return list(value) if isinstance(value, list) else value
 
 
+def notebook_default(name: str):
+    """A dataclass field whose default is parameter ``name``'s notebook default (read when an instance is made).
+
+    >>> from dataclasses import dataclass
+    >>> @dataclass
+    ... class P:
+    ...     k_min: int = notebook_default("k_min")
+    >>> P().k_min
+    3
+    """
+    from dataclasses import field
+    from functools import partial
+
+    return field(default_factory=partial(default, name))
+
+
 def check(name: str, value, *, source: str = "parameters", schema: dict[str, Parameter] | None = None) -> None:
     """Check one value against its parameter's type and rule; raise one line naming ``source`` and the parameter.
 

@@ -34,7 +34,6 @@ import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Iterable
 
@@ -43,7 +42,7 @@ import pandas as pd
 from .. import outputs, registry
 from ..errors import AnalysisError
 from ..files import read_text
-from ..parameters import check_values, default
+from ..parameters import check_values, notebook_default
 from ..paths import ROOT
 from ..registry import RunPaths
 from .cleaning import NOT_BOILERPLATE, CleanArticle, clean_article
@@ -106,12 +105,12 @@ class CorpusParams:
     analysis.errors.AnalysisError: parameters: parameter 'min_unit_words' must be between 0 and 10000, got -1
     """
 
-    unit: str = field(default_factory=partial(default, "unit"))
-    language: str = field(default_factory=partial(default, "language"))
-    drop_duplicates: bool = field(default_factory=partial(default, "drop_duplicates"))
-    min_unit_words: int = field(default_factory=partial(default, "min_unit_words"))
-    extra_rules: str = field(default_factory=partial(default, "extra_rules"))
-    seed: int = field(default_factory=partial(default, "seed"))
+    unit: str = notebook_default("unit")
+    language: str = notebook_default("language")
+    drop_duplicates: bool = notebook_default("drop_duplicates")
+    min_unit_words: int = notebook_default("min_unit_words")
+    extra_rules: str = notebook_default("extra_rules")
+    seed: int = notebook_default("seed")
 
     def __post_init__(self):
         if self.extra_rules is None or isinstance(self.extra_rules, Path):

@@ -20,17 +20,13 @@ import pandas as pd
 
 from .. import registry
 from ..errors import AnalysisError
-from ..parameters import check_values, default
+from ..parameters import check_values, notebook_default
 from ..registry import RunPaths
 from .codebook import Codebook, load_codebook
 from .coding import choose_language, code_evidence, code_units, describe_coding, rollup_articles, score_units
 from .network import (ClosestMatch, build_topic_network, closest_match, compare_frames, describe_frames,
                       describe_network, detect_frames, unit_frame_shares, write_network)
 from .prevalence import TopFrames, frame_prevalence, most_common_frames, outlet_gap
-
-
-def _default(name: str):
-    return field(default_factory=partial(default, name))
 
 
 @dataclass(frozen=True)
@@ -47,15 +43,15 @@ class FrameParams:
     analysis.errors.AnalysisError: frames parameters: parameter 'frame_threshold' must be between 0.0 and 1.0, got 1.5
     """
 
-    language: str = _default("language")
-    codebook_file: str = _default("codebook_file")
-    codebook_extra: str = _default("codebook_extra")
-    resolution: float = _default("resolution")
-    edge_quantile: float = _default("edge_quantile")
-    frame_threshold: float = _default("frame_threshold")
-    min_units: int = _default("min_units")
-    n_bootstrap: int = _default("n_bootstrap")
-    seed: int = _default("seed")
+    language: str = notebook_default("language")
+    codebook_file: str = notebook_default("codebook_file")
+    codebook_extra: str = notebook_default("codebook_extra")
+    resolution: float = notebook_default("resolution")
+    edge_quantile: float = notebook_default("edge_quantile")
+    frame_threshold: float = notebook_default("frame_threshold")
+    min_units: int = notebook_default("min_units")
+    n_bootstrap: int = notebook_default("n_bootstrap")
+    seed: int = notebook_default("seed")
 
     def __post_init__(self):
         check_values(self, source="frames parameters")

@@ -55,7 +55,7 @@ import pyarrow.parquet as pq
 from .. import registry
 from ..errors import AnalysisError
 from ..outputs import params_table
-from ..parameters import check_values, default
+from ..parameters import check_values, notebook_default
 from ..registry import RunPaths
 from .lexicon import (AliasTable, apply_aliases, clean_word_list, connector_words, load_aliases, load_protected_terms,
                       load_stopwords, remove_stopwords)
@@ -131,19 +131,19 @@ class TextParams:
     analysis.errors.AnalysisError: parameters: parameter 'no_above' must be between 0.0 and 1.0, got 2.0
     """
 
-    extra_stopwords: list[str] = field(default_factory=partial(default, "extra_stopwords"))
-    protected_terms: list[str] = field(default_factory=partial(default, "protected_terms"))
-    aliases_file: str | None = field(default_factory=partial(default, "aliases_file"))
+    extra_stopwords: list[str] = notebook_default("extra_stopwords")
+    protected_terms: list[str] = notebook_default("protected_terms")
+    aliases_file: str | None = notebook_default("aliases_file")
     metonyms: bool = True
-    phrases: bool = field(default_factory=partial(default, "phrases"))
+    phrases: bool = notebook_default("phrases")
     phrase_min_count: int = 2
     phrase_threshold: float = 0.7
-    stem: bool = field(default_factory=partial(default, "stem"))
-    no_below: int = field(default_factory=partial(default, "no_below"))
-    no_above: float = field(default_factory=partial(default, "no_above"))
+    stem: bool = notebook_default("stem")
+    no_below: int = notebook_default("no_below")
+    no_above: float = notebook_default("no_above")
     keep_n: int | None = None
     min_token_len: int = 2
-    n_jobs: int = field(default_factory=partial(default, "n_jobs"))
+    n_jobs: int = notebook_default("n_jobs")
 
     def __post_init__(self):
         # The forms a caller may pass for the notebook's types: None or a tuple for a list, a Path or None for a file.

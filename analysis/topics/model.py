@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +32,7 @@ import pyarrow.parquet as pq
 
 from ..errors import AnalysisError
 from ..files import read_parquet, read_yaml
-from ..parameters import check_values, default
+from ..parameters import check_values, notebook_default
 from ..paths import DATA_CODING, check_run_name
 from ..registry import STAGES, RunPaths, artifact
 from .tables import ROUND, topic_column
@@ -95,21 +94,21 @@ class TopicParams:
     3
     """
 
-    n_topics: int = field(default_factory=partial(default, "n_topics"))
-    k_min: int = field(default_factory=partial(default, "k_min"))
-    k_max: int = field(default_factory=partial(default, "k_max"))
-    k_step: int = field(default_factory=partial(default, "k_step"))
-    passes: int = field(default_factory=partial(default, "passes"))
-    iterations: int = field(default_factory=partial(default, "iterations"))
-    alpha: str = field(default_factory=partial(default, "alpha"))
+    n_topics: int = notebook_default("n_topics")
+    k_min: int = notebook_default("k_min")
+    k_max: int = notebook_default("k_max")
+    k_step: int = notebook_default("k_step")
+    passes: int = notebook_default("passes")
+    iterations: int = notebook_default("iterations")
+    alpha: str = notebook_default("alpha")
     eta: str | float | None = None
-    n_stability_seeds: int = field(default_factory=partial(default, "n_stability_seeds"))
-    stability_threshold: float = field(default_factory=partial(default, "stability_threshold"))
+    n_stability_seeds: int = notebook_default("n_stability_seeds")
+    stability_threshold: float = notebook_default("stability_threshold")
     min_diversity: float = 0.5
     top_n: int = 10
-    relevance_lambda: float = field(default_factory=partial(default, "relevance_lambda"))
+    relevance_lambda: float = notebook_default("relevance_lambda")
     n_representative: int = 3
-    coherence_sample: int = field(default_factory=partial(default, "coherence_sample"))
+    coherence_sample: int = notebook_default("coherence_sample")
 
     def __post_init__(self):
         check_values(self)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +28,7 @@ import pandas as pd
 
 from .. import outputs, registry
 from ..frames import Codebook, choose_language, load_codebook
-from ..parameters import check_values, default
+from ..parameters import check_values, notebook_default
 from ..registry import RunPaths
 from . import coders as coders_
 from . import design, evaluate, sheets
@@ -46,10 +45,6 @@ from .guide import coder_guide
 EMBEDDINGS_AUTO_MAX_UNITS = 20_000
 
 
-def _default(name: str):
-    return field(default_factory=partial(default, name))
-
-
 @dataclass(frozen=True)
 class ValidationParams:
     """Parameters of the validation stage; defaults and ranges are notebook 05's parameters cell.
@@ -58,21 +53,21 @@ class ValidationParams:
     'auto'
     """
 
-    language: str = _default("language")
-    codebook_file: str = _default("codebook_file")
-    codebook_extra: str = _default("codebook_extra")
-    corpus: str = _default("corpus")
-    coding_set: str = _default("coding_set")
-    sample_size: int = _default("sample_size")
-    extra_units: int = _default("extra_units")
-    coders: list = _default("coders")
-    alpha_half_width: float = _default("alpha_half_width")
-    expected_alpha: float = _default("expected_alpha")
-    coder_method: str = _default("coder_method")
-    embeddings: str = _default("embeddings")
-    n_folds: int = _default("n_folds")
-    n_bootstrap: int = _default("n_bootstrap")
-    seed: int = _default("seed")
+    language: str = notebook_default("language")
+    codebook_file: str = notebook_default("codebook_file")
+    codebook_extra: str = notebook_default("codebook_extra")
+    corpus: str = notebook_default("corpus")
+    coding_set: str = notebook_default("coding_set")
+    sample_size: int = notebook_default("sample_size")
+    extra_units: int = notebook_default("extra_units")
+    coders: list = notebook_default("coders")
+    alpha_half_width: float = notebook_default("alpha_half_width")
+    expected_alpha: float = notebook_default("expected_alpha")
+    coder_method: str = notebook_default("coder_method")
+    embeddings: str = notebook_default("embeddings")
+    n_folds: int = notebook_default("n_folds")
+    n_bootstrap: int = notebook_default("n_bootstrap")
+    seed: int = notebook_default("seed")
 
     def __post_init__(self):
         check_values(self, source="validation parameters")
