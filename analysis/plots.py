@@ -541,23 +541,40 @@ def plot_coder_scores(scores, ax=None, *, labels=None, value: str = "alpha"):
     return ax
 
 
-def plot_learning_curve(curve, ax=None, *, labels=None, value: str = "f1"):
-    """F1 (or α) out of fold against the number of coded units a supervised coder was trained on.
+def plot_learning_curve(curve, ax=None, *, labels=None, value: str = "f1", n_cols: int = 3):
+    """Small multiples, one panel per frame: out-of-fold F1 (or α) of each supervised coder against coded units.
+
+    Each coder keeps one colour in every panel. Returns the array of Axes.
 
     >>> import pandas as pd
     >>> c = pd.DataFrame({"method": "tfidf", "frame": "f", "n_train": [10.0, 20.0], "f1": [0.4, 0.6]})
-    >>> ax = plot_learning_curve(c)
+    >>> axes = plot_learning_curve(c)
     """
-    fig, ax = new_axes(ax, figsize=(7.0, 4.0))
-    for i, ((method, frame), g) in enumerate(curve.groupby(["method", "frame"], sort=False)):
-        if g[value].notna().any():
-            ax.plot(g["n_train"], g[value], marker="o", color=color(i), linewidth=1.2,
-                    label=f"{(labels or {}).get(frame, frame)} ({method})")
-    ax.set_xlabel("coded units in training (mean over folds)")
-    ax.set_ylabel(f"{'F1' if value == 'f1' else 'α'} on held-out articles")
-    ax.set_ylim(-0.05, 1.05)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    return ax
+    import textwrap
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    frames = [f for f, g in curve.groupby("frame", sort=False) if g[value].notna().any()] or list(curve["frame"][:1])
+    methods = list(dict.fromkeys(curve["method"]))
+    rows = max(1, int(np.ceil(len(frames) / n_cols)))
+    fig, axes = plt.subplots(rows, n_cols, figsize=(7.0, 2.3 * rows + 0.6), sharex=True, sharey=True, squeeze=False)
+    for i, frame in enumerate(frames):
+        ax_ = axes.flat[i]
+        for j, method in enumerate(methods):
+            g = curve[(curve["frame"] == frame) & (curve["method"] == method)]
+            if g[value].notna().any():
+                ax_.plot(g["n_train"], g[value], marker="o", color=color(j), linewidth=1.2, label=method)
+        ax_.set_title(textwrap.fill((labels or {}).get(frame, frame), 24), fontsize=8.5)
+        ax_.set_ylim(-0.05, 1.05)
+    for ax_ in list(axes.flat)[len(frames):]:
+        ax_.set_visible(False)
+    fig.supxlabel("coded units in training (mean over folds)", fontsize=9)
+    fig.supylabel(f"{'F1' if value == 'f1' else 'α'} on held-out articles", fontsize=9)
+    handles, names = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="upper center", ncols=len(methods), bbox_to_anchor=(0.5, 1.02))
+    fig.tight_layout()
+    return axes
 
 
 def plot_corrected_prevalence(table, ax=None, *, labels=None, validated=None):
