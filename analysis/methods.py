@@ -228,7 +228,7 @@ def validation_section(run: RunData, manifest: dict) -> str:
     coders = ("**Machine coders.** Each frame is coded by the codebook's indicators and by supervised classifiers "
               "[@burscher2014]: logistic regression with balanced class weights on tf-idf features of word uni- and "
               "bigrams, on multilingual sentence embeddings [@yang2020] (parameter `embeddings`: "
-              f"{p('embeddings')}), and on both with the indicators' answers. Every coder is scored against the gold "
+              f"{p('embeddings')}), and on both with the indicators' answers. Every coder is scored against the adjudicated "
               f"codes only on articles it was not trained on ({p('n_folds')} folds grouped by article). A frame's "
               f"final code comes from the coder with the best out-of-sample α (parameter `coder_method`: "
               f"{p('coder_method')}); inside the coded sample it is that coder's out-of-fold prediction. A frame is "
@@ -245,7 +245,7 @@ def validation_section(run: RunData, manifest: dict) -> str:
               if r["status"] == "example" else "**Who coded.** Human coders")
     n_ok = int(methods["validated"].sum()) if not methods.empty else 0
     found = (f"{source}: {int(r['n_units'])} {run.units} by {int(r['n_coders'])} coders, with "
-             f"{text_or_empty(r.get('gold_source')) or 'majority'} codes as the gold standard. Intercoder reliability, "
+             f"{text_or_empty(r.get('gold_source')) or 'majority'} codes as the reference the machine coders are scored against. Intercoder reliability, "
              f"Krippendorff's α for nominal data [@krippendorff2004; @hayes2007]: mean {r['mean_alpha_frames']:.3f}"
              f"{alpha_scope(r)} (minimum {r['min_alpha_frames']:.3f}); mean percent agreement "
              f"{100 * r['mean_percent_agreement_frames']:.0f}%." + (f" {n_ok} of {len(methods)} frames are validated."

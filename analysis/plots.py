@@ -536,7 +536,7 @@ def plot_coder_scores(scores, ax=None, *, labels=None, value: str = "alpha"):
         ax.axvline(threshold, color="0.4", linestyle="--", linewidth=0.8)
     ax.set_yticks(y, [(labels or {}).get(f, f) for f in frames])
     ax.set_xlim(-0.6, 1.05)
-    ax.set_xlabel("Krippendorff's α against the gold codes (out of fold)" if value == "alpha" else value)
+    ax.set_xlabel("Krippendorff's α against the adjudicated codes (out of fold)" if value == "alpha" else value)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(4, len(methods)))
     return ax
 

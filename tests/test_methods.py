@@ -295,7 +295,7 @@ def test_validation_section_example_coding_says_who_coded(paths):
                                  "alpha_hi": 0.9, "validated": [True, False], "reason": ""})
     text = methods.validation_section(run_of(paths), MANIFEST)
     assert "**Who coded.** An example coding set, not human coders (by an AI &#42;assistant&#42;): 12 paragraphs" in text
-    assert "with adjudicated codes as the gold standard" in text
+    assert "with adjudicated codes as the reference the machine coders are scored against" in text
     assert "mean 0.899 across the 6 of 10 frames the coders used (undefined for the others) (minimum 0.635)" in text
     assert text.endswith("1 of 2 frames are validated.")
 
