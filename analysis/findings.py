@@ -276,7 +276,7 @@ def outlet_differences(run: RunData) -> Finding:
     alt = (f"Frame shares for {prev['group'].nunique()} outlets with 95% intervals; the widest difference is for "
            f"{run.frame_name(widest)} ({_pct(lo['prevalence'])} in {lo['group']} to {_pct(hi['prevalence'])} in {hi['group']}).")
     return Finding("3. How outlets differ", text, None if validated is not None else run.figure("frame_prevalence_outlet"), alt,
-                   f"Share of {run.units} coded with each frame, by outlet (95% bootstrap intervals over {run.units}).",
+                   f"Share of {run.units} coded with each frame, by outlet (95% intervals resampling articles).",
                    [run.download("prevalence_corrected" if validated is not None else "frame_prevalence_outlet")])
 
 
@@ -396,10 +396,10 @@ def limits(run: RunData) -> str:
     val = run.table("validation_summary")
     if n < FEW_ARTICLES:
         lines = [f"- **{count_noun(n, 'article')}: descriptive only.** No statement here generalises beyond these articles; the "
-                 f"intervals describe uncertainty over {run.units} within them, not over outlets or time."]
+                 f"intervals resample these articles and describe uncertainty within them, not over outlets or time."]
     else:
         lines = [f"- **{count_noun(n, 'article')}.** The findings describe this corpus and generalise only as far as it was "
-                 f"sampled from the outlets' output; the intervals describe uncertainty over {run.units} within it, "
+                 f"sampled from the outlets' output; the intervals resample its articles and describe uncertainty within it, "
                  "not over outlets or time."]
     if missing_outlet:
         lines.append(f"- {count_noun(missing_outlet, 'article')} "

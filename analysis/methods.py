@@ -195,7 +195,7 @@ def frames_section(run: RunData, manifest: dict) -> str:
         "and patterns; a unit has a frame when the share of its questions answered yes reaches "
         f"{_p(manifest, 'frame_threshold')}, and an article when at least {_p(manifest, 'min_units', 1)} of its units "
         "do. Every code lists the indicators that fired (Frames page). Prevalence intervals are percentile bootstrap "
-        f"intervals over units ({_p(manifest, 'n_bootstrap')} resamples).\n\n"
+        f"intervals that resample articles ({_p(manifest, 'n_bootstrap')} resamples).\n\n"
         "## 5. Sources\n\n"
         "Quotes are attributed with Indonesian and English reporting patterns (*kata X*, *ujar X*, *menurut X*, "
         "*X mengatakan*, *said X*, *according to X*), and each source is typed (government, analyst or academic, "

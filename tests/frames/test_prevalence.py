@@ -32,10 +32,21 @@ def test_no_bootstrap_gives_no_interval_and_article_groups():
 
 
 def test_bootstrap_in_blocks_equals_one_draw():
-    x = np.random.default_rng(0).random(1001)
-    whole = x[np.random.default_rng(7).integers(0, len(x), size=(300, len(x)))].mean(axis=1)
+    sums = np.random.default_rng(0).integers(0, 10, 101).astype(float)
+    counts = sums + np.random.default_rng(1).integers(1, 5, 101)
+    picks = np.random.default_rng(7).integers(0, len(sums), size=(300, len(sums)))
+    whole = sums[picks].sum(axis=1) / counts[picks].sum(axis=1)
     for cells in (1, 5_000, 10**9):  # one resample per block, several, all at once
-        assert np.array_equal(prevalence._bootstrap_means(x, 300, np.random.default_rng(7), max_cells=cells), whole)
+        got = prevalence._bootstrap_means(sums, counts, 300, np.random.default_rng(7), max_cells=cells)
+        assert np.array_equal(got, whole)
+
+
+def test_prevalence_intervals_resample_articles_not_units():
+    """Two articles, one all-yes and one all-no: resampling units would give a narrow interval around 50%."""
+    units = pd.DataFrame({"unit_id": [f"u{i}" for i in range(40)], "article_id": ["a"] * 20 + ["b"] * 20,
+                          "frame": "f", "present": [1] * 20 + [0] * 20})
+    row = prevalence.frame_prevalence(units, n_bootstrap=400, seed=1).iloc[0]
+    assert row["prevalence"] == 0.5 and row["lo"] == 0.0 and row["hi"] == 1.0
 
 
 def test_outlet_spread_puts_the_frame_outlets_differ_on_most_first():
