@@ -50,10 +50,13 @@ def methods_for_display(methods: pd.DataFrame, names: dict) -> pd.DataFrame:
 
 
 def reliability_for_display(rel: pd.DataFrame, names: dict) -> pd.DataFrame:
-    """Reliability per item: item (frame names for frames), coders, units, α with interval, agreement, verdict."""
+    """Reliability per item: item (frame names for frames), units, α with interval, agreement, verdict.
+
+    Frames come first (the page's question is the frames'); the questions follow.
+    """
+    rel = pd.concat([rel[rel["kind"] == "frame"], rel[rel["kind"] != "frame"]]) if "kind" in rel else rel
     return pd.DataFrame({
-        "item": [names.get(i, i) for i in rel["item"]], "kind": rel["kind"], "coders": rel["n_coders"],
-        "units": rel["n_units"],
+        "item": [names.get(i, i) for i in rel["item"]], "units": rel["n_units"],
         "α [95%]": [with_interval(*r) for r in rel[["alpha", "alpha_lo", "alpha_hi"]].itertuples(index=False)],
         "agreement": rel["percent_agreement"].map(lambda x: "" if pd.isna(x) else f"{x:.0%}"),
         "verdict": rel["verdict"]})
