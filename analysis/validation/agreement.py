@@ -37,6 +37,10 @@ def alpha(data) -> float:
     import krippendorff
 
     data = np.asarray(data, dtype=float)
+    if data.ndim != 2:
+        from ..errors import AnalysisError
+
+        raise AnalysisError("reliability data must be a coders x units table")
     pairable = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
     values = pairable[~np.isnan(pairable)]
     if values.size == 0 or np.unique(values).size < 2:
@@ -54,12 +58,11 @@ def percent_agreement(data) -> float:
     agree = pairs = 0.0
     for column in data.T:
         v = column[~np.isnan(column)]
-        n = len(v)
-        if n < 2:
+        if len(v) < 2:
             continue
-        yes = float(v.sum())
-        pairs += n * (n - 1) / 2
-        agree += yes * (yes - 1) / 2 + (n - yes) * (n - yes - 1) / 2
+        counts = np.unique(v, return_counts=True)[1].astype(float)
+        pairs += len(v) * (len(v) - 1) / 2
+        agree += float((counts * (counts - 1) / 2).sum())
     return agree / pairs if pairs else math.nan
 
 

@@ -29,7 +29,6 @@ The stage function is :func:`analysis.validation.stage.validate`.
 
 from __future__ import annotations
 
-import itertools
 import math
 from pathlib import Path
 
@@ -42,16 +41,13 @@ from ..errors import AnalysisError
 from ..files import read_csv_rows, read_text, require_columns
 from ..paths import DATA_CODING, check_run_name
 from ..registry import RunPaths
+from .agreement import ALPHA_RELIABLE, ALPHA_TENTATIVE, alpha, percent_agreement, verdict
 
 REQUIRED_COLUMNS = ["unit_id", "coder"]
 ALLOWED_VALUES = {"0": 0, "1": 1, "0.0": 0, "1.0": 1}  # spreadsheets may turn 1 into 1.0
 UNKNOWN_OUTLET = "(unknown outlet)"
 MACHINE = "machine"
 
-# Thresholds from Krippendorff (2004, p. 241): alpha >= .800 for reliable data,
-# .667 <= alpha < .800 for tentative conclusions only.
-ALPHA_RELIABLE = 0.800
-ALPHA_TENTATIVE = 0.667
 
 
 # --------------------------------------------------------------------- codebook
@@ -270,57 +266,10 @@ def read_coding_set_info(coding_set: str) -> dict:
 # ---------------------------------------------------------------- reliability
 
 
-def nominal_alpha(reliability_data) -> float:
-    """Return Krippendorff's alpha (nominal) of a coders x units array, NaN if undefined.
-
-    Missing values are ``np.nan``. Alpha is undefined when no unit has two
-    values or all values are the same; it is then NaN rather than a number
-    the data do not support. Computed by the ``krippendorff`` package.
-
-    Examples
-    --------
-    Krippendorff (2011), "Computing Krippendorff's alpha-reliability",
-    section C (nominal data, four coders, missing values):
-
-    >>> nan = np.nan
-    >>> data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, nan, nan, nan],
-    ...         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, nan, 3],
-    ...         [nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, nan],
-    ...         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, nan]]
-    >>> round(nominal_alpha(data), 3)
-    0.743
-    """
-    import krippendorff
-
-    data = np.asarray(reliability_data, dtype=float)
-    if data.ndim != 2:
-        raise AnalysisError("reliability data must be a coders x units table")
-    pairable = data[:, (~np.isnan(data)).sum(axis=0) >= 2]
-    values = pairable[~np.isnan(pairable)]
-    if values.size == 0 or np.unique(values).size < 2:
-        return math.nan
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
-
-
-def _percent_agreement(data: np.ndarray) -> float:
-    """Share of agreeing pairs of values within units, pooled over units (NaN if none)."""
-    agree = pairs = 0
-    for column in data.T:
-        values = column[~np.isnan(column)]
-        for a, b in itertools.combinations(values, 2):
-            pairs += 1
-            agree += a == b
-    return agree / pairs if pairs else math.nan
-
-
-def _verdict(alpha: float) -> str:
-    if math.isnan(alpha):
-        return "undefined"
-    if alpha >= ALPHA_RELIABLE:
-        return "reliable"
-    if alpha >= ALPHA_TENTATIVE:
-        return "tentative"
-    return "unreliable"
+# Krippendorff's α, percent agreement and the verdicts are computed in :mod:`.agreement`, once.
+nominal_alpha = alpha
+_percent_agreement = percent_agreement
+_verdict = verdict
 
 
 def reliability(codes: pd.DataFrame, codebook=None) -> pd.DataFrame:

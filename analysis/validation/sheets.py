@@ -28,9 +28,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import AnalysisError
+from .codes import ALLOWED_VALUES as VALUES  # a spreadsheet may turn 1 into 1.0
 
 FIXED = ("sheet_id", "coder", "unit_id", "article_id", "outlet", "headline", "unit_type", "text")
-VALUES = {"0": 0, "1": 1, "0.0": 0, "1.0": 1}  # a spreadsheet may turn 1 into 1.0
 
 
 def sheet_id(corpus_digest: str, codebook_version: str, unit_ids) -> str:
