@@ -335,8 +335,11 @@ def who_speaks(run: RunData) -> Finding:
     lead_type = by_type.index[0]
     alt = (f"Bar chart of quoted sources by type; {labels.get(lead_type, lead_type)} are quoted in the most {run.units} "
            f"({int(by_type.iloc[0])}).")
-    return Finding("5. Whose voices are heard", text, run.figure("source_types"), alt,
-                   f"Quoted and credited sources by type: distinct sources and the {run.units} that quote them.",
+    # Speakers and their types come from attribution patterns that no coding has checked yet: the
+    # heading says so, so that these counts are read as description, not as a validated finding.
+    return Finding("5. Whose voices are heard (quote attribution not validated)", text, run.figure("source_types"), alt,
+                   f"Quoted and credited sources by type, found by attribution patterns that are not yet validated "
+                   f"against coders: distinct sources and the {run.units} that quote them.",
                    [run.download("sources"), run.download("source_types")])
 
 
@@ -372,7 +375,7 @@ def voices_and_frames(run: RunData) -> Finding:
         text += (f" Only validated frames are counted, from the indicators' codes of the {run.units} (quote "
                  "attribution itself is pattern-based and not validated).")
         return Finding("6. Which voices carry which frames", text, None, "", "", [run.download("source_frames")])
-    return Finding("6. Which voices carry which frames", text, run.figure("source_frames"), alt,
+    return Finding("6. Which voices carry which frames (not validated)", text, run.figure("source_frames"), alt,
                    f"Frames in the {run.units} that quote each type of source (share of those {run.units}).",
                    [run.download("source_frames")])
 
