@@ -98,6 +98,7 @@ class Lexicon:
     role_info: dict  # lower-case role phrase -> (type, is_title)
     org_cues: tuple  # ((type, pattern), ...) in the file's order
     min_quote_words: int
+    relational: frozenset = frozenset()  # roles that name whom the speaker works for ("juru bicara Putin")
 
     def roles(self, text: str) -> list[Role]:
         """Every role word in ``text``, longest first, left to right.
@@ -152,7 +153,8 @@ def compile_lexicon(language: str, attribution: dict | None = None) -> Lexicon:
         items = [w for k, v in cue.items() if k != "type" for w in (v or [])]
         org_cues.append((cue["type"], re.compile(rf"(?<![\w\-])(?i:{words(items)})(?![\w\-])")))
     return Lexicon(language, spec, attribution["source_types"], attribution["origins"], role_pattern, info,
-                   tuple(org_cues), int(attribution.get("min_quote_words", 4)))
+                   tuple(org_cues), int(attribution.get("min_quote_words", 4)),
+                   frozenset(" ".join(str(r).lower().split()) for r in attribution.get("relational_roles") or []))
 
 
 @lru_cache(maxsize=4)
