@@ -208,19 +208,55 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _figure("frame_prevalence_outlet", "frames", "Frame prevalence by outlet."),
     _figure("topic_network", "frames", "The topic network."),
     # actors ------------------------------------------------------------------------------------
-    _table("sources", "actors", "article_id:str unit_id:str source:str source_type:str cue:str snippet:str "
-           "canonical:str surface:str role:str type_rule:str start:int", "Quoted sources, one row per unit and source.",
+    _table("statements", "actors",
+           "statement_id:str article_id:str unit_id:str speaker:str speaker_start:int speaker_end:int cue:str "
+           "kind:str quote_start:int quote_end:int source_type:str origin:str type_rule:str canonical:str "
+           "identity:str role:str origin_rule:str via:str surface:str snippet:str",
+           "Every attributed statement: speaker (resolved) and its span in the unit (-1 when absent), cue, kind "
+           "(direct, indirect, continuation), the content's offsets in the unit, type and origin with the rules "
+           "that decided, the outlet it came through.", read_by=("report",)),
+    _table("sources", "actors", "canonical:str source:str source_type:str origin:str identity:str type_rule:str "
+           "origin_rule:str n_statements:int n_direct:int n_units:int n_articles:int via:str",
+           "One row per source (an unnamed one per article), with how often it speaks.", read_by=("report",)),
+    _table("source_types", "actors", "source_type:str label:str n_sources:int n_statements:int n_units:int "
+           "n_articles:int", "Sources and statements per type, unknown included.", read_by=("report",)),
+    _table("source_origins", "actors", "origin:str label:str n_sources:int n_statements:int n_units:int "
+           "n_articles:int", "Sources and statements per origin (country or bloc), unknown included.",
            read_by=("report",)),
-    _table("source_types", "actors", "source_type:str label:str n_sources:int n_units:int n_articles:int",
-           "Sources per type.", read_by=("report",)),
-    _table("source_frames", "actors", "source_type:str source:str frame:str n_units:int n_units_quoted:int share:float",
-           "Frames in the units quoting each source.", read_by=("report",)),
+    _table("voice_frames", "actors", "span_id:str article_id:str unit_id:str statement_id:str voice:str "
+           "n_words:int frame:str present:int evidence:str",
+           "Frame codes of every voice span: the quoted and reported words of each statement and the "
+           "journalist's words of each unit."),
+    _table("quote_frames", "actors", "voice:str frame:str n_spans:int n_articles:int n_present:int share:float "
+           "lo:float hi:float", "Share of quoted, reported and journalist spans with each frame (article-bootstrap "
+           "interval).", read_by=("report",)),
+    _table("source_frames", "actors", "source_type:str source:str canonical:str voice:str frame:str "
+           "n_statements:int n_with_frame:int share:float",
+           "Frames in each source's own quoted (or reported) words, never the paragraph around them.",
+           read_by=("report",)),
+    _table("story_origins", "actors", "article_id:str outlet:str wire_source:str translated_from:str credits:str "
+           "story:str", "Each article's wire and translation credits and its group (wire, own, unknown).",
+           read_by=("report",)),
+    _table("wire_frames", "actors", "story:str frame:str n_articles:int n_units:int n_present:int share:float "
+           "lo:float hi:float", "Frame shares of wire-based stories against the outlets' own reporting.",
+           read_by=("report",)),
+    _table("attribution_scores", "actors", "item:str n_gold:int n_machine:int n_matched:int tp:int "
+           "precision:float precision_lo:float precision_hi:float recall:float recall_lo:float recall_hi:float "
+           "agreement:float", "Precision and recall of speaker extraction, and of type, origin and kind with it, "
+           "against the speaker coding (article-bootstrap intervals).", read_by=("report",)),
+    _table("attribution_mismatches", "actors", "article_id:str unit_id:str problem:str coded_speaker:str "
+           "machine_speaker:str coded:str machine:str", "Statements where the machine and the speaker coding differ."),
+    _table("attribution_summary", "actors", "status:str coding_set:str produced_by:str n_gold:int n_machine:int "
+           "n_articles:int precision:float recall:float type_precision:float type_recall:float holds:bool",
+           "One-row summary of the attribution check for the report pages (who coded, P/R, whether it holds).",
+           read_by=("report",)),
     _table("actor_mentions", "actors", "unit_id:str article_id:str actor:str label:str kind:str surface:str start:int",
            "Every mention of a known actor."),
     _file("actor_network", "actors", "graphml", "tables/actor_network.graphml", "The actor co-mention network (Gephi).",
           published=True),
-    _figure("source_types", "actors", "Who is quoted."),
-    _figure("source_frames", "actors", "Frames by source type."),
+    _figure("source_types", "actors", "Who speaks: statements by source type and origin."),
+    _figure("source_frames", "actors", "Frames in each source type's quoted words."),
+    _figure("quote_frames", "actors", "Frames inside quotes against the journalist's words."),
     _figure("actor_network", "actors", "The actor co-mention network."),
     # validation --------------------------------------------------------------------------------
     _file("coding_sheets", "validation", "folder", "data/coding_sheets",

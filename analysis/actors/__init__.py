@@ -11,3 +11,29 @@ against the journalist's words; wire stories against own reporting),
 recall), :mod:`.sentences` (what the notebook and Findings say) and
 :mod:`.stage` (:func:`analyse_actors`).
 """
+
+from .attribution import Speaker, Statement, find_quotes, find_statements
+from .figures import plot_quote_frames, plot_source_profile, plot_voice_frames
+from .gazetteer import GAZETTEER, Entry, Gazetteer, gazetteer_table, load_gazetteer
+from .lexicon import ATTRIBUTION, Lexicon, compile_lexicon, load_attribution
+from .mentions import alias_table, comention_network, count_actors, find_mentions
+from .sentences import attribution_status, describe_check, describe_sources, describe_voices, describe_wire
+from .sources import count_by, statements_for_display, summarise_sources
+from .stage import NETWORK_MIN_UNITS, ActorParams, ActorsResult, analyse_actors, code_lists, describe_network
+from .statements import STATEMENT_COLUMNS, attribute_statements
+from .typology import Typed, Typer
+from .validation import (load_speaker_coding, read_speaker_sheet, resolve_speaker_coding, score_attribution,
+                         speaker_sheet_frame, write_speaker_sheet)
+from .voices import code_voices, quote_frames, source_frames, story_origins, voice_spans, wire_frames
+
+__all__ = [
+    "ATTRIBUTION", "GAZETTEER", "NETWORK_MIN_UNITS", "STATEMENT_COLUMNS", "ActorParams", "ActorsResult", "Entry",
+    "Gazetteer", "Lexicon", "Speaker", "Statement", "Typed", "Typer", "alias_table", "analyse_actors",
+    "attribute_statements", "attribution_status", "code_lists", "code_voices", "comention_network", "compile_lexicon",
+    "count_actors", "count_by", "describe_check", "describe_network", "describe_sources", "describe_voices",
+    "describe_wire", "find_mentions", "find_quotes", "find_statements", "gazetteer_table", "load_attribution",
+    "load_gazetteer", "load_speaker_coding", "plot_quote_frames", "plot_source_profile", "plot_voice_frames",
+    "quote_frames", "read_speaker_sheet", "resolve_speaker_coding", "score_attribution", "source_frames",
+    "speaker_sheet_frame", "statements_for_display", "story_origins", "summarise_sources", "voice_spans",
+    "wire_frames", "write_speaker_sheet",
+]

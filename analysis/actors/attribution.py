@@ -320,11 +320,12 @@ class _Parser:
             k = m.end()
             hit = self.gaz.match_at(text, k, ("organisation",))
             if hit and hit[1].type == "news_outlet":
-                return text[k:hit[0]], k, hit[0]
+                return hit[1].name, k, hit[0]
             sp = self.forward(text, k, hi, appositive=False)
             if sp and self.lex.organisation_cue(sp.text) and self.lex.organisation_cue(sp.text)[0] == "news_outlet" \
                     or sp and any(r.type == "news_outlet" and not r.title for r in self.lex.roles(sp.text)):
-                return sp.text, sp.start, sp.end
+                named = [e for _s, _e, e in self.gaz.find(sp.text, ("organisation",)) if e.type == "news_outlet"]
+                return (named[0].name if named else sp.text), sp.start, sp.end
         return None
 
 

@@ -1,0 +1,157 @@
+"""What notebook 04 and the Findings page say about voices, written once from the stage's tables.
+
+Every sentence is computed from tables; names from the corpus are escaped
+for Markdown. Who coded the speaker coding is said wherever its precision and
+recall appear, and an example set no person produced is never called human.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..outputs import count_noun, escape_markdown
+from ..validation.sentences import who_coded
+
+# Attribution "holds" when speaker extraction and typing with it reach this
+# precision and recall against the coding (a common bar for information extraction).
+ATTRIBUTION_OK = 0.8
+
+
+def _pct(x: float) -> str:
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.0f}%"
+
+
+def _interval(lo, hi) -> str:
+    if lo is None or pd.isna(lo) or pd.isna(hi):
+        return ""
+    return f" [{_pct(lo)}, {_pct(hi)}]"
+
+
+def describe_sources(statements: pd.DataFrame, types: pd.DataFrame, origins: pd.DataFrame, *,
+                     unit: str = "unit") -> str:
+    """Who speaks: statements and sources by type and by origin (unknown counted), channels and unnamed sources.
+
+    >>> st = pd.DataFrame({"canonical": ["a", "a", "b"], "speaker": ["ISW", "ISW", "para analis"],
+    ...                    "source_type": ["think_tank", "think_tank", "analyst_expert"],
+    ...                    "origin": ["west", "west", "unknown"], "identity": ["named", "named", "unnamed"],
+    ...                    "unit_id": ["u1", "u2", "u3"], "article_id": ["x", "x", "y"], "via": ["", "", ""]})
+    >>> from analysis.actors.sources import count_by
+    >>> t = count_by(st, "source_type", {"think_tank": "think tank", "analyst_expert": "analyst", "unknown": "unknown"})
+    >>> o = count_by(st, "origin", {"west": "US, European or NATO", "unknown": "unknown"})
+    >>> describe_sources(st, t, o)[:90]
+    '**3 statements** by **2 distinct sources** are attributed in 3 units of 2 articles. By type'
+    """
+    if statements.empty:
+        return "No attributed statement was found in this corpus."
+    units = f"{unit}s"
+    parts = []
+    for table, what in ((types, "type"), (origins, "origin")):
+        rows = table[table["n_statements"] > 0].sort_values(["n_statements", "n_sources"], ascending=False,
+                                                             kind="stable")
+        parts.append(f"By {what} — " + "; ".join(
+            f"{r.label}: {count_noun(int(r.n_sources), 'source')}, {count_noun(int(r.n_statements), 'statement')}"
+            for r in rows.itertuples()) + ".")
+    text = (f"**{count_noun(len(statements), 'statement')}** by **{statements['canonical'].nunique()} distinct "
+            f"sources** are attributed in {statements['unit_id'].nunique()} {units} of "
+            f"{count_noun(statements['article_id'].nunique(), 'article')}. " + " ".join(parts))
+    unknown = int(types.loc[types["source_type"] == "unknown", "n_statements"].sum()) if len(types) else 0
+    text += (f" {count_noun(unknown, 'statement')} {'has a speaker' if unknown == 1 else 'have speakers'} no rule "
+             "could type (unknown)." if unknown else " Every speaker was typed by a rule.")
+    unnamed = statements[statements["identity"] == "unnamed"]
+    if len(unnamed):
+        names = ", ".join(f"“{escape_markdown(s)}”" for s in dict.fromkeys(unnamed["speaker"]))
+        text += f" {count_noun(unnamed['canonical'].nunique(), 'source')} {'is' if unnamed['canonical'].nunique() == 1 else 'are'} unnamed (anonymous or plural): {names}."
+    via = statements.loc[statements["via"] != "", "via"]
+    if len(via):
+        counts = via.value_counts()
+        text += (f" {count_noun(len(via), 'statement')} reached the story through a named outlet ("
+                 + ", ".join(f"{escape_markdown(k)} {v}" for k, v in counts.items()) + ").")
+    return text
+
+
+def describe_voices(quote_frames: pd.DataFrame, names: dict[str, str], frames: list[str] | None = None) -> str:
+    """Frames inside the quoted words against the journalist's own words, each share with its n.
+
+    ``frames`` limits the sentence to these frames (the validated ones), in order.
+    """
+    if quote_frames.empty:
+        return "No statement is long enough to code its quoted words."
+    q = quote_frames.set_index(["voice", "frame"])
+    frames = [f for f in (frames if frames is not None else dict.fromkeys(quote_frames["frame"]))
+              if ("quoted", f) in q.index and ("journalist", f) in q.index]
+    if not frames:
+        return "No frame is coded in both the quoted words and the journalist's words."
+    n_q = int(q.loc[("quoted", frames[0]), "n_spans"])
+    n_j = int(q.loc[("journalist", frames[0]), "n_spans"])
+    parts = []
+    for f in frames:
+        a, b = q.loc[("quoted", f)], q.loc[("journalist", f)]
+        parts.append(f"**{escape_markdown(names.get(f, f))}** {_pct(a['share'])}{_interval(a['lo'], a['hi'])} of "
+                     f"quoted spans against {_pct(b['share'])}{_interval(b['lo'], b['hi'])} of the journalist's")
+    return (f"Coding the sources' quoted words ({count_noun(n_q, 'span')}) apart from the journalist's own words "
+            f"({count_noun(n_j, 'span')}, one per unit): " + "; ".join(parts) + ". Intervals resample articles.")
+
+
+def describe_wire(wire: pd.DataFrame, origins: pd.DataFrame, names: dict[str, str],
+                  frames: list[str] | None = None) -> str:
+    """Frames of wire-based or translated stories against the outlet's own reporting, with n."""
+    if origins.empty or (origins["story"] == "unknown").all():
+        return ("The corpus stage recorded no wire or translation credits for this run, so wire-based stories "
+                "cannot be told apart from the outlets' own reporting.")
+    n_wire, n_own = int((origins["story"] == "wire").sum()), int((origins["story"] == "own").sum())
+    credits = origins.loc[origins["story"] == "wire", ["wire_source", "translated_from"]].agg(
+        lambda r: "; ".join(x for x in r if x), axis=1)
+    text = (f"{count_noun(n_wire, 'article')} {'is' if n_wire == 1 else 'are'} credited to a wire or translated "
+            f"({', '.join(escape_markdown(c) for c in dict.fromkeys(credits))}" if n_wire else
+            "No article is credited to a wire or translated") + (")" if n_wire else "") + \
+        f"; {count_noun(n_own, 'article')} {'is' if n_own == 1 else 'are'} the outlets' own reporting."
+    if wire.empty or n_wire == 0 or n_own == 0:
+        return text + " With one of the two groups empty, their frames cannot be compared."
+    w = wire.set_index(["story", "frame"])
+    frames = [f for f in (frames if frames is not None else dict.fromkeys(wire["frame"]))
+              if ("wire", f) in w.index and ("own", f) in w.index]
+    if not frames:
+        return text + " No frame of the comparison is validated."
+    parts = [f"**{escape_markdown(names.get(f, f))}** {_pct(w.loc[('wire', f), 'share'])} of "
+             f"{int(w.loc[('wire', f), 'n_units'])} units against {_pct(w.loc[('own', f), 'share'])} of "
+             f"{int(w.loc[('own', f), 'n_units'])}" for f in frames]
+    return text + " Wire-based against own reporting: " + "; ".join(parts) + "."
+
+
+def attribution_status(summary: pd.DataFrame) -> tuple[str, str]:
+    """``(status, heading note)``: validated / checked against an example coding / not validated.
+
+    >>> attribution_status(pd.DataFrame())
+    ('not validated', 'attribution not validated')
+    """
+    if summary.empty or summary.iloc[0]["status"] == "none" or pd.isna(summary.iloc[0]["precision"]):
+        return "not validated", "attribution not validated"
+    r = summary.iloc[0]
+    holds = bool(r["holds"])
+    nums = f"speaker precision {r['precision']:.2f}, recall {r['recall']:.2f}, n = {int(r['n_gold'])}"
+    if r["status"] == "example":
+        return ("checked" if holds else "not validated",
+                f"attribution {'checked against' if holds else 'not validated by'} an example coding by AI, "
+                f"not people: {nums}")
+    return ("validated" if holds else "not validated",
+            f"attribution {'validated' if holds else 'not validated'} against human coders: {nums}")
+
+
+def describe_check(scores: pd.DataFrame, summary: pd.DataFrame) -> str:
+    """Precision and recall of attribution against the speaker coding, saying who coded it."""
+    if summary.empty or summary.iloc[0]["status"] == "none":
+        return ("No speaker coding is available for this run, so attribution is not validated: its counts are "
+                "description. A coding sheet and its import are described on this page.")
+    r = summary.iloc[0]
+    who = who_coded({"example": r["status"] == "example", "produced_by": r["produced_by"]}, r["coding_set"])
+    rows = scores[scores["item"].isin(["speaker", "speaker + type", "speaker + origin", "speaker + kind"])]
+    parts = [f"{s.item}: precision {_pct(s.precision)}{_interval(s.precision_lo, s.precision_hi)} "
+             f"({s.tp} of {s.n_machine} machine statements), recall {_pct(s.recall)}"
+             f"{_interval(s.recall_lo, s.recall_hi)} ({s.tp} of {s.n_gold} coded)" for s in rows.itertuples()]
+    verdict = ("meets" if r["holds"] else "does not meet")
+    return (f"Attribution is checked against {who} ({count_noun(int(r['n_gold']), 'coded statement')} in "
+            f"{count_noun(int(r['n_articles']), 'article')}). " + "; ".join(parts) +
+            f". Intervals resample articles. Speaker extraction and typing {verdict} the bar of "
+            f"{ATTRIBUTION_OK:.0%} precision and recall.")

@@ -1,0 +1,214 @@
+"""Whose words carry which frames: frames coded inside the quoted words and in the journalist's own words.
+
+A unit's text is cut into *voices* by its statements (:mod:`.statements`):
+
+* ``quoted``: the words in quotation marks inside a statement's content (the
+  source's own words, as the outlet quotes them);
+* ``reported``: the rest of a statement's content (indirect speech: what the
+  source said, in the journalist's words);
+* ``journalist``: every character of the unit outside any statement's
+  content (attributions, context, unattributed quotes included).
+
+A character inside nested statements ("Presiden Turki mengatakan bahwa
+Erdogan mengatakan …") belongs to the innermost. Each voice span is coded
+by the frames stage's own coder (:func:`analysis.frames.code_units` and
+:func:`~analysis.frames.score_units`, called on the spans, not copied), so
+"which voices carry which frames" rests on the quoted words only, never on the
+paragraph around them. Spans shorter than ``min_quote_words`` words are left
+out of the shares (a short span can hardly carry a frame's indicators).
+
+Shares have intervals that resample articles (a span's frames are not
+independent of the other spans of its article). The wire comparison sets the
+frames of stories credited to a wire or translated from another outlet
+against the outlet's own reporting, when the corpus stage recorded credits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..frames import code_units, score_units
+from .attribution import count_words, find_quotes
+
+VOICES = ("quoted", "reported", "journalist")
+SPAN_COLUMNS = ["span_id", "article_id", "unit_id", "statement_id", "voice", "n_words", "text"]
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    idx = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return list(zip(idx[::2], idx[1::2]))
+
+
+def voice_spans(units: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
+    """Cut every unit into its quoted, reported and journalist spans (one row per span, with its text).
+
+    Examples
+    --------
+    >>> u = pd.DataFrame({"unit_id": ["a-p0"], "article_id": ["a"], "text": ['Ia menilai “perang akan lama,” katanya.']})
+    >>> s = pd.DataFrame({"statement_id": ["s1"], "unit_id": ["a-p0"], "quote_start": [11], "quote_end": [29],
+    ...                   "speaker_start": [30], "speaker_end": [37]})
+    >>> voice_spans(u, s)[["voice", "text"]].values.tolist()
+    [['quoted', 'perang akan lama,'], ['journalist', 'Ia menilai “ ” katanya.']]
+    """
+    rows = []
+    by_unit = {k: g for k, g in statements.groupby("unit_id", sort=False)} if len(statements) else {}
+    for unit_id, article_id, text in units[["unit_id", "article_id", "text"]].itertuples(index=False):
+        text = "" if pd.isna(text) else str(text)
+        n = len(text)
+        if not n:
+            continue
+        inside_quote = np.zeros(n, dtype=bool)
+        for s, e in find_quotes(text):
+            inside_quote[s:e] = True
+        owner = np.full(n, -1, dtype=np.int64)
+        width = np.full(n, n + 1, dtype=np.int64)
+        sts = by_unit.get(unit_id)
+        ids = [] if sts is None else list(sts["statement_id"])
+        speaker = np.zeros(n, dtype=bool)
+        if sts is not None:
+            for k, r in enumerate(sts.itertuples(index=False)):
+                s, e = int(r.quote_start), int(r.quote_end)
+                narrower = (e - s) < width[s:e]
+                owner[s:e][narrower], width[s:e][narrower] = k, e - s
+                if r.speaker_start >= 0:
+                    speaker[int(r.speaker_start):int(r.speaker_end)] = True
+        for k, sid in enumerate(ids):
+            mine = (owner == k) & ~speaker
+            for voice, mask in (("quoted", mine & inside_quote), ("reported", mine & ~inside_quote)):
+                piece = " ".join(text[a:b].strip() for a, b in _runs(mask) if text[a:b].strip())
+                if piece:
+                    rows.append((f"{sid}:{voice}", article_id, unit_id, sid, voice, count_words(piece), piece))
+        piece = " ".join(text[a:b].strip() for a, b in _runs(owner < 0) if text[a:b].strip())
+        if piece:
+            rows.append((f"{unit_id}:journalist", article_id, unit_id, "", "journalist", count_words(piece), piece))
+    return pd.DataFrame(rows, columns=SPAN_COLUMNS)
+
+
+def code_voices(spans: pd.DataFrame, codebook, language: str, threshold: float) -> pd.DataFrame:
+    """Code every voice span with the frames stage's coder: span_id … voice, n_words, frame, present, evidence."""
+    cols = ["span_id", "article_id", "unit_id", "statement_id", "voice", "n_words", "frame", "present", "evidence"]
+    if spans.empty:
+        return pd.DataFrame(columns=cols)
+    pseudo = spans.rename(columns={"span_id": "unit_id", "unit_id": "_unit"})[["unit_id", "article_id", "text"]]
+    scores = score_units(code_units(pseudo, codebook, language), threshold)
+    out = spans.drop(columns="text").merge(scores.rename(columns={"unit_id": "span_id"})[
+        ["span_id", "frame", "present", "evidence"]], on="span_id", how="left")
+    return out[cols].reset_index(drop=True)
+
+
+def _cluster_share(groups: pd.Series, present: pd.Series, n_bootstrap: int, rng) -> tuple[float, float, float]:
+    """Share of present, with a percentile interval resampling the groups (articles)."""
+    per = pd.DataFrame({"g": groups.to_numpy(), "y": present.to_numpy()}).groupby("g")["y"].agg(["sum", "count"])
+    share = per["sum"].sum() / per["count"].sum() if per["count"].sum() else float("nan")
+    if n_bootstrap <= 0 or len(per) < 2:
+        return share, float("nan"), float("nan")
+    idx = rng.integers(0, len(per), size=(n_bootstrap, len(per)))
+    s, c = per["sum"].to_numpy()[idx].sum(1), per["count"].to_numpy()[idx].sum(1)
+    boot = s[c > 0] / c[c > 0]
+    return share, float(np.quantile(boot, 0.025)), float(np.quantile(boot, 0.975))
+
+
+def quote_frames(voice_codes: pd.DataFrame, *, min_words: int, n_bootstrap: int, seed: int) -> pd.DataFrame:
+    """Share of spans of each voice that carry each frame, with n and an article-bootstrap interval.
+
+    Columns: voice, frame, n_spans, n_articles, n_present, share, lo, hi.
+    """
+    cols = ["voice", "frame", "n_spans", "n_articles", "n_present", "share", "lo", "hi"]
+    codes = voice_codes[voice_codes["n_words"] >= min_words] if len(voice_codes) else voice_codes
+    if codes.empty:
+        return pd.DataFrame(columns=cols)
+    rng = np.random.default_rng(seed)
+    rows = []
+    frames = list(dict.fromkeys(codes["frame"]))
+    for voice in VOICES:
+        sub = codes[codes["voice"] == voice]
+        for frame in frames:
+            f = sub[sub["frame"] == frame]
+            if f.empty:
+                continue
+            share, lo, hi = _cluster_share(f["article_id"], f["present"], n_bootstrap, rng)
+            rows.append((voice, frame, len(f), f["article_id"].nunique(), int(f["present"].sum()), share, lo, hi))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def source_frames(voice_codes: pd.DataFrame, statements: pd.DataFrame, *, min_words: int) -> pd.DataFrame:
+    """For each source and frame: the statements whose quoted (or reported) words carry the frame.
+
+    Columns: source_type, source, canonical, voice (quoted | reported), frame, n_statements,
+    n_with_frame, share. Only the source's own span is coded, never the paragraph around it.
+    """
+    cols = ["source_type", "source", "canonical", "voice", "frame", "n_statements", "n_with_frame", "share"]
+    codes = voice_codes[(voice_codes["voice"] != "journalist") & (voice_codes["n_words"] >= min_words)] \
+        if len(voice_codes) else voice_codes
+    if codes.empty or statements.empty:
+        return pd.DataFrame(columns=cols)
+    who = statements[["statement_id", "source_type", "speaker", "canonical"]].rename(columns={"speaker": "source"})
+    merged = codes.merge(who, on="statement_id", how="inner")
+    order = {f: i for i, f in enumerate(dict.fromkeys(codes["frame"]))}
+    out = (merged.groupby(["source_type", "source", "canonical", "voice", "frame"], sort=False)
+           .agg(n_statements=("statement_id", "nunique"), n_with_frame=("present", "sum")).reset_index())
+    out["n_with_frame"] = out["n_with_frame"].astype("int64")
+    out["share"] = out["n_with_frame"] / out["n_statements"]
+    out["_o"] = out["frame"].map(order)
+    return (out.sort_values(["source_type", "source", "voice", "_o"], kind="stable").drop(columns="_o")
+            .reset_index(drop=True)[cols])
+
+
+# ------------------------------------------------------------------ where the story is from
+
+
+STORY_GROUPS = {"wire": "wire-based or translated", "own": "the outlet's own reporting"}
+
+
+def story_origins(articles: pd.DataFrame) -> pd.DataFrame:
+    """Each article's credits and its group: wire-based (a wire or a translation credit) or own reporting.
+
+    Reads ``wire_source``, ``translated_from`` and ``credits`` when the corpus
+    stage recorded them; without those columns every article is ``unknown``
+    (no credit was recorded, which is not the same as none).
+
+    >>> a = pd.DataFrame({"article_id": ["x", "y"], "outlet": ["Tempo", "Sindo"], "wire_source": ["Reuters", ""],
+    ...                   "translated_from": ["", ""]})
+    >>> story_origins(a)["story"].tolist()
+    ['wire', 'own']
+    >>> story_origins(a.drop(columns=["wire_source", "translated_from"]))["story"].tolist()
+    ['unknown', 'unknown']
+    """
+    cols = ["article_id", "outlet", "wire_source", "translated_from", "credits", "story"]
+    out = pd.DataFrame({"article_id": articles["article_id"]})
+    out["outlet"] = articles["outlet"].fillna("").astype(str) if "outlet" in articles else ""
+    recorded = "wire_source" in articles.columns or "translated_from" in articles.columns
+    for c in ("wire_source", "translated_from", "credits"):
+        out[c] = articles[c].fillna("").astype(str) if c in articles.columns else ""
+    if not recorded:
+        out["story"] = "unknown"
+    else:
+        wire = (out["wire_source"].str.strip() != "") | (out["translated_from"].str.strip() != "")
+        out["story"] = np.where(wire, "wire", "own")
+    return out[cols].reset_index(drop=True)
+
+
+def wire_frames(origins: pd.DataFrame, unit_frames: pd.DataFrame, *, n_bootstrap: int, seed: int) -> pd.DataFrame:
+    """Frame shares of the units of wire-based stories against those of own reporting (article-bootstrap intervals).
+
+    Columns: story, frame, n_articles, n_units, n_present, share, lo, hi; empty
+    when no credit was recorded (every story ``unknown``).
+    """
+    cols = ["story", "frame", "n_articles", "n_units", "n_present", "share", "lo", "hi"]
+    known = origins[origins["story"].isin(list(STORY_GROUPS))]
+    if known.empty or unit_frames.empty:
+        return pd.DataFrame(columns=cols)
+    merged = unit_frames.merge(known[["article_id", "story"]], on="article_id", how="inner")
+    rng = np.random.default_rng(seed)
+    rows = []
+    for story in STORY_GROUPS:
+        sub = merged[merged["story"] == story]
+        for frame in dict.fromkeys(unit_frames["frame"]):
+            f = sub[sub["frame"] == frame]
+            if f.empty:
+                continue
+            share, lo, hi = _cluster_share(f["article_id"], f["present"], n_bootstrap, rng)
+            rows.append((story, frame, f["article_id"].nunique(), f["unit_id"].nunique(), int(f["present"].sum()),
+                         share, lo, hi))
+    return pd.DataFrame(rows, columns=cols)
