@@ -236,13 +236,15 @@ def _fold(s: str) -> str:
 
 def _locate(excerpt: str, text: str) -> int:
     """Where an excerpt starts in a text, spaces and quotation marks folded; -1 if absent."""
-    pattern = r"[\s“”\"‘’'«»„]*".join(re.escape(w) for w in re.findall(r"\w+", _fold(excerpt)))
+    pattern = r"\W*".join(re.escape(w) for w in re.findall(r"\w+", _fold(excerpt)))
     m = re.search(pattern, _fold(text)) if pattern else None
     return m.start() if m else -1
 
 
 def _name_words(name: str, stop: set[str]) -> set[str]:
-    return {w for w in re.findall(r"\w+", _fold(name)) if len(w) > 2 and w not in stop}
+    """The words that identify a speaker: three letters or more, or an acronym ("AS", "UN")."""
+    return {_fold(w) for w in re.findall(r"\w+", name) if (len(w) > 2 or w.isupper() and len(w) > 1)
+            and _fold(w) not in stop}
 
 
 def place_coding(gold: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
@@ -265,25 +267,29 @@ def place_coding(gold: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
 
 def match_statements(gold: pd.DataFrame, machine: pd.DataFrame, stop: set[str]) -> list[tuple[int, int]]:
     """One-to-one pairs (gold row, machine row): same unit, content overlapping the excerpt, a shared name word."""
-    pairs, used = [], set()
+    pairs, used, done = [], set(), set()
     by_unit = {u: g for u, g in machine.groupby("unit_id")} if len(machine) else {}
-    for gi, g in gold.iterrows():
-        if g["at"] < 0:
-            continue
-        words = _name_words(g["speaker"], stop)
-        best, overlap = None, 0
-        for mi, m in by_unit.get(g["unit_id"], machine.iloc[:0]).iterrows():
-            if mi in used:
+    # First pass: the content overlaps the excerpt; second: the same speaker elsewhere in the unit (a coded
+    # statement spans the sentence, the machine's may hold only one of its clauses).
+    for need_overlap in (True, False):
+        for gi, g in gold.iterrows():
+            if g["at"] < 0 or gi in done:
                 continue
-            lo, hi = int(g["at"]), int(g["at"]) + max(len(g["excerpt"]), 1)
-            ov = min(hi, int(m["quote_end"])) - max(lo, int(m["quote_start"]))
-            mwords = _name_words(f"{m['speaker']} {m.get('surface', '')} {m.get('role', '')}", stop)
-            if ov > 0 and words & mwords and ov > overlap:
-                best, overlap = mi, ov
-        if best is not None:
-            used.add(best)
-            pairs.append((gi, best))
-    return pairs
+            words = _name_words(g["speaker"], stop)
+            best, overlap = None, -10 ** 9
+            for mi, m in by_unit.get(g["unit_id"], machine.iloc[:0]).iterrows():
+                if mi in used:
+                    continue
+                lo, hi = int(g["at"]), int(g["at"]) + max(len(g["excerpt"]), 1)
+                ov = min(hi, int(m["quote_end"])) - max(lo, int(m["quote_start"]))
+                mwords = _name_words(f"{m['speaker']} {m.get('surface', '')} {m.get('role', '')}", stop)
+                if (ov > 0 or not need_overlap) and words & mwords and ov > overlap:
+                    best, overlap = mi, ov
+            if best is not None:
+                used.add(best)
+                done.add(gi)
+                pairs.append((gi, best))
+    return sorted(pairs)
 
 
 def score_attribution(gold: pd.DataFrame, machine: pd.DataFrame, units: pd.DataFrame, *, stop: set[str],
