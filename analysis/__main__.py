@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis run|site|params|sample|import-coding``.
+"""Command line: ``python -m analysis run|site|params|sample|import-coding|speaker-sheet|import-speakers``.
 
 Errors a user can cause are printed as one line (``error: …``) with exit
 code 2; a traceback is shown only for bugs, i.e. for anything that is not an
@@ -43,6 +43,15 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("sheet", type=Path, help="the filled sheet")
     i.add_argument("--run", required=True, help="the run whose sample the sheet was drawn from")
     i.add_argument("--set", required=True, dest="coding_set", help="coding set (folder under data/coding/)")
+
+    k = sub.add_parser("speaker-sheet", help="write a speaker coding sheet (XLSX and CSV) of a finished run")
+    k.add_argument("--run", required=True, help="run name (folder under runs/)")
+    k.add_argument("--coder", required=True, help="the coder's name")
+
+    m = sub.add_parser("import-speakers", help="check a filled speaker sheet and add it to a coding set")
+    m.add_argument("sheet", type=Path, help="the filled sheet (XLSX or CSV)")
+    m.add_argument("--run", required=True, help="the run the sheet was written for")
+    m.add_argument("--set", required=True, dest="coding_set", help="coding set (folder under data/coding/)")
     return p
 
 
@@ -77,6 +86,15 @@ def main(argv: list[str] | None = None) -> int:
             from .validation.tools import import_coding
 
             print(f"imported: {import_coding(args.sheet, run=args.run, coding_set=args.coding_set)}")
+        elif args.command == "speaker-sheet":
+            from .actors.tools import speaker_sheet
+
+            for line in speaker_sheet(args.run, coder=args.coder):
+                print(line)
+        elif args.command == "import-speakers":
+            from .actors.tools import import_speakers
+
+            print(f"imported: {import_speakers(args.sheet, run=args.run, coding_set=args.coding_set)}")
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -322,62 +322,89 @@ def frames_over_time(run: RunData) -> Finding:
 
 
 def who_speaks(run: RunData) -> Finding:
-    """Who is quoted, by type of source (the sentence notebook 04 prints too)."""
-    from .actors import describe_sources
+    """Who speaks: statements by source type and by origin (unknown counted), and how far attribution holds.
 
-    sources = run.table("sources")
-    types = run.table("source_types")
-    if sources.empty:
-        return Finding("5. Who speaks", describe_sources(sources))
-    text = describe_sources(sources, types, unit=run.unit)
-    by_type = sources.groupby("source_type")["unit_id"].nunique().sort_values(ascending=False, kind="stable")
-    labels = dict(zip(types["source_type"], types["label"])) if not types.empty else {}
-    lead_type = by_type.index[0]
-    alt = (f"Bar chart of quoted sources by type; {labels.get(lead_type, lead_type)} are quoted in the most {run.units} "
-           f"({int(by_type.iloc[0])}).")
-    # Speakers and their types come from attribution patterns that no coding has checked yet: the
-    # heading says so, so that these counts are read as description, not as a validated finding.
-    return Finding("5. Whose voices are heard (quote attribution not validated)", text, run.figure("source_types"), alt,
-                   f"Quoted and credited sources by type, found by attribution patterns that are not yet validated "
-                   f"against coders: distinct sources and the {run.units} that quote them.",
-                   [run.download("sources"), run.download("source_types")])
+    The sentence is the one notebook 04 prints (:func:`analysis.actors.describe_sources`); the heading
+    says whether attribution is validated, by the speaker coding's precision and recall, and who coded it.
+    """
+    from .actors import attribution_status, describe_check, describe_sources
+
+    statements = run.table("statements")
+    summary = run.table("attribution_summary")
+    note = attribution_status(summary)[1]
+    if statements.empty:
+        return Finding(f"5. Whose voices are heard ({note})", describe_sources(statements, statements, statements))
+    types, origins = run.table("source_types"), run.table("source_origins")
+    text = (describe_sources(statements, types, origins, unit=run.unit) + " "
+            + describe_check(run.table("attribution_scores"), summary))
+    lead = types.sort_values("n_statements", ascending=False, kind="stable").iloc[0]
+    alt = (f"Stacked bar chart of attributed statements by source type, coloured by origin; {lead['label']} "
+           f"speak in the most statements ({int(lead['n_statements'])}).")
+    return Finding(f"5. Whose voices are heard ({note})", text, run.figure("source_types"), alt,
+                   "Attributed statements by source type and origin of the source.",
+                   [run.download(k) for k in ("statements", "sources", "source_types", "source_origins",
+                                              "attribution_scores")])
+
+
+def _span_frames(run: RunData) -> tuple[list[str] | None, str]:
+    """The frames whose span codes may speak here, and why: validated frames coded by the indicators.
+
+    Quotes and the journalist's words are coded by the indicators (the frames stage's coder); a frame whose
+    validated coder is another method has no validated code on a span. None: no validation stage ran.
+    """
+    methods = run.table("frame_methods")
+    if methods.empty:
+        return None, ""
+    ok = methods[methods["validated"] & (methods["method"] == "indicators")]["frame"].tolist()
+    other = methods[methods["validated"] & (methods["method"] != "indicators")]["frame"].tolist()
+    why = (f" {count_noun(len(other), 'validated frame')} ({', '.join(run.frame_name(f) for f in other)}) "
+           f"{'is' if len(other) == 1 else 'are'} left out: its validated coder is not the indicators that code spans."
+           if other else "")
+    return ok, why
 
 
 def voices_and_frames(run: RunData) -> Finding:
-    """Which frames the paragraphs quoting each type of source carry."""
-    sf = run.table("source_frames")
-    methods = run.table("frame_methods")
-    if not methods.empty:
-        # Only validated frames say which voices carry them.
-        sf = sf[sf["frame"].isin(set(methods.loc[methods["validated"], "frame"]))] if not sf.empty else sf
-        if sf.empty:
-            return Finding("6. Which voices carry which frames", NOT_VALIDATED)
-    if sf.empty:
-        return Finding("6. Which voices carry which frames", "No source could be linked to frame codes in this run.")
-    per_type = sf.groupby(["source_type", "frame"]).agg(n=("n_units", "sum"), quoted=("n_units_quoted", "sum")).reset_index()
-    per_type = per_type[per_type["quoted"] > 0]
-    per_type["share"] = per_type["n"] / per_type["quoted"]
-    leads = per_type.sort_values(["source_type", "share", "frame"], ascending=[True, False, True]).groupby("source_type").head(1)
-    leads = leads[leads["share"] > 0]
-    if leads.empty:
-        return Finding("6. Which voices carry which frames",
-                       f"No {run.unit} that quotes a source carries a codebook frame in this run.")
-    labels = dict(zip(run.table("source_types").get("source_type", []), run.table("source_types").get("label", [])))
-    parts = [f"{run.units} quoting **{labels.get(r.source_type, r.source_type)}** most often carry "
-             f"**{run.frame_name(r.frame)}** ({_pct(r.share)})" for r in leads.itertuples()]
-    text = (f"Linking each quote to the frames of its {run.unit}: " + "; ".join(parts) + ". "
-            f"This answers *whose voices carry which frames* only for this corpus"
-            + (f": each type rests on a handful of {run.units}." if per_type.groupby("source_type")["quoted"].max().min() < FEW_UNITS
-               else "."))
-    alt = f"Heatmap of the share of {run.units} quoting each type of source that carry each frame."
-    if not methods.empty:
-        # The heatmap shows every frame of the indicators; with a validation, only validated frames speak here.
-        text += (f" Only validated frames are counted, from the indicators' codes of the {run.units} (quote "
-                 "attribution itself is pattern-based and not validated).")
-        return Finding("6. Which voices carry which frames", text, None, "", "", [run.download("source_frames")])
-    return Finding("6. Which voices carry which frames (not validated)", text, run.figure("source_frames"), alt,
-                   f"Frames in the {run.units} that quote each type of source (share of those {run.units}).",
-                   [run.download("source_frames")])
+    """Which frames the sources' own quoted words carry, against the journalist's words; wire against own reporting.
+
+    Only the quoted words speak for a source (never the paragraph around a quote); each share has its n
+    and an interval over articles. With a validation, only validated frames are stated.
+    """
+    from .actors import attribution_status, describe_voices, describe_wire
+
+    qf, sf = run.table("quote_frames"), run.table("source_frames")
+    frames, why = _span_frames(run)
+    status = attribution_status(run.table("attribution_summary"))[1]
+    if frames is not None and not frames:
+        return Finding("6. Which voices carry which frames", NOT_VALIDATED + why)
+    if qf.empty:
+        return Finding("6. Which voices carry which frames", "No statement is long enough to code its quoted words.")
+    text = describe_voices(qf, run.frame_names, frames)
+    quoted = sf[sf["voice"] == "quoted"] if not sf.empty else sf
+    if frames is not None and not quoted.empty:
+        quoted = quoted[quoted["frame"].isin(frames)]
+    if not quoted.empty:
+        per = quoted.groupby(["source_type", "frame"], sort=False)[["n_with_frame", "n_statements"]].sum().reset_index()
+        per["share"] = per["n_with_frame"] / per["n_statements"]
+        leads = per.sort_values(["source_type", "share", "frame"], ascending=[True, False, True]).groupby("source_type").head(1)
+        leads = leads[leads["share"] > 0]
+        labels = dict(zip(run.table("source_types").get("source_type", []), run.table("source_types").get("label", [])))
+        if len(leads):
+            text += (" By type of source, in their own quoted words: " + "; ".join(
+                f"**{escape_markdown(labels.get(r.source_type, r.source_type))}** most often "
+                f"**{run.frame_name(r.frame)}** ({_pct(r.share)} of its {count_noun(int(r.n_statements), 'quoted statement')})"
+                for r in leads.itertuples()) + ".")
+            if int(per.groupby("source_type")["n_statements"].max().min()) < FEW_UNITS:
+                text += " Each type rests on few statements: description, not a finding about the outlets."
+    text += " " + describe_wire(run.table("wire_frames"), run.table("story_origins"), run.frame_names, frames)
+    if frames is not None:
+        text += f" Only validated frames are stated, coded by the indicators on the spans.{why}"
+    heading = "6. Which voices carry which frames" + (f" ({status})" if frames is not None else
+                                                        f" (frames not validated; {status})")
+    alt = "Dot plot of each frame's share of quoted spans and of journalist spans, with intervals over articles."
+    return Finding(heading, text, run.figure("quote_frames"), alt,
+                   "Frames inside the sources' quoted words against the journalist's own words (95% intervals "
+                   "resampling articles).",
+                   [run.download(k) for k in ("quote_frames", "source_frames", "wire_frames", "story_origins")])
 
 
 def text_or_empty(value) -> str:

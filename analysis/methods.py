@@ -196,11 +196,42 @@ def frames_section(run: RunData, manifest: dict) -> str:
         f"{_p(manifest, 'frame_threshold')}, and an article when at least {_p(manifest, 'min_units', 1)} of its units "
         "do. Every code lists the indicators that fired (Frames page). Prevalence intervals are percentile bootstrap "
         f"intervals that resample articles ({_p(manifest, 'n_bootstrap')} resamples).\n\n"
+        + sources_section(run, manifest)
+    )
+
+
+def sources_section(run: RunData, manifest: dict) -> str:
+    """Return the actors stage's method text: statements, typing and origin by rule, voices, the check."""
+    summary = run.table("attribution_summary")
+    r = summary.iloc[0] if not summary.empty else {}
+    coded = text_or_empty(r.get("status")) if len(summary) else ""
+    who = ("an example speaker coding produced by AI, not people" if coded == "example"
+           else "a speaker coding by people" if coded == "human" else "")
+    check = (f"Attribution is checked against {who} ({int(r['n_gold'])} coded statements): precision and recall of "
+             "the speakers found, and of their type, origin and kind with them, with intervals that resample "
+             "articles." if who else "No speaker coding was available, so attribution is not validated.")
+    user = _p(manifest, "sources_file", "")
+    return (
         "## 5. Sources\n\n"
-        "Quotes are attributed with Indonesian and English reporting patterns (*kata X*, *ujar X*, *menurut X*, "
-        "*X mengatakan*, *said X*, *according to X*), and each source is typed (government, analyst or academic, "
-        "think tank, media, anonymous) from a table of known sources and role cues in the text "
-        "(`analysis/resources/attribution.yml`)."
+        "Attribution is coded at the level of the statement. A statement is a reporting cue of Indonesian or "
+        "English news style (*kata X*, *ujar X*, *menurut X*, *X mengatakan*, *demikian X*, *diungkapkan oleh X*; "
+        "*said X*, *X told*, *according to X*) with the speaker next to it; its content is the quote by the cue, "
+        "else the clause the cue introduces. It is *direct* when the content holds at least four words in "
+        "quotation marks, else *indirect*; a quote with no cue of its own that follows a statement is a "
+        "*continuation* of its speaker, and pronouns and *katanya* take the article's previous speaker. An outlet "
+        "a statement came through (*kepada Newsweek*, *lapor kantor berita Tass*) is recorded as its channel, not "
+        "as a second speaker. Sources are typed by general rules, never by a list of the corpus's speakers: "
+        "titles and roles in Indonesian and English, organisations from a documented gazetteer of think tanks, "
+        "news outlets and agencies, governments and ministries, militaries and intergovernmental bodies, each "
+        "entry with its source, anonymous and plural phrases (*para analis*, *sumber*), the same person's role "
+        "elsewhere in the article; a speaker no rule types is *unknown* and counted. Each source's origin "
+        "(Indonesian, Russian, Chinese, North Korean, US, European or NATO, other, unknown) comes from its "
+        "organisation, the place named with it or a country in its title (`analysis/resources/attribution.yml`, "
+        "`analysis/resources/gazetteer/`"
+        + (f", and the researcher's own gazetteer `{escape_markdown(Path(str(user)).name)}`" if user else "") + "). "
+        "Frames are coded separately on each statement's quoted words, its reported words and the journalist's "
+        "own words, by the same indicators as the units; *which voices carry which frames* rests on the quoted "
+        "words only. " + check
     )
 
 

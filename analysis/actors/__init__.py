@@ -18,7 +18,8 @@ from .gazetteer import GAZETTEER, Entry, Gazetteer, gazetteer_table, load_gazett
 from .lexicon import ATTRIBUTION, Lexicon, compile_lexicon, load_attribution
 from .mentions import alias_table, comention_network, count_actors, find_mentions
 from .sentences import attribution_status, describe_check, describe_sources, describe_voices, describe_wire
-from .sources import count_by, statements_for_display, summarise_sources
+from .display import quote_frames_for_display, scores_for_display, sources_for_display, statements_for_display
+from .sources import count_by, summarise_sources
 from .stage import NETWORK_MIN_UNITS, ActorParams, ActorsResult, analyse_actors, code_lists, describe_network
 from .statements import STATEMENT_COLUMNS, attribute_statements
 from .typology import Typed, Typer
@@ -34,6 +35,7 @@ __all__ = [
     "describe_wire", "find_mentions", "find_quotes", "find_statements", "gazetteer_table", "load_attribution",
     "load_gazetteer", "load_speaker_coding", "plot_quote_frames", "plot_source_profile", "plot_voice_frames",
     "quote_frames", "read_speaker_sheet", "resolve_speaker_coding", "score_attribution", "source_frames",
-    "speaker_sheet_frame", "statements_for_display", "story_origins", "summarise_sources", "voice_spans",
+    "quote_frames_for_display", "scores_for_display", "sources_for_display", "speaker_sheet_frame",
+    "statements_for_display", "story_origins", "summarise_sources", "voice_spans",
     "wire_frames", "write_speaker_sheet",
 ]

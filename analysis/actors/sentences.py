@@ -59,11 +59,12 @@ def describe_sources(statements: pd.DataFrame, types: pd.DataFrame, origins: pd.
     unknown = int(types.loc[types["source_type"] == "unknown", "n_statements"].sum()) if len(types) else 0
     text += (f" {count_noun(unknown, 'statement')} {'has a speaker' if unknown == 1 else 'have speakers'} no rule "
              "could type (unknown)." if unknown else " Every speaker was typed by a rule.")
-    unnamed = statements[statements["identity"] == "unnamed"]
+    unnamed = statements[statements["identity"].fillna("") == "unnamed"]
     if len(unnamed):
         names = ", ".join(f"“{escape_markdown(s)}”" for s in dict.fromkeys(unnamed["speaker"]))
         text += f" {count_noun(unnamed['canonical'].nunique(), 'source')} {'is' if unnamed['canonical'].nunique() == 1 else 'are'} unnamed (anonymous or plural): {names}."
-    via = statements.loc[statements["via"] != "", "via"]
+    via = statements["via"].fillna("")
+    via = via[via != ""]
     if len(via):
         counts = via.value_counts()
         text += (f" {count_noun(len(via), 'statement')} reached the story through a named outlet ("

@@ -52,9 +52,3 @@ def count_by(statements: pd.DataFrame, column: str, labels: dict[str, str]) -> p
                      "n_statements": len(sub), "n_units": sub["unit_id"].nunique() if len(sub) else 0,
                      "n_articles": sub["article_id"].nunique() if len(sub) else 0})
     return pd.DataFrame(rows, columns=[column, "label", "n_sources", "n_statements", "n_units", "n_articles"])
-
-
-def statements_for_display(statements: pd.DataFrame) -> pd.DataFrame:
-    """The columns of ``statements`` a page shows (the CSV has them all); cells are plain text, escaped by the page."""
-    cols = ["unit_id", "speaker", "kind", "cue", "source_type", "origin", "type_rule", "via", "snippet"]
-    return statements[cols].copy()
