@@ -52,7 +52,7 @@ _TOKEN = re.compile(r"(?:[A-Z]\.)+|(?:Jr|Sr|Dr|Prof|Mr|Mrs|Ms|St)\.|\([\w\-]+\)|
 _OPEN_CLOSE = {"“": "”", "«": "»", "„": "“", '"': '"'}
 _CLOSERS = ("”", "»")
 _ABBR = re.compile(r"\([\w\-]+\)")
-CONNECTORS = ("of", "for", "the", "and", "de", "van", "von", "bin", "al", "el", "untuk", "dan", "la", "du")
+CONNECTORS = ("of", "for", "the", "and", "de", "van", "von", "bin", "al", "el", "untuk", "dan", "la", "du", "to")
 
 
 @dataclass
@@ -164,34 +164,41 @@ class _Parser:
         self.conj = re.compile(rf"\s+(?i:{words(spec.get('conjunctions') or ['dan', 'maupun', 'serta', 'and'])})\s+$")
 
     # --- pieces that may make up a speaker span
-    def _piece(self, text: str, j: int, prev: str) -> tuple[str, int] | None:
-        """The kind and end of the speaker piece starting at ``j`` (None: the speaker ends here)."""
-        if prev and (m := self.anonymity.match(text, j)):
+    def _piece(self, text: str, j: int, prev: str, limit: int) -> tuple[str, int] | None:
+        """The kind and end of the speaker piece starting at ``j`` (None: the speaker ends here), never past ``limit``."""
+        if prev and (m := self.anonymity.match(text, j, limit)):
             return "anon", m.end()
-        hit = self.gaz.match_at(text, j, ("organisation", "person", "place"))
+        hit = self.gaz.match_at(text[:limit], j, ("organisation", "person", "place"))
         if hit and (hit[1].kind != "place" or text[j].isupper()):
             return hit[1].kind, hit[0]
-        if m := self.lex.role_pattern.match(text, j):
+        if m := self.lex.role_pattern.match(text, j, limit):
             return "role", m.end()
-        if end := self._org_cue(text, j):
+        if end := self._org_cue(text[:limit], j):
             return "orgcue", end
-        if prev in ("", "det") and (m := self.anon_head.match(text, j)):
+        if prev in ("", "det") and (m := self.anon_head.match(text, j, limit)):
             return "anonhead", m.end()
-        if prev in ("role", "anonhead", "mod", "orgcue") and (m := self.mod.match(text, j)):
+        if prev in ("role", "anonhead", "mod", "orgcue", "det") and (m := self.mod.match(text, j, limit)):
             return "mod", m.end()
-        if prev in ("role", "orgcue", "organisation", "place", "cap", "mod") and (m := self.demonstrative.match(text, j)):
+        if prev in ("role", "orgcue", "organisation", "place", "cap", "mod") and \
+                (m := self.demonstrative.match(text, j, limit)):
             return "dem", m.end()
-        if prev in ("cap", "organisation", "person", "place") and (m := _ABBR.match(text, j)):
+        if prev in ("cap", "organisation", "person", "place") and (m := _ABBR.match(text, j, limit)):
             return "abbr", m.end()
-        tok = _TOKEN.match(text, j)
+        # "peneliti senior di Lowy Institute, Herve Lemahieu": a role, its employer, then the name.
+        if prev in ("role", "mod") and (m := self.link.match(text, j, limit)):
+            k = m.end() + len(text[m.end():limit]) - len(text[m.end():limit].lstrip())
+            org = self.gaz.match_at(text[:limit], k, ("organisation",))
+            if org:
+                return "organisation", org[0]
+        tok = _TOKEN.match(text, j, limit)
         if tok is None:
             return None
         word = tok.group(0)
         if word[0].isupper() and word not in self.not_names and re.match(r"^[A-Z][\w'’\-.]*$", word):
             return "cap", tok.end()
-        if prev in ("cap", "organisation") and self.connector.match(text, j):
-            nxt = re.compile(r"\s+").match(text, tok.end())
-            after = _TOKEN.match(text, nxt.end()) if nxt else None
+        if prev in ("cap", "organisation", "place") and self.connector.match(text, j, limit):
+            nxt = re.compile(r"\s+").match(text, tok.end(), limit)
+            after = _TOKEN.match(text, nxt.end(), limit) if nxt else None
             if after and after.group(0)[0].isupper():
                 return "conn", tok.end()
         return None
@@ -216,7 +223,7 @@ class _Parser:
             k = gap.end() if gap else j
             if k >= limit:
                 break
-            piece = self._piece(text, k, kinds[-1] if kinds else "")
+            piece = self._piece(text, k, kinds[-1] if kinds else "", limit)
             if piece is None or piece[1] > limit:
                 break
             kinds.append(piece[0])

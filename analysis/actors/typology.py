@@ -64,6 +64,7 @@ class _Parts:
     persons: list = field(default_factory=list)  # Entry
     anonymous: bool = False
     plural: bool = False
+    owner: Entry | None = None  # whom a relational role works for ("juru bicara Putin")
 
 
 def slug(text: str) -> str:
@@ -120,9 +121,15 @@ class Typer:
         p.anonymous = bool(self.anon_head.search(sp.text) or self.anonymity.search(sp.text))
         p.plural = bool(self.plural_det.match(sp.text) or re.search(r"(?<![\w\-])(\w+)-\1(?![\w\-])", sp.text))
         span_masked = masked[:len(sp.text)]
-        relational = any(r.word.lower() in self.relational for r in self.lex.roles(span_masked))
         # "juru bicara Putin": Putin's spokesperson is no one named; Putin is whom the speaker works for.
-        p.name = "" if relational and p.persons else self._name(sp.text, span_masked)
+        # ("juru bicara Kementerian Luar Negeri China Mao Ning" names the spokesperson: the name is not next to the role.)
+        p.owner = None
+        for r in self.lex.roles(span_masked):
+            if r.word.lower() in self.relational:
+                for start, _end, entry in self.gaz.find(sp.text, ("person",)):
+                    if start > r.end and not sp.text[r.end:start].strip():
+                        p.owner = entry
+        p.name = "" if p.owner is not None else self._name(sp.text, span_masked)
         return p
 
     def _name(self, text: str, masked: str) -> str:
@@ -133,7 +140,8 @@ class Typer:
         runs, tokens = [], []
         for m in re.finditer(r"(?:[A-Z]\.)+|[\w][\w'’\-\.]*|\S", masked):
             w = m.group(0) if re.fullmatch(r"(?:[A-Z]\.)+", m.group(0)) else m.group(0).rstrip(".")
-            in_role = any(r.start <= m.start() < r.end for r in roles)
+            in_role = any(r.start <= m.start() < r.end for r in roles) or self.det.fullmatch(w.lower() + " ") \
+                or self.anon_head.fullmatch(w.lower())
             if not in_role and w[:1].isupper() and w not in self.not_names:
                 tokens.append(w)
             elif tokens and w.lower() in ("bin", "van", "von", "de", "al"):
@@ -169,6 +177,9 @@ class Typer:
             return titles[0].type, f"title: {titles[0].word.lower()}"
         generic = [r for r in p.roles if not r.title]
         span_orgs = [o for o, w in p.orgs if w == "span"]
+        org = self._org_speaks(p)
+        if org is not None:
+            return org.type, f"organisation speaks: {org.name}"
         if not generic and span_orgs:
             o = span_orgs[0]
             return (o.type, f"organisation speaks: {o.name}") if isinstance(o, Entry) else \
@@ -179,8 +190,8 @@ class Typer:
         if generic and orgs:
             o = orgs[0]
             return (o.type, f"employer: {o.name}") if isinstance(o, Entry) else (o[0], f"employer: {o[1]}")
-        if generic and p.persons and generic[0].word.lower() in self.relational:
-            return p.persons[0].type, f"employer: {p.persons[0].name}"
+        if generic and p.owner is not None:
+            return p.owner.type, f"employer: {p.owner.name}"
         if generic and generic[0].type != "unknown":
             return generic[0].type, f"generic role: {generic[0].word.lower()}"
         if orgs:
@@ -199,9 +210,8 @@ class Typer:
         for o, w in p.orgs:
             if isinstance(o, Entry) and o.origin != "unknown":
                 return o.origin, f"{'employer' if w == 'employer' or p.roles else 'organisation speaks'}: {o.name}"
-        relational = [r for r in p.roles if r.word.lower() in self.relational]
-        if relational and p.persons and p.persons[0].origin != "unknown":
-            return p.persons[0].origin, f"employer: {p.persons[0].name}"
+        if p.owner is not None and p.owner.origin != "unknown":
+            return p.owner.origin, f"employer: {p.owner.name}"
         for e, w in p.places:
             if w == "employer":
                 return e.origin, f"place of employer: {e.name}"
@@ -214,14 +224,15 @@ class Typer:
             return p.persons[0].origin, f"people gazetteer: {p.persons[0].name}"
         return "unknown", "unknown"
 
-    @staticmethod
-    def _org_speaks(p: _Parts) -> Entry | None:
-        """The gazetteer organisation that is the speaker (no role word before it)."""
+    def _org_speaks(self, p: _Parts) -> Entry | None:
+        """The gazetteer organisation that is the speaker: no role before it but one that names organisations
+        ("kantor berita Xinhua", "news agency KCNA")."""
         orgs = [o for o, w in p.orgs if w == "span" and isinstance(o, Entry)]
-        return orgs[0] if orgs and not p.roles else None
+        descriptors = all(self.lex.organisation_cue(r.word) for r in p.roles)
+        return orgs[0] if orgs and descriptors and not p.name else None
 
     @staticmethod
-    def _country_speaks(p: _Parts) -> Entry | None:
+    def _country_speaks(p: "_Parts") -> Entry | None:
         """The country that is the speaker ("Rusia telah menegaskan"): a place and nothing else."""
         cues = [o for o, w in p.orgs if w == "span"]
         if p.places and not p.roles and not cues and not p.anonymous and not p.name and not p.persons:
@@ -235,16 +246,18 @@ class Typer:
         return None
 
     def _label(self, p: _Parts, sp: Speaker, named: bool) -> tuple[str, str]:
-        if p.persons and not [r for r in p.roles if r.word.lower() in self.relational]:
-            return p.persons[0].name, slug(p.persons[0].name)
-        if p.name and not [r for r in p.roles if r.word.lower() in self.relational]:
+        if p.persons and p.owner is None:
+            return p.persons[-1].name, slug(p.persons[-1].name)
+        if p.name:
             return p.name, slug(p.name)
-        org, country = self._org_speaks(p), self._country_speaks(p)
+        org, country = self._org_speaks(p), self._country_speaks(p)  # noqa: F841
         if org is not None:
             return org.name, slug(org.name)
         if country is not None:
             return country.name, slug(country.name)
         # An unnamed source is shown as written ("para analis"), its id without the determiner.
         text = " ".join(sp.text.split())
-        shown = text[0].lower() + text[1:] if self.det.match(text) else text
+        lower_first = self.det.match(text) or self.anon_head.match(text) or any(
+            r.start == 0 for r in self.lex.roles(text))
+        shown = text[0].lower() + text[1:] if text and lower_first else text
         return shown, slug(self.det.sub("", text).strip() or text)
