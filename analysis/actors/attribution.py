@@ -259,7 +259,7 @@ class _Parser:
     def backward(self, text: str, lo: int, cue_start: int) -> list[Speaker]:
         """The speaker(s) that end right before a cue at ``cue_start`` (the sentence starts at ``lo``)."""
         j = cue_start
-        while True:  # "Lankov juga mengatakan": drop the adverbs
+        while True:  # "Wulandari juga mengatakan": drop the adverbs
             m = self.adverbs.search(text[lo:j])
             if not m:
                 break
@@ -448,20 +448,20 @@ class _Finder:
     def _content_before(self, text, quotes, sents, m, lo, hi, sp, found, *, speaker_first=False):
         """What precedes a cue: the quote that closes before it, else the clause from the sentence's start."""
         anchor = sp.start if speaker_first else m.start("lead") if "lead" in m.groupdict() else m.start("cue")
-        q = _quote_before(quotes, anchor, text)
+        q = _quote_before(quotes, sp.start if speaker_first else m.start("cue"), text)
         if q:
             # The quote opens the sentence, or the journalist's words lead into it ("…bertindak “sebagai …,” tambah ISW").
-            start = q[0] - 1 if q[0] > 0 else 0
-            return (lo if lo < start and count_words(text[lo:start]) >= 3 else start), anchor
+            lead_in = lo < q[0] - 1 and count_words(text[lo:q[0]]) >= 3
+            return (lo if lead_in else q[0]), q[1]
         rest_start = sp.end
         if sp.appositive:
             rest_start = text.find(sp.appositive, sp.end) + len(sp.appositive)
         rest = text[rest_start:hi]
         if not speaker_first and count_words(rest) >= 4 and not self.parser.via.match(rest.lstrip(" ,")):
-            return lo, hi  # "Selain tiga poin di atas, kata Taufan, hubungan …": the cue sits inside the sentence
+            return lo, hi  # "Selain itu, kata Rina, hubungan …": the cue sits inside the sentence
         last_sentence = (lo, hi) == sents[-1] if sents else True
         if last_sentence and not speaker_first and not any(c < lo for c in self._cue_starts):
-            return 0, anchor  # "…, kata Mason Richey." ends a paragraph it attributes as a whole
+            return 0, anchor  # "…, kata Rina Wulandari." ends a paragraph it attributes as a whole
         return lo, anchor
 
     def _via(self, text: str, sp: Speaker, lo: int, hi: int) -> str:
@@ -522,7 +522,9 @@ class _Finder:
             return "continuation"
         inside = sum(count_words(text[max(s, st.quote_start):min(e, st.quote_end)]) for s, e in quotes
                      if max(s, st.quote_start) < min(e, st.quote_end))
-        return "direct" if inside >= self.lex.min_quote_words else "indirect"
+        # Direct: enough of the speaker's own words, or a quotation as a whole ("“Tidak,” kata X").
+        whole = inside >= 0.6 * max(count_words(text[st.quote_start:st.quote_end]), 1)
+        return "direct" if inside >= self.lex.min_quote_words or (inside and whole) else "indirect"
 
 
 def find_statements(units: pd.DataFrame, lex: Lexicon, gaz: Gazetteer, abbreviations: tuple[str, ...] = ()

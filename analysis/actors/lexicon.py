@@ -99,6 +99,7 @@ class Lexicon:
     org_cues: tuple  # ((type, pattern), ...) in the file's order
     min_quote_words: int
     relational: frozenset = frozenset()  # roles that name whom the speaker works for ("juru bicara Putin")
+    portfolios: frozenset = frozenset()  # words after a title that belong to it ("Menteri Keuangan")
 
     def roles(self, text: str) -> list[Role]:
         """Every role word in ``text``, longest first, left to right.
@@ -154,7 +155,8 @@ def compile_lexicon(language: str, attribution: dict | None = None) -> Lexicon:
         org_cues.append((cue["type"], re.compile(rf"(?<![\w\-])(?i:{words(items)})(?![\w\-])")))
     return Lexicon(language, spec, attribution["source_types"], attribution["origins"], role_pattern, info,
                    tuple(org_cues), int(attribution.get("min_quote_words", 4)),
-                   frozenset(" ".join(str(r).lower().split()) for r in attribution.get("relational_roles") or []))
+                   frozenset(" ".join(str(r).lower().split()) for r in attribution.get("relational_roles") or []),
+                   frozenset(w.lower() for p in attribution.get("portfolios") or [] for w in str(p).split()))
 
 
 @lru_cache(maxsize=4)

@@ -7,8 +7,8 @@ article:
 * **anaphors and continuations** to the speaker they stand for (the
   statement keeps its own cue and span, and the resolved speaker's name,
   type and origin);
-* **the same person** named twice ("Andrei Lankov" … "Lankov"; "Taufan H.
-  Akbar" … "Taufan") to one canonical id, with the role given elsewhere in
+* **the same person** named twice ("Rina Wulandari" … "Wulandari"; "Budi H.
+  Santoso" … "Budi") to one canonical id, with the role given elsewhere in
   the article ("Presiden Turki Recep Tayyip Erdogan" types a bare "Erdogan");
 * **a description** that is the title of exactly one named person of the
   article ("Presiden Turki") to that person, and one with a demonstrative
@@ -130,7 +130,7 @@ def _type_one(st: Statement, typer: Typer, profiles: _Profiles, earlier: list[Ty
     if first.identity == "named":
         profile = profiles.find(first.label) if first.name_key else None
         typed = typer.type(st.speaker, profile) if profile is not None else first
-        if profile is not None:  # "Lankov" is the article's "Andrei Lankov"
+        if profile is not None:  # "Wulandari" is the article's "Rina Wulandari"
             typed.label, typed.canonical = profile.label, profile.canonical
         profiles.add(typed)
         return typed

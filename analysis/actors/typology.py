@@ -137,8 +137,16 @@ class Typer:
         for _start, _end, entry in self.gaz.find(text, ("person",)):
             return entry.name
         roles = self.lex.roles(masked)
-        runs, tokens = [], []
+        runs, tokens, after_role = [], [], False
         for m in re.finditer(r"(?:[A-Z]\.)+|[\w][\w'’\-\.]*|\S", masked):
+            in_role = any(r.start <= m.start() < r.end for r in roles)
+            if in_role or (after_role and not tokens and m.group(0).lower() in self.lex.portfolios):
+                after_role = True  # "Menteri Keuangan Sri Mulyani": the portfolio is the title's
+                if tokens:
+                    runs.append(tokens)
+                tokens = []
+                continue
+            after_role = False
             w = m.group(0) if re.fullmatch(r"(?:[A-Z]\.)+", m.group(0)) else m.group(0).rstrip(".")
             in_role = any(r.start <= m.start() < r.end for r in roles) or self.det.fullmatch(w.lower() + " ") \
                 or self.anon_head.fullmatch(w.lower())
