@@ -436,7 +436,8 @@ class _Finder:
         window = text[k:hi]
         comp = re.search(rf"(?<![\w\-])(?i:{words(self.lex.spec.get('complementisers') or [])})(?![\w\-])", window)
         first_quote = next((q0 for q0, _ in quotes if q0 >= k), len(text))
-        if comp and count_words(window[:comp.start()]) <= 15 and k + comp.start() < first_quote \
+        consumed = bool(m and re.search(r"\w", m.group(0)))
+        if comp and not consumed and count_words(window[:comp.start()]) <= 15 and k + comp.start() < first_quote \
                 and not _quote_after(quotes, k, text):
             k = k + comp.end()
         q = _quote_after(quotes, k, text)

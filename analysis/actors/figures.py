@@ -35,6 +35,7 @@ def plot_source_profile(statements: pd.DataFrame, type_labels: dict[str, str], o
         left += table[o].to_numpy()
     for i, total in enumerate(left):
         ax.text(total, i, f"  {int(total)}", va="center", fontsize=9)
+    ax.set_xlim(0, max(left.max() if len(left) else 1, 1) * 1.12)
     ax.set_yticks(range(len(types)), [type_labels[t] for t in types])
     ax.invert_yaxis()
     ax.set_xlabel("attributed statements (colour: origin of the source)")

@@ -151,8 +151,10 @@ def describe_check(scores: pd.DataFrame, summary: pd.DataFrame) -> str:
     parts = [f"{s.item}: precision {_pct(s.precision)}{_interval(s.precision_lo, s.precision_hi)} "
              f"({s.tp} of {s.n_machine} machine statements), recall {_pct(s.recall)}"
              f"{_interval(s.recall_lo, s.recall_hi)} ({s.tp} of {s.n_gold} coded)" for s in rows.itertuples()]
-    verdict = ("meets" if r["holds"] else "does not meet")
+    verdict = ("meet" if r["holds"] else "do not meet")
+    caveat = (" An example coding by AI is no validation by people: these numbers show the check, not how well "
+              "the rules would do against trained coders." if r["status"] == "example" else "")
     return (f"Attribution is checked against {who} ({count_noun(int(r['n_gold']), 'coded statement')} in "
             f"{count_noun(int(r['n_articles']), 'article')}). " + "; ".join(parts) +
             f". Intervals resample articles. Speaker extraction and typing {verdict} the bar of "
-            f"{ATTRIBUTION_OK:.0%} precision and recall.")
+            f"{ATTRIBUTION_OK:.0%} precision and recall.{caveat}")
