@@ -383,10 +383,10 @@ def test_outlet_names_cannot_inject_markdown_links(paths):
 
 
 def test_markdown_in_source_names_and_dates_shows_as_text(paths):
-    _sources(paths, names=("*Putin*", "![img](x.png)", "@blei2003"))
+    _sources(paths, names=("*Putin*", "![img](x.png)", "@blei2003"), identity="unnamed")
     html = render_markdown(findings.who_speaks(run_of(paths)).text)  # with citations on, as a page would
     assert "<em>" not in html and "<img" not in html and "citation" not in html
-    assert "the most quoted sources are *Putin*, @blei2003 (2 paragraphs)" in html
+    assert "“*Putin*”, “![img](x.png)”, “@blei2003”" in html
 
 
 # ---------------------------------------------------------------- over time
@@ -456,63 +456,96 @@ def test_frames_over_time_with_blank_date_columns(paths):
 # ---------------------------------------------------------------- sources
 
 
-def _sources(paths, names=("Vladimir Putin", "Sergei Lavrov", "Andrei Lankov")):
-    put(paths, "sources", {
-        "article_id": ["a", "a", "b", "b", "c"],
+def _sources(paths, names=("Vladimir Putin", "Sergei Lavrov", "Andrei Lankov"), identity="named"):
+    put(paths, "statements", {
+        "statement_id": ["s1", "s2", "s3", "s4", "s5"], "article_id": ["a", "a", "b", "b", "c"],
         "unit_id": ["a-p1", "a-p2", "b-p1", "b-p2", "c-p1"],
-        "source": [names[0], names[0], names[1], names[2], names[2]],
-        "source_type": ["government", "government", "government", "analyst_academic", "analyst_academic"]})
-    put(paths, "source_types", {"source_type": ["government", "analyst_academic"],
-                                "label": ["government official", "analyst or academic"]})
+        "speaker": [names[0], names[0], names[1], names[2], names[2]],
+        "canonical": ["p", "p", "l", "k", "k"], "identity": identity, "kind": "direct",
+        "source_type": ["government", "government", "government", "academic", "academic"],
+        "origin": ["russia", "russia", "russia", "other", "other"], "via": ["", "TASS", "", "", ""]})
+    put(paths, "source_types", {"source_type": ["government", "academic", "unknown"],
+                                "label": ["government official", "academic", "unknown"],
+                                "n_sources": [2, 1, 0], "n_statements": [3, 2, 0], "n_units": [3, 2, 0],
+                                "n_articles": [2, 2, 0]})
+    put(paths, "source_origins", {"origin": ["russia", "other", "unknown"], "label": ["Russian", "other", "unknown"],
+                                  "n_sources": [2, 1, 0], "n_statements": [3, 2, 0], "n_units": [3, 2, 0],
+                                  "n_articles": [2, 2, 0]})
 
 
-def test_who_speaks_numbers_and_tied_top_sources(paths):
+def _summary(paths, status="example", p=0.95, r=0.9):
+    put(paths, "attribution_summary", {"status": [status], "coding_set": ["x/speakers"],
+                                       "produced_by": ["an AI assistant"], "n_gold": [40], "n_machine": [38],
+                                       "n_articles": [5], "precision": [p], "recall": [r], "type_precision": [p],
+                                       "type_recall": [r], "holds": [min(p, r) >= 0.8]})
+    put(paths, "attribution_scores", {"item": ["speaker", "speaker + type"], "n_gold": [40, 40], "n_machine": [38, 38],
+                                      "n_matched": [36, 36], "tp": [36, 36], "precision": [p, p],
+                                      "recall": [r, r]})
+
+
+def test_who_speaks_reports_type_and_origin_with_n(paths):
     _sources(paths)
     f = findings.who_speaks(run_of(paths))
-    assert f.text == ("**3 distinct sources** are quoted or credited in 5 paragraphs. By type — government official: "
-                      "2 sources in 3 paragraphs; analyst or academic: 1 source in 2 paragraphs. The most "
-                      "quoted type is **government official**; the most quoted sources are Andrei Lankov, "
-                      "Vladimir Putin (2 paragraphs).")
-    assert f.alt.endswith("(3).")
+    assert f.title == "5. Whose voices are heard (attribution not validated)"
+    assert f.text.startswith("**5 statements** by **3 distinct sources** are attributed in 5 paragraphs of 3 articles.")
+    assert "By type — government official: 2 sources, 3 statements; academic: 1 source, 2 statements." in f.text
+    assert "By origin — Russian: 2 sources, 3 statements; other: 1 source, 2 statements." in f.text
+    assert "1 statement reached the story through a named outlet (TASS 1)." in f.text
+    assert "No speaker coding is available" in f.text
 
 
-def test_who_speaks_single_top_source_without_type_labels(paths):
-    put(paths, "sources", {"article_id": ["a", "a"], "unit_id": ["a-p1", "a-p2"],
-                           "source": ["Joe Biden", "Joe Biden"], "source_type": ["government", "government"]})
-    f = findings.who_speaks(run_of(paths))
-    assert "The most quoted type is **government**; the most quoted source is Joe Biden (2 paragraphs)." in f.text
+def test_who_speaks_heading_says_who_checked_attribution(paths):
+    _sources(paths)
+    _summary(paths)
+    title = findings.who_speaks(run_of(paths)).title
+    assert "checked against an example coding by AI, not people" in title and "human" not in title
+    _summary(paths, p=0.6)
+    assert "not validated by an example coding by AI" in findings.who_speaks(run_of(paths)).title
+    _summary(paths, status="human")
+    assert "validated against human coders" in findings.who_speaks(run_of(paths)).title
 
 
 def test_who_speaks_empty_and_escaped(paths):
-    assert findings.who_speaks(run_of(paths)).text == "No quoted or attributed source was found in this corpus."
-    _sources(paths, names=(XSS, "B", "C"))
+    assert findings.who_speaks(run_of(paths)).text == "No attributed statement was found in this corpus."
+    _sources(paths, names=(XSS, "B", "C"), identity="unnamed")
     html = html_of(findings.who_speaks(run_of(paths)))
     assert "<script" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_voices_and_frames_shares(paths):
+def _voices(paths):
     put(paths, "codebook", CODEBOOK)
-    put(paths, "source_types", {"source_type": ["government", "analyst_academic"],
-                                "label": ["government official", "analyst or academic"]})
+    put(paths, "source_types", {"source_type": ["government", "academic"], "label": ["government official", "academic"]})
+    put(paths, "quote_frames", {
+        "voice": ["quoted", "quoted", "journalist", "journalist"], "frame": ["conflict", "economic"] * 2,
+        "n_spans": [10, 10, 40, 40], "n_articles": [3] * 4, "n_present": [5, 1, 8, 8],
+        "share": [0.5, 0.1, 0.2, 0.2], "lo": [0.3, 0.0, 0.1, 0.1], "hi": [0.7, 0.2, 0.3, 0.3]})
     put(paths, "source_frames", {
-        "source_type": ["government"] * 4 + ["analyst_academic"] * 2 + ["media"],
-        "source": ["Putin", "Putin", "Lavrov", "Lavrov", "Lankov", "Lankov", "TASS"],
-        "frame": ["conflict", "economic", "conflict", "economic", "conflict", "economic", "conflict"],
-        "n_units": [2, 1, 1, 0, 0, 1, 0],
-        "n_units_quoted": [4, 4, 2, 2, 1, 1, 0]})
+        "source_type": ["government", "government", "academic", "academic"], "source": ["Putin", "Putin", "L", "L"],
+        "canonical": ["p", "p", "l", "l"], "voice": ["quoted", "reported", "quoted", "quoted"],
+        "frame": ["conflict", "economic", "conflict", "economic"], "n_statements": [4, 9, 2, 2],
+        "n_with_frame": [3, 9, 0, 1], "share": [0.75, 1.0, 0.0, 0.5]})
+
+
+def test_voices_and_frames_uses_the_quoted_words_with_n(paths):
+    _voices(paths)
     f = findings.voices_and_frames(run_of(paths))
-    assert ("paragraphs quoting **analyst or academic** most often carry **Economic** (100%); "
-            "paragraphs quoting **government official** most often carry **Conflict** (50%).") in f.text
-    assert "media" not in f.text  # never quoted in a coded paragraph: no share to state
+    assert f.title.startswith("6. Which voices carry which frames (frames not validated;")
+    assert ("**Conflict** 50% [30%, 70%] of quoted spans against 20% [10%, 30%] of the journalist's") in f.text
+    # Only quoted words speak for a source: the reported 100% economic of government is not its voice.
+    assert "**government official** most often **Conflict** (75% of its 4 quoted statements)" in f.text
+    assert "**academic** most often **Economic** (50% of its 2 quoted statements)" in f.text
+    assert "recorded no wire or translation credits" in f.text
 
 
-def test_voices_and_frames_missing_or_no_frames(paths):
-    assert "No source could be linked" in findings.voices_and_frames(run_of(paths)).text
-    put(paths, "source_frames", {"source_type": ["government"], "source": ["Putin"], "frame": ["conflict"],
-                                 "n_units": [0], "n_units_quoted": [3]})
-    # Quoted paragraphs exist but none carries a frame: say so, no empty list of shares.
-    text = findings.voices_and_frames(run_of(paths)).text
-    assert text == "No paragraph that quotes a source carries a codebook frame in this run."
+def test_voices_and_frames_states_only_validated_frames(paths):
+    _voices(paths)
+    put(paths, "frame_methods", {"frame": ["conflict", "economic"], "method": ["indicators", "tfidf"],
+                                 "validated": [True, True]})
+    f = findings.voices_and_frames(run_of(paths))
+    assert "**Conflict**" in f.text and "**Economic**" not in f.text
+    assert "left out: its validated coder is not the indicators" in f.text
+    put(paths, "frame_methods", {"frame": ["conflict"], "method": ["indicators"], "validated": [False]})
+    assert findings.voices_and_frames(run_of(paths)).text.startswith("No frame of this run is validated")
 
 
 # ---------------------------------------------------------------- limits
