@@ -41,7 +41,7 @@ def describe_sources(statements: pd.DataFrame, types: pd.DataFrame, origins: pd.
     >>> t = count_by(st, "source_type", {"think_tank": "think tank", "analyst_expert": "analyst", "unknown": "unknown"})
     >>> o = count_by(st, "origin", {"west": "US, European or NATO", "unknown": "unknown"})
     >>> describe_sources(st, t, o)[:90]
-    '**3 statements** by **2 distinct sources** are attributed in 3 units of 2 articles. By type'
+    '**3 statements** by **2 distinct sources** are attributed in 3 units of 2 articles. By typ'
     """
     if statements.empty:
         return "No attributed statement was found in this corpus."

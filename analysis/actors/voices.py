@@ -46,7 +46,7 @@ def voice_spans(units: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> u = pd.DataFrame({"unit_id": ["a-p0"], "article_id": ["a"], "text": ['Ia menilai “perang akan lama,” katanya.']})
-    >>> s = pd.DataFrame({"statement_id": ["s1"], "unit_id": ["a-p0"], "quote_start": [11], "quote_end": [29],
+    >>> s = pd.DataFrame({"statement_id": ["s1"], "unit_id": ["a-p0"], "quote_start": [12], "quote_end": [29],
     ...                   "speaker_start": [30], "speaker_end": [37]})
     >>> voice_spans(u, s)[["voice", "text"]].values.tolist()
     [['quoted', 'perang akan lama,'], ['journalist', 'Ia menilai “ ” katanya.']]
