@@ -217,7 +217,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
            "that decided, the outlet it came through.", read_by=("report",)),
     _table("sources", "actors", "canonical:str source:str source_type:str origin:str identity:str type_rule:str "
            "origin_rule:str n_statements:int n_direct:int n_units:int n_articles:int via:str",
-           "One row per source (an unnamed one per article), with how often it speaks.", read_by=("report",)),
+           "One row per source (an unnamed one per article), with how often it speaks."),
     _table("source_types", "actors", "source_type:str label:str n_sources:int n_statements:int n_units:int "
            "n_articles:int", "Sources and statements per type, unknown included.", read_by=("report",)),
     _table("source_origins", "actors", "origin:str label:str n_sources:int n_statements:int n_units:int "
