@@ -100,6 +100,7 @@ class Lexicon:
     min_quote_words: int
     relational: frozenset = frozenset()  # roles that name whom the speaker works for ("juru bicara Putin")
     portfolios: frozenset = frozenset()  # words after a title that belong to it ("Menteri Keuangan")
+    honorifics: frozenset = frozenset()  # "Mr", "Pak": no part of a name
 
     def roles(self, text: str) -> list[Role]:
         """Every role word in ``text``, longest first, left to right.
@@ -156,7 +157,8 @@ def compile_lexicon(language: str, attribution: dict | None = None) -> Lexicon:
     return Lexicon(language, spec, attribution["source_types"], attribution["origins"], role_pattern, info,
                    tuple(org_cues), int(attribution.get("min_quote_words", 4)),
                    frozenset(" ".join(str(r).lower().split()) for r in attribution.get("relational_roles") or []),
-                   frozenset(w.lower() for p in attribution.get("portfolios") or [] for w in str(p).split()))
+                   frozenset(w.lower() for p in attribution.get("portfolios") or [] for w in str(p).split()),
+                   frozenset(str(h).lower().rstrip(".") for h in attribution.get("honorifics") or []))
 
 
 @lru_cache(maxsize=4)

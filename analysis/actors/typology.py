@@ -150,6 +150,8 @@ class Typer:
             w = m.group(0) if re.fullmatch(r"(?:[A-Z]\.)+", m.group(0)) else m.group(0).rstrip(".")
             in_role = any(r.start <= m.start() < r.end for r in roles) or self.det.fullmatch(w.lower() + " ") \
                 or self.anon_head.fullmatch(w.lower())
+            if w.lower() in self.lex.honorifics:
+                continue  # "Mr Williams": the honorific is no part of the name
             if not in_role and w[:1].isupper() and w not in self.not_names:
                 tokens.append(w)
             elif tokens and w.lower() in ("bin", "van", "von", "de", "al"):

@@ -80,3 +80,10 @@ def test_outlets_are_their_own_type_whether_they_speak_or_carry_a_quote():
                     "Menurut Bloomberg, perundingan itu gagal."])
     assert s["via"].tolist() == ["Reuters", ""]
     assert s[["speaker", "source_type"]].values.tolist()[1] == ["Bloomberg", "news_outlet"]
+
+
+def test_an_honorific_is_no_part_of_the_name():
+    s = statements(["Attorney-General Daryl Williams said the law would change.",
+                    "Mr Williams said the review would take a year."], language="en")
+    assert s["speaker"].tolist() == ["Daryl Williams", "Daryl Williams"]
+    assert s["source_type"].tolist() == ["government", "government"]
