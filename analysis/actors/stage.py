@@ -145,6 +145,11 @@ def _check(paths: RunPaths, attribution: dict, statements: pd.DataFrame, units: 
            params: ActorParams) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     folder = resolve_speaker_coding(params.speaker_coding, params.corpus)
     gold, info = load_speaker_coding(folder, {k: v for k, v in code_lists(attribution).items()})
+    if len(gold) and not set(gold["article_id"]) & set(units["article_id"]):
+        if params.speaker_coding != "auto":
+            raise AnalysisError(f"parameter speaker_coding={params.speaker_coding!r}: its statements are from "
+                                "articles this run does not have (a coding of another corpus)")
+        gold = gold.iloc[:0]  # "auto" found the coding of another corpus than this run's: none applies
     scores, mismatches = score_attribution(gold, statements, units, stop=score_stop_words(lex),
                                            n_bootstrap=params.n_bootstrap, seed=params.seed)
     if gold.empty:

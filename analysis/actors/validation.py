@@ -306,7 +306,9 @@ def score_attribution(gold: pd.DataFrame, machine: pd.DataFrame, units: pd.DataF
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(articles), size=(n_bootstrap, len(articles))) if n_bootstrap > 0 and len(articles) > 1 \
         else None
-    g_art, m_art = placed["article_id"].map(articles.index).to_numpy(), machine["article_id"].map(articles.index)
+    position = {a: i for i, a in enumerate(articles)}
+    g_art = placed["article_id"].map(position).to_numpy(dtype=np.int64)
+    m_art = machine["article_id"].map(position).astype("int64")
     rows = []
     for item, column in items.items():
         ok = [(gi, mi) for gi, mi in pairs if column is None or placed.at[gi, column] == machine.at[mi, column]]

@@ -101,3 +101,12 @@ def test_the_seeds_sources_named_in_issue_17_are_found_and_typed(seed_statements
     assert [r.speaker for r in kim] == ["Duyeon Kim"]
     for outlet in ("Newsweek", "Associated Press", "TASS", "The Wall Street Journal"):
         assert outlet in set(s["via"]), outlet
+
+
+def test_a_speaker_coding_of_another_corpus_is_not_applied(run):
+    # "auto" with a corpus id whose coding holds none of this run's articles: no check, never a wrong one.
+    result = actors.analyse_actors(run, actors.ActorParams(speaker_coding="auto", corpus="ru-alliances-id",
+                                                           n_bootstrap=20))
+    assert result.attribution_summary["status"].item() == "none"
+    with pytest.raises(AnalysisError, match="speaker_coding='ru-alliances-id': its statements are from articles"):
+        actors.analyse_actors(run, actors.ActorParams(speaker_coding="ru-alliances-id", n_bootstrap=20))
