@@ -8,7 +8,9 @@ rules), :mod:`.statements` (the statements table), :mod:`.mentions` (alias
 mentions and the co-mention network), :mod:`.voices` (frames inside quotes
 against the journalist's words; wire stories against own reporting),
 :mod:`.validation` (the speaker coding: sheets, import, precision and
-recall), :mod:`.sentences` (what the notebook and Findings say) and
+recall), :mod:`.tools` (its command line), :mod:`.sources` (counts by type
+and origin), :mod:`.sentences` (what the notebook and Findings say),
+:mod:`.display` and :mod:`.figures` (the page's tables and figures) and
 :mod:`.stage` (:func:`analyse_actors`).
 """
 

@@ -119,3 +119,26 @@ def test_the_shipped_example_is_labelled_as_produced_by_ai():
     status, note = actors.attribution_status(pd.DataFrame([{"status": "example", "precision": .9, "recall": .9,
                                                              "n_gold": 61, "holds": True}]))
     assert status == "checked" and "by AI, not people" in note and "validated" not in note
+
+
+def test_the_command_line_writes_a_sheet_and_imports_it(isolated_runs, tmp_path, monkeypatch, capsys):
+    from analysis.__main__ import main
+    from analysis.actors import tools
+    from analysis.registry import RunPaths
+
+    paths = RunPaths(isolated_runs / "demo").create()
+    UNITS.to_parquet(paths.file("units"), index=False)
+    ARTICLES.to_parquet(paths.file("articles"), index=False)
+    assert main(["speaker-sheet", "--run", "demo", "--coder", "ana"]) == 0
+    sheet = paths.file("coding_sheets") / "speakers-ana.csv"
+    assert sheet.is_file() and (paths.file("coding_sheets") / "speakers-ana.xlsx").is_file()
+    frame = filled(pd.read_csv(sheet, dtype=str, keep_default_na=False))
+    _write(sheet, frame)
+    monkeypatch.setattr(tools, "DATA_CODING", tmp_path / "coding")
+    assert main(["import-speakers", str(sheet), "--run", "demo", "--set", "study"]) == 0
+    assert (tmp_path / "coding" / "study" / "speakers" / "coders" / "ana.csv").is_file()
+    frame.loc[:, "sheet_id"] = "0" * 12
+    _write(sheet, frame)
+    assert main(["import-speakers", str(sheet), "--run", "demo", "--set", "other"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("error: ") and "speakers-ana.csv, row 2: sheet id '000000000000'" in err
