@@ -113,11 +113,14 @@ ARTIFACTS: tuple[Artifact, ...] = (
     # corpus ------------------------------------------------------------------------------------
     _table("articles", "corpus",
            "article_id:str source:str sha256:str encoding:str title:str outlet:str place:str date:str "
-           "date_precision:str url:str language:str n_words:int n_units:int n_removals:int duplicate_of:str text:str",
-           "One row per article: metadata and cleaned full text (internal: copyrighted text).",
+           "date_precision:str url:str language:str wire_source:str translated_from:str credits:str n_words:int "
+           "n_units:int n_removals:int duplicate_of:str text:str",
+           "One row per article: metadata, wire and translation credits, and cleaned full text (internal: copyrighted "
+           "text).",
            published=False, read_by=("text", "topics", "frames", "actors", "validation", "report")),
-    _table("units", "corpus", "unit_id:str article_id:str position:int start:int end:int text:str",
-           "One row per analysis unit, with character offsets into the article's cleaned text (internal).",
+    _table("units", "corpus", "unit_id:str article_id:str position:int unit_type:str start:int end:int text:str",
+           "One row per analysis unit (headline, lead, subheading, body or list item), with character offsets into "
+           "the article's cleaned text (internal).",
            published=False, read_by=("text", "topics", "frames", "actors", "validation")),
     _table("cleaning_log", "corpus", "article_id:str rule:str category:str block:int line_no:int text:str",
            "Every line the cleaning rules removed, with the rule (internal: holds removed text).",
@@ -127,7 +130,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
           read_by=("report",)),
     _table("articles_overview", "corpus",
            "article_id:str outlet:str place:str date:str date_precision:str title:str language:str encoding:str "
-           "n_words:int n_units:int n_removals:int duplicate_of:str snippet:str",
+           "wire_source:str translated_from:str n_words:int n_units:int n_removals:int duplicate_of:str snippet:str",
            "Articles with metadata, counts and a short snippet.", csv_name="articles", read_by=("report",)),
     _table("cleaning_summary", "corpus", "rule:str category:str blocks:int lines:int articles:int",
            "Removals per cleaning rule.", read_by=("report",)),
