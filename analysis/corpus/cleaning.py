@@ -119,7 +119,7 @@ def clean_article(lines: Iterable[str], rules: Ruleset, *, given: dict | None = 
     if given.get("date"):
         found_date, precision = _given_date(given["date"])
     else:
-        found_date, precision = dateline["date"] or line_date
+        found_date, precision = dateline["date"] if dateline["date"][0] else line_date
     removals.sort(key=lambda r: r["line_no"])
     return CleanArticle(
         text="\n".join(pieces), line_starts=starts, line_nos=nos,

@@ -99,7 +99,8 @@ def _load(extra: str) -> CreditRules:
         surface=re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])"),
         before=re.compile(r"(?:^|[^\w])(?:" + "|".join(re.escape(c) for c in before) + r")\s+(?:\S+\s+){0,%d}$"
                           % _GAP_WORDS, re.IGNORECASE),
-        after=re.compile(r"^\s*(?:" + "|".join(re.escape(c) for c in after) + r")\b", re.IGNORECASE),
+        # "Kyodo reported", "the Kyodo news agency reported": up to two lower-case words between.
+        after=re.compile(r"^\s*(?:[a-z]+\s+){0,2}(?:" + "|".join(re.escape(c) for c in after) + r")\b"),
         credit_categories=frozenset(credit), wire_categories=frozenset(wire))
 
 

@@ -19,7 +19,7 @@ from .samples import ARTICLE, SEEDS, THAI, write
 def test_seed_003_mojibake_repaired_locally(seeds):
     _, articles, _, _ = seeds
     text = articles.loc["003_34c1b0c43c41e9a9", "text"]
-    assert text.startswith("Jakarta, IDM –\u00a0Rusia")
+    assert text.startswith("Membaca Makna Keakraban Rusia-Korut\n\nJakarta, IDM –\u00a0Rusia")
     assert "‘Perjanjian Kemitraan Strategis Komprehensif’" in text  # correct curly quotes untouched
     assert not any(ch in articles["text"].str.cat() for ch in THAI)
 
