@@ -197,6 +197,9 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _table("frame_prevalence_outlet", "frames", _PREVALENCE, "Frame prevalence by outlet.", read_by=("report",)),
     _table("frame_prevalence_date", "frames", _PREVALENCE, "Frame prevalence by publication date.",
            read_by=("report",)),
+    _table("frame_prevalence_unit_type", "frames", _PREVALENCE,
+           "Frame prevalence by unit type (headline, lead, subheading, body, list item) and for headline and lead "
+           "together, bootstrap interval over articles.", read_by=("report",)),
     _table("inductive_frames", "frames", "frame:int topics:str n_topics:int prevalence:float top_terms:str",
            "Inductive frames: communities of the topic network.", read_by=("report",)),
     _table("inductive_prevalence_outlet", "frames", "group:str frame:int n_units:int prevalence:float lo:float hi:float",

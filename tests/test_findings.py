@@ -406,7 +406,7 @@ def _dated(paths):
 def test_frames_over_time_numbers_and_table(paths):
     _dated(paths)
     f = findings.frames_over_time(run_of(paths))
-    assert f.text.startswith("2 articles carry a full date (1 more a day without a year")
+    assert f.text.startswith("2 articles carry a full date (1 more carries a day without a year")
     # A tie (25% each on 2024-06-24) names both frames; the day without a year is left out.
     html = render_markdown(f.text)
     assert ("2024-06-23: <strong>Economic</strong> (50%); 2024-06-24: <strong>Conflict</strong> and "
@@ -435,14 +435,16 @@ def test_frames_over_time_too_few_dates(paths):
     put(paths, "frame_prevalence_date", {"group": ["2024-06-23"], "frame": ["conflict"], "n_units": [3],
                                          "prevalence": [1.0]})
     f = findings.frames_over_time(run_of(paths))
-    assert f.text == "Only 1 article(s) carry a full date, too few to compare frames over time."
+    assert f.text == ("Only 1 of 2 articles carries a full publication date (from a dateline or the metadata); "
+                      "the comparison over time is not made.")
     assert f.table is None
 
 
 def test_frames_over_time_without_any_date(paths):
-    assert findings.frames_over_time(run_of(paths)).text.startswith("Only 0 article(s)")
+    assert findings.frames_over_time(run_of(paths)).text.startswith("No article carries a full publication date")
     put(paths, "articles_overview", articles(["A", "B"], [None, None], [None, None]))
-    assert findings.frames_over_time(run_of(paths)).text.startswith("Only 0 article(s)")
+    assert findings.frames_over_time(run_of(paths)).text.startswith("None of the 2 articles carries a full")
+    assert "Only 0" not in findings.frames_over_time(run_of(paths)).text
 
 
 def test_frames_over_time_with_blank_date_columns(paths):
@@ -450,7 +452,7 @@ def test_frames_over_time_with_blank_date_columns(paths):
     put(paths, "articles_overview", {"article_id": ["a", "b"], "outlet": ["A", "B"]})
     put(paths, "frame_prevalence_date", {"group": ["2024-06-23"], "frame": ["conflict"], "n_units": [3],
                                          "prevalence": [1.0]})
-    assert findings.frames_over_time(run_of(paths)).text.startswith("Only 0 article(s)")
+    assert findings.frames_over_time(run_of(paths)).text.startswith("None of the 2 articles carries a full")
 
 
 # ---------------------------------------------------------------- sources

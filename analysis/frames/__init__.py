@@ -31,6 +31,8 @@ from .network import (NO_COMPARISON, ClosestMatch, build_topic_network, closest_
                       unit_frame_shares, write_network)
 from .prevalence import (UNKNOWN_GROUP, TopFrames, frame_name, frame_prevalence, leading_frames, most_common_frames,
                          outlet_gap, outlet_label, outlet_spread, top_with_ties)
+from .prevalence import (BODY_GROUP, OPENING_GROUP, OPENING_TYPES, compare_unit_types, headline_codes,
+                         unit_type_prevalence, unit_type_table)
 from .stage import FrameParams, FramesResult, analyse_frames
 
 __all__ = [
@@ -42,3 +44,5 @@ __all__ = [
     "network_tables", "outlet_gap", "outlet_label", "outlet_spread", "require_columns", "rollup_articles",
     "score_units", "top_with_ties", "topic_columns", "unit_frame_shares", "write_network",
 ]
+__all__ += ["BODY_GROUP", "OPENING_GROUP", "OPENING_TYPES", "compare_unit_types", "headline_codes",
+            "unit_type_prevalence", "unit_type_table"]

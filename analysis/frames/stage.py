@@ -3,8 +3,8 @@
 It reads ``units``, ``articles``, ``doc_topics`` and ``topic_terms`` through
 the registry (internal Parquet, never a published CSV) and writes, through
 the registry, the codebook as used, the question codes, unit scores and the
-article roll-up, the evidence table, prevalence overall, by outlet and by
-date, the inductive frames with their shares by outlet and article, the
+article roll-up, the evidence table, prevalence overall, by outlet, by
+date and by unit type (headlines and leads against the body), the inductive frames with their shares by outlet and article, the
 comparison of the two, and the topic network as GraphML. Notebook
 ``03-analyse-frames`` calls it and displays what it returns.
 """
@@ -27,6 +27,7 @@ from .coding import choose_language, code_evidence, code_units, describe_coding,
 from .network import (ClosestMatch, build_topic_network, closest_match, compare_frames, describe_frames,
                       describe_network, detect_frames, unit_frame_shares, write_network)
 from .prevalence import TopFrames, frame_prevalence, most_common_frames, outlet_gap
+from .prevalence import compare_unit_types, headline_codes, unit_type_prevalence
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ class FramesResult:
     inductive_outlet: pd.DataFrame
     inductive_article: pd.DataFrame
     comparison: pd.DataFrame
+    # Headlines and leads against the body (unit types of the corpus stage).
+    prevalence_unit_type: pd.DataFrame = field(default_factory=pd.DataFrame)
+    headlines: pd.DataFrame = field(default_factory=pd.DataFrame)
     tables: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -97,6 +101,10 @@ class FramesResult:
     def outlet_gap(self, units: str = "units") -> str:
         """The frame outlets differ on most (:func:`outlet_gap`)."""
         return outlet_gap(self.prevalence_outlet, self.frame_names, units=units)
+
+    def unit_type_gap(self, units: str = "units") -> str:
+        """Headlines and leads against the body, the indicators' raw codes (:func:`compare_unit_types`)."""
+        return compare_unit_types(self.prevalence_unit_type, self.frame_names, units=units)
 
     def describe_network(self) -> str:
         """The prose on the topic network (:func:`describe_network`)."""
@@ -127,6 +135,9 @@ def _deductive(units, articles, codebook: Codebook, language: str, params: Frame
     out["prevalence"] = prevalence()
     out["prevalence_outlet"] = prevalence(by="outlet")
     out["prevalence_date"] = prevalence(by="date")
+    out["prevalence_unit_type"] = unit_type_prevalence(out["unit_scores"], units, n_bootstrap=params.n_bootstrap,
+                                                       seed=params.seed)
+    out["headlines"] = headline_codes(units, out["unit_scores"], codebook.frame_names())
     return out
 
 
@@ -152,7 +163,8 @@ def _inductive(doc_topics, topic_terms, articles, params: FrameParams) -> dict:
 _TABLES = {
     "codebook": "codebook_table", "frame_codes_units": "codes", "frames_units": "unit_scores", "frames_articles": "article_scores",
     "frame_evidence": "evidence", "frame_prevalence": "prevalence", "frame_prevalence_outlet": "prevalence_outlet",
-    "frame_prevalence_date": "prevalence_date", "inductive_frames": "inductive_summary",
+    "frame_prevalence_date": "prevalence_date", "frame_prevalence_unit_type": "prevalence_unit_type",
+    "inductive_frames": "inductive_summary",
     "inductive_prevalence_outlet": "inductive_outlet", "inductive_prevalence_article": "inductive_article",
     "frame_comparison": "comparison",
 }
