@@ -140,11 +140,14 @@ def _swap_into_place(staged: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def preflight(source: Path, params: dict) -> None:
-    """Check the corpus cheaply before any notebook runs (existence, emptiness, K).
+def preflight(source: Path, params: dict, *, language_set_by: str = "") -> None:
+    """Check the corpus cheaply before any notebook runs (existence, emptiness, K, language).
 
     The corpus stage repeats every check in depth; this catches the common
-    mistakes in seconds instead of after the first notebook.
+    mistakes in seconds instead of after the first notebook. When the
+    language was set (``language_set_by`` names where) and most articles are
+    detected in another, one line on stderr says so; the run goes on with the
+    language as set.
     """
     if source.is_dir():
         files = [p for p in source.iterdir() if p.is_file() and not p.name.startswith(".")]
@@ -160,13 +163,20 @@ def preflight(source: Path, params: dict) -> None:
     elif source.stat().st_size == 0:
         raise AnalysisError("empty corpus file", path=source)
     _check_k_against_corpus(source, params)
+    if language_set_by and params.get("language", "auto") != "auto":
+        from .corpus import detect_languages, language_mismatch
+
+        warning = language_mismatch(params["language"], detect_languages(source), language_set_by)
+        if warning:
+            print(warning, file=sys.stderr)
 
 
 def _check_k_against_corpus(source: Path, params: dict) -> None:
     """Refuse a number of topics the corpus cannot have, before any notebook runs.
 
-    Every unit is at most one non-empty line of an article, so the count of
-    non-empty lines bounds the number of units from above. Counting stops as
+    A paragraph unit is at most one non-empty line of an article (a list
+    item glued to a line aside), plus a headline given in the metadata, so
+    their count bounds the number of units from above. Counting stops as
     soon as the bound exceeds the K asked for, so a large corpus costs little.
     """
     from .corpus import iter_documents
@@ -175,7 +185,7 @@ def _check_k_against_corpus(source: Path, params: dict) -> None:
     needed, name = (n_topics, "n_topics") if n_topics else (k_min, "k_min")
     bound = 0
     for doc in iter_documents(source):
-        bound += sum(1 for line in doc.lines if line.strip())
+        bound += sum(1 for line in doc.lines if line.strip()) + bool(doc.meta.get("title"))
         if bound > needed:
             return
     raise AnalysisError(f"parameter {name!r} is {needed}, but the corpus has at most {bound} units: "
@@ -183,15 +193,30 @@ def _check_k_against_corpus(source: Path, params: dict) -> None:
 
 
 def _resolve_run(corpus: str, name: str | None, params_file: Path | None, language: str | None):
-    """Check the corpus, the run name and the parameters; return (source, name, parameters for the notebooks)."""
+    """Check the corpus, the run name and the parameters; return (source, name, parameters for the notebooks).
+
+    The language, when neither ``--language`` nor the parameters file sets
+    it, is the one the corpus states in its ``corpus.yml``, else ``auto``
+    (detected per article): a new corpus is never read as Indonesian by default.
+    """
+    from .corpus import CORPUS_CARD, corpus_card, stated_language
+
     source = resolve_corpus(corpus)
     name = check_run_name(name or default_run_name(corpus, source))
     user = P.read_params_file(params_file) if params_file else {}
     if language is not None:
         user["language"] = language
     params = P.validate(user, P.parameter_schema(), source=str(params_file) if params_file else "--language")
+    set_by = "--language" if language is not None else (
+        f"the parameters file {Path(params_file).name}" if "language" in user else "")
+    if not set_by:
+        stated = stated_language(source)
+        if stated:
+            P.check("language", stated, source=str(corpus_card(source)))
+            set_by = f"the corpus card {CORPUS_CARD}"
+        params["language"] = stated or "auto"
     params = P.resolve_files(params, Path(params_file).parent if params_file else Path.cwd())
-    preflight(source, params)
+    preflight(source, params, language_set_by=set_by)
     corpus_arg = corpus if (DATA_RAW / corpus) == source else str(source)
     return source, name, {**params, "run_name": name, "corpus": corpus_arg}
 

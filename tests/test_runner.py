@@ -92,7 +92,8 @@ def test_a_runs_published_params_file_reruns_it(isolated_runs, corpus, monkeypat
     monkeypatch.setattr(papermill, "execute_notebook", _fake_execute())
     first = runner.run_pipeline(str(corpus), name="t", progress=False, log=lambda *_: None)
     written = yaml.safe_load((first / "params.yaml").read_text())
-    assert written == P.defaults(P.parameter_schema())  # plain YAML; the runner's own keys are comments
+    # Plain YAML; the runner's own keys are comments. The corpus states no language: it is detected (auto).
+    assert written == {**P.defaults(P.parameter_schema()), "language": "auto"}
     again = runner.run_pipeline(str(corpus), name="t2", params_file=first / "params.yaml", progress=False,
                                 log=lambda *_: None)
     assert yaml.safe_load((again / "params.yaml").read_text()) == written

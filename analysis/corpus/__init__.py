@@ -16,6 +16,9 @@ table with a ``text`` column becomes the run's ``articles``, ``units`` and
 * :mod:`~analysis.corpus.segmentation`: the cleaned text cut into typed units
   (headline, lead, subheading, body, list item);
 * :mod:`~analysis.corpus.duplicates`: exact and near duplicates (MinHash);
+* :mod:`~analysis.corpus.language`: the language a corpus states in its
+  ``corpus.yml``, the languages its articles are detected in, and the line
+  that says they differ;
 * :mod:`~analysis.corpus.build`: the stage function :func:`build_corpus`,
   its parameters and the tables notebook 01 shows.
 
@@ -28,11 +31,12 @@ file, or is skipped with a logged reason naming it.
 """
 
 from .build import (CorpusParams, CorpusSummary, articles_overview, build_corpus, cleaning_summary,
-                    describe_cleaning, describe_duplicates, duplicates_table, inputs_table, missing_metadata,
-                    removal_examples, resolve_language)
+                    describe_cleaning, describe_duplicates, describe_unit_types, duplicates_table, inputs_table,
+                    missing_metadata, removal_examples, resolve_language, unit_types_table)
 from .cleaning import CleanArticle, clean_article, date_line, extract_date, extract_dateline
 from .credits import Credits, CreditRules, extract_credits, load_credit_rules
 from .duplicates import NEAR_DUPLICATE_THRESHOLD, DuplicateFinder
+from .language import CORPUS_CARD, corpus_card, detect_languages, language_mismatch, stated_language
 from .readers import (META_FIELDS, SIDECAR, TABLE_SUFFIXES, Document, corpus_sha256, file_sha256, iter_documents,
                       read_sidecar, repair_mojibake)
 from .rules import CLEANING_DIR, Rule, Ruleset, detect_language, load_rules
@@ -40,6 +44,8 @@ from .segmentation import (STRUCTURAL_TYPES, UNIT_TYPES, UNITS, Unit, count_word
                            segment_article, segment_text, split_glued_items, type_paragraphs, unit_id)
 
 __all__ = [
+    "CORPUS_CARD", "corpus_card", "detect_languages", "language_mismatch", "stated_language",
+    "describe_unit_types", "unit_types_table",
     "CLEANING_DIR", "META_FIELDS", "NEAR_DUPLICATE_THRESHOLD", "SIDECAR", "STRUCTURAL_TYPES", "TABLE_SUFFIXES",
     "UNITS", "UNIT_TYPES", "CleanArticle", "CorpusParams", "CorpusSummary", "CreditRules", "Credits", "Document",
     "DuplicateFinder", "Rule", "Ruleset", "Unit", "articles_overview", "build_corpus", "clean_article",

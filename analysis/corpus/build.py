@@ -668,3 +668,46 @@ def missing_metadata(articles: pd.DataFrame) -> pd.DataFrame:
         found = int((articles[name].fillna("") != "").sum())
         rows.append({"field": name, "found": found, "missing": len(articles) - found})
     return pd.DataFrame(rows)
+
+
+def unit_types_table(units: pd.DataFrame) -> pd.DataFrame:
+    """Return the units per type: type, units, articles with one, median words (types in reading order).
+
+    Examples
+    --------
+    >>> u = pd.DataFrame({"article_id": ["a", "a", "b"], "unit_type": ["headline", "lead", "lead"],
+    ...                   "text": ["Judul", "Isi satu dua", "Isi tiga"]})
+    >>> unit_types_table(u).values.tolist()
+    [['headline', 1, 1, 1], ['lead', 2, 2, 2]]
+    """
+    from .segmentation import UNIT_TYPES
+
+    columns = ["unit_type", "units", "articles", "median_words"]
+    if units.empty or "unit_type" not in units.columns:
+        return pd.DataFrame(columns=columns)
+    words = units["text"].map(count_words)
+    out = (units.assign(words=words).groupby("unit_type")
+           .agg(units=("text", "size"), articles=("article_id", "nunique"), median_words=("words", "median"))
+           .reindex([t for t in UNIT_TYPES if t in set(units["unit_type"])]).reset_index())
+    out["median_words"] = out["median_words"].round().astype(int)
+    return out[columns]
+
+
+def describe_unit_types(units: pd.DataFrame, min_unit_words: int) -> str:
+    """Return the sentence that states how units are typed, with the counts of this corpus.
+
+    Examples
+    --------
+    >>> u = pd.DataFrame({"article_id": ["a", "a"], "unit_type": ["headline", "lead"], "text": ["Judul", "Isi"]})
+    >>> describe_unit_types(u, 5).split('. ')[0]
+    '2 units: 1 headline, 1 lead'
+    """
+    table = unit_types_table(units)
+    counts = ", ".join(f"{r.units:,} {r.unit_type.replace('_', ' ')}{'' if r.units == 1 else 's'}"
+                       for r in table.itertuples())
+    return (f"{len(units):,} units: {counts or 'none'}. The headline is the first unit of an article (and its "
+            "title); the lead is the paragraph that opens with the dateline, after it (the dateline stays metadata: "
+            "outlet and place), else the first body paragraph; a subheading is a short line shaped like a title "
+            "(no sentence end) between paragraphs; a list item opens with a number or bullet, and one glued to the "
+            "sentence before it is split off. Headlines, subheadings and list items are kept whatever their length; "
+            f"lead and body units shorter than {min_unit_words} words are dropped and logged.")
