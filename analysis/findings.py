@@ -480,8 +480,8 @@ def headline_frames(run: RunData) -> Finding:
     heads = by_type.loc[by_type["group"] == "headline", "n_units"]
     if len(articles):
         n = int(heads.iloc[0]) if len(heads) else 0
-        text += (f" {n} of the {count_noun(len(articles), 'article')} {'carries' if n == 1 else 'carry'} a headline "
-                 "in its text or metadata.")
+        text += (f" {n} of the {count_noun(len(articles), 'article')} "
+                 f"{'carries a headline in its' if n == 1 else 'carry a headline in their'} text or metadata.")
     text += (" Shares are the indicators' raw codes of each unit (not corrected for coding error by unit type), "
              "with 95% intervals resampling articles"
              + (f"; with {count_noun(len(articles), 'article')} they describe these articles only." if len(articles) < FEW_ARTICLES

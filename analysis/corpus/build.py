@@ -702,9 +702,11 @@ def describe_unit_types(units: pd.DataFrame, min_unit_words: int) -> str:
     >>> describe_unit_types(u, 5).split('. ')[0]
     '2 units: 1 headline, 1 lead'
     """
+    from ..outputs import count_noun
+
+    nouns = {"body": "body unit", "list_item": "list item"}
     table = unit_types_table(units)
-    counts = ", ".join(f"{r.units:,} {r.unit_type.replace('_', ' ')}{'' if r.units == 1 else 's'}"
-                       for r in table.itertuples())
+    counts = ", ".join(count_noun(int(r.units), nouns.get(r.unit_type, r.unit_type)) for r in table.itertuples())
     return (f"{len(units):,} units: {counts or 'none'}. The headline is the first unit of an article (and its "
             "title); the lead is the paragraph that opens with the dateline, after it (the dateline stays metadata: "
             "outlet and place), else the first body paragraph; a subheading is a short line shaped like a title "
