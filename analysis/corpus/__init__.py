@@ -32,7 +32,8 @@ file, or is skipped with a logged reason naming it.
 
 from .build import (CorpusParams, CorpusSummary, articles_overview, build_corpus, cleaning_summary,
                     describe_cleaning, describe_duplicates, describe_unit_types, duplicates_table, inputs_table,
-                    missing_metadata, removal_examples, resolve_language, unit_types_table)
+                    missing_metadata, publication_date_rule, removal_examples, resolve_language, unit_types_table,
+                    unit_typing_rule)
 from .cleaning import CleanArticle, clean_article, date_line, extract_date, extract_dateline
 from .credits import Credits, CreditRules, extract_credits, load_credit_rules
 from .duplicates import NEAR_DUPLICATE_THRESHOLD, DuplicateFinder
@@ -45,7 +46,7 @@ from .segmentation import (STRUCTURAL_TYPES, UNIT_TYPES, UNITS, Unit, count_word
 
 __all__ = [
     "CORPUS_CARD", "corpus_card", "detect_languages", "language_mismatch", "stated_language",
-    "describe_unit_types", "unit_types_table",
+    "describe_unit_types", "publication_date_rule", "unit_types_table", "unit_typing_rule",
     "CLEANING_DIR", "META_FIELDS", "NEAR_DUPLICATE_THRESHOLD", "SIDECAR", "STRUCTURAL_TYPES", "TABLE_SUFFIXES",
     "UNITS", "UNIT_TYPES", "CleanArticle", "CorpusParams", "CorpusSummary", "CreditRules", "Credits", "Document",
     "DuplicateFinder", "Rule", "Ruleset", "Unit", "articles_overview", "build_corpus", "clean_article",

@@ -693,6 +693,32 @@ def unit_types_table(units: pd.DataFrame) -> pd.DataFrame:
     return out[columns]
 
 
+def unit_typing_rule(min_unit_words: int) -> str:
+    """Return the rules by which units are typed and kept, as one paragraph (notebook 01; Methods may quote it).
+
+    >>> unit_typing_rule(5).split("; ")[0]
+    'The headline is the first unit of an article (and its title)'
+    """
+    return ("The headline is the first unit of an article (and its title); the lead is the paragraph that opens "
+            "with the dateline, after it (the dateline stays metadata: outlet and place), else the first body "
+            "paragraph; a subheading is a short line shaped like a title (no sentence end) between paragraphs; a list "
+            "item opens with a number or bullet, and one glued to the sentence before it is split off. Headlines, "
+            "subheadings and list items are kept whatever their length; lead and body units shorter than "
+            f"{min_unit_words} words are dropped and logged.")
+
+
+def publication_date_rule() -> str:
+    """Return the rule by which a publication date is found (notebook 01; Methods may quote it).
+
+    >>> publication_date_rule().startswith("The publication date comes only from")
+    True
+    """
+    return ("The publication date comes only from the metadata given with the corpus, a date inside the dateline "
+            "(\"WASHINGTON, June 23 (Reuters) -\") or a date line at the head (a line holding nothing but a date and a "
+            "time); a date the body mentions is the date of an event the article reports and is never taken for the "
+            "publication date.")
+
+
 def describe_unit_types(units: pd.DataFrame, min_unit_words: int) -> str:
     """Return the sentence that states how units are typed, with the counts of this corpus.
 
@@ -707,9 +733,4 @@ def describe_unit_types(units: pd.DataFrame, min_unit_words: int) -> str:
     nouns = {"body": "body unit", "list_item": "list item"}
     table = unit_types_table(units)
     counts = ", ".join(count_noun(int(r.units), nouns.get(r.unit_type, r.unit_type)) for r in table.itertuples())
-    return (f"{len(units):,} units: {counts or 'none'}. The headline is the first unit of an article (and its "
-            "title); the lead is the paragraph that opens with the dateline, after it (the dateline stays metadata: "
-            "outlet and place), else the first body paragraph; a subheading is a short line shaped like a title "
-            "(no sentence end) between paragraphs; a list item opens with a number or bullet, and one glued to the "
-            "sentence before it is split off. Headlines, subheadings and list items are kept whatever their length; "
-            f"lead and body units shorter than {min_unit_words} words are dropped and logged.")
+    return f"{len(units):,} units: {counts or 'none'}. {unit_typing_rule(min_unit_words)}"
