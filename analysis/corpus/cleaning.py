@@ -275,9 +275,10 @@ def _place_headline(tidy: list[tuple[int, str]], title_at: int | None, date_at: 
     blank = _blank_separated(tidy)
     title = found[1].strip() if found else ""
     wanted = " ".join(str(given.get("title") or "").split())
-    keep = [row for i, row in enumerate(tidy) if i != date_at and not (found and i == title_at and
-                                                                        (not wanted or wanted == " ".join(title.split())))]
-    top = found if found and (not wanted or wanted == " ".join(title.split())) else ((0, wanted) if wanted else None)
+    # The line found is the headline unless a different title is given.
+    same = found is not None and (not wanted or wanted == " ".join(title.split()))
+    top = found if same else ((0, wanted) if wanted else None)
+    keep = [row for i, row in enumerate(tidy) if i != date_at and not (same and i == title_at)]
     while keep and not keep[0][1]:
         keep.pop(0)
     tidy[:] = _tidy(([top] + ([(top[0], "")] if blank else []) if top else []) + keep)
