@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .corpus import publication_date_rule, unit_typing_rule
 from .errors import AnalysisError
 from .files import read_yaml
 from .paths import RESOURCES
@@ -33,17 +34,20 @@ def corpus_section(run: RunData, manifest: dict) -> str:
     cleaning = run.table("cleaning_summary")
     removed = int(cleaning.loc[cleaning["category"].ne("metadata") & cleaning["rule"].ne("min_unit_words"), "lines"].sum()) \
         if not cleaning.empty else 0
+    # Missing fields are stored as "" (never guessed), so count empty strings as well as nulls.
+    missing = {c: int(articles[c].fillna("").astype(str).str.strip().eq("").sum()) for c in ("outlet", "date")}
     return (
         "## 1. Corpus: ingest, repair, clean, segment\n\n"
         f"The raw files ({len(manifest.get('corpus', {}).get('files', {}))}, hashed on the Data page) are read, never "
         "edited. Text that is not valid UTF-8 is decoded with a detected fallback; local mojibake (UTF-8 punctuation "
         "decoded as Windows-874 and encoded again) is repaired line by line with ftfy plus the Windows-874 mapping. "
+        "Wire, translation and photo credits are recorded as article metadata before they are removed. "
         f"Boilerplate is removed by rules kept as data (`analysis/resources/cleaning/`): {removed} lines in this run, "
-        "listed by rule below. Outlet, place and date are read from the dateline; a field that cannot be found stays "
-        f"empty and is counted, never guessed (outlet missing for {int(articles['outlet'].isna().sum())} of "
-        f"{len(articles)} articles, date for {int(articles['date'].isna().sum())}). Articles are cut into "
-        f"**{_p(manifest, 'unit')}** units, dropping units of fewer than {_p(manifest, 'min_unit_words')} words "
-        f"(photo credits, section numbers); language setting: `{_p(manifest, 'language')}`."
+        "listed by rule below. Outlet and place are read from the dateline; a field that cannot be found stays "
+        f"empty and is counted, never guessed (outlet missing for {missing['outlet']} of "
+        f"{len(articles)} articles, date for {missing['date']}). {publication_date_rule()} Articles are cut into "
+        f"**{_p(manifest, 'unit')}** units. {unit_typing_rule(int(_p(manifest, 'min_unit_words', 0)))} "
+        f"Language setting: `{_p(manifest, 'language')}`."
     )
 
 

@@ -57,8 +57,10 @@ def test_corpus_section_numbers(paths):
     # Metadata lines (datelines) and dropped short units are not boilerplate: 7 + 5 lines.
     assert "(`analysis/resources/cleaning/`): 12 lines in this run" in text
     assert "(outlet missing for 2 of 4 articles, date for 1)" in text
-    assert "cut into **paragraph** units, dropping units of fewer than 5 words" in text
-    assert "language setting: `id`." in text
+    assert "cut into **paragraph** units." in text
+    assert "lead and body units shorter than 5 words are dropped and logged" in text
+    assert "a date the body mentions is the date of an event" in text
+    assert "Language setting: `id`." in text
 
 
 def test_corpus_section_without_cleaning_table_or_manifest(paths):
