@@ -256,7 +256,7 @@ def describe_network(G: nx.Graph, summary: pd.DataFrame, *, resolution: float, s
         size = sum(bool(d.get("backbone")) for _, _, d in G.edges(data=True))
         backbone = (f" Its backbone (disparity filter, α = {backbone_alpha:g}) keeps {size} of the "
                     f"{len(weights)} edges.")
-    head = (f"The network of {G.number_of_nodes()} topics has {count_noun(G.number_of_edges(), "edge")}{span}.{junk}{backbone} "
+    head = (f"The network of {G.number_of_nodes()} topics has {count_noun(G.number_of_edges(), 'edge')}{span}.{junk}{backbone} "
             f"{method.capitalize()} (resolution {resolution:g}, seed {seed}) ")
     tail = " The network is downloadable as GraphML for Gephi."
     if G.number_of_nodes() < 3:

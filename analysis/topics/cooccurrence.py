@@ -45,10 +45,10 @@ def even_spread_divergence(coverage: float) -> float:
     ``coverage = 1`` and grows as the spread narrows.
 
     >>> round(even_spread_divergence(0.9), 4), even_spread_divergence(1.0)
-    (0.0518, 0.0)
+    (0.0519, 0.0)
     """
     c = float(coverage)
-    return 0.5 * (np.log2(2 / (1 + c)) + c * np.log2(2 * c / (1 + c)) + (1 - c))
+    return float(0.5 * (np.log2(2 / (1 + c)) + c * np.log2(2 * c / (1 + c)) + (1 - c)))
 
 
 #: Divergence below which a topic is flagged junk (see :data:`JUNK_RULE`).

@@ -125,8 +125,10 @@ def intrusion_tasks(terms: pd.DataFrame, topic_word: np.ndarray, dictionary, doc
     ...                       "term": ["a", "b", "c", "x", "y", "z"]})
     >>> dt = pd.DataFrame({"document_id": ["d1"], "topic_0": [.9], "topic_1": [.1]})
     >>> t = intrusion_tasks(terms, phi, d, dt, seed=1)
-    >>> sorted(t.loc[(t["item"] == "W01") & t["intruder"], "word"].tolist()[0] in "xyz")
-    [True]
+    >>> t.loc[(t["item"] == "W01") & t["intruder"], "word"].item() in {"x", "y", "z"}
+    True
+    >>> t.loc[t["task"] == "topic", ["topic", "intruder"]].sort_values("topic").values.tolist()
+    [[1, False], [2, True]]
     """
     rng = np.random.default_rng(seed)
     rows = _word_tasks(terms, topic_word, dictionary, rng) + _topic_tasks(doc_topics, terms, rng)
@@ -139,7 +141,7 @@ def sheet_id(tasks: pd.DataFrame) -> str:
 
     >>> sheet_id(pd.DataFrame({"task": ["word"], "item": ["W01"], "document_id": [""], "choice": [1],
     ...                        "word": ["a"]}))
-    '8a3a6bc0aa70'
+    'b5605b889020'
     """
     text = "\n".join("\t".join(map(str, row)) for row in
                      tasks[["task", "item", "document_id", "choice", "word"]].itertuples(index=False))

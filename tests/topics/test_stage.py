@@ -14,11 +14,15 @@ from analysis.topics import stage
 
 from .planted import FAST, block_corpus, write_run
 
-def test_fit_topics_refuses_too_few_units(tmp_path):
+def test_fit_topics_cuts_the_sweep_to_the_documents_and_refuses_a_fixed_k_beyond_them(tmp_path):
     _, texts = block_corpus(seed=0, n_docs=5)
     paths = write_run(tmp_path, texts)
-    with pytest.raises(AnalysisError, match="k_max"):
-        topics.fit_topics(paths, params=topics.TopicParams(k_max=8, **FAST), explorer=False)
+    result = topics.fit_topics(paths, params=topics.TopicParams(k_min=2, k_max=8, n_stability_seeds=0, **FAST),
+                               explorer=False)
+    assert result.sweep["k"].tolist() == [2, 3, 4] and "cut from K = 2–8 to K = 2–4" in result.k_reason
+    with pytest.raises(AnalysisError, match=r"parameter n_topics \(5\) must be smaller than the number of non-empty "
+                                            r"paragraphs \(5\)"):
+        topics.fit_topics(paths, params=topics.TopicParams(n_topics=5, **FAST), explorer=False)
 
 
 def test_fit_topics_writes_the_contracted_outputs(two_runs):
@@ -29,9 +33,9 @@ def test_fit_topics_writes_the_contracted_outputs(two_runs):
     np.testing.assert_allclose(doc.filter(like="topic_").sum(axis=1), 1.0, atol=1e-5)
     assert len(doc) == 90 and result.n_empty_units == 1  # the empty unit carries no topic evidence
     assert paths.file("lda_model").exists() and result.model_path == paths.file("lda_model")
-    for name in ("topic_terms", "k_sweep", "topic_stability", "topic_labels", "topic_prevalence",
+    for name in ("topic_terms", "k_sweep", "topic_stability", "topic_junk", "topic_labels", "topic_prevalence",
                  "doc_topics_units", "doc_topics_articles", "topic_prevalence_outlet",
-                 "topic_prevalence_date", "representative_units"):
+                 "topic_prevalence_date", "representative_units", "word_intrusion", "topic_intrusion"):
         assert paths.csv(name).exists(), name
     terms = pd.read_csv(paths.csv("topic_terms"))
     assert terms.columns.tolist() == ["topic", "rank", "term", "probability", "relevance", "lift"]
@@ -75,7 +79,10 @@ def test_write_topic_tables_writes_each_table_under_its_own_name(two_runs, tmp_p
 def test_fit_topics_writes_the_parameters_as_used(two_runs):
     paths, result = two_runs[0]
     table = registry.read(paths, "topic_params").set_index("parameter")["value"]
-    assert list(table.index) == [f.name for f in dataclasses.fields(topics.TopicParams)]
+    assert list(table.index) == [f.name for f in dataclasses.fields(topics.TopicParams)] + [
+        "document", "document_reason", "n_documents", "k_range_note"]
+    # paragraphs of 40 tokens are long enough: auto keeps them as the documents
+    assert (table["topic_unit"], table["document"], table["n_documents"]) == ("auto", "paragraph", "90")
     assert (table["k_min"], table["k_max"], table["passes"], table["n_stability_seeds"]) == ("2", "4", "10", "2")
     assert result.params == topics.TopicParams(k_min=2, k_max=4, n_stability_seeds=2, **FAST)
 
