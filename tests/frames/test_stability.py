@@ -1,0 +1,130 @@
+"""Tests for analysis.frames.stability: the adjusted Rand index of inductive frames across models, and its verdict."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import frames, registry, topics
+from analysis.registry import RunPaths
+
+from .samples import block_matrix
+
+
+def model_tables(name: str, kind: str, dt: pd.DataFrame, *, seed: int = 1):
+    """One model's rows of the topic stage's network tables, from a wide unit-topic matrix."""
+    theta = dt.filter(like="topic_").to_numpy()
+    k = theta.shape[1]
+    # each topic its own word: no topic is junk by its words
+    nodes, pairs = topics.network_inputs(name, kind, seed, theta, np.ones(len(dt)), np.eye(k), np.ones(k))
+    units = topics.tidy_doc_topics(dt, ["unit_id"]).assign(model=name)[["model", "unit_id", "topic", "weight"]]
+    return nodes, pairs, units
+
+
+def tables(*models):
+    parts = [model_tables(*m) for m in models]
+    return tuple(pd.concat([p[i] for p in parts], ignore_index=True) for i in range(3))
+
+
+def permuted(dt, order):
+    cols = [f"topic_{k}" for k in order]
+    out = dt[["unit_id", "article_id", *cols]].copy()
+    out.columns = ["unit_id", "article_id", *[f"topic_{k}" for k in range(len(order))]]
+    return out
+
+
+def scrambled(seed=5, n=60):
+    rng = np.random.default_rng(seed)
+    dt = block_matrix(n=n)
+    dt[[f"topic_{k}" for k in range(6)]] = rng.dirichlet(np.full(6, 0.3), size=n)
+    return dt
+
+
+def test_the_same_frames_under_other_topic_numbers_agree_perfectly_and_chance_frames_do_not():
+    dt = block_matrix()
+    nodes, pairs, units = tables(("reference", "reference", dt), ("seed-1", "seed", permuted(dt, [4, 2, 0, 5, 3, 1])),
+                                 ("k-7", "k", scrambled()))
+    table = frames.frame_stability(nodes, pairs, units, method="louvain", resolution=1.0, seed=3)
+    ari = table.set_index("model")["ari"]
+    assert ari["seed-1"] == pytest.approx(1.0)
+    assert ari["k-7"] < 0.3
+    assert ari["reference-leiden"] == pytest.approx(1.0)  # Leiden finds the planted frames too
+    assert table.set_index("model").loc["seed-1", "n_units"] == 60
+    assert table["kind"].tolist() == ["seed", "k", "method"]
+
+
+def test_junk_topics_of_a_model_take_no_part_in_its_frames():
+    dt = block_matrix()
+    nodes, pairs, units = tables(("reference", "reference", dt))
+    nodes.loc[nodes["topic"] == 1, "junk"] = True
+    found = frames.model_frames(nodes, pairs, method="louvain", resolution=1.0, seed=1)
+    assert sorted(found) == [2, 3, 4, 5, 6] and found[2] == found[3] != found[4] == found[5] == found[6]
+
+
+def test_dominant_frame_ties_go_to_the_lower_frame_and_frameless_units_to_zero():
+    w = pd.DataFrame({"unit_id": ["u", "u", "v"], "topic": [1, 2, 3], "weight": [.5, .5, 1.0]})
+    assert frames.dominant_frames(w, {1: 2, 2: 1}).to_dict() == {"u": 1, "v": 0}
+
+
+def verdict_table(aris, kinds=None):
+    kinds = kinds or ["seed"] * len(aris)
+    return pd.DataFrame({"model": [f"m{i}" for i in range(len(aris))] + ["reference-leiden"],
+                         "kind": kinds + ["method"], "k": 4, "seed": 1, "n_units": 80, "n_frames": 2,
+                         "ari": aris + [0.95]})
+
+
+def test_verdict_stable_not_stable_and_not_measured():
+    stable = frames.assess_frame_stability(verdict_table([0.9, 0.7], ["seed", "k"]), threshold=0.65, n_frames=2,
+                                           n_topics=6)
+    assert stable.stable and stable.headline == "stable across refits"
+    assert stable.text.startswith("The inductive frames are **stable** across 1 refit with other seeds and the "
+                                  "neighbouring K (4): the units' dominant frames agree with this model's at a mean "
+                                  "adjusted Rand index of 0.80 (lowest 0.70; threshold 0.65")
+    assert "Leiden and Louvain agree on this model's network at ARI 0.95" in stable.text
+    weak = frames.assess_frame_stability(verdict_table([0.9, 0.2, 0.3]), threshold=0.65, n_frames=3, n_topics=6)
+    assert weak.stable is False and "**not stable**" in weak.text and "are no finding" in weak.text
+    none = frames.assess_frame_stability(verdict_table([]), threshold=0.65, n_frames=2, n_topics=6)
+    assert none.stable is None and "was not measured" in none.text
+
+
+def test_one_community_or_too_few_topics_is_no_structure_whatever_the_ari():
+    one = frames.assess_frame_stability(verdict_table([1.0, 1.0]), threshold=0.65, n_frames=1, n_topics=5)
+    assert one.structure is False and one.stable is False and "single community" in one.text
+    assert "1.00" not in one.text and one.headline == "no community structure"
+    two = frames.assess_frame_stability(verdict_table([1.0]), threshold=0.65, n_frames=2, n_topics=2)
+    assert "has 2 topic(s) once junk topics are left out" in two.text
+
+
+@pytest.fixture
+def run(tmp_path) -> RunPaths:
+    """A run as the topic stage leaves it, with the network tables of the chosen model, one refit and one K."""
+    paths = RunPaths(tmp_path / "run").create()
+    dt = block_matrix(n=24)
+    units = dt[["unit_id", "article_id"]].assign(text="Perang dan sanksi terhadap Rusia.")
+    articles = pd.DataFrame({"article_id": sorted(units["article_id"].unique())}).assign(
+        outlet="X", date="2024-06-19", language="id")
+    terms = pd.DataFrame({"topic": range(1, 7), "rank": 1, "term": [f"w{k}" for k in range(6)],
+                          "probability": 0.1, "relevance": 0.0, "lift": 1.0})
+    labels = pd.DataFrame({"topic": range(1, 7), "label": [f"label {k}" for k in range(1, 7)], "top_terms": "",
+                           "source": "user"})
+    nodes, pairs, refit = tables(("reference", "reference", dt), ("seed-9", "seed", permuted(dt, [1, 0, 2, 3, 4, 5])),
+                                 ("k-5", "k", scrambled(n=24)))
+    for key, df in (("units", units), ("articles", articles), ("doc_topics", dt), ("topic_terms", terms),
+                    ("topic_labels", labels), ("topic_network_nodes", nodes), ("topic_network_pairs", pairs),
+                    ("topic_refit_units", refit)):
+        df.to_parquet(paths.file(key), index=False)
+    return paths
+
+
+def test_analyse_frames_measures_and_states_stability(run):
+    result = frames.analyse_frames(run, frames.FrameParams(n_bootstrap=20))
+    table = registry.read(run, "inductive_stability")
+    assert table["model"].tolist() == ["seed-9", "k-5", "reference-leiden"]
+    assert table.set_index("model").loc["seed-9", "ari"] == pytest.approx(1.0)
+    verdict = result.frame_stability()
+    assert verdict.n_models == 2 and verdict.structure
+    topics_table = registry.read(run, "inductive_topics")
+    assert topics_table["label"].tolist()[0] == "label 1" and (topics_table["louvain"] > 0).all()
+    assert registry.read(run, "inductive_frames")["topic_labels"].str.contains("T1 label 1").any()
+    assert "backbone" in result.describe_network()
