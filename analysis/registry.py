@@ -237,6 +237,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _figure("frame_prevalence", "frames", "Frame prevalence."),
     _figure("frame_prevalence_outlet", "frames", "Frame prevalence by outlet."),
     _figure("topic_network", "frames", "The topic network."),
+    _figure("inductive_stability", "frames", "Agreement of the inductive frames across refits, neighbouring K and algorithms."),
     # actors ------------------------------------------------------------------------------------
     _table("sources", "actors", "article_id:str unit_id:str source:str source_type:str cue:str snippet:str "
            "canonical:str surface:str role:str type_rule:str start:int", "Quoted sources, one row per unit and source.",

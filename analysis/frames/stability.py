@@ -150,6 +150,8 @@ def assess_frame_stability(table: pd.DataFrame, *, threshold: float, n_frames: i
     >>> v.stable, v.mean_ari
     (True, 0.7)
     """
+    if "kind" not in table:  # a run that did not measure it (no table)
+        table = pd.DataFrame(columns=list(STABILITY_COLUMNS))
     refits = table[table["kind"].isin(["seed", "k"])].dropna(subset=["ari"])
     alt = table.loc[table["kind"] == "method", "ari"]
     other = next(m for m in COMMUNITY_METHODS if m != method)
