@@ -171,7 +171,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
            "Cosine of every two topics' document-topic columns, per model (internal).", published=False,
            read_by=("frames",)),
     _table("topic_refit_units", "topics", "model:str unit_id:str topic:int weight:float",
-           "Unit-topic weights of each model on a seeded sample of units (internal).", published=False,
+           "Unit-topic weights of each model on a random sample of units, fixed seed (internal).", published=False,
            read_by=("frames",)),
     _table("intrusion_choices", "topics", "task:str item:str topic:int document_id:str choice:int word:str "
            "weight:float intruder:bool", "Word- and topic-intrusion tasks with their key (internal: the answers).",

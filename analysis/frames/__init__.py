@@ -9,8 +9,8 @@ Two ways of finding frames, run side by side on the same units:
   questions answered yes.
 * **Inductive** (:mod:`.network`, ANTMN, Walter & Ophir 2019). Topics are the
   nodes of a network linked by how often they share documents; junk topics are
-  left out, a disparity-filter backbone is marked, and its seeded Louvain (or
-  Leiden) communities are frames. :mod:`.stability` measures whether other
+  left out, a disparity-filter backbone is marked, and its Louvain (or Leiden)
+  communities, found with a fixed seed, are frames. :mod:`.stability` measures whether other
   seeds and neighbouring K give the same frames (adjusted Rand index);
   :mod:`.figures` draws the network and that stability.
 

@@ -18,7 +18,7 @@ def plot_topic_network(nodes: pd.DataFrame, edges: pd.DataFrame, *, seed: int, a
     ``nodes`` has ``node``, ``frame``, ``prevalence``, ``label``; ``edges`` has
     ``source``, ``target``, ``weight`` and ``backbone``
     (:func:`~analysis.frames.network.backbone_edges`). Edge width follows
-    weight. The spring layout is seeded, so the same tables and seed give the
+    weight. The spring layout has a fixed seed, so the same tables and seed give the
     same picture.
 
     >>> n = pd.DataFrame({"node": ["a", "b", "c"], "frame": [1, 1, 2], "prevalence": [.5, .3, .2],

@@ -3,7 +3,7 @@
 The topic stage keeps, for its stability refits (other seeds, same K) and for
 the sweep's models of K − 1 and K + 1, what the topic network needs
 (``topic_network_nodes``, ``topic_network_pairs``) and their weights on a
-seeded sample of units (``topic_refit_units``). Here each of those models gets
+random sample of units drawn with a fixed seed (``topic_refit_units``). Here each of those models gets
 its own network and communities, with the run's method, resolution and seed,
 and every sampled unit is assigned to its dominant frame (the frame whose
 topics hold most of its weight). The adjusted Rand index (Hubert & Arabie

@@ -18,8 +18,8 @@ Rules kept here:
   background topic, and one whose distribution over words is as close to the
   corpus's as the documents' is no theme (AlSumait et al. 2009). ANTMN leaves
   such topics out of the network; so does the frames stage.
-* **Bounded cost.** Alternative models are read on a seeded sample of at
-  most :data:`REFIT_SAMPLE` documents and units (:func:`sample_positions`).
+* **Bounded cost.** Alternative models are read on a random sample, drawn with a
+  fixed seed, of at most :data:`REFIT_SAMPLE` documents and units (:func:`sample_positions`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import pandas as pd
 
 from .tables import ROUND
 
-#: Documents and units (a seeded sample) on which each alternative model's network and unit frames are read.
+#: Documents and units (a random sample with a fixed seed) on which each alternative model's network and unit frames are read.
 REFIT_SAMPLE = 20_000
 
 #: The even spread that marks a junk topic: as even as a topic spread evenly over this share of the text.
@@ -176,7 +176,7 @@ def network_inputs(model: str, kind: str, seed: int, theta: np.ndarray, lengths:
 
 
 def sample_positions(n: int, size: int, seed: int) -> np.ndarray:
-    """Sorted positions of a seeded sample of ``size`` of ``n`` items (all of them when ``n <= size``).
+    """Sorted positions of a random sample, drawn with ``seed``, of ``size`` of ``n`` items (all of them when ``n <= size``).
 
     >>> sample_positions(5, 10, seed=1).tolist()
     [0, 1, 2, 3, 4]

@@ -36,7 +36,7 @@ from .tables import ROUND, topic_columns, topic_number
 N_WORDS = 5
 #: Words that show a topic in a topic-intrusion task (Chang et al. show eight).
 N_TOPIC_WORDS = 8
-#: Documents in the topic-intrusion tasks (a seeded sample).
+#: Documents in the topic-intrusion tasks (a random sample drawn with the run's seed).
 N_DOCUMENTS = 20
 #: Most probable topics shown with the intruder in a topic-intrusion task (fewer when K is small).
 N_TOP_TOPICS = 3

@@ -81,7 +81,7 @@ class TopicParams:
     n_representative : int
         Representative units listed per topic. Not a notebook parameter.
     coherence_sample : int
-        Documents (a seeded random sample) on which the K sweep scores coherence
+        Documents (a random sample drawn with a fixed seed) on which the K sweep scores coherence
         when the corpus has more; 0 scores on all of them. Coherence estimates
         from word co-occurrence settle long before 20,000 units, and scoring
         costs a pass over every token per K and measure.

@@ -168,7 +168,7 @@ def _network_tables(model, docs: FitDocuments, fit_theta: pd.DataFrame, unit_sam
     """``topic_network_nodes`` / ``_pairs`` and ``topic_refit_units`` for the chosen model and its alternatives.
 
     The chosen model's network uses every document; each alternative is read on
-    the same seeded sample of at most :data:`REFIT_SAMPLE` documents and units.
+    the same random sample (fixed seed) of at most :data:`REFIT_SAMPLE` documents and units.
     """
     nonempty = np.flatnonzero(docs.lengths > 0)
     doc_pos = nonempty[sample_positions(len(nonempty), REFIT_SAMPLE, seed)]

@@ -77,7 +77,7 @@ def test_network_inputs_list_every_pair_once_with_word_weighted_prevalence():
     assert (nodes["model"] == "reference").all() and (nodes["seed"] == 7).all() and (nodes["k"] == 3).all()
 
 
-def test_alternative_models_are_read_on_one_seeded_sample():
+def test_alternative_models_are_read_on_one_sample_with_a_fixed_seed():
     a = topics.cooccurrence.sample_positions(100_000, 50, seed=4)
     assert (a == topics.cooccurrence.sample_positions(100_000, 50, seed=4)).all() and len(np.unique(a)) == 50
     assert (np.diff(a) > 0).all()
