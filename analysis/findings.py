@@ -202,9 +202,10 @@ def inductive_frames(run: RunData) -> Finding:
     frames = frames.sort_values("prevalence", ascending=False)
     largest = frames.iloc[0]
     n_unstable = int(stability["unstable"].sum()) if not stability.empty else 0
-    junk = f"; {count_noun(n_junk, 'junk topic')} left out of the network" if n_junk else ""
-    text = (f"{verdict.text} The topic model has **{k} topics**{_topic_documents(run)} ({n_unstable} of them flagged "
-            f"unstable across seeds{junk}). ")
+    junk = (f", and {count_noun(n_junk, 'junk topic')} {'is' if n_junk == 1 else 'are'} left out of the network"
+            if n_junk else "")
+    text = (f"{verdict.text} The topic model has **{k} topics**{_topic_documents(run)}; {n_unstable} of them "
+            f"{'is' if n_unstable == 1 else 'are'} flagged unstable across seeds{junk}. ")
     if len(frames) == 1:
         text += (f"The topic network shows **no community structure**: {method.capitalize()} places all "
                  f"{k - n_junk} topics in one community, so this corpus yields no distinct inductive frames. Topics "

@@ -116,7 +116,7 @@ def _checks_text(run: RunData) -> str:
 
     junk = run.table("topic_junk")
     n_junk = int(junk["junk"].sum()) if not junk.empty else 0
-    text = (f"Junk topics: {junk_rule_text(cite=True)} ({n_junk} of {len(junk)} here). " if not junk.empty else "")
+    text = (f"Junk topics: {junk_rule_text(cite=True)}; here {n_junk} of {len(junk)}. " if not junk.empty else "")
     people = describe_intrusion(run.table("word_intrusion"), run.table("topic_intrusion"))
     return (text + "People check the topics with word- and topic-intrusion tasks [@chang2009], written as sheets by "
             "`python -m analysis intrusion-sheet` and imported by `python -m analysis import-intrusion`: "

@@ -288,8 +288,8 @@ def test_inductive_frames_lead_with_stability_and_only_stable_frames_are_compare
     f = findings.inductive_frames(run_of(paths, {"parameters": {"min_ari": 0.65}}))
     assert f.title == "2. Inductive frames from the topic network (stable across refits)"
     assert f.text.startswith("The inductive frames are **stable** across 2 refits with other seeds")
-    assert ("The topic model has **5 topics**, fitted on whole articles (30 documents) (2 of them flagged unstable "
-            "across seeds). The topic network groups them into 2 inductive frames; the largest joins topics 1, 3, 5 "
+    assert ("The topic model has **5 topics**, fitted on whole articles (30 documents); 2 of them are flagged unstable "
+            "across seeds. The topic network groups them into 2 inductive frames; the largest joins topics 1, 3, 5 "
             "and covers 70% of the text, with the terms *perang, nato*.") in f.text
     assert ("**Economic** (Spearman ρ = -0.83 with inductive frame 0, over 40 paragraphs)") in f.text
     assert "too few nodes" not in f.text
@@ -307,7 +307,7 @@ def test_unstable_inductive_frames_do_not_headline_and_show_their_stability(path
     f = findings.inductive_frames(run_of(paths, {"parameters": {"min_ari": 0.65}}))
     assert f.title.endswith("(not stable)") and f.text.startswith("The inductive frames are **not stable**")
     assert "mean adjusted Rand index of 0.30 (lowest 0.20; threshold 0.65" in f.text and "no finding" in f.text
-    assert "1 junk topic left out of the network" in f.text
+    assert "and 1 junk topic is left out of the network" in f.text
     assert "Spearman" not in f.text  # nothing is compared with frames that are not stable
     assert f.figure == "figures/inductive_stability.png" and "adjusted Rand index" in f.alt
 
@@ -319,7 +319,7 @@ def test_inductive_frames_caveat_for_few_topics_and_labels_fallback(paths):
     put(paths, "frame_comparison", {"deductive": ["conflict"], "inductive": [0], "rho": [np.nan], "n_units": [9]})
     f = findings.inductive_frames(run_of(paths))
     assert f.text.startswith("How stable the inductive frames are was not measured")
-    assert "**3 topics** (0 of them flagged unstable" in f.text
+    assert "**3 topics**; 0 of them are flagged unstable" in f.text
     assert "With only 3 topics in it the network has too few nodes" in f.text
     assert "Spearman" not in f.text  # every rho undefined: no comparison claimed
 

@@ -250,7 +250,7 @@ def describe_network(G: nx.Graph, summary: pd.DataFrame, *, resolution: float, s
     """
     weights = [d.get("weight", 0.0) for _, _, d in G.edges(data=True)]
     span = f" (weights {min(weights):.2f}–{max(weights):.2f})" if weights else ""
-    junk = f" {n_junk} junk topic(s) are left out." if n_junk else ""
+    junk = f" {count_noun(n_junk, 'junk topic')} {'is' if n_junk == 1 else 'are'} left out." if n_junk else ""
     backbone = ""
     if backbone_alpha is not None and weights:
         size = sum(bool(d.get("backbone")) for _, _, d in G.edges(data=True))

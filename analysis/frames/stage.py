@@ -123,8 +123,19 @@ class FramesResult:
                                       method=self.params.community)
 
     def closest_match(self, units: str = "units") -> ClosestMatch:
-        """The deductive frame that tracks an inductive frame most closely (:func:`closest_match`)."""
-        return closest_match(self.comparison, self.frame_names, units=units)
+        """The deductive frame that tracks an inductive frame most closely (:func:`closest_match`).
+
+        Without distinct inductive frames there is nothing to compare; frames that are not stable are compared
+        as a description only, and the sentence says so first.
+        """
+        verdict = self.frame_stability()
+        if not verdict.structure:
+            return ClosestMatch(None, "There are no distinct inductive frames to compare the deductive frames with.")
+        match = closest_match(self.comparison, self.frame_names, units=units)
+        if match.found and verdict.stable is not True:
+            return ClosestMatch(match.row, f"The inductive frames are {verdict.headline}, so this is description, "
+                                           f"not a finding: {match.text}")
+        return match
 
 
 def _read_inputs(paths: RunPaths) -> tuple[pd.DataFrame, ...]:

@@ -88,7 +88,8 @@ class TopicResult:
         if junk.empty:
             return f"No topic of the {self.n_topics} is junk by the rule."
         named = "; ".join(f"T{r.topic} {r.label} ({r.reason})" for r in junk.itertuples())
-        return (f"{len(junk)} of {self.n_topics} topics are junk by the rule and are left out of the topic network: "
+        verb = "is" if len(junk) == 1 else "are"
+        return (f"{len(junk)} of {self.n_topics} topics {verb} junk by the rule and left out of the topic network: "
                 f"{named}.")
 
 

@@ -211,5 +211,5 @@ def test_describe_network_names_junk_backbone_and_too_few_topics():
     frames.mark_backbone(G, 0.05)
     s = pd.DataFrame({"frame": [1], "topics": ["2, 3"], "prevalence": [1.0]})
     text = frames.describe_network(G, s, resolution=1.0, seed=3, n_junk=1, backbone_alpha=0.05)
-    assert "has 1 edge (weights 0.01–0.01). 1 junk topic(s) are left out." in text
+    assert "has 1 edge (weights 0.01–0.01). 1 junk topic is left out." in text
     assert "keeps 0 of the 1 edges" in text and "too few topics to find communities" in text

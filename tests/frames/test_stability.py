@@ -101,7 +101,8 @@ def run(tmp_path) -> RunPaths:
     """A run as the topic stage leaves it, with the network tables of the chosen model, one refit and one K."""
     paths = RunPaths(tmp_path / "run").create()
     dt = block_matrix(n=24)
-    units = dt[["unit_id", "article_id"]].assign(text="Perang dan sanksi terhadap Rusia.")
+    texts = ["Perang dan sanksi terhadap Rusia.", "Kerja sama militer dan pakta pertahanan.", "Cuaca cerah."]
+    units = dt[["unit_id", "article_id"]].assign(text=[texts[i % 3] for i in range(len(dt))])
     articles = pd.DataFrame({"article_id": sorted(units["article_id"].unique())}).assign(
         outlet="X", date="2024-06-19", language="id")
     terms = pd.DataFrame({"topic": range(1, 7), "rank": 1, "term": [f"w{k}" for k in range(6)],
@@ -128,3 +129,11 @@ def test_analyse_frames_measures_and_states_stability(run):
     assert topics_table["label"].tolist()[0] == "label 1" and (topics_table["louvain"] > 0).all()
     assert registry.read(run, "inductive_frames")["topic_labels"].str.contains("T1 label 1").any()
     assert "backbone" in result.describe_network()
+
+
+def test_frames_that_are_not_stable_are_compared_as_description_only(run):
+    result = frames.analyse_frames(run, frames.FrameParams(n_bootstrap=0))
+    verdict = result.frame_stability()
+    assert verdict.stable is False  # one refit agrees, the scrambled neighbouring K does not
+    assert result.closest_match().text.startswith("The inductive frames are not stable, so this is description, "
+                                                  "not a finding: The deductive frame")
