@@ -162,8 +162,15 @@ def _deductive(units, articles, codebook: Codebook, language: str, params: Frame
 
 def _read_network_inputs(paths: RunPaths) -> dict:
     """The topic stage's network tables and labels, where this run has them (see the module docstring)."""
-    keys = ("topic_network_nodes", "topic_network_pairs", "topic_refit_units", "topic_labels")
-    return {key: registry.read(paths, key) for key in keys if registry.exists(paths, key)}
+    inputs = {}
+    if registry.exists(paths, "topic_labels"):
+        inputs["topic_labels"] = registry.read(paths, "topic_labels")
+    if registry.exists(paths, "topic_network_nodes") and registry.exists(paths, "topic_network_pairs"):
+        inputs["topic_network_nodes"] = registry.read(paths, "topic_network_nodes")
+        inputs["topic_network_pairs"] = registry.read(paths, "topic_network_pairs")
+        if registry.exists(paths, "topic_refit_units"):
+            inputs["topic_refit_units"] = registry.read(paths, "topic_refit_units")
+    return inputs
 
 
 def _topic_table(nodes: pd.DataFrame, network: nx.Graph, labels: dict, params: FrameParams) -> pd.DataFrame:
