@@ -92,3 +92,20 @@ def test_the_stage_takes_parameters_as_a_mapping():
     assert stage._stage_params(None) == topics.TopicParams()
     with pytest.raises(AnalysisError, match="params"):
         stage._stage_params([("k_max", 4)])
+
+
+def test_a_label_file_names_topics_in_every_table_and_the_explorer(tmp_path):
+    _, texts = block_corpus(seed=1, n_docs=30)
+    paths = write_run(tmp_path / "run", texts)
+    labels = tmp_path / "labels.yml"
+    labels.write_text("n_topics: 3\nlabels:\n  2: Pakta <pertahanan>\n", encoding="utf-8")
+    params = topics.TopicParams(n_topics=3, n_stability_seeds=0, **FAST)
+    result = topics.fit_topics(paths, params=params, labels_file=labels, seed=3)
+    assert result.labels.set_index("topic").loc[2, ["label", "source"]].tolist() == ["Pakta <pertahanan>", "user"]
+    assert result.junk.set_index("topic").loc[2, "label"] == "Pakta <pertahanan>"
+    page = result.explorer_path.read_text(encoding="utf-8")
+    assert "T2 Pakta &lt;pertahanan&gt; (label by the researcher)" in page and "<pertahanan>" not in page
+    wrong = tmp_path / "wrong.yml"
+    wrong.write_text("n_topics: 3\nlabels:\n  1: ok\n  4: no such topic\n", encoding="utf-8")
+    with pytest.raises(AnalysisError, match=r"wrong.yml, row 4: labels key 4 names no topic of this model"):
+        topics.fit_topics(paths, params=params, labels_file=wrong, seed=3, explorer=False)
