@@ -6,6 +6,8 @@ project's style and palette (:mod:`analysis.plots`).
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 
@@ -47,12 +49,14 @@ def plot_topic_network(nodes: pd.DataFrame, edges: pd.DataFrame, *, seed: int, a
     nx.draw_networkx_nodes(G, pos, nodelist=nodes["node"].tolist(),
                            node_color=[color(frames.index(f)) for f in nodes["frame"]], node_size=sizes.tolist(),
                            edgecolors="white", ax=ax)
-    nx.draw_networkx_labels(G, pos, labels=dict(zip(nodes["node"], nodes["label"].astype(str))), font_size=8, ax=ax)
+    names = {n: textwrap.fill(str(label), 22) for n, label in zip(nodes["node"], nodes["label"])}
+    nx.draw_networkx_labels(G, pos, labels=names, font_size=8, ax=ax)
     for i, f in enumerate(frames):
         ax.scatter([], [], color=color(i), label=f"frame {f}")
     if len(edges) and edges["backbone"].any():
         ax.plot([], [], color="#333333", linewidth=2, label="backbone edge")
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    ax.margins(0.25)  # room for the labels of nodes at the edge
     ax.set_axis_off()
     return ax
 
@@ -80,7 +84,11 @@ def plot_frame_stability(stability: pd.DataFrame, *, threshold: float, ax=None):
     ax.annotate(f"threshold {threshold:g}", (threshold, 1), xycoords=("data", "axes fraction"), xytext=(-4, -12),
                 textcoords="offset points", ha="right", fontsize=8)
     ax.set_yticks(y, label)
-    ax.set_xlim(min(-0.05, float(np.nanmin(ari)) - 0.05) if len(ari) else -0.05, 1.05)
+    known = ari[~np.isnan(ari)]
+    ax.set_xlim(min(-0.05, float(known.min()) - 0.05) if len(known) else -0.05, 1.05)
+    if not len(known) and len(ari):
+        ax.annotate("not defined: the chosen model puts every unit in one frame", (0.5, 0.5),
+                    xycoords="axes fraction", ha="center", fontsize=9)
     ax.set_xlabel("adjusted Rand index of the units' dominant frames against the chosen model")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2)

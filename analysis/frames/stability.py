@@ -83,7 +83,8 @@ def frame_stability(nodes: pd.DataFrame, pairs: pd.DataFrame, units: pd.DataFram
     Returns
     -------
     model, kind (``seed``, ``k``, or ``method`` for the other algorithm on the
-    chosen network), k, seed, n_units, n_frames (of that model), ari.
+    chosen network), k, seed, n_units, n_frames (of that model), ari (missing when the chosen model puts
+    every unit in one frame, where the index is not defined).
     """
     from sklearn.metrics import adjusted_rand_score
 
@@ -92,6 +93,8 @@ def frame_stability(nodes: pd.DataFrame, pairs: pd.DataFrame, units: pd.DataFram
                             resolution=resolution, seed=seed, edge_quantile=edge_quantile)
 
     reference = dominant_frames(units[units["model"] == "reference"], frames_of("reference", method))
+    # With every unit in one frame the index is 0/0: sklearn's 1.0 for two such partitions would read as agreement.
+    defined = reference.nunique() >= 2
     other = next(m for m in COMMUNITY_METHODS if m != method)
     rows = []
     info = nodes.drop_duplicates("model").set_index("model")
@@ -105,7 +108,7 @@ def frame_stability(nodes: pd.DataFrame, pairs: pd.DataFrame, units: pd.DataFram
                      "k": int(info.loc[name, "k"]), "seed": int(info.loc[name, "seed"]), "n_units": len(common),
                      "n_frames": len(set(topic_frame.values())),
                      "ari": round(float(adjusted_rand_score(reference[common], labels[common])), 6)
-                     if len(common) else np.nan})
+                     if len(common) and defined else np.nan})
     return pd.DataFrame(rows, columns=list(STABILITY_COLUMNS))
 
 

@@ -137,3 +137,14 @@ def test_frames_that_are_not_stable_are_compared_as_description_only(run):
     assert verdict.stable is False  # one refit agrees, the scrambled neighbouring K does not
     assert result.closest_match().text.startswith("The inductive frames are not stable, so this is description, "
                                                   "not a finding: The deductive frame")
+
+
+def test_the_index_is_missing_when_the_chosen_model_has_one_frame():
+    dt = block_matrix()
+    one = dt.copy()
+    one[[f"topic_{k}" for k in range(6)]] = 1 / 6  # every topic in every unit alike: one community
+    nodes, pairs, units = tables(("reference", "reference", one), ("seed-1", "seed", one))
+    table = frames.frame_stability(nodes, pairs, units, method="louvain", resolution=1.0, seed=3)
+    assert table["ari"].isna().all()
+    ax = frames.plot_frame_stability(table, threshold=0.65)
+    assert "not defined" in " ".join(t.get_text() for t in ax.texts)
