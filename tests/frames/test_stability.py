@@ -148,3 +148,35 @@ def test_the_index_is_missing_when_the_chosen_model_has_one_frame():
     assert table["ari"].isna().all()
     ax = frames.plot_frame_stability(table, threshold=0.65)
     assert "not defined" in " ".join(t.get_text() for t in ax.texts)
+
+
+@pytest.mark.slow
+def test_planted_frames_are_found_from_articles_of_short_paragraphs_and_are_stable(tmp_path):
+    """End to end: articles mix the topics of one of two planted groups; their paragraphs have ten tokens."""
+    from topics.planted import write_run  # tests/ is on the path (its conftest), as for `from conftest import …`
+
+    rng = np.random.default_rng(0)
+    groups, block = ([0, 1, 2], [3, 4, 5]), 5
+    texts, ids = [], []
+    for a in range(100):
+        theta = np.zeros(6)
+        theta[groups[a % 2]] = rng.dirichlet(np.ones(3))
+        words = [f"w{i:03d}" for k, n in enumerate(rng.multinomial(60, theta))
+                 for i in rng.choice(np.arange(k * block, (k + 1) * block), size=n)]
+        words = [words[i] for i in rng.permutation(len(words))]
+        texts += [words[p * 10:(p + 1) * 10] for p in range(6)]
+        ids += [f"art{a:02d}"] * 6
+    paths = write_run(tmp_path / "run", texts, ids)
+    result = topics.fit_topics(paths, params=topics.TopicParams(k_min=5, k_max=7, n_stability_seeds=2, passes=60,
+                                                                alpha="auto"), seed=4, explorer=False)
+    assert result.topic_unit.unit == "article" and result.n_topics == 6
+    found = frames.analyse_frames(paths, frames.FrameParams(n_bootstrap=0))
+    verdict = found.frame_stability()
+    assert verdict.stable and verdict.mean_ari > 0.9 and verdict.method_ari == pytest.approx(1.0)
+    # each frame's topics draw their words from one planted group's blocks
+    terms = registry.read(paths, "topic_terms").query("rank <= 3")
+    group_of = terms.assign(group=terms["term"].str[1:].astype(int) // (3 * block)).groupby("topic")["group"].agg(
+        lambda g: g.mode().iloc[0])
+    for _, members in found.inductive.groupby("frame"):
+        assert group_of[members["topic"]].nunique() == 1
+    assert found.inductive["frame"].nunique() == 2
