@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis run|site|params|sample|import-coding``.
+"""Command line: ``python -m analysis run|site|params|sample|import-coding|intrusion-sheet|import-intrusion``.
 
 Errors a user can cause are printed as one line (``error: …``) with exit
 code 2; a traceback is shown only for bugs, i.e. for anything that is not an
@@ -43,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("sheet", type=Path, help="the filled sheet")
     i.add_argument("--run", required=True, help="the run whose sample the sheet was drawn from")
     i.add_argument("--set", required=True, dest="coding_set", help="coding set (folder under data/coding/)")
+
+    w = sub.add_parser("intrusion-sheet", help="write word- and topic-intrusion sheets (XLSX and CSV) of a finished run")
+    w.add_argument("--run", required=True, help="run name (folder under runs/)")
+    w.add_argument("--coders", help="comma-separated coder names, one sheet each (default: one sheet, 'coder')")
+
+    a = sub.add_parser("import-intrusion", help="check a filled intrusion sheet and keep its answers for the run")
+    a.add_argument("sheet", type=Path, help="the filled sheet (XLSX or CSV)")
+    a.add_argument("--run", required=True, help="the run whose tasks the sheet holds")
     return p
 
 
@@ -77,6 +85,16 @@ def main(argv: list[str] | None = None) -> int:
             from .validation.tools import import_coding
 
             print(f"imported: {import_coding(args.sheet, run=args.run, coding_set=args.coding_set)}")
+        elif args.command == "intrusion-sheet":
+            from .topics import write_intrusion_sheets
+
+            for line in write_intrusion_sheets(args.run, coders=args.coders):
+                print(line)
+        elif args.command == "import-intrusion":
+            from .topics import import_intrusion
+
+            for line in import_intrusion(args.sheet, run=args.run):
+                print(line)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -169,37 +169,77 @@ def dominant_frames(run: RunData) -> Finding:
     return Finding("1. Which frames the indicators find (not validated)", text, None, "", "", data)
 
 
+def _topic_documents(run: RunData) -> str:
+    """", fitted on whole articles (5 documents)" from the topic stage's parameters as used; "" for an older run."""
+    used = run.table("topic_params")
+    used = dict(zip(used["parameter"], used["value"])) if not used.empty else {}
+    if used.get("document") not in ("article", "paragraph"):
+        return ""
+    what = "whole articles" if used["document"] == "article" else "paragraphs"
+    return f", fitted on {what} ({used.get('n_documents', '?')} documents)"
+
+
 def inductive_frames(run: RunData) -> Finding:
-    """What the topic network (ANTMN) finds, and whether the corpus supports it."""
+    """What the topic network (ANTMN) finds, led by whether its frames are stable across seeds and neighbouring K.
+
+    The verdict and its sentence are :func:`analysis.frames.assess_frame_stability`'s, the one notebook 03 shows.
+    Frames that are not stable are described, never headlined, and nothing is compared with them.
+    """
+    from .frames import assess_frame_stability
+    from .parameters import default
+
     frames = run.table("inductive_frames")
     stability = run.table("topic_stability")
     k = len(stability) if not stability.empty else len(run.table("topic_labels"))
     if frames.empty:
         return Finding("2. Inductive frames", "The topic network stage wrote no frames for this run.")
+    params = run.manifest.get("parameters", {})
+    topics_table = run.table("inductive_topics")
+    n_junk = int(topics_table["junk"].sum()) if not topics_table.empty else 0
+    method = str(params.get("community", "louvain"))
+    verdict = assess_frame_stability(run.table("inductive_stability"), threshold=float(params.get("min_ari", default("min_ari"))),
+                                     n_frames=len(frames), n_topics=k - n_junk, method=method)
     frames = frames.sort_values("prevalence", ascending=False)
     largest = frames.iloc[0]
     n_unstable = int(stability["unstable"].sum()) if not stability.empty else 0
-    text = f"The topic model has **{k} topics** ({n_unstable} of them flagged unstable across seeds). "
+    junk = (f", and {count_noun(n_junk, 'junk topic')} {'is' if n_junk == 1 else 'are'} left out of the network"
+            if n_junk else "")
+    text = (f"{verdict.text} The topic model has **{k} topics**{_topic_documents(run)}; {n_unstable} of them "
+            f"{'is' if n_unstable == 1 else 'are'} flagged unstable across seeds{junk}. ")
     if len(frames) == 1:
-        text += (f"The topic network shows **no community structure**: Louvain places all {k} topics in one community, "
-                 f"so this corpus yields no distinct inductive frames. Topics rarely share a {run.unit}, so the network's "
-                 f"links are weak and alike; ANTMN needs more text in which topics co-occur.")
+        text += (f"The topic network shows **no community structure**: {method.capitalize()} places all "
+                 f"{k - n_junk} topics in one community, so this corpus yields no distinct inductive frames. Topics "
+                 f"rarely share a document, so the network's links are weak and alike; ANTMN needs more text in "
+                 "which topics co-occur.")
     else:
-        text += (f"The topic network groups them into **{len(frames)} inductive frames**; the largest joins topics "
-                 f"{escape_markdown(largest['topics'])} and covers {_pct(largest['prevalence'])} of the text, with the "
+        named = largest.get("topic_labels")
+        members = named if isinstance(named, str) and named else f"topics {largest['topics']}"
+        text += (f"The topic network groups them into {len(frames)} inductive frames; the largest joins "
+                 f"{escape_markdown(members)} and covers {_pct(largest['prevalence'])} of the text, with the "
                  f"terms *{escape_markdown(largest['top_terms'])}*.")
-    if k < MIN_TOPICS_FOR_NETWORK:
-        text += (f" With only {k} topics the network has too few nodes for its communities to be frames in the "
-                 f"sense of ANTMN; read this as a description of the topics, not as evidence of frames.")
-    # The same claim, computed the same way, as notebook 03 states it.
+    if k - n_junk < MIN_TOPICS_FOR_NETWORK:
+        text += (f" With only {k - n_junk} topics in it the network has too few nodes for its communities to be "
+                 f"frames in the sense of ANTMN; read this as a description of the topics, not as evidence of frames.")
+    # The same claim, computed the same way, as notebook 03 states it; only about frames that are stable.
     match = closest_match(run.table("frame_comparison"), run.frame_names, units=run.units)
-    if match.found:
+    if match.found and verdict.stable:
         text += " " + match.text
-    alt = (f"Network of {k} topics; node size is topic prevalence, colour is the inductive frame; "
-           f"{count_noun(len(frames), 'frame')}.")
-    return Finding("2. What the topics say on their own", text, run.figure("topic_network"), alt,
-                   f"Topic network: topics linked by how often they co-occur in the same {run.units}; colours are communities (frames).",
-                   [artifact(key).csv for key in ("inductive_frames", "topic_terms", "frame_comparison")])
+    shown = run.figure("inductive_stability") if verdict.structure and verdict.stable is False else None
+    if shown:
+        alt = (f"Dot plot of the adjusted Rand index of the inductive frames of {verdict.n_models} other models "
+               f"against this one's, below the threshold {verdict.threshold:g} on average.")
+        caption = ("Agreement of the inductive frames with those of refits with other seeds and of the neighbouring "
+                   "K (adjusted Rand index); the dashed line is the stability threshold.")
+    else:
+        shown = run.figure("topic_network")
+        alt = (f"Network of {k - n_junk} topics; node size is topic prevalence, colour is the inductive frame; "
+               f"{count_noun(len(frames), 'frame')}.")
+        caption = ("Topic network: topics linked by how often they co-occur in the same documents; colours are "
+                   "communities (frames), dark edges the backbone.")
+    data = [artifact(key).csv for key in ("inductive_frames", "inductive_stability", "inductive_topics",
+                                          "topic_terms", "frame_comparison")]
+    return Finding(f"2. Inductive frames from the topic network ({verdict.headline})", text, shown, alt, caption,
+                   data)
 
 
 def leading_frames(prev: pd.DataFrame, run: RunData) -> pd.DataFrame:
