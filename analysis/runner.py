@@ -183,13 +183,17 @@ def _check_k_against_corpus(source: Path, params: dict) -> None:
 
     n_topics, k_min = params.get("n_topics", 0), params.get("k_min", P.default("k_min"))
     needed, name = (n_topics, "n_topics") if n_topics else (k_min, "k_min")
+    # With articles as the topic model's documents, the bound is the number of articles; with
+    # `auto` the topic stage falls back to paragraphs when articles are too few, so units bound it.
+    by_article = params.get("topic_unit", P.default("topic_unit")) == "article"
+    what = "articles" if by_article else "units"
     bound = 0
     for doc in iter_documents(source):
-        bound += sum(1 for line in doc.lines if line.strip()) + bool(doc.meta.get("title"))
+        bound += 1 if by_article else sum(1 for line in doc.lines if line.strip()) + bool(doc.meta.get("title"))
         if bound > needed:
             return
-    raise AnalysisError(f"parameter {name!r} is {needed}, but the corpus has at most {bound} units: "
-                        "a topic model needs more units than topics", path=source)
+    raise AnalysisError(f"parameter {name!r} is {needed}, but the corpus has at most {bound} {what}: "
+                        f"a topic model needs more {what} than topics", path=source)
 
 
 def _resolve_run(corpus: str, name: str | None, params_file: Path | None, language: str | None):

@@ -197,6 +197,15 @@ def test_preflight_counts_units_across_files(tmp_path):
     assert "at most 3 units" in _preflight_error(folder, {"n_topics": 4})
 
 
+def test_preflight_counts_articles_when_articles_are_the_documents(tmp_path):
+    folder = tmp_path / "two"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Satu.\n\nDua.\n\nTiga.\n")
+    (folder / "b.txt").write_text("Empat.\n")
+    runner.preflight(folder, {"n_topics": 3})  # four paragraph units
+    assert "at most 2 articles" in _preflight_error(folder, {"n_topics": 3, "topic_unit": "article"})
+
+
 def test_preflight_refuses_empty_folders(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
