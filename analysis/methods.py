@@ -274,7 +274,7 @@ def validation_section(run: RunData, manifest: dict) -> str:
     methods = run.table("frame_methods")
     head = "## 6. Measurement and validation\n\n"
     p = lambda name, default="(not set)": _p(manifest, name, default)  # noqa: E731
-    design = (f"**Coding by design.** The validation stage draws a seeded sample of {run.units}, stratified by outlet "
+    design = (f"**Coding by design.** The validation stage draws a sample (fixed random seed) of {run.units}, stratified by outlet "
               f"and month with proportional allocation; every coder codes its reliability part. Unless the researcher "
               f"sets `sample_size` (here {p('sample_size')}), its size is the number of {run.units} for which α's 95% "
               f"interval has a half-width of {p('alpha_half_width')} at an expected α of {p('expected_alpha')} and the "

@@ -2,7 +2,7 @@
 
 Prevalence is the mean of a unit value (a deductive frame's presence, an
 inductive frame's share) over the units of a group (the corpus, an outlet,
-a date, an article, a unit type), with a seeded percentile bootstrap interval.
+a date, an article, a unit type), with a percentile bootstrap interval (fixed random seed).
 
 Headlines and leads are a story's framing devices: the frames they carry are
 reported against those of the body (:func:`unit_type_prevalence`,
@@ -100,7 +100,7 @@ def frame_prevalence(
     """Estimate frame prevalence (mean of ``value`` over units) with bootstrap intervals.
 
     Articles are resampled with replacement within each group (a cluster
-    bootstrap with percentile intervals, a seeded numpy Generator): units of
+    bootstrap with percentile intervals, a numpy Generator with a fixed seed): units of
     one article are not independent, so resampling units would give intervals
     that are far too narrow. A group of one article has an interval of zero
     width: it says nothing about other articles.
