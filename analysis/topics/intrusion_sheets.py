@@ -181,7 +181,7 @@ def read_answers(path: Path, tasks: pd.DataFrame) -> pd.DataFrame:
     Refusals are one line naming the file and row (see the module docstring).
     """
     # The coding sheets' reader (analysis.validation imports the frames stage, hence the late import).
-    from ..validation.sheets import _xlsx_rows as xlsx_rows
+    from ..validation.sheets import xlsx_rows
 
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
