@@ -99,6 +99,27 @@ LONG_TEXT = 40
 
 _RUN_FOLDERS = ("tables", "figures", "explorer", "downloads", "data")
 
+# A table with long text that needs more width than its box has is shown as one card per
+# row (each cell with its column's name) instead of scrolling its key text out of view.
+# Its width need is estimated from the columns (rem); the box switches at the smallest
+# of these widths that covers it (styles.css has one container query per width).
+STACK_WIDTHS = (40, 56, 72, 88)
+_NEED_REM = {"num": 5.0, "long": 16.0}
+
+
+def _stack_class(df: pd.DataFrame, kinds: list[str]) -> str:
+    """Return ``stack-<rem>`` for a table whose long text would not fit a box narrower than that, else ""."""
+    if "long" not in kinds:
+        return ""
+    need = 0.0
+    for name, kind in zip(df.columns, kinds):
+        if kind in _NEED_REM:
+            need += _NEED_REM[kind]
+        else:
+            longest = max([len(str(name))] + [len(str(v)) for v in df[name].dropna().head(200)])
+            need += 1.0 + 0.55 * min(longest, 24)
+    return f"stack-{next((w for w in STACK_WIDTHS if w >= need), STACK_WIDTHS[-1])}"
+
 
 def _column_kinds(df: pd.DataFrame) -> list[str]:
     """Return each column's CSS class: ``num`` (right-aligned), ``long`` (wrapping text) or ``text``."""
@@ -158,11 +179,15 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | 
         href = escape(f"{csv.parent.name}/{csv.name}" if csv.parent.name in _RUN_FOLDERS else csv.name)
         text = f'{text} (download: <a href="{href}" download>{escape(csv.name)}</a>)'.strip()
     kinds = _column_kinds(shown)
-    head = "".join(f'<th scope="col" class="{k}">{escape(c)}</th>' for c, k in zip(shown.columns, kinds))
-    rows = "".join("<tr>" + "".join(f'<td class="{k}">{escape(_cell(v))}</td>' for v, k in zip(row, kinds)) + "</tr>\n"
+    names = [escape(c) for c in shown.columns]
+    head = "".join(f'<th scope="col" class="{k}">{c}</th>' for c, k in zip(names, kinds))
+    # data-label: the column's name, shown beside each cell when the table is shown as cards.
+    rows = "".join("<tr>" + "".join(f'<td class="{k}" data-label="{c}">{escape(_cell(v))}</td>'
+                                    for v, k, c in zip(row, kinds, names)) + "</tr>\n"
                    for row in shown.itertuples(index=False, name=None))
     caption_html = f"<caption>{text}</caption>\n" if text else ""
-    return (f'<div class="table-box">\n<table class="table table-sm table-striped analysis-table" '
+    box = " ".join(filter(None, ("table-box", _stack_class(shown, kinds))))
+    return (f'<div class="{box}">\n<table class="table table-sm table-striped analysis-table" '
             f'data-quarto-disable-processing="true">\n{caption_html}<thead><tr>{head}</tr></thead>\n'
             f"<tbody>\n{rows}</tbody>\n</table>\n</div>")
 

@@ -441,7 +441,8 @@ def plot_network(nodes, edges, *, seed: int, color_by: str = "frame", size_by: s
     G = nx.Graph()
     G.add_nodes_from(nodes["node"])
     G.add_weighted_edges_from(edges[["source", "target", "weight"]].itertuples(index=False))
-    pos = nx.spring_layout(G, weight="weight", seed=seed)
+    # Spread a little wider than networkx's default (k = 1/sqrt(n)): room for the labels.
+    pos = nx.spring_layout(G, weight="weight", seed=seed, k=1.6 / max(len(G), 1) ** 0.5)
     groups = list(dict.fromkeys(sorted(nodes[color_by].tolist(), key=str)))
     colours = [color(groups.index(v)) for v in nodes[color_by]]
     size = nodes[size_by].astype(float)
@@ -452,7 +453,7 @@ def plot_network(nodes, edges, *, seed: int, color_by: str = "frame", size_by: s
     nx.draw_networkx_nodes(G, pos, nodelist=nodes["node"].tolist(), node_color=colours, node_size=sizes.tolist(),
                            ax=ax, edgecolors="white")
     for i, g in enumerate(groups):
-        ax.scatter([], [], color=color(i), label=f"{humanize(color_by)} {humanize(g)}")
+        ax.scatter([], [], color=color(i), label=humanize(g) if color_by == "kind" else f"{humanize(color_by)} {g}")
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(3, len(groups)))
     ax.set_axis_off()
     ax.margins(0.12)
@@ -480,10 +481,13 @@ def place_labels(ax, points, labels) -> list[str]:
     ['Shanghai Cooperation Organisation']
     >>> plt.close(fig)
     """
+    from matplotlib import patheffects
     from matplotlib.transforms import Bbox
 
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]  # legible over edges and nodes
     fig = ax.figure
-    fig.draw_without_rendering()  # settle the layout first: boxes are measured where they will be drawn
+    fig.draw_without_rendering()  # settle the layout first: boxes are measured where they will be drawn,
+    fig.set_layout_engine("none")  # and the axes must not move once labels are placed on them
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     placed: list[Bbox] = []
@@ -494,8 +498,7 @@ def place_labels(ax, points, labels) -> list[str]:
             ha = "center" if dx == 0 else ("left" if dx > 0 else "right")
             va = "center" if dy == 0 else ("bottom" if dy > 0 else "top")
             text = ax.annotate(label, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                               fontsize=MIN_FONT, zorder=5)
-            text.set_in_layout(False)  # labels must not move the axes they were placed on
+                               fontsize=MIN_FONT, zorder=5, path_effects=halo)
             box = text.get_window_extent(renderer).expanded(1.04, 1.1)
             inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
             if inside and not any(box.overlaps(b) for b in placed):
@@ -506,13 +509,12 @@ def place_labels(ax, points, labels) -> list[str]:
         if text is None:
             keyed.append(label)
             mark = ax.annotate(str(len(keyed)), (x, y), ha="center", va="center", fontsize=MIN_FONT,
-                               fontweight="bold", zorder=5)
-            mark.set_in_layout(False)
+                               fontweight="bold", zorder=5, path_effects=halo)
             placed.append(mark.get_window_extent(renderer))
     if keyed:
         key = " · ".join(f"{i} {label}" for i, label in enumerate(keyed, 1))
         ax.annotate(textwrap.fill(key, 70), (0, 0), xycoords="axes fraction", xytext=(0, -6),
-                    textcoords="offset points", ha="left", va="top", fontsize=MIN_FONT).set_in_layout(False)
+                    textcoords="offset points", ha="left", va="top", fontsize=MIN_FONT)
     return keyed
 
 
@@ -595,7 +597,7 @@ def plot_source_frames(source_frames, ax=None, *, by: str = "source_type", label
     ...                    "n_units": [1], "n_units_quoted": [2], "share": [0.5]})
     >>> ax = plot_source_frames(sf)
     >>> [t.get_text() for t in ax.get_xticklabels()], sorted(t.get_text() for t in ax.texts)
-    (['think tank\\n(n = 2)'], ['50%\\n1 of 2'])
+    (['think tank (n = 2)'], ['50%\\n1 of 2'])
     """
     import numpy as np
 
@@ -618,7 +620,10 @@ def plot_source_frames(source_frames, ax=None, *, by: str = "source_type", label
         shade = "0.35" if few[i, j] else ("white" if value > 0.6 else "black")
         ax.text(j, i, text, ha="center", va="center", fontsize=MIN_FONT, color=shade)
     names = [(source_labels or {}).get(s_, humanize(s_)) for s_ in sources]
-    ax.set_xticks(range(len(sources)), [f"{textwrap.fill(str(name), 12)}\n(n = {int(k)})" for name, k in zip(names, n)])
+    # Upright on top: side by side, the names of narrow columns would run into each other, and
+    # slanted they would run past the figure's edge.
+    ax.set_xticks(range(len(sources)), [f"{textwrap.fill(str(name), 22)} (n = {int(k)})" for name, k in zip(names, n)],
+                  rotation=90, ha="center", va="bottom")
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(frames_)), wrap([(labels or {}).get(f, f) for f in frames_], 24))
     ax.tick_params(length=0)

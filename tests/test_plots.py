@@ -207,7 +207,7 @@ def test_source_frames_heatmap_names_values_n_and_greys_thin_cells():
     ax = plots.plot_source_frames(sf, labels={"conflict": "Conflict"},
                                   source_labels={"government": "government official"})
     ticks = [t.get_text() for t in ax.get_xticklabels()]
-    assert ticks == ["government\nofficial\n(n = 16)", "think tank\n(n = 1)"]  # names, never think_tank
+    assert ticks == ["government official (n = 16)", "think tank (n = 1)"]  # names, never think_tank
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Conflict"]
     cells = {t.get_text(): t.get_color() for t in ax.texts}
     assert set(cells) == {"50%\n8 of 16", "100%\n1 of 1"}
