@@ -217,7 +217,7 @@ def build_review(paths: RunPaths, out: Path | None = None) -> Path:
     >>> try:
     ...     build_review(RunPaths(Path(tempfile.mkdtemp()) / "r"))
     ... except AnalysisError as exc:
-    ...     print(str(exc).split(":")[0])
+    ...     print(str(exc).split(": ")[1])
     no units in this run
     """
     units = _table(paths, "units")

@@ -82,6 +82,14 @@ def _stamp_front_matter(index_nb: Path, fields: dict) -> None:
     nbformat.write(nb, index_nb)
 
 
+def _public_injected_parameters(nb, parameters: dict) -> None:
+    """Rewrite papermill's injected cell with :func:`provenance.public_parameters`: no local folder in a download."""
+    shown = provenance.public_parameters(parameters)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in shown.items())
+
+
 def _hide_parameter_cells(nb) -> None:
     """Tag every parameter cell ``remove-cell``: readers want what was run, not papermill's plumbing.
 
@@ -102,10 +110,13 @@ def _parameter_note(nb, parameters: dict) -> None:
     The Data page lists every parameter beside the value each stage resolved
     it to (e.g. ``no_below`` 0, resolved: 2); this note links there.
     """
-    from .outputs import escape_markdown
+    def code(value) -> str:  # a Markdown code span: nothing in it is read as markup
+        text = " ".join(str(value).split())
+        fence = "`" * (1 + max((len(r) for r in re.findall(r"`+", text)), default=0))
+        return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
 
     shown = provenance.public_parameters(parameters)
-    values = "; ".join(f"{escape_markdown(k)} = {escape_markdown(v if not isinstance(v, str) else repr(v))}"
+    values = "; ".join(f"{code(k)} = {code(repr(v) if isinstance(v, str) else v)}"
                        for k, v in shown.items() if k != "run_name")
     note = nbformat.v4.new_markdown_cell(
         f"*Parameters of this notebook as run:* {values}. "
@@ -166,6 +177,7 @@ def _prepare_for_site(nb_path: Path, nb_name: str, run_name: str, parameters: di
     and papermill's local paths become project-relative.
     """
     nb = nbformat.read(nb_path, as_version=4)
+    _public_injected_parameters(nb, parameters)
     _hide_parameter_cells(nb)
     if nb_name in P.STAGES:
         _parameter_note(nb, parameters)

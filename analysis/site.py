@@ -35,6 +35,7 @@ from pathlib import Path
 
 import yaml
 
+from .outputs import count_noun
 from .paths import ROOT, runs_root
 from .registry import RunPaths
 from .errors import AnalysisError
@@ -178,7 +179,7 @@ def check_offline(site: Path) -> None:
     """Refuse a built site that loads anything from the internet, naming the first page and URL."""
     found = remote_assets(site)
     if found:
-        raise AnalysisError(f"the built site loads {len(found)} remote asset(s), first {found[0]}; "
+        raise AnalysisError(f"the built site loads {count_noun(len(found), 'remote asset')}, first {found[0]}; "
                             "nothing may come from a CDN", path=site)
 
 
