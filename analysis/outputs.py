@@ -94,8 +94,11 @@ def snippet(text: str, width: int = 160) -> str:
 MAX_SHOWN_ROWS = 50
 
 # A text column whose longest value has more characters than this is "long": its
-# cells wrap in a column of a readable width instead of widening the table.
+# cells wrap in a column of a readable width instead of widening the table. One of
+# more than MID_TEXT characters ("mid": a frame's name) may wrap between words; shorter
+# text (ids, codes, intervals such as "0.40 [0.21, 0.64]") never wraps.
 LONG_TEXT = 40
+MID_TEXT = 24
 
 _RUN_FOLDERS = ("tables", "figures", "explorer", "downloads", "data")
 
@@ -108,8 +111,11 @@ _NEED_REM = {"num": 5.0, "long": 16.0}
 
 
 def _stack_class(df: pd.DataFrame, kinds: list[str]) -> str:
-    """Return ``stack-<rem>`` for a table whose long text would not fit a box narrower than that, else ""."""
-    if "long" not in kinds:
+    """Return ``stack-<rem>`` for a table whose long text would not fit a box narrower than that, else "".
+
+    A table of up to three columns stays a table: its long text wraps in place.
+    """
+    if "long" not in kinds or len(kinds) <= 3:
         return ""
     need = 0.0
     for name, kind in zip(df.columns, kinds):
@@ -122,7 +128,7 @@ def _stack_class(df: pd.DataFrame, kinds: list[str]) -> str:
 
 
 def _column_kinds(df: pd.DataFrame) -> list[str]:
-    """Return each column's CSS class: ``num`` (right-aligned), ``long`` (wrapping text) or ``text``."""
+    """Return each column's CSS class: ``num`` (right-aligned), ``long`` or ``mid`` (wrapping text) or ``text``."""
     kinds = []
     for name in df.columns:
         col = df[name]
@@ -132,7 +138,7 @@ def _column_kinds(df: pd.DataFrame) -> list[str]:
             kinds.append("num")
         else:
             longest = int(col.dropna().astype(str).str.len().max()) if col.notna().any() else 0
-            kinds.append("long" if longest > LONG_TEXT else "text")
+            kinds.append("long" if longest > LONG_TEXT else "mid" if longest > MID_TEXT else "text")
     return kinds
 
 
@@ -152,7 +158,7 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | 
     Use it to show every table on the site: one place guarantees the
     escaping, the caption and the layout. Each header cell has the same
     class as the cells of its column (``num`` for numbers, right-aligned;
-    ``long`` for text that wraps; ``text``), so a header always stands over
+    ``long`` and ``mid`` for text that wraps; ``text``), so a header always stands over
     its column, aligned as its cells are. The first column is the row's key:
     it stays in view while a wide table scrolls sideways inside its box.
     At most ``max_rows`` rows are shown (``None``: all); the caption then says

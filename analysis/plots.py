@@ -270,8 +270,9 @@ def plot_top_terms(terms, labels=None, ax=None, *, n_cols: int = 2, value: str =
         apply_style()
         n_rows = int(np.ceil(len(topics) / n_cols))
         n_terms = int(terms.groupby("topic").size().max())
+        # One probability scale for every panel: the topics can be compared, and two ticks fit a narrow panel.
         fig, axes = plt.subplots(n_rows, n_cols, figsize=(FIG_WIDTH, 0.2 * n_terms * n_rows + 0.9 * n_rows),
-                                 squeeze=False, layout="constrained")
+                                 squeeze=False, layout="constrained", sharex=True)
         axes = axes.ravel()
     else:
         axes = np.ravel(ax)
@@ -281,7 +282,8 @@ def plot_top_terms(terms, labels=None, ax=None, *, n_cols: int = 2, value: str =
         panel.barh(rows["term"].tolist()[::-1], rows["probability"].tolist()[::-1], color=color(0))
         panel.set_title(textwrap.fill(name, 24), fontsize=MIN_FONT, loc="left")
         panel.tick_params(axis="both", labelsize=MIN_FONT)
-        panel.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
+        panel.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(2))
+        panel.xaxis.set_tick_params(labelbottom=True)
         panel.grid(axis="y", visible=False)
         panel.set_xlabel("p(term | topic)", fontsize=MIN_FONT)
     for panel in axes[len(topics):]:
