@@ -133,7 +133,8 @@ def _quotes(paths: RunPaths) -> pd.DataFrame:
         return statements
     sources = _table(paths, "sources")
     if sources.empty:
-        return sources
+        return pd.DataFrame(columns=["unit_id", "speaker", "speaker_start", "speaker_end", "kind", "cue",
+                                     "source_type", "quote_start", "quote_end"])
     surface = sources["surface"].where(sources["surface"].astype(str) != "", sources["source"]).astype(str)
     start = pd.to_numeric(sources.get("start", -1), errors="coerce").fillna(-1).astype(int)
     return pd.DataFrame({"unit_id": sources["unit_id"], "speaker": sources["source"].astype(str),

@@ -232,3 +232,24 @@ def test_report_pages_get_no_parameter_note(tmp_path):
     runner._prepare_for_site(path, "data", "r", {"run_name": "r"})
     assert "Parameters of this notebook" not in path.read_text()
     assert len(json.loads(path.read_text())["cells"]) == 4
+
+
+# ---------------------------------------------------------------- the review view on the site only when allowed
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+def test_review_view_is_published_only_for_a_corpus_whose_card_allows_it(tmp_path, allowed):
+    import json
+
+    from conftest import put_table
+
+    from analysis.registry import RunPaths
+
+    runs = tmp_path / "runs"
+    run = make_run(runs, "r")
+    paths = RunPaths(run)
+    put_table(paths, "units", {"unit_id": ["a-p000"], "article_id": ["a"], "position": [0], "text": ["Teks."]})
+    paths.provenance.write_text(json.dumps({"corpus": {"card": {"publish_review": allowed}}}))
+    out = tmp_path / "_site"
+    site._publish_reviews(runs, out, log=lambda *_: None)
+    assert (out / "runs" / "r" / "review" / "a.html").exists() == allowed
