@@ -203,6 +203,12 @@ _TABLE_CHECK = """() => {
         bad.push(`${name}: header "${th.textContent}" is aligned ${align(th)}, its cells ${align(td)}`);
     });
   });
+  const edge = document.documentElement.clientWidth;
+  document.querySelectorAll("main img, main select, main input, main pre, main figure, main svg").forEach(el => {
+    const r = el.getBoundingClientRect();
+    if (r.width && !el.closest(".table-box") && (r.left < -1 || r.right > edge + 1))
+      bad.push(`a ${el.tagName.toLowerCase()} runs off the screen (${Math.round(r.left)} to ${Math.round(r.right)} px)`);
+  });
   const wide = document.documentElement.scrollWidth - document.documentElement.clientWidth;
   if (wide > 2) bad.push(`the page scrolls sideways by ${wide} px`);
   return bad;
