@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis run|site|params|sample|import-coding|intrusion-sheet|import-intrusion``.
+"""Command line: ``python -m analysis run|site|review|params|sample|import-coding|intrusion-sheet|import-intrusion``.
 
 Errors a user can cause are printed as one line (``error: …``) with exit
 code 2; a traceback is shown only for bugs, i.e. for anything that is not an
@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("site", help="build the website from every run in runs/ (Quarto, or the offline preview)")
     s.add_argument("--output", type=Path, help="output folder (default: _site)")
     s.add_argument("--offline", action="store_true", help="build the offline preview even when Quarto is installed")
+
+    v = sub.add_parser("review", help="build a run's review view (full text, codes and quotes marked) into review/<run>/")
+    v.add_argument("--run", required=True, help="run name (folder under runs/)")
+    v.add_argument("--output", type=Path, help="output folder (default: review/<run>/, outside the site)")
 
     q = sub.add_parser("params", help="print every parameter with its type, default and meaning")
     q.add_argument("--write", type=Path, help="write the documented default parameters file to this path")
@@ -67,6 +71,15 @@ def main(argv: list[str] | None = None) -> int:
 
             out = build_site(output_dir=args.output, force_offline=args.offline)
             print(f"site built: {out / 'index.html'}")
+        elif args.command == "review":
+            from .paths import check_run_name, runs_root
+            from .registry import RunPaths
+            from .review import build_review
+
+            paths = RunPaths(runs_root() / check_run_name(args.run))
+            if not paths.root.is_dir():
+                raise AnalysisError(f"no run named {args.run!r}", path=paths.root)
+            print(f"review view built: {build_review(paths, args.output)}")
         elif args.command == "params":
             from . import parameters as P
 

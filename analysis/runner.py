@@ -82,16 +82,107 @@ def _stamp_front_matter(index_nb: Path, fields: dict) -> None:
     nbformat.write(nb, index_nb)
 
 
-def _hide_parameter_cells(nb_path: Path) -> None:
-    """Tag a report page's parameter cells ``remove-cell`` (its readers want prose, not settings).
+def _public_injected_parameters(nb, parameters: dict) -> None:
+    """Rewrite papermill's injected cell with :func:`provenance.public_parameters`: no local folder in a download."""
+    shown = provenance.public_parameters(parameters)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in shown.items())
 
-    Stage notebooks keep theirs visible: there the parameters are part of the method.
+
+def _hide_parameter_cells(nb) -> None:
+    """Tag every parameter cell ``remove-cell``: readers want what was run, not papermill's plumbing.
+
+    The tagged cells are the notebook's defaults (stale once papermill
+    overrides them) and papermill's injected values; Quarto and the offline
+    preview both leave ``remove-cell`` cells out. A stage notebook shows the
+    values it ran with in :func:`_parameter_note` instead.
     """
-    nb = nbformat.read(nb_path, as_version=4)
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if {"parameters", "injected-parameters"} & set(tags) and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
+
+
+def _parameter_note(nb, parameters: dict) -> None:
+    """Put one Markdown cell after the parameter cells: the values this notebook ran with.
+
+    The Data page lists every parameter beside the value each stage resolved
+    it to (e.g. ``no_below`` 0, resolved: 2); this note links there.
+    """
+    def code(value) -> str:  # a Markdown code span: nothing in it is read as markup
+        text = " ".join(str(value).split())
+        fence = "`" * (1 + max((len(r) for r in re.findall(r"`+", text)), default=0))
+        return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
+
+    shown = provenance.public_parameters(parameters)
+    values = "; ".join(f"{code(k)} = {code(repr(v) if isinstance(v, str) else v)}"
+                       for k, v in shown.items() if k != "run_name")
+    note = nbformat.v4.new_markdown_cell(
+        f"*Parameters of this notebook as run:* {values}. "
+        "The [Data page](data.html#parameters) gives each with the value the stage resolved it to.")
+    note.metadata["tags"] = ["parameter-note"]
+    where = max((i for i, c in enumerate(nb.cells) if {"parameters", "injected-parameters"}
+                 & set(c.metadata.get("tags", []))), default=-1)
+    nb.cells.insert(where + 1, note)
+
+
+# Quarto loads require.js and jQuery from a CDN into every page of a notebook that has
+# any output of these types (it takes them for JavaScript widgets: quarto-cli,
+# src/core/jupyter/widgets.ts). This site's HTML outputs are tables and text: they are
+# kept as raw HTML blocks in Markdown outputs, which Quarto and the offline preview pass
+# through untouched, so no page loads anything from the internet.
+_WIDGET_MIMES = ("text/html", "application/javascript", "application/vnd.jupyter.widget-view+json",
+                 "application/vnd.jupyter.widget-state+json")
+
+
+def _raw_html_outputs(nb) -> None:
+    """Turn every HTML output into a Markdown output holding the same HTML as a raw ``{=html}`` block.
+
+    Widget state and JavaScript outputs are dropped (the site runs no kernel);
+    a plain-text fallback is kept.
+    """
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if not data or not any(m in data for m in _WIDGET_MIMES):
+                continue
+            html = data.get("text/html")
+            html = "".join(html) if isinstance(html, list) else html
+            for mime in _WIDGET_MIMES:
+                data.pop(mime, None)
+            if html and "text/markdown" not in data:
+                fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", html)), default=0))
+                data["text/markdown"] = f"{fence}{{=html}}\n{html.strip()}\n{fence}\n"
+            out.get("metadata", {}).pop("application/vnd.jupyter.widget-view+json", None)
+
+
+def _public_papermill_paths(nb, nb_name: str, run_name: str) -> None:
+    """Record papermill's input and output paths relative to the project (no local folder is published)."""
+    meta = nb.metadata.get("papermill", {})
+    if "input_path" in meta:
+        meta["input_path"] = provenance.public_path(meta["input_path"])
+    if "output_path" in meta:
+        meta["output_path"] = f"runs/{run_name}/{nb_name}.ipynb"
+    if "cwd" in meta:
+        meta["cwd"] = f"runs/{run_name}"
+
+
+def _prepare_for_site(nb_path: Path, nb_name: str, run_name: str, parameters: dict) -> None:
+    """Make an executed notebook ready to publish as it is, by Quarto or the offline preview.
+
+    Parameter cells are hidden (a stage notebook gets a note of the values it
+    ran with), HTML outputs become raw HTML blocks (:func:`_raw_html_outputs`),
+    and papermill's local paths become project-relative.
+    """
+    nb = nbformat.read(nb_path, as_version=4)
+    _public_injected_parameters(nb, parameters)
+    _hide_parameter_cells(nb)
+    if nb_name in P.STAGES:
+        _parameter_note(nb, parameters)
+    _raw_html_outputs(nb)
+    _public_papermill_paths(nb, nb_name, run_name)
     nbformat.write(nb, nb_path)
 
 
@@ -252,8 +343,7 @@ def _execute(nb: str, run: RunPaths, parameters: dict, ipc_dir: Path) -> None:
     finally:
         if km.has_kernel:
             km.shutdown_kernel(now=True)
-    if nb in P.PAGES:
-        _hide_parameter_cells(run.notebook(nb))
+    _prepare_for_site(run.notebook(nb), nb, run.root.name, parameters)
 
 
 def _finish(run: RunPaths, name: str, finished: str, seconds: int) -> None:
@@ -334,7 +424,7 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
                 # Provenance is written once the analysis stages are done, so that the
                 # report pages (Data & provenance, Methods) can show it.
                 finished = provenance.now()
-                P.write_run_params(base, run.params)
+                P.write_run_params(provenance.public_parameters(base), run.params)
                 provenance.write_manifest(provenance.build_manifest(
                     run_name=name, corpus=corpus, source=source, parameters=base, started=started,
                     finished=finished, stage_seconds=stage_seconds), run.provenance)
