@@ -113,7 +113,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
     # corpus ------------------------------------------------------------------------------------
     _table("articles", "corpus",
            "article_id:str source:str sha256:str encoding:str title:str outlet:str place:str date:str "
-           "date_precision:str url:str language:str wire_source:str translated_from:str credits:str n_words:int "
+           "date_precision:str url:str accessed:str language:str wire_source:str translated_from:str credits:str n_words:int "
            "n_units:int n_removals:int duplicate_of:str text:str",
            "One row per article: metadata, wire and translation credits, and cleaned full text (internal: copyrighted "
            "text).",

@@ -336,7 +336,8 @@ def _article_row(doc: Document, article: CleanArticle, language: str, n_units: i
                  credits: Credits) -> dict:
     return {"article_id": doc.article_id, "source": doc.source, "sha256": doc.sha256, "encoding": doc.encoding,
             "title": article.title, "outlet": article.outlet, "place": article.place, "date": article.date,
-            "date_precision": article.date_precision, "url": doc.meta.get("url", ""), "language": language,
+            "date_precision": article.date_precision, "url": doc.meta.get("url", ""),
+            "accessed": doc.meta.get("accessed", ""), "language": language,
             "wire_source": credits.wire_source, "translated_from": credits.translated_from, "credits": credits.credits,
             "n_words": count_words(article.text), "n_units": n_units, "n_removals": article.n_removals,
             "duplicate_of": duplicate_of, "text": article.text}
@@ -664,7 +665,7 @@ def _snippet(text: str, width: int) -> str:
 def missing_metadata(articles: pd.DataFrame) -> pd.DataFrame:
     """Return, for each extracted field, how many articles have it and how many do not."""
     rows = []
-    for name in ("title", "outlet", "place", "date", "url"):
+    for name in ("title", "outlet", "place", "date", "url", "accessed"):
         found = int((articles[name].fillna("") != "").sum())
         rows.append({"field": name, "found": found, "missing": len(articles) - found})
     return pd.DataFrame(rows)
