@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis run|site|params|sample|import-coding|speaker-sheet|import-speakers``.
+"""Command line: ``python -m analysis run|site|review|params|sample|import-coding|speaker-sheet|import-speakers|intrusion-sheet|import-intrusion``.
 
 Errors a user can cause are printed as one line (``error: …``) with exit
 code 2; a traceback is shown only for bugs, i.e. for anything that is not an
@@ -29,6 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--output", type=Path, help="output folder (default: _site)")
     s.add_argument("--offline", action="store_true", help="build the offline preview even when Quarto is installed")
 
+    v = sub.add_parser("review", help="build a run's review view (full text, codes and quotes marked) into review/<run>/")
+    v.add_argument("--run", required=True, help="run name (folder under runs/)")
+    v.add_argument("--output", type=Path, help="output folder (default: review/<run>/, outside the site)")
+
     q = sub.add_parser("params", help="print every parameter with its type, default and meaning")
     q.add_argument("--write", type=Path, help="write the documented default parameters file to this path")
 
@@ -52,6 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("sheet", type=Path, help="the filled sheet (XLSX or CSV)")
     m.add_argument("--run", required=True, help="the run the sheet was written for")
     m.add_argument("--set", required=True, dest="coding_set", help="coding set (folder under data/coding/)")
+
+    w = sub.add_parser("intrusion-sheet", help="write word- and topic-intrusion sheets (XLSX and CSV) of a finished run")
+    w.add_argument("--run", required=True, help="run name (folder under runs/)")
+    w.add_argument("--coders", help="comma-separated coder names, one sheet each (default: one sheet, 'coder')")
+
+    a = sub.add_parser("import-intrusion", help="check a filled intrusion sheet and keep its answers for the run")
+    a.add_argument("sheet", type=Path, help="the filled sheet (XLSX or CSV)")
+    a.add_argument("--run", required=True, help="the run whose tasks the sheet holds")
     return p
 
 
@@ -68,6 +80,15 @@ def main(argv: list[str] | None = None) -> int:
 
             out = build_site(output_dir=args.output, force_offline=args.offline)
             print(f"site built: {out / 'index.html'}")
+        elif args.command == "review":
+            from .paths import check_run_name, runs_root
+            from .registry import RunPaths
+            from .review import build_review
+
+            paths = RunPaths(runs_root() / check_run_name(args.run))
+            if not paths.root.is_dir():
+                raise AnalysisError(f"no run named {args.run!r}", path=paths.root)
+            print(f"review view built: {build_review(paths, args.output)}")
         elif args.command == "params":
             from . import parameters as P
 
@@ -95,6 +116,16 @@ def main(argv: list[str] | None = None) -> int:
             from .actors.tools import import_speakers
 
             print(f"imported: {import_speakers(args.sheet, run=args.run, coding_set=args.coding_set)}")
+        elif args.command == "intrusion-sheet":
+            from .topics import write_intrusion_sheets
+
+            for line in write_intrusion_sheets(args.run, coders=args.coders):
+                print(line)
+        elif args.command == "import-intrusion":
+            from .topics import import_intrusion
+
+            for line in import_intrusion(args.sheet, run=args.run):
+                print(line)
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -130,8 +130,8 @@ def question(run: RunData, research_question: str = "") -> str:
     dates = pd.to_datetime(articles.get("date"), errors="coerce", format="%Y-%m-%d").dropna() if "date" in articles else []
     span = f", dated {min(dates):%d %B %Y} to {max(dates):%d %B %Y}" if len(dates) else ""
     return (f"**Research question.** *{escape_markdown(q)}*\n\n"
-            f"The run analysed {len(articles)} articles from {n_outlets} named outlets{span}, "
-            f"cut into {n_units} {run.units} (the units of analysis).")
+            f"The run analysed {count_noun(len(articles), 'article')} from {count_noun(n_outlets, 'named outlet')}{span}, "
+            f"cut into {count_noun(n_units, run.unit)} (the units of analysis).")
 
 
 def dominant_frames(run: RunData) -> Finding:
@@ -169,37 +169,77 @@ def dominant_frames(run: RunData) -> Finding:
     return Finding("1. Which frames the indicators find (not validated)", text, None, "", "", data)
 
 
+def _topic_documents(run: RunData) -> str:
+    """", fitted on whole articles (5 documents)" from the topic stage's parameters as used; "" for an older run."""
+    used = run.table("topic_params")
+    used = dict(zip(used["parameter"], used["value"])) if not used.empty else {}
+    if used.get("document") not in ("article", "paragraph"):
+        return ""
+    what = "whole articles" if used["document"] == "article" else "paragraphs"
+    return f", fitted on {what} ({used.get('n_documents', '?')} documents)"
+
+
 def inductive_frames(run: RunData) -> Finding:
-    """What the topic network (ANTMN) finds, and whether the corpus supports it."""
+    """What the topic network (ANTMN) finds, led by whether its frames are stable across seeds and neighbouring K.
+
+    The verdict and its sentence are :func:`analysis.frames.assess_frame_stability`'s, the one notebook 03 shows.
+    Frames that are not stable are described, never headlined, and nothing is compared with them.
+    """
+    from .frames import assess_frame_stability
+    from .parameters import default
+
     frames = run.table("inductive_frames")
     stability = run.table("topic_stability")
     k = len(stability) if not stability.empty else len(run.table("topic_labels"))
     if frames.empty:
         return Finding("2. Inductive frames", "The topic network stage wrote no frames for this run.")
+    params = run.manifest.get("parameters", {})
+    topics_table = run.table("inductive_topics")
+    n_junk = int(topics_table["junk"].sum()) if not topics_table.empty else 0
+    method = str(params.get("community", "louvain"))
+    verdict = assess_frame_stability(run.table("inductive_stability"), threshold=float(params.get("min_ari", default("min_ari"))),
+                                     n_frames=len(frames), n_topics=k - n_junk, method=method)
     frames = frames.sort_values("prevalence", ascending=False)
     largest = frames.iloc[0]
     n_unstable = int(stability["unstable"].sum()) if not stability.empty else 0
-    text = f"The topic model has **{k} topics** ({n_unstable} of them flagged unstable across seeds). "
+    junk = (f", and {count_noun(n_junk, 'junk topic')} {'is' if n_junk == 1 else 'are'} left out of the network"
+            if n_junk else "")
+    text = (f"{verdict.text} The topic model has **{k} topics**{_topic_documents(run)}; {n_unstable} of them "
+            f"{'is' if n_unstable == 1 else 'are'} flagged unstable across seeds{junk}. ")
     if len(frames) == 1:
-        text += (f"The topic network shows **no community structure**: Louvain places all {k} topics in one community, "
-                 f"so this corpus yields no distinct inductive frames. Topics rarely share a {run.unit}, so the network's "
-                 f"links are weak and alike; ANTMN needs more text in which topics co-occur.")
+        text += (f"The topic network shows **no community structure**: {method.capitalize()} places all "
+                 f"{k - n_junk} topics in one community, so this corpus yields no distinct inductive frames. Topics "
+                 f"rarely share a document, so the network's links are weak and alike; ANTMN needs more text in "
+                 "which topics co-occur.")
     else:
-        text += (f"The topic network groups them into **{len(frames)} inductive frames**; the largest joins topics "
-                 f"{escape_markdown(largest['topics'])} and covers {_pct(largest['prevalence'])} of the text, with the "
+        named = largest.get("topic_labels")
+        members = named if isinstance(named, str) and named else f"topics {largest['topics']}"
+        text += (f"The topic network groups them into {len(frames)} inductive frames; the largest joins "
+                 f"{escape_markdown(members)} and covers {_pct(largest['prevalence'])} of the text, with the "
                  f"terms *{escape_markdown(largest['top_terms'])}*.")
-    if k < MIN_TOPICS_FOR_NETWORK:
-        text += (f" With only {k} topics the network has too few nodes for its communities to be frames in the "
-                 f"sense of ANTMN; read this as a description of the topics, not as evidence of frames.")
-    # The same claim, computed the same way, as notebook 03 states it.
+    if k - n_junk < MIN_TOPICS_FOR_NETWORK:
+        text += (f" With only {k - n_junk} topics in it the network has too few nodes for its communities to be "
+                 f"frames in the sense of ANTMN; read this as a description of the topics, not as evidence of frames.")
+    # The same claim, computed the same way, as notebook 03 states it; only about frames that are stable.
     match = closest_match(run.table("frame_comparison"), run.frame_names, units=run.units)
-    if match.found:
+    if match.found and verdict.stable:
         text += " " + match.text
-    alt = (f"Network of {k} topics; node size is topic prevalence, colour is the inductive frame; "
-           f"{count_noun(len(frames), 'frame')}.")
-    return Finding("2. What the topics say on their own", text, run.figure("topic_network"), alt,
-                   f"Topic network: topics linked by how often they co-occur in the same {run.units}; colours are communities (frames).",
-                   [artifact(key).csv for key in ("inductive_frames", "topic_terms", "frame_comparison")])
+    shown = run.figure("inductive_stability") if verdict.structure and verdict.stable is False else None
+    if shown:
+        alt = (f"Dot plot of the adjusted Rand index of the inductive frames of {verdict.n_models} other models "
+               f"against this one's, below the threshold {verdict.threshold:g} on average.")
+        caption = ("Agreement of the inductive frames with those of refits with other seeds and of the neighbouring "
+                   "K (adjusted Rand index); the dashed line is the stability threshold.")
+    else:
+        shown = run.figure("topic_network")
+        alt = (f"Network of {k - n_junk} topics; node size is topic prevalence, colour is the inductive frame; "
+               f"{count_noun(len(frames), 'frame')}.")
+        caption = ("Topic network: topics linked by how often they co-occur in the same documents; colours are "
+                   "communities (frames), dark edges the backbone.")
+    data = [artifact(key).csv for key in ("inductive_frames", "inductive_stability", "inductive_topics",
+                                          "topic_terms", "frame_comparison")]
+    return Finding(f"2. Inductive frames from the topic network ({verdict.headline})", text, shown, alt, caption,
+                   data)
 
 
 def leading_frames(prev: pd.DataFrame, run: RunData) -> pd.DataFrame:
@@ -280,24 +320,50 @@ def outlet_differences(run: RunData) -> Finding:
                    [run.download("prevalence_corrected" if validated is not None else "frame_prevalence_outlet")])
 
 
+def dated_articles(articles: pd.DataFrame) -> str:
+    """The sentence saying how few articles carry a full publication date, and that time is not compared.
+
+    Publication dates come only from a dateline, a date line or the metadata
+    (never from a date the body mentions), so a scraped corpus is often undated.
+
+    >>> dated_articles(pd.DataFrame({"date_precision": ["day", "day", ""]}))
+    'Only 2 of 3 articles carry a full publication date (from a dateline or the metadata); the comparison over time is not made.'
+    >>> dated_articles(pd.DataFrame({"date_precision": ["", ""]}))
+    'None of the 2 articles carries a full publication date (from a dateline or the metadata); the comparison over time is not made.'
+    """
+    n = int(articles["date_precision"].eq("day").sum()) if "date_precision" in articles else 0
+    total = len(articles)
+    where = "(from a dateline or the metadata); the comparison over time is not made."
+    if n == 0:
+        who = ("No article carries a" if total == 0 else "The one article carries no" if total == 1
+               else f"None of the {total:,} articles carries a")
+        return f"{who} full publication date {where}"
+    if n == total:
+        return "The one article carries a full publication date; one date allows no comparison over time."
+    return f"Only {n:,} of {count_noun(total, 'article')} {'carries' if n == 1 else 'carry'} a full publication date {where}"
+
+
 def frames_over_time(run: RunData) -> Finding:
     """Frames by publication date, where dates are known."""
     articles = run.table("articles_overview")
     validated = validated_prevalence(run, "date")
-    if validated is not None and validated.empty:
-        return Finding("4. Frames over time", NOT_VALIDATED)
     prev = run.table("frame_prevalence_date") if validated is None else validated
     full = articles[articles.get("date_precision", pd.Series(index=articles.index, dtype=str)).eq("day")] \
         if not articles.empty else articles
-    n_partial = int(articles["date"].notna().sum() - len(full)) if "date" in articles else 0
-    if prev.empty or len(full) < 2:
-        return Finding("4. Frames over time", f"Only {len(full)} article(s) carry a full date, too few to compare frames over time.")
+    n_partial = int((articles["date"].fillna("") != "").sum() - len(full)) if "date" in articles else 0
+    if len(full) < 2:
+        return Finding("4. Frames over time", dated_articles(articles))
+    if validated is not None and validated.empty:
+        return Finding("4. Frames over time", NOT_VALIDATED)
+    if prev.empty:
+        return Finding("4. Frames over time", dated_articles(articles))
     prev = prev[prev["group"].isin(full["date"])]
     leads = leading_frames(prev, run)
     parts = [f"{escape_markdown(r.group)}: {r.frames} ({_pct(r.prevalence)}{' each' if r.n_frames > 1 else ''})"
              for r in leads.itertuples()]
     per_date = full.groupby("date")["article_id"].nunique() if "article_id" in full else pd.Series([1])
-    undated = f" ({n_partial} more a day without a year, which cannot be placed in time and is left out)" if n_partial else ""
+    undated = (f" ({n_partial} more {'carries' if n_partial == 1 else 'carry'} a day without a year, which cannot be "
+               "placed in time and is left out)" if n_partial else "")
     text = f"{count_noun(len(full), 'article')} carry a full date{undated}. "
     if len(leads) <= 12:
         text += (("Their most frequent validated frames by date (corrected shares) are: " if validated is not None
@@ -458,3 +524,39 @@ def render(finding: Finding) -> str:
     links = " · ".join(f'<a href="{escape(d)}" download>{escape(Path(d).name)}</a>' for d in finding.data)
     data = f'<p class="small">Data: {links}</p>' if links else ""
     return f'<section class="finding"><h3>{escape(finding.title)}</h3>{body}{media}{data}</section>'
+
+
+def headline_frames(run: RunData) -> Finding:
+    """Frames in headlines and leads against the body, with n; validated frames lead, the rest labelled.
+
+    Reads ``frame_prevalence_unit_type`` (the frames stage) and
+    ``frame_methods`` (validation: ``validated``). The shares are the
+    indicators' raw codes with intervals over articles, as notebook 03 shows
+    them; the sentence is :func:`analysis.frames.compare_unit_types`, the one
+    notebook 03 prints without the validation.
+    """
+    from .frames import OPENING_GROUP, compare_unit_types, unit_type_table
+
+    by_type, methods = run.table("frame_prevalence_unit_type"), run.table("frame_methods")
+    validated = set(methods.loc[methods["validated"].astype(bool), "frame"]) if not methods.empty else None
+    title = "7. Frames in headlines and leads against the body" + ("" if validated else " (not validated)")
+    if by_type.empty:
+        return Finding(title, "The frames stage wrote no frame shares by unit type for this run.")
+    text = compare_unit_types(by_type, run.frame_names, validated=validated, units="units")
+    articles = run.table("articles_overview")
+    heads = by_type.loc[by_type["group"] == "headline", "n_units"]
+    if len(articles):
+        n = int(heads.iloc[0]) if len(heads) else 0
+        text += (f" {n} of the {count_noun(len(articles), 'article')} "
+                 f"{'carries a headline in its' if n == 1 else 'carry a headline in their'} text or metadata.")
+    text += (" Shares are the indicators' raw codes of each unit (not corrected for coding error by unit type), "
+             "with 95% intervals resampling articles"
+             + (f"; with {count_noun(len(articles), 'article')} they describe these articles only." if len(articles) < FEW_ARTICLES
+                else "."))
+    table = unit_type_table(by_type, run.frame_names, validated=validated)
+    caption = ("Share of headline and lead units and of body units with each frame (95% intervals over articles), "
+               + ("validated frames first; the others are description only." if validated else "not validated."))
+    has_opening = (by_type["group"] == OPENING_GROUP).any()
+    return Finding(title, text, None, "", caption, [run.download("frame_prevalence_unit_type")]
+                   + ([run.download("frame_methods")] if validated is not None else []),
+                   table if has_opening else None)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .corpus import publication_date_rule, unit_typing_rule
 from .errors import AnalysisError
 from .files import read_yaml
 from .paths import RESOURCES
@@ -33,17 +34,20 @@ def corpus_section(run: RunData, manifest: dict) -> str:
     cleaning = run.table("cleaning_summary")
     removed = int(cleaning.loc[cleaning["category"].ne("metadata") & cleaning["rule"].ne("min_unit_words"), "lines"].sum()) \
         if not cleaning.empty else 0
+    # Missing fields are stored as "" (never guessed), so count empty strings as well as nulls.
+    missing = {c: int(articles[c].fillna("").astype(str).str.strip().eq("").sum()) for c in ("outlet", "date")}
     return (
         "## 1. Corpus: ingest, repair, clean, segment\n\n"
         f"The raw files ({len(manifest.get('corpus', {}).get('files', {}))}, hashed on the Data page) are read, never "
         "edited. Text that is not valid UTF-8 is decoded with a detected fallback; local mojibake (UTF-8 punctuation "
         "decoded as Windows-874 and encoded again) is repaired line by line with ftfy plus the Windows-874 mapping. "
+        "Wire, translation and photo credits are recorded as article metadata before they are removed. "
         f"Boilerplate is removed by rules kept as data (`analysis/resources/cleaning/`): {removed} lines in this run, "
-        "listed by rule below. Outlet, place and date are read from the dateline; a field that cannot be found stays "
-        f"empty and is counted, never guessed (outlet missing for {int(articles['outlet'].isna().sum())} of "
-        f"{len(articles)} articles, date for {int(articles['date'].isna().sum())}). Articles are cut into "
-        f"**{_p(manifest, 'unit')}** units, dropping units of fewer than {_p(manifest, 'min_unit_words')} words "
-        f"(photo credits, section numbers); language setting: `{_p(manifest, 'language')}`."
+        "listed by rule below. Outlet and place are read from the dateline; a field that cannot be found stays "
+        f"empty and is counted, never guessed (outlet missing for {missing['outlet']} of "
+        f"{len(articles)} articles, date for {missing['date']}). {publication_date_rule()} Articles are cut into "
+        f"**{_p(manifest, 'unit')}** units. {unit_typing_rule(int(_p(manifest, 'min_unit_words', 0)))} "
+        f"Language setting: `{_p(manifest, 'language')}`."
     )
 
 
@@ -100,8 +104,31 @@ def resource_table(manifest: dict | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["resource", "what", "size", "source", "licence"])
 
 
+def _documents_text(used: dict) -> str:
+    """The sentence on the topic model's documents: which level, how many, why, and the rule of ``auto``."""
+    from .topics import topic_unit_rule_text
+
+    rule = f"The rule of `topic_unit: auto`: {topic_unit_rule_text(cite=True)}."
+    if used.get("document") not in ("article", "paragraph"):
+        return rule
+    return f"{used.get('document_reason', '')} {rule}".strip()
+
+
+def _checks_text(run: RunData) -> str:
+    """Junk topics (the rule and how many) and the intrusion tests (their scores, or that no one has answered)."""
+    from .topics import describe_intrusion, junk_rule_text
+
+    junk = run.table("topic_junk")
+    n_junk = int(junk["junk"].sum()) if not junk.empty else 0
+    text = (f"Junk topics: {junk_rule_text(cite=True)}; here {n_junk} of {len(junk)}. " if not junk.empty else "")
+    people = describe_intrusion(run.table("word_intrusion"), run.table("topic_intrusion"))
+    return (text + "People check the topics with word- and topic-intrusion tasks [@chang2009], written as sheets by "
+            "`python -m analysis intrusion-sheet` and imported by `python -m analysis import-intrusion`: "
+            + people.replace(" (Chang et al. 2009)", ""))
+
+
 def topics_section(run: RunData, manifest: dict) -> str:
-    """Return the topic model's method text, with the K-selection evidence."""
+    """Return the topic model's method text: its documents, the K-selection evidence, stability and checks."""
     from .topics import k_rule_text
 
     sweep = run.table("k_sweep")
@@ -113,24 +140,31 @@ def topics_section(run: RunData, manifest: dict) -> str:
     used = dict(zip(used["parameter"], used["value"])) if not used.empty else {}
     diversity = used.get("min_diversity")
     rule = k_rule_text(diversity, cite=True)
-    how = (f"K = {k} was chosen by a sweep over K = {_p(manifest, 'k_min')}…{_p(manifest, 'k_max')} scored by coherence "
+    k_max = used.get("k_max", _p(manifest, "k_max"))
+    how = (f"K = {k} was chosen by a sweep over K = {_p(manifest, 'k_min')}…{k_max} scored by coherence "
            f"[c_v and c_npmi, @roder2015] and topic diversity, the share of unique words among the topics' top "
            f"words [@dieng2020]; the rule: {rule}."
            if n_topics == 0 else f"K = {n_topics} was set by the researcher (parameter `n_topics`).")
+    if used.get("k_range_note"):
+        how += f" {used['k_range_note']}"
     unstable = int(stability["unstable"].sum()) if not stability.empty else 0
     sample = int(_p(manifest, "coherence_sample", 0) or 0)
-    n_units = run.table("doc_topics_units")["unit_id"].nunique() if run.has("doc_topics_units") else 0
-    if n_topics == 0 and 0 < sample < n_units:
-        how += f" Coherence was scored on a random sample of {sample:,} of the {n_units:,} units (seed {_p(manifest, 'seed')})."
+    n_docs = int(used.get("n_documents") or 0) or (
+        run.table("doc_topics_units")["unit_id"].nunique() if run.has("doc_topics_units") else 0)
+    if n_topics == 0 and 0 < sample < n_docs:
+        how += (f" Coherence was scored on a random sample of {sample:,} of the {n_docs:,} documents "
+                f"(seed {_p(manifest, 'seed')}).")
     return (
         "## 3. Topics\n\n"
-        f"Latent Dirichlet allocation [@blei2003] with gensim's single-process `LdaModel`, `random_state` = "
-        f"{_p(manifest, 'seed')}, {_p(manifest, 'passes')} passes, alpha `{_p(manifest, 'alpha')}`. {how} "
+        f"Latent Dirichlet allocation [@blei2003] with a fixed random seed: gensim's single-process `LdaModel`, "
+        f"`random_state` = {_p(manifest, 'seed')}, {_p(manifest, 'passes')} passes, alpha `{_p(manifest, 'alpha')}`. "
+        f"{_documents_text(used)} {how} "
         f"Stability: the chosen K was refitted with {_p(manifest, 'n_stability_seeds')} other seeds and topics were "
         f"matched by the Hungarian algorithm on topic-word cosine; a topic whose mean matched cosine is below "
-        f"{_p(manifest, 'stability_threshold')} is flagged unstable ({unstable} of {len(stability)} here). Top terms "
-        f"are ranked by relevance with λ = {_p(manifest, 'relevance_lambda')} [@sievert2014]; the interactive explorer "
-        "is LDAvis with its topic numbers kept equal to the tables'."
+        f"{_p(manifest, 'stability_threshold')} is flagged unstable ({unstable} of {len(stability)} here). "
+        f"{_checks_text(run)} Top terms are ranked by relevance with λ = {_p(manifest, 'relevance_lambda')} "
+        "[@sievert2014]; the interactive explorer is LDAvis with its topic numbers kept equal to the tables', and "
+        "topics are named by the researcher's labels where a label file gives them."
     )
 
 
@@ -182,15 +216,37 @@ def codebook_sentence(run: RunData, manifest: dict) -> str:
             f"{_frame_groups(table)}.")
 
 
+def inductive_sentence(manifest: dict) -> str:
+    """The inductive method (ANTMN): network, junk topics, backbone, communities, and the stability rule.
+
+    >>> inductive_sentence({"parameters": {"community": "leiden"}}).count("[@traag2019]")
+    1
+    """
+    method = str(_p(manifest, "community", "louvain"))
+    algorithms = {"louvain": "the Louvain method [@blondel2008]", "leiden": "the Leiden method [@traag2019]"}
+    other = "leiden" if method == "louvain" else "louvain"
+    cut = _p(manifest, "edge_quantile", 0)
+    pruned = f", edges below the {cut} quantile dropped" if cut not in (0, 0.0, "(not set)") else ""
+    return (
+        "following the analysis of topic model networks [ANTMN, @walter2019], topics are nodes linked by the cosine "
+        "similarity of their columns in the document-topic matrix, at the level the model was fitted on; junk topics "
+        f"are left out. The backbone, the edges significant at α = {_p(manifest, 'backbone_alpha', 0.05)} by the "
+        "disparity filter [@serrano2009], is drawn and exported; communities of the full weighted network"
+        f"{pruned}, found by {algorithms.get(method, method)} with seed {_p(manifest, 'seed')} and resolution "
+        f"{_p(manifest, 'resolution')}, are the frames, and the {other.capitalize()} method is reported beside them. "
+        "How stable the frames are is measured by the adjusted Rand index [@hubert1985] of the units' dominant "
+        "frames under the refits with other seeds and the sweep's neighbouring K, against the "
+        f"chosen model's; the frames are called stable when its mean reaches {_p(manifest, 'min_ari', 0.65)}, the "
+        "lower bound of moderate agreement [@steinley2004], and frames below it are not reported as findings."
+    )
+
+
 def frames_section(run: RunData, manifest: dict) -> str:
     """Return the framing method text (inductive and deductive) and sources."""
     return (
         "## 4. Frames\n\n"
-        "Framing is analysed both ways on the same units [@entman1993]. *Inductively*, following the analysis of "
-        "topic model networks [ANTMN, @walter2019], topics are nodes linked by the cosine similarity of their columns "
-        f"in the unit-topic matrix (edges below the {_p(manifest, 'edge_quantile')} quantile dropped); communities "
-        f"found by the Louvain method [@blondel2008] with seed {_p(manifest, 'seed')} and resolution "
-        f"{_p(manifest, 'resolution')} are the frames. *Deductively*, {codebook_sentence(run, manifest)} "
+        "Framing is analysed both ways on the same units [@entman1993]. *Inductively*, "
+        f"{inductive_sentence(manifest)} *Deductively*, {codebook_sentence(run, manifest)} "
         "Each question is operationalised by indicator words "
         "and patterns; a unit has a frame when the share of its questions answered yes reaches "
         f"{_p(manifest, 'frame_threshold')}, and an article when at least {_p(manifest, 'min_units', 1)} of its units "
@@ -249,7 +305,7 @@ def validation_section(run: RunData, manifest: dict) -> str:
     methods = run.table("frame_methods")
     head = "## 6. Measurement and validation\n\n"
     p = lambda name, default="(not set)": _p(manifest, name, default)  # noqa: E731
-    design = (f"**Coding by design.** The validation stage draws a seeded sample of {run.units}, stratified by outlet "
+    design = (f"**Coding by design.** The validation stage draws a sample (fixed random seed) of {run.units}, stratified by outlet "
               f"and month with proportional allocation; every coder codes its reliability part. Unless the researcher "
               f"sets `sample_size` (here {p('sample_size')}), its size is the number of {run.units} for which α's 95% "
               f"interval has a half-width of {p('alpha_half_width')} at an expected α of {p('expected_alpha')} and the "

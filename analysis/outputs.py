@@ -89,33 +89,93 @@ def snippet(text: str, width: int = 160) -> str:
 
 
 # Pages show at most this many rows of a table; the full table is its CSV download.
-# It keeps a page readable (and small) when the corpus has thousands of articles.
-MAX_SHOWN_ROWS = 200
+# It keeps a page readable (and small) when the corpus has thousands of articles,
+# and a table of snippets from running tens of thousands of pixels down the page.
+MAX_SHOWN_ROWS = 50
 
+# A text column whose longest value has more characters than this is "long": its
+# cells wrap in a column of a readable width instead of widening the table. One of
+# more than MID_TEXT characters ("mid": a frame's name) may wrap between words; shorter
+# text (ids, codes, intervals such as "0.40 [0.21, 0.64]") never wraps.
+LONG_TEXT = 40
+MID_TEXT = 24
 
 _RUN_FOLDERS = ("tables", "figures", "explorer", "downloads", "data")
+
+# A table with long text that needs more width than its box has is shown as one card per
+# row (each cell with its column's name) instead of scrolling its key text out of view.
+# Its width need is estimated from the columns (rem); the box switches at the smallest
+# of these widths that covers it (styles.css has one container query per width).
+STACK_WIDTHS = (40, 56, 72, 88)
+_NEED_REM = {"num": 5.0, "long": 16.0}
+
+
+def _stack_class(df: pd.DataFrame, kinds: list[str]) -> str:
+    """Return ``stack-<rem>`` for a table whose long text would not fit a box narrower than that, else "".
+
+    A table of up to three columns stays a table: its long text wraps in place.
+    """
+    if "long" not in kinds or len(kinds) <= 3:
+        return ""
+    need = 0.0
+    for name, kind in zip(df.columns, kinds):
+        if kind in _NEED_REM:
+            need += _NEED_REM[kind]
+        else:
+            longest = max([len(str(name))] + [len(str(v)) for v in df[name].dropna().head(200)])
+            need += 1.0 + 0.55 * min(longest, 24)
+    return f"stack-{next((w for w in STACK_WIDTHS if w >= need), STACK_WIDTHS[-1])}"
+
+
+def _column_kinds(df: pd.DataFrame) -> list[str]:
+    """Return each column's CSS class: ``num`` (right-aligned), ``long`` or ``mid`` (wrapping text) or ``text``."""
+    kinds = []
+    for name in df.columns:
+        col = df[name]
+        if pd.api.types.is_bool_dtype(col):
+            kinds.append("text")
+        elif pd.api.types.is_numeric_dtype(col):
+            kinds.append("num")
+        else:
+            longest = int(col.dropna().astype(str).str.len().max()) if col.notna().any() else 0
+            kinds.append("long" if longest > LONG_TEXT else "mid" if longest > MID_TEXT else "text")
+    return kinds
+
+
+def _cell(value) -> str:
+    """Return a cell's text: missing values blank, floats as the CSV states them."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return ""
+    if isinstance(value, float):
+        return FLOAT_FORMAT % value
+    return str(value)
 
 
 def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | None = MAX_SHOWN_ROWS,
                csv: Path | None = None) -> str:
-    """Return ``df`` as an HTML table with every cell escaped.
+    """Return ``df`` as an HTML table with every cell escaped, in a box that scrolls on narrow screens.
 
-    Use it to show tables on the site: pandas' own HTML output escapes cells
-    too, but this keeps one place that guarantees it and adds a caption.
+    Use it to show every table on the site: one place guarantees the
+    escaping, the caption and the layout. Each header cell has the same
+    class as the cells of its column (``num`` for numbers, right-aligned;
+    ``long`` and ``mid`` for text that wraps; ``text``), so a header always stands over
+    its column, aligned as its cells are. The first column is the row's key:
+    it stays in view while a wide table scrolls sideways inside its box.
     At most ``max_rows`` rows are shown (``None``: all); the caption then says
     how many of how many. ``csv`` is the table's download in a run folder
     (e.g. ``paths.csv("k_sweep")`` or ``paths.provenance``); the caption
     links to it, relative to the run's pages.
 
     >>> html = html_table(pd.DataFrame({"x": range(5)}), caption="X", max_rows=2)
-    >>> "<caption>X (first 2 of 5 rows; the CSV download has all)</caption>" in html, html.count("<td>")
+    >>> "<caption>X (first 2 of 5 rows; the CSV download has all)</caption>" in html, html.count("<td")
     (True, 2)
     >>> '<a href="tables/x.csv" download>x.csv</a>' in html_table(pd.DataFrame({"x": [1]}), csv=Path("run/tables/x.csv"))
+    True
+    >>> '<th scope="col" class="num">n</th>' in html_table(pd.DataFrame({"n": [1]}))
     True
     """
     truncated = max_rows is not None and len(df) > max_rows
     shown = df.head(max_rows) if truncated else df
-    body = shown.to_html(index=False, escape=True, border=0, classes="table table-sm table-striped", na_rep="")
     if truncated:
         caption = f"{caption or 'Table'} (first {max_rows:,} of {len(df):,} rows; the CSV download has all)"
     text = escape(caption) if caption else ""
@@ -124,9 +184,18 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | 
         # Pages sit in the run folder: its sub-folders are linked as such, its own files by name.
         href = escape(f"{csv.parent.name}/{csv.name}" if csv.parent.name in _RUN_FOLDERS else csv.name)
         text = f'{text} (download: <a href="{href}" download>{escape(csv.name)}</a>)'.strip()
-    if text:
-        body = body.replace(">\n  <thead>", f">\n  <caption>{text}</caption>\n  <thead>", 1)
-    return body
+    kinds = _column_kinds(shown)
+    names = [escape(c) for c in shown.columns]
+    head = "".join(f'<th scope="col" class="{k}">{c}</th>' for c, k in zip(names, kinds))
+    # data-label: the column's name, shown beside each cell when the table is shown as cards.
+    rows = "".join("<tr>" + "".join(f'<td class="{k}" data-label="{c}">{escape(_cell(v))}</td>'
+                                    for v, k, c in zip(row, kinds, names)) + "</tr>\n"
+                   for row in shown.itertuples(index=False, name=None))
+    caption_html = f"<caption>{text}</caption>\n" if text else ""
+    box = " ".join(filter(None, ("table-box", _stack_class(shown, kinds))))
+    return (f'<div class="{box}">\n<table class="table table-sm table-striped analysis-table" '
+            f'data-quarto-disable-processing="true">\n{caption_html}<thead><tr>{head}</tr></thead>\n'
+            f"<tbody>\n{rows}</tbody>\n</table>\n</div>")
 
 
 def params_table(params) -> pd.DataFrame:

@@ -1,11 +1,16 @@
 """Provenance: what exactly produced a run, written beside its results.
 
-Every run gets ``provenance.json``: the corpus (id or path, and the sha256 of
-every raw file), the parameters and seed, the sha256 of the user's own
+Every run gets ``provenance.json``: the corpus (its id, or its path relative
+to the project, and the sha256 of every raw file), the parameters and seed, the sha256 of the user's own
 resource files (codebook, aliases, cleaning rules) where given, Python and package versions, the
 git commit and whether the work tree was dirty, and start and end times with
 the time each stage took. The site's "Data & provenance" page shows it, so a
 reader can check which inputs and code produced a figure.
+
+No local absolute path is ever written: a corpus or resource file inside the
+project is named by its path relative to the project, one outside it by its
+file name alone (its sha256 says which file it was). A researcher's home
+folder is not published.
 """
 
 from __future__ import annotations
@@ -30,6 +35,32 @@ TRACKED_PACKAGES = (
     "PySastrawi", "krippendorff", "matplotlib", "papermill", "nbformat", "ipykernel",
     "smalldocs", "pypandoc-binary", "PyYAML",
 )
+
+
+def public_path(path: object, root: Path = ROOT) -> str:
+    """Return ``path`` as it may be published: relative to the project, else its name alone.
+
+    Values that are not paths to something (a corpus id, an empty string) are returned as they are.
+
+    >>> public_path(ROOT / "data" / "raw" / "x")
+    'data/raw/x'
+    >>> public_path("/home/someone/news/My news.csv")
+    'My news.csv'
+    >>> public_path("ru-alliances-id"), public_path("")
+    ('ru-alliances-id', '')
+    """
+    text = str(path)
+    if not text or not Path(text).is_absolute():
+        return text
+    try:
+        return Path(text).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(text).name
+
+
+def public_parameters(parameters: dict) -> dict:
+    """Return the parameters with the corpus and every resource file as :func:`public_path` gives them."""
+    return {k: public_path(v) if k == "corpus" or k in FILE_PARAMETERS else v for k, v in parameters.items()}
 
 
 def hash_corpus(source: Path) -> dict[str, str]:
@@ -79,16 +110,34 @@ def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
+# A corpus folder may hold a corpus card: its title, research question, language and
+# where the articles came from (source, url, accessed, selection_rule, licence, and
+# publish_review, which opts the full-text review view into the site).
+CORPUS_CARD = "corpus.yml"
+
+
+def read_corpus_card(source: Path) -> dict:
+    """Return the corpus card (``corpus.yml``) of a corpus folder, or ``{}`` when there is none.
+
+    A card that is not a YAML mapping raises a one-line AnalysisError naming the file.
+    """
+    from .files import read_yaml
+
+    card = Path(source) / CORPUS_CARD if Path(source).is_dir() else None
+    return (read_yaml(card, what="corpus card") or {}) if card is not None and card.is_file() else {}
+
+
 def build_manifest(*, run_name: str, corpus: str, source: Path, parameters: dict, started: str,
                    finished: str, stage_seconds: dict[str, float]) -> dict:
     """Return the provenance manifest of one run as a JSON-ready dict."""
     hashes = hash_corpus(source)
     return {
         "run_name": run_name,
-        "corpus": {"id": corpus, "path": str(source), "files": hashes, "digest": corpus_digest(hashes)},
-        "parameters": parameters,
+        "corpus": {"id": public_path(corpus), "path": public_path(source), "files": hashes,
+                   "digest": corpus_digest(hashes), "card": read_corpus_card(source)},
+        "parameters": public_parameters(parameters),
         # The user's own resource files change results as much as the corpus does.
-        "user_files": {name: {"path": str(parameters[name]), "sha256": file_sha256(Path(str(parameters[name])))}
+        "user_files": {name: {"path": public_path(parameters[name]), "sha256": file_sha256(Path(str(parameters[name])))}
                        for name in FILE_PARAMETERS if parameters.get(name)},
         "seed": parameters.get("seed"),
         "python": sys.version.split()[0],

@@ -113,11 +113,14 @@ ARTIFACTS: tuple[Artifact, ...] = (
     # corpus ------------------------------------------------------------------------------------
     _table("articles", "corpus",
            "article_id:str source:str sha256:str encoding:str title:str outlet:str place:str date:str "
-           "date_precision:str url:str language:str n_words:int n_units:int n_removals:int duplicate_of:str text:str",
-           "One row per article: metadata and cleaned full text (internal: copyrighted text).",
+           "date_precision:str url:str accessed:str language:str wire_source:str translated_from:str credits:str n_words:int "
+           "n_units:int n_removals:int duplicate_of:str text:str",
+           "One row per article: metadata, wire and translation credits, and cleaned full text (internal: copyrighted "
+           "text).",
            published=False, read_by=("text", "topics", "frames", "actors", "validation", "report")),
-    _table("units", "corpus", "unit_id:str article_id:str position:int start:int end:int text:str",
-           "One row per analysis unit, with character offsets into the article's cleaned text (internal).",
+    _table("units", "corpus", "unit_id:str article_id:str position:int unit_type:str start:int end:int text:str",
+           "One row per analysis unit (headline, lead, subheading, body or list item), with character offsets into "
+           "the article's cleaned text (internal).",
            published=False, read_by=("text", "topics", "frames", "actors", "validation")),
     _table("cleaning_log", "corpus", "article_id:str rule:str category:str block:int line_no:int text:str",
            "Every line the cleaning rules removed, with the rule (internal: holds removed text).",
@@ -127,7 +130,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
           read_by=("report",)),
     _table("articles_overview", "corpus",
            "article_id:str outlet:str place:str date:str date_precision:str title:str language:str encoding:str "
-           "n_words:int n_units:int n_removals:int duplicate_of:str snippet:str",
+           "wire_source:str translated_from:str n_words:int n_units:int n_removals:int duplicate_of:str snippet:str",
            "Articles with metadata, counts and a short snippet.", csv_name="articles", read_by=("report",)),
     _table("cleaning_summary", "corpus", "rule:str category:str blocks:int lines:int articles:int",
            "Removals per cleaning rule.", read_by=("report",)),
@@ -159,6 +162,30 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _table("topic_stability", "topics", "topic:int stability:float min_cosine:float jaccard:float n_refits:int "
            "unstable:bool", "Stability of each topic across refits with other seeds.", read_by=("report",)),
     _table("topic_labels", "topics", "topic:int label:str top_terms:str source:str", "Topic labels and top terms.",
+           read_by=("frames", "report")),
+    _table("topic_junk", "topics", "topic:int label:str doc_divergence:float word_divergence:float junk:bool "
+           "reason:str", "Junk topics: spread evenly over the documents, or as common as the corpus words.",
+           read_by=("report",)),
+    _table("topic_network_nodes", "topics", "model:str kind:str k:int seed:int topic:int prevalence:float "
+           "doc_divergence:float word_divergence:float junk:bool",
+           "Topics of the chosen model, its refits and neighbouring K: prevalence and junk flags (internal).",
+           published=False, read_by=("frames",)),
+    _table("topic_network_pairs", "topics", "model:str source:int target:int weight:float",
+           "Cosine of every two topics' document-topic columns, per model (internal).", published=False,
+           read_by=("frames",)),
+    _table("topic_refit_units", "topics", "model:str unit_id:str topic:int weight:float",
+           "Unit-topic weights of each model on a random sample of units, fixed seed (internal).", published=False,
+           read_by=("frames",)),
+    _table("intrusion_choices", "topics", "task:str item:str topic:int document_id:str choice:int word:str "
+           "weight:float intruder:bool", "Word- and topic-intrusion tasks with their key (internal: the answers).",
+           published=False),
+    _file("intrusion_sheets", "topics", "folder", "data/intrusion_sheets",
+          "One XLSX and one CSV intrusion sheet per coder (internal; python -m analysis intrusion-sheet)."),
+    _table("word_intrusion", "topics", "topic:int label:str n_coders:int n_correct:int model_precision:float",
+           "Word intrusion answered by people: model precision per topic (empty until someone answers).",
+           read_by=("report",)),
+    _table("topic_intrusion", "topics", "document_id:str n_coders:int n_correct:int log_odds:float",
+           "Topic intrusion answered by people: topic log odds per document (empty until someone answers).",
            read_by=("report",)),
     _table("topic_prevalence", "topics", "topic:int prevalence:float n_units:int", "Share of words per topic."),
     _table("doc_topics_units", "topics", "unit_id:str article_id:str topic:int weight:float",
@@ -194,8 +221,17 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _table("frame_prevalence_outlet", "frames", _PREVALENCE, "Frame prevalence by outlet.", read_by=("report",)),
     _table("frame_prevalence_date", "frames", _PREVALENCE, "Frame prevalence by publication date.",
            read_by=("report",)),
-    _table("inductive_frames", "frames", "frame:int topics:str n_topics:int prevalence:float top_terms:str",
-           "Inductive frames: communities of the topic network.", read_by=("report",)),
+    _table("frame_prevalence_unit_type", "frames", _PREVALENCE,
+           "Frame prevalence by unit type (headline, lead, subheading, body, list item) and for headline and lead "
+           "together, bootstrap interval over articles.", read_by=("report",)),
+    _table("inductive_frames", "frames", "frame:int topics:str n_topics:int prevalence:float top_terms:str "
+           "topic_labels:str", "Inductive frames: communities of the topic network.", read_by=("report",)),
+    _table("inductive_topics", "frames", "topic:int label:str junk:bool prevalence:float louvain:int leiden:int "
+           "frame:int", "Each topic's community by Louvain and by Leiden, and its frame (0: left out as junk).",
+           read_by=("report",)),
+    _table("inductive_stability", "frames", "model:str kind:str k:int seed:int n_units:int n_frames:int ari:float",
+           "Agreement (adjusted Rand index) of the inductive frames with those of refits, neighbouring K and the "
+           "other community algorithm.", read_by=("report",)),
     _table("inductive_prevalence_outlet", "frames", "group:str frame:int n_units:int prevalence:float lo:float hi:float",
            "Inductive frame shares by outlet."),
     _table("inductive_prevalence_article", "frames", "group:str frame:int n_units:int prevalence:float",
@@ -207,6 +243,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _figure("frame_prevalence", "frames", "Frame prevalence."),
     _figure("frame_prevalence_outlet", "frames", "Frame prevalence by outlet."),
     _figure("topic_network", "frames", "The topic network."),
+    _figure("inductive_stability", "frames", "Agreement of the inductive frames across refits, neighbouring K and algorithms."),
     # actors ------------------------------------------------------------------------------------
     _table("statements", "actors",
            "statement_id:str article_id:str unit_id:str speaker:str speaker_start:int speaker_end:int cue:str "

@@ -20,7 +20,7 @@ from .errors import AnalysisError
 from .paths import RESOURCES, ROOT
 from .registry import RunPaths
 from .files import read_yaml
-from .outputs import FLOAT_FORMAT, escape
+from .outputs import FLOAT_FORMAT, count_noun, escape
 
 BIBLIOGRAPHY = RESOURCES / "references.bib"
 
@@ -116,6 +116,7 @@ def provenance_table(manifest: dict) -> pd.DataFrame:
     rows = [
         ("run", manifest.get("run_name")),
         ("corpus", manifest.get("corpus", {}).get("id")),
+        ("corpus path (in the project, else its name)", manifest.get("corpus", {}).get("path")),
         ("corpus digest (sha256 of file hashes)", manifest.get("corpus", {}).get("digest")),
         ("files", len(manifest.get("corpus", {}).get("files", {}))),
         ("seed", manifest.get("seed")),
@@ -166,29 +167,132 @@ def downloads_html(df: pd.DataFrame, extra=()) -> str:
     return f'<ul class="downloads">{first}{items}</ul>'
 
 
-ARTICLE_COLUMNS = ("article_id", "outlet", "place", "date", "title", "n_words", "n_units", "n_removals")
+ARTICLE_COLUMNS = ("article_id", "outlet", "place", "date", "title", "url", "accessed", "n_words", "n_units",
+                   "n_removals")
 
 
 def articles_for_display(articles: pd.DataFrame) -> pd.DataFrame:
-    """Return the articles table with the columns a reader scans (the CSV has them all)."""
-    return articles[[c for c in ARTICLE_COLUMNS if c in articles.columns]]
+    """Return the articles table with the columns a reader scans (the CSV has them all).
+
+    ``url`` and ``accessed`` are shown only when some article has them.
+    """
+    keep = [c for c in ARTICLE_COLUMNS if c in articles.columns
+            and (c not in ("url", "accessed") or articles[c].notna().any())]
+    return articles[keep]
 
 
-def parameter_table(manifest: dict) -> pd.DataFrame:
-    """Return the parameters a run used, as recorded in its manifest."""
+def articles_with_sources(paths: RunPaths) -> pd.DataFrame:
+    """Return the published articles table with each article's URL and access date where the corpus gave them.
+
+    They come from the internal ``articles`` table (``metadata.csv`` or the
+    corpus file's columns); ``accessed`` is read only if the corpus stage
+    recorded it.
+    """
+    overview = read_table(paths, "articles_overview")
+    full = read_table(paths, "articles")
+    extra = [c for c in ("url", "accessed") if c in full.columns and c not in overview.columns]
+    if overview.empty or not extra or "article_id" not in full:
+        return overview
+    return overview.merge(full[["article_id", *extra]], on="article_id", how="left")
+
+
+# Tables in which a stage records the values it resolved its parameters to (0 = "scale
+# with the corpus", "auto", ...): the Data page shows them beside the values given.
+RESOLVED_TABLES = ("text_params", "topic_params")
+
+
+def resolved_parameters(paths: RunPaths) -> dict[str, str]:
+    """Return ``{parameter: value as the stages resolved it}`` from the run's resolved-parameter tables.
+
+    The number of topics is resolved by the K sweep: its chosen K is read
+    from the ``k_sweep`` table.
+    """
+    resolved: dict[str, str] = {}
+    for key in RESOLVED_TABLES:
+        table = read_table(paths, key)
+        if {"parameter", "value"} <= set(table.columns):
+            resolved.update((str(r.parameter), "" if pd.isna(r.value) else str(r.value)) for r in table.itertuples())
+    sweep = read_table(paths, "k_sweep")
+    if {"k", "chosen"} <= set(sweep.columns) and sweep["chosen"].astype(bool).any():
+        resolved["n_topics"] = str(int(sweep.loc[sweep["chosen"].astype(bool), "k"].iloc[0]))
+    return resolved
+
+
+def _shown(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value)) if value else "(none)"
+    if value == "" or value is None:
+        return "(none)"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def parameter_table(manifest: dict, resolved: dict[str, str] | None = None) -> pd.DataFrame:
+    """Return the parameters a run used: the value given and, where a stage resolved it, the value used.
+
+    ``resolved`` is :func:`resolved_parameters`; a value the stage left as it
+    was is not repeated. ``no_below`` 0 ("scale with the corpus") thus reads
+    "0" given, "2" used.
+
+    >>> parameter_table({"parameters": {"no_below": 0, "seed": 1}}, {"no_below": "2", "seed": "1"}).values.tolist()
+    [['no_below', '0', '2'], ['seed', '1', '']]
+    """
     params = manifest.get("parameters", {})
-    return pd.DataFrame([(k, repr(v)) for k, v in sorted(params.items())], columns=["parameter", "value"])
+    resolved = resolved or {}
+    rows = []
+    for name, value in sorted(params.items()):
+        given = _shown(value)
+        used = resolved.get(name)
+        used = "" if used is None or used in (given, "None" if given == "(none)" else given) else used
+        rows.append((name, given, used))
+    return pd.DataFrame(rows, columns=["parameter", "value given", "value used"])
 
 
 def data_summary(manifest: dict, articles: pd.DataFrame) -> str:
-    """Return the Data page's opening paragraph, every number computed from the run."""
+    """Return the Data page's opening paragraph, every number computed from the run.
+
+    >>> data_summary({"corpus": {"id": "c", "files": {"a.txt": "0"}, "digest": "ab"}},
+    ...              pd.DataFrame({"outlet": ["X"], "date": [None]}))[:60]
+    'This run analysed **1 article** of the corpus `c` (1 raw fil'
+    """
     corpus = manifest.get("corpus", {})
-    n_out = articles["outlet"].notna().sum() if "outlet" in articles else 0
-    n_date = articles["date"].notna().sum() if "date" in articles else 0
-    return (f"This run analysed **{len(articles)} articles** of the corpus `{escape(corpus.get('id', '?'))}` "
-            f"({len(corpus.get('files', {}))} raw files; corpus digest `{escape(str(corpus.get('digest', ''))[:16])}…`). "
-            f"The outlet was found for {n_out} of them and the date for {n_date}; "
+    n_out = int(articles["outlet"].notna().sum()) if "outlet" in articles else 0
+    n_date = int(articles["date"].notna().sum()) if "date" in articles else 0
+    of_them = "it" if len(articles) == 1 else "them"
+    return (f"This run analysed **{count_noun(len(articles), 'article')}** of the corpus "
+            f"`{escape(corpus.get('id', '?'))}` ({count_noun(len(corpus.get('files', {})), 'raw file')}; corpus digest "
+            f"`{escape(str(corpus.get('digest', ''))[:16])}…`). "
+            f"The outlet was found for {n_out} of {of_them} and the date for {n_date}; "
             f"fields that could not be found stay empty and are never guessed.")
+
+
+# What a corpus card (``corpus.yml``) or ``metadata.csv`` may say about where the
+# articles came from; shown on the Data page when given.
+SOURCE_FIELDS = (("source", "source"), ("url", "URL"), ("accessed", "accessed"),
+                 ("selection_rule", "selection rule"), ("licence", "licence"), ("publish_review", "review view published"))
+
+
+def corpus_sources(manifest: dict, articles: pd.DataFrame) -> pd.DataFrame:
+    """Return where the corpus came from: the corpus card's fields, then what the articles' metadata gives.
+
+    A field neither gives is listed as "not recorded", so a missing URL or
+    access date is visible rather than silently absent.
+
+    >>> corpus_sources({"corpus": {"card": {"selection_rule": "all of June"}}}, pd.DataFrame()).values.tolist()[:2]
+    [['source', 'not recorded'], ['URL', 'not recorded']]
+    """
+    card = manifest.get("corpus", {}).get("card") or {}
+    rows = []
+    for key, label in SOURCE_FIELDS:
+        value = card.get(key)
+        if key in ("url", "accessed") and not value and key in articles:
+            given = articles[key].dropna().astype(str)
+            given = given[given.str.strip() != ""]
+            if len(given):
+                value = f"given for {given.size} of {count_noun(len(articles), 'article')} (see the articles table)"
+        if key == "publish_review" and value is None:
+            continue
+        rows.append((label, _shown(value) if value not in (None, "") else "not recorded"))
+    return pd.DataFrame(rows, columns=["field", "value"])
 
 
 def cite_box(manifest: dict, run_name: str) -> str:

@@ -82,16 +82,107 @@ def _stamp_front_matter(index_nb: Path, fields: dict) -> None:
     nbformat.write(nb, index_nb)
 
 
-def _hide_parameter_cells(nb_path: Path) -> None:
-    """Tag a report page's parameter cells ``remove-cell`` (its readers want prose, not settings).
+def _public_injected_parameters(nb, parameters: dict) -> None:
+    """Rewrite papermill's injected cell with :func:`provenance.public_parameters`: no local folder in a download."""
+    shown = provenance.public_parameters(parameters)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in shown.items())
 
-    Stage notebooks keep theirs visible: there the parameters are part of the method.
+
+def _hide_parameter_cells(nb) -> None:
+    """Tag every parameter cell ``remove-cell``: readers want what was run, not papermill's plumbing.
+
+    The tagged cells are the notebook's defaults (stale once papermill
+    overrides them) and papermill's injected values; Quarto and the offline
+    preview both leave ``remove-cell`` cells out. A stage notebook shows the
+    values it ran with in :func:`_parameter_note` instead.
     """
-    nb = nbformat.read(nb_path, as_version=4)
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if {"parameters", "injected-parameters"} & set(tags) and "remove-cell" not in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
+
+
+def _parameter_note(nb, parameters: dict) -> None:
+    """Put one Markdown cell after the parameter cells: the values this notebook ran with.
+
+    The Data page lists every parameter beside the value each stage resolved
+    it to (e.g. ``no_below`` 0, resolved: 2); this note links there.
+    """
+    def code(value) -> str:  # a Markdown code span: nothing in it is read as markup
+        text = " ".join(str(value).split())
+        fence = "`" * (1 + max((len(r) for r in re.findall(r"`+", text)), default=0))
+        return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
+
+    shown = provenance.public_parameters(parameters)
+    values = "; ".join(f"{code(k)} = {code(repr(v) if isinstance(v, str) else v)}"
+                       for k, v in shown.items() if k != "run_name")
+    note = nbformat.v4.new_markdown_cell(
+        f"*Parameters of this notebook as run:* {values}. "
+        "The [Data page](data.html#parameters) gives each with the value the stage resolved it to.")
+    note.metadata["tags"] = ["parameter-note"]
+    where = max((i for i, c in enumerate(nb.cells) if {"parameters", "injected-parameters"}
+                 & set(c.metadata.get("tags", []))), default=-1)
+    nb.cells.insert(where + 1, note)
+
+
+# Quarto loads require.js and jQuery from a CDN into every page of a notebook that has
+# any output of these types (it takes them for JavaScript widgets: quarto-cli,
+# src/core/jupyter/widgets.ts). This site's HTML outputs are tables and text: they are
+# kept as raw HTML blocks in Markdown outputs, which Quarto and the offline preview pass
+# through untouched, so no page loads anything from the internet.
+_WIDGET_MIMES = ("text/html", "application/javascript", "application/vnd.jupyter.widget-view+json",
+                 "application/vnd.jupyter.widget-state+json")
+
+
+def _raw_html_outputs(nb) -> None:
+    """Turn every HTML output into a Markdown output holding the same HTML as a raw ``{=html}`` block.
+
+    Widget state and JavaScript outputs are dropped (the site runs no kernel);
+    a plain-text fallback is kept.
+    """
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if not data or not any(m in data for m in _WIDGET_MIMES):
+                continue
+            html = data.get("text/html")
+            html = "".join(html) if isinstance(html, list) else html
+            for mime in _WIDGET_MIMES:
+                data.pop(mime, None)
+            if html and "text/markdown" not in data:
+                fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", html)), default=0))
+                data["text/markdown"] = f"{fence}{{=html}}\n{html.strip()}\n{fence}\n"
+            out.get("metadata", {}).pop("application/vnd.jupyter.widget-view+json", None)
+
+
+def _public_papermill_paths(nb, nb_name: str, run_name: str) -> None:
+    """Record papermill's input and output paths relative to the project (no local folder is published)."""
+    meta = nb.metadata.get("papermill", {})
+    if "input_path" in meta:
+        meta["input_path"] = provenance.public_path(meta["input_path"])
+    if "output_path" in meta:
+        meta["output_path"] = f"runs/{run_name}/{nb_name}.ipynb"
+    if "cwd" in meta:
+        meta["cwd"] = f"runs/{run_name}"
+
+
+def _prepare_for_site(nb_path: Path, nb_name: str, run_name: str, parameters: dict) -> None:
+    """Make an executed notebook ready to publish as it is, by Quarto or the offline preview.
+
+    Parameter cells are hidden (a stage notebook gets a note of the values it
+    ran with), HTML outputs become raw HTML blocks (:func:`_raw_html_outputs`),
+    and papermill's local paths become project-relative.
+    """
+    nb = nbformat.read(nb_path, as_version=4)
+    _public_injected_parameters(nb, parameters)
+    _hide_parameter_cells(nb)
+    if nb_name in P.STAGES:
+        _parameter_note(nb, parameters)
+    _raw_html_outputs(nb)
+    _public_papermill_paths(nb, nb_name, run_name)
     nbformat.write(nb, nb_path)
 
 
@@ -140,11 +231,14 @@ def _swap_into_place(staged: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def preflight(source: Path, params: dict) -> None:
-    """Check the corpus cheaply before any notebook runs (existence, emptiness, K).
+def preflight(source: Path, params: dict, *, language_set_by: str = "") -> None:
+    """Check the corpus cheaply before any notebook runs (existence, emptiness, K, language).
 
     The corpus stage repeats every check in depth; this catches the common
-    mistakes in seconds instead of after the first notebook.
+    mistakes in seconds instead of after the first notebook. When the
+    language was set (``language_set_by`` names where) and most articles are
+    detected in another, one line on stderr says so; the run goes on with the
+    language as set.
     """
     if source.is_dir():
         files = [p for p in source.iterdir() if p.is_file() and not p.name.startswith(".")]
@@ -160,38 +254,64 @@ def preflight(source: Path, params: dict) -> None:
     elif source.stat().st_size == 0:
         raise AnalysisError("empty corpus file", path=source)
     _check_k_against_corpus(source, params)
+    if language_set_by and params.get("language", "auto") != "auto":
+        from .corpus import detect_languages, language_mismatch
+
+        warning = language_mismatch(params["language"], detect_languages(source), language_set_by)
+        if warning:
+            print(warning, file=sys.stderr)
 
 
 def _check_k_against_corpus(source: Path, params: dict) -> None:
     """Refuse a number of topics the corpus cannot have, before any notebook runs.
 
-    Every unit is at most one non-empty line of an article, so the count of
-    non-empty lines bounds the number of units from above. Counting stops as
+    A paragraph unit is at most one non-empty line of an article (a list
+    item glued to a line aside), plus a headline given in the metadata, so
+    their count bounds the number of units from above. Counting stops as
     soon as the bound exceeds the K asked for, so a large corpus costs little.
     """
     from .corpus import iter_documents
 
     n_topics, k_min = params.get("n_topics", 0), params.get("k_min", P.default("k_min"))
     needed, name = (n_topics, "n_topics") if n_topics else (k_min, "k_min")
+    # With articles as the topic model's documents, the bound is the number of articles; with
+    # `auto` the topic stage falls back to paragraphs when articles are too few, so units bound it.
+    by_article = params.get("topic_unit", P.default("topic_unit")) == "article"
+    what = "articles" if by_article else "units"
     bound = 0
     for doc in iter_documents(source):
-        bound += sum(1 for line in doc.lines if line.strip())
+        bound += 1 if by_article else sum(1 for line in doc.lines if line.strip()) + bool(doc.meta.get("title"))
         if bound > needed:
             return
-    raise AnalysisError(f"parameter {name!r} is {needed}, but the corpus has at most {bound} units: "
-                        "a topic model needs more units than topics", path=source)
+    raise AnalysisError(f"parameter {name!r} is {needed}, but the corpus has at most {bound} {what}: "
+                        f"a topic model needs more {what} than topics", path=source)
 
 
 def _resolve_run(corpus: str, name: str | None, params_file: Path | None, language: str | None):
-    """Check the corpus, the run name and the parameters; return (source, name, parameters for the notebooks)."""
+    """Check the corpus, the run name and the parameters; return (source, name, parameters for the notebooks).
+
+    The language, when neither ``--language`` nor the parameters file sets
+    it, is the one the corpus states in its ``corpus.yml``, else ``auto``
+    (detected per article): a new corpus is never read as Indonesian by default.
+    """
+    from .corpus import CORPUS_CARD, corpus_card, stated_language
+
     source = resolve_corpus(corpus)
     name = check_run_name(name or default_run_name(corpus, source))
     user = P.read_params_file(params_file) if params_file else {}
     if language is not None:
         user["language"] = language
     params = P.validate(user, P.parameter_schema(), source=str(params_file) if params_file else "--language")
+    set_by = "--language" if language is not None else (
+        f"the parameters file {Path(params_file).name}" if "language" in user else "")
+    if not set_by:
+        stated = stated_language(source)
+        if stated:
+            P.check("language", stated, source=str(corpus_card(source)))
+            set_by = f"the corpus card {CORPUS_CARD}"
+        params["language"] = stated or "auto"
     params = P.resolve_files(params, Path(params_file).parent if params_file else Path.cwd())
-    preflight(source, params)
+    preflight(source, params, language_set_by=set_by)
     corpus_arg = corpus if (DATA_RAW / corpus) == source else str(source)
     return source, name, {**params, "run_name": name, "corpus": corpus_arg}
 
@@ -223,8 +343,7 @@ def _execute(nb: str, run: RunPaths, parameters: dict, ipc_dir: Path) -> None:
     finally:
         if km.has_kernel:
             km.shutdown_kernel(now=True)
-    if nb in P.PAGES:
-        _hide_parameter_cells(run.notebook(nb))
+    _prepare_for_site(run.notebook(nb), nb, run.root.name, parameters)
 
 
 def _finish(run: RunPaths, name: str, finished: str, seconds: int) -> None:
@@ -305,7 +424,7 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
                 # Provenance is written once the analysis stages are done, so that the
                 # report pages (Data & provenance, Methods) can show it.
                 finished = provenance.now()
-                P.write_run_params(base, run.params)
+                P.write_run_params(provenance.public_parameters(base), run.params)
                 provenance.write_manifest(provenance.build_manifest(
                     run_name=name, corpus=corpus, source=source, parameters=base, started=started,
                     finished=finished, stage_seconds=stage_seconds), run.provenance)

@@ -264,26 +264,52 @@ def test_outlets_are_compared_on_validated_frames_only(paths):
 # ---------------------------------------------------------------- inductive frames
 
 
-def _inductive(paths, n_topics=5, unstable=(2, 4)):
+def _inductive(paths, n_topics=5, unstable=(2, 4), aris=None):
     put(paths, "codebook", CODEBOOK)
     put(paths, "inductive_frames", {"frame": [0, 1], "topics": ["2, 4", "1, 3, 5"], "n_topics": [2, 3],
                                     "prevalence": [0.3, 0.7], "top_terms": ["ekonomi, dagang", "perang, nato"]})
     put(paths, "topic_stability", {"topic": range(1, n_topics + 1),
                                    "stability": np.linspace(0.5, 0.9, n_topics),
                                    "unstable": [t in unstable for t in range(1, n_topics + 1)]})
+    if aris is not None:
+        put(paths, "inductive_stability", {"model": [f"seed-{i}" for i in range(len(aris))] + ["reference-leiden"],
+                                           "kind": ["seed"] * len(aris) + ["method"], "k": n_topics, "seed": 1,
+                                           "n_units": 40, "n_frames": 2, "ari": [*aris, 1.0]})
 
 
-def test_inductive_frames_numbers_and_best_comparison(paths):
-    _inductive(paths)
-    put(paths, "frame_comparison", {"deductive": ["conflict", "economic", "morality"], "inductive": [1, 0, 1],
-                                    "rho": [0.41, -0.83, np.nan], "n_units": [40, 40, 40]})
-    f = findings.inductive_frames(run_of(paths))
-    assert ("The topic model has **5 topics** (2 of them flagged unstable across seeds). The topic network groups "
-            "them into **2 inductive frames**; the largest joins topics 1, 3, 5 and covers 70% of the text, with "
-            "the terms *perang, nato*.") in f.text
+COMPARISON = {"deductive": ["conflict", "economic", "morality"], "inductive": [1, 0, 1], "rho": [0.41, -0.83, np.nan],
+              "n_units": [40, 40, 40]}
+
+
+def test_inductive_frames_lead_with_stability_and_only_stable_frames_are_compared(paths):
+    _inductive(paths, aris=[0.9, 0.8])
+    put(paths, "frame_comparison", COMPARISON)
+    put(paths, "topic_params", {"parameter": ["document", "n_documents"], "value": ["article", "30"]})
+    f = findings.inductive_frames(run_of(paths, {"parameters": {"min_ari": 0.65}}))
+    assert f.title == "2. Inductive frames from the topic network (stable across refits)"
+    assert f.text.startswith("The inductive frames are **stable** across 2 refits with other seeds")
+    assert ("The topic model has **5 topics**, fitted on whole articles (30 documents); 2 of them are flagged unstable "
+            "across seeds. The topic network groups them into 2 inductive frames; the largest joins topics 1, 3, 5 "
+            "and covers 70% of the text, with the terms *perang, nato*.") in f.text
     assert ("**Economic** (Spearman ρ = -0.83 with inductive frame 0, over 40 paragraphs)") in f.text
     assert "too few nodes" not in f.text
     assert f.alt.startswith("Network of 5 topics")
+
+
+def test_unstable_inductive_frames_do_not_headline_and_show_their_stability(paths):
+    _inductive(paths, aris=[0.2, 0.4])
+    put(paths, "frame_comparison", COMPARISON)
+    put(paths, "inductive_topics", {"topic": [1, 2, 3, 4, 5], "label": "", "junk": [False, False, False, False, True],
+                                    "prevalence": 0.2, "louvain": [1, 0, 1, 0, 0], "leiden": [1, 0, 1, 0, 0],
+                                    "frame": [1, 0, 1, 0, 0]})
+    paths.file("fig_inductive_stability").parent.mkdir(parents=True, exist_ok=True)
+    paths.file("fig_inductive_stability").write_bytes(b"png")
+    f = findings.inductive_frames(run_of(paths, {"parameters": {"min_ari": 0.65}}))
+    assert f.title.endswith("(not stable)") and f.text.startswith("The inductive frames are **not stable**")
+    assert "mean adjusted Rand index of 0.30 (lowest 0.20; threshold 0.65" in f.text and "no finding" in f.text
+    assert "and 1 junk topic is left out of the network" in f.text
+    assert "Spearman" not in f.text  # nothing is compared with frames that are not stable
+    assert f.figure == "figures/inductive_stability.png" and "adjusted Rand index" in f.alt
 
 
 def test_inductive_frames_caveat_for_few_topics_and_labels_fallback(paths):
@@ -292,9 +318,21 @@ def test_inductive_frames_caveat_for_few_topics_and_labels_fallback(paths):
     put(paths, "topic_labels", {"topic": [1, 2, 3], "label": ["a", "b", "c"]})
     put(paths, "frame_comparison", {"deductive": ["conflict"], "inductive": [0], "rho": [np.nan], "n_units": [9]})
     f = findings.inductive_frames(run_of(paths))
-    assert "**3 topics** (0 of them flagged unstable" in f.text
-    assert "With only 3 topics the network has too few nodes" in f.text
+    assert f.text.startswith("How stable the inductive frames are was not measured")
+    assert "**3 topics**; 0 of them are flagged unstable" in f.text
+    assert "With only 3 topics in it the network has too few nodes" in f.text
     assert "Spearman" not in f.text  # every rho undefined: no comparison claimed
+
+
+def test_inductive_frames_name_topics_by_their_labels(paths):
+    _inductive(paths, aris=[0.9])
+    put(paths, "inductive_frames", {"frame": [1, 2], "topics": ["1, 3", "2"], "n_topics": [2, 1],
+                                    "prevalence": [0.7, 0.3], "top_terms": ["perang", "ekonomi"],
+                                    "topic_labels": [f"T1 {XSS}; T3 Pakta", "T2"]})
+    f = findings.inductive_frames(run_of(paths))
+    assert "the largest joins T1" in f.text and "T3 Pakta" in f.text
+    html = html_of(f)
+    assert "<script" not in html
 
 
 def test_inductive_frames_missing_and_escaped(paths):
@@ -306,12 +344,13 @@ def test_inductive_frames_missing_and_escaped(paths):
 
 
 def test_inductive_frames_one_community_is_reported_as_no_structure(paths):
-    _inductive(paths, n_topics=6, unstable=())
+    _inductive(paths, n_topics=6, unstable=(), aris=[1.0, 1.0])
     put(paths, "inductive_frames", {"frame": [0], "topics": ["1, 2, 3, 4, 5, 6"], "n_topics": [6], "prevalence": [1.0],
                                     "top_terms": ["perang, nato"]})
     f = findings.inductive_frames(run_of(paths))
+    assert f.title.endswith("(no community structure)") and "no stability to measure" in f.text
     assert "shows **no community structure**: Louvain places all 6 topics in one community" in f.text
-    assert "covers 100%" not in f.text and "perang" not in f.text
+    assert "covers 100%" not in f.text and "perang" not in f.text and "1.00" not in f.text
 
 
 # ---------------------------------------------------------------- outlets
@@ -406,7 +445,7 @@ def _dated(paths):
 def test_frames_over_time_numbers_and_table(paths):
     _dated(paths)
     f = findings.frames_over_time(run_of(paths))
-    assert f.text.startswith("2 articles carry a full date (1 more a day without a year")
+    assert f.text.startswith("2 articles carry a full date (1 more carries a day without a year")
     # A tie (25% each on 2024-06-24) names both frames; the day without a year is left out.
     html = render_markdown(f.text)
     assert ("2024-06-23: <strong>Economic</strong> (50%); 2024-06-24: <strong>Conflict</strong> and "
@@ -435,14 +474,16 @@ def test_frames_over_time_too_few_dates(paths):
     put(paths, "frame_prevalence_date", {"group": ["2024-06-23"], "frame": ["conflict"], "n_units": [3],
                                          "prevalence": [1.0]})
     f = findings.frames_over_time(run_of(paths))
-    assert f.text == "Only 1 article(s) carry a full date, too few to compare frames over time."
+    assert f.text == ("Only 1 of 2 articles carries a full publication date (from a dateline or the metadata); "
+                      "the comparison over time is not made.")
     assert f.table is None
 
 
 def test_frames_over_time_without_any_date(paths):
-    assert findings.frames_over_time(run_of(paths)).text.startswith("Only 0 article(s)")
+    assert findings.frames_over_time(run_of(paths)).text.startswith("No article carries a full publication date")
     put(paths, "articles_overview", articles(["A", "B"], [None, None], [None, None]))
-    assert findings.frames_over_time(run_of(paths)).text.startswith("Only 0 article(s)")
+    assert findings.frames_over_time(run_of(paths)).text.startswith("None of the 2 articles carries a full")
+    assert "Only 0" not in findings.frames_over_time(run_of(paths)).text
 
 
 def test_frames_over_time_with_blank_date_columns(paths):
@@ -450,7 +491,7 @@ def test_frames_over_time_with_blank_date_columns(paths):
     put(paths, "articles_overview", {"article_id": ["a", "b"], "outlet": ["A", "B"]})
     put(paths, "frame_prevalence_date", {"group": ["2024-06-23"], "frame": ["conflict"], "n_units": [3],
                                          "prevalence": [1.0]})
-    assert findings.frames_over_time(run_of(paths)).text.startswith("Only 0 article(s)")
+    assert findings.frames_over_time(run_of(paths)).text.startswith("None of the 2 articles carries a full")
 
 
 # ---------------------------------------------------------------- sources

@@ -57,8 +57,10 @@ def test_corpus_section_numbers(paths):
     # Metadata lines (datelines) and dropped short units are not boilerplate: 7 + 5 lines.
     assert "(`analysis/resources/cleaning/`): 12 lines in this run" in text
     assert "(outlet missing for 2 of 4 articles, date for 1)" in text
-    assert "cut into **paragraph** units, dropping units of fewer than 5 words" in text
-    assert "language setting: `id`." in text
+    assert "cut into **paragraph** units." in text
+    assert "lead and body units shorter than 5 words are dropped and logged" in text
+    assert "a date the body mentions is the date of an event" in text
+    assert "Language setting: `id`." in text
 
 
 def test_corpus_section_without_cleaning_table_or_manifest(paths):
@@ -121,7 +123,10 @@ def test_topics_section_swept_k_with_sample(paths):
             "diversity, the share of unique words among the topics' top words [@dieng2020]; the rule: among the K "
             "whose topic diversity is at least 0.5, the highest") in text
     assert "u_mass [@mimno2011] is reported but not used" in text
-    assert "Coherence was scored on a random sample of 50 of the 76 units (seed 42)." in text
+    assert "Coherence was scored on a random sample of 50 of the 76 documents (seed 42)." in text
+    assert "Latent Dirichlet allocation [@blei2003] with a fixed random seed" in text
+    assert "The rule of `topic_unit: auto`: whole articles are the documents when the median unit has fewer " in text
+    assert "[@chang2009]" in text and "No one has answered" in text
     assert "`random_state` = 42, 20 passes, alpha `auto`." in text
     assert "is flagged unstable (1 of 3 here)" in text
     assert "λ = 0.6 [@sievert2014]" in text
@@ -202,8 +207,10 @@ def test_frames_section_counts_and_parameters(paths):
     put(paths, "codebook", CODEBOOK)
     text = methods.frames_section(run_of(paths), MANIFEST)
     assert "(version 1&#46;0; 2 frames, 3 yes/no questions, below) codes every unit" in text
-    assert "(edges below the 0.5 quantile dropped)" in text
-    assert "with seed 42 and resolution 1.0 are the frames" in text
+    assert ", edges below the 0.5 quantile dropped, found by the Louvain method [@blondel2008]" in text
+    assert "with seed 42 and resolution 1.0, are the frames, and the Leiden method is reported beside them" in text
+    assert "disparity filter [@serrano2009]" in text and "adjusted Rand index [@hubert1985]" in text
+    assert "mean reaches 0.65, the lower bound of moderate agreement [@steinley2004]" in text
     assert "reaches 0.34, and an article when at least 2 of its units do" in text
     assert "(1000 resamples)" in text
     assert "## 5. Sources" in text
@@ -257,7 +264,7 @@ def test_frames_section_without_codebook_or_manifest(paths):
     text = methods.frames_section(run_of(paths), {})
     assert "(version 1&#46;0; 10 frames," in text  # the notebook default: the shipped codebook
     assert "at least 1 of its units do" in text  # min_units defaults to 1
-    assert "(edges below the (not set) quantile dropped)" in text
+    assert "edges below" not in text  # no quantile recorded: no pruning is claimed
 
 
 def test_codebook_table_columns(paths):

@@ -42,7 +42,7 @@ def test_apply_style_sets_every_style_key_and_the_palette():
                 assert tuple(plt.rcParams[key]) == value
             else:
                 assert plt.rcParams[key] == value, key
-        assert plt.rcParams["font.size"] == 10 and plt.rcParams["axes.grid"] is True
+        assert plt.rcParams["font.size"] == 11 and plt.rcParams["axes.grid"] is True
 
 
 def test_new_axes_makes_a_styled_figure_of_the_asked_size():
@@ -77,3 +77,150 @@ def test_new_axes_reuses_a_given_axes_without_a_new_figure():
         assert tuple(fig.get_size_inches()) != (9.0, 9.0)  # the caller's figure keeps its size
     finally:
         plt.close(fig)
+
+
+# ---------------------------------------------------------------- figures read on a phone
+
+LONG = ["Security threat to the US and the West", "Multipolar / anti-hegemonic order", "Conflict",
+        "Attribution of responsibility", "Transactional / limited partnership", "Human interest"]
+
+
+def _displayed_min_font_px(fig) -> float:
+    """The smallest text of ``fig`` in px as a 390 px phone shows it (the picture shrunk to the column)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width_in = fig.get_tightbbox(renderer).width + 0.2  # savefig(bbox_inches="tight") pads 0.1 in each side
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()
+             and t.get_window_extent(renderer).width > 0]
+    plt.close(fig)
+    scale = min(1.0, plots.PHONE_COLUMN_PX / (width_in * 100)) * 100 / 72  # px per pt at 100 dpi, shrunk to the column
+    return min(sizes) * scale
+
+
+def _figures():
+    frames = pd.DataFrame({"frame": [f"f{i}" for i in range(6)], "name": LONG})
+    names = dict(zip(frames["frame"], frames["name"]))
+    rel = pd.DataFrame({"item": frames["frame"], "name": LONG, "alpha": [0.7, np.nan, 1, 0.2, 0.5, 0.9],
+                        "alpha_lo": [0.6, np.nan, 1, 0, 0.4, 0.8], "alpha_hi": [0.8, np.nan, 1, 0.4, 0.6, 1.0],
+                        "percent_agreement": [0.9] * 6})
+    scores = pd.DataFrame({"frame": list(frames["frame"]) * 2, "method": ["indicators"] * 6 + ["tfidf"] * 6,
+                           "alpha": 0.5, "alpha_lo": 0.0, "alpha_hi": 0.0})
+    corrected = pd.DataFrame({"frame": frames["frame"], "corrected": 0.3, "lo": 0.0, "hi": 0.0, "raw": 0.35,
+                              "raw_lo": 0.3, "raw_hi": 0.4})
+    terms = pd.DataFrame({"topic": np.repeat([0, 1, 2], 10), "rank": np.tile(range(1, 11), 3),
+                          "term": [f"kerja_sama_{i}" for i in range(30)], "probability": 0.05})
+    labels = pd.DataFrame({"topic": [0, 1, 2], "label": ["Russia and North Korea sign a defence pact", "b", "c"]})
+    prev = pd.DataFrame({"outlet": ["TEMPO.CO", "WahanaNews.co", "Priangan.com"] * 3, "topic": np.repeat([0, 1, 2], 3),
+                         "prevalence": 1 / 3})
+    sf = pd.DataFrame({"source_type": ["government", "think_tank", "analyst"] * 6, "source": "x",
+                       "frame": np.repeat(frames["frame"], 3), "n_units": 1, "n_units_quoted": [16, 2, 9] * 6,
+                       "share": 0.1})
+    counts = pd.DataFrame({"source_type": ["government", "think_tank"], "label": ["government official",
+                           "think tank / research institute"], "n_sources": [3, 1], "n_units": [16, 2]})
+    nodes = pd.DataFrame({"node": list("abcdefgh"), "kind": ["person", "country"] * 4, "n_units": range(1, 9),
+                          "label": ["Shanghai Cooperation Organisation", "Xi Jinping", "Vladimir Putin", "Kim Jong Un",
+                                    "North Atlantic Treaty Organization", "Amerika Serikat", "Korea Utara", "BRICS"]})
+    edges = pd.DataFrame({"source": list("aaaabbbc"), "target": list("bcdecdef"), "weight": 1.0})
+    curve = pd.DataFrame({"method": "tfidf", "frame": np.repeat(frames["frame"], 2), "n_train": [10.0, 20.0] * 6,
+                          "f1": 0.5})
+    sweep = pd.DataFrame({"k": [3, 4, 5], "c_v": [0.4, 0.5, 0.45], "c_npmi": [0.0, 0.1, 0.05],
+                          "diversity": [1.0, 0.9, 0.4], "eligible": [True, True, False], "chosen": [False, True, False]})
+    stab = pd.DataFrame({"topic": [0, 1, 2], "stability": [0.95, 0.5, 0.9], "min_cosine": [0.9, 0.3, 0.8]})
+    steps = pd.DataFrame({"step": ["tokenize", "stopwords", "phrases"], "n_tokens": [12345, 8000, 7900],
+                          "vocab_size": [4321, 3900, 3950]})
+    arts = pd.DataFrame({"article_id": [f"00{i}_932b1eeb8b108611" for i in range(5)], "n_units": [3, 5, 20, 14, 9]})
+    fp = pd.DataFrame({"group": "all", "frame": frames["frame"], "prevalence": 0.2, "lo": 0.0, "hi": 0.0})
+    return {
+        "reliability": lambda: plots.plot_reliability(rel).figure,
+        "coder_scores": lambda: plots.plot_coder_scores(scores, labels=names).figure,
+        "corrected": lambda: plots.plot_corrected_prevalence(corrected, labels=names, validated={"f0"}).figure,
+        "top_terms": lambda: plots.plot_top_terms(terms, labels)[0].figure,
+        "prevalence": lambda: plots.plot_topic_prevalence(prev.groupby("topic", as_index=False)["prevalence"].sum(),
+                                                          labels).figure,
+        "prevalence_outlet": lambda: plots.plot_topic_prevalence(prev, labels, by="outlet").figure,
+        "source_frames": lambda: plots.plot_source_frames(sf, labels=names).figure,
+        "source_types": lambda: plots.plot_source_types(counts).figure,
+        "network": lambda: plots.plot_network(nodes, edges, seed=1, color_by="kind", size_by="n_units").figure,
+        "learning_curve": lambda: plots.plot_learning_curve(curve, labels=names).flat[0].figure,
+        "k_sweep": lambda: plots.plot_k_sweep(sweep).figure,
+        "stability": lambda: plots.plot_topic_stability(stab, labels).figure,
+        "vocabulary": lambda: plots.plot_vocabulary_steps(steps).figure,
+        "units_per_article": lambda: plots.plot_units_per_article(arts).figure,
+        "frame_prevalence": lambda: plots.plot_frame_prevalence(fp, labels=names).figure,
+    }
+
+
+def test_every_figure_reads_on_a_390px_phone():
+    small = {name: round(_displayed_min_font_px(draw()), 1) for name, draw in _figures().items()}
+    assert all(px >= 9 for px in small.values()), {k: v for k, v in small.items() if v < 9}
+
+
+def test_the_phone_check_can_fail():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 4))
+    ax.set_title("tiny", fontsize=8)
+    assert _displayed_min_font_px(fig) < 9
+
+
+def test_network_labels_do_not_overlap():
+    import matplotlib.pyplot as plt
+
+    ax = plots.plot_network(*(lambda f: (f["nodes"], f["edges"]))(_network_frames()), seed=3, color_by="kind",
+                            size_by="n_units")
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_visible() and "\n" not in t.get_text()
+             and " · " not in t.get_text()]
+    plt.close(fig)
+    assert len(boxes) >= 8
+    overlaps = [(i, j) for i in range(len(boxes)) for j in range(i) if boxes[i].overlaps(boxes[j])]
+    assert not overlaps
+
+
+def _network_frames():
+    # Every node in one spot: a layout where naive labels would all overlap.
+    nodes = pd.DataFrame({"node": list("abcdefghij"), "kind": "person", "n_units": range(10, 0, -1),
+                          "label": ["Shanghai Cooperation Organisation", "Xi Jinping", "Vladimir Putin", "Kim Jong Un",
+                                    "NATO", "Amerika Serikat", "Korea Utara", "BRICS", "Sergei Lavrov", "ISW"]})
+    edges = pd.DataFrame({"source": ["a"] * 9, "target": list("bcdefghij"), "weight": 1.0})
+    return {"nodes": nodes, "edges": edges}
+
+
+def test_place_labels_keys_what_does_not_fit():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    keyed = plots.place_labels(ax, [(0.5, 0.5)] * 12, [f"actor number {i}" for i in range(12)])
+    key = [t.get_text() for t in ax.texts if "·" in t.get_text()]
+    plt.close(fig)
+    assert keyed and key and "1 " + keyed[0] in key[0].replace("\n", " ")
+
+
+def test_source_frames_heatmap_names_values_n_and_greys_thin_cells():
+    sf = pd.DataFrame({"source_type": ["government", "think_tank"], "source": ["A", "B"], "frame": ["conflict"] * 2,
+                       "n_units": [8, 1], "n_units_quoted": [16, 1], "share": [0.5, 1.0]})
+    ax = plots.plot_source_frames(sf, labels={"conflict": "Conflict"},
+                                  source_labels={"government": "government official"})
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks == ["government official (n = 16)", "think tank (n = 1)"]  # names, never think_tank
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Conflict"]
+    cells = {t.get_text(): t.get_color() for t in ax.texts}
+    assert set(cells) == {"50%\n8 of 16", "100%\n1 of 1"}
+    assert cells["100%\n1 of 1"] == "0.35"  # one unit: greyed, not the darkest cell
+    image = ax.images[0].get_array()
+    assert image.mask[0, 1] and not image.mask[0, 0]
+    assert "fewer than 5 units" in ax.get_xlabel()
+
+
+def test_degenerate_intervals_are_drawn_with_caps():
+    scores = pd.DataFrame({"frame": ["f"], "method": ["indicators"], "alpha": [0.0], "alpha_lo": [0.0],
+                           "alpha_hi": [0.0]})
+    ax = plots.plot_coder_scores(scores)
+    caps = [seg for coll in ax.collections for seg in getattr(coll, "get_segments", lambda: [])()
+            if len(seg) == 2 and seg[0][0] == seg[1][0] == 0.0 and seg[1][1] != seg[0][1]]
+    assert caps, "a [0, 0] interval has no visible mark besides the dot"

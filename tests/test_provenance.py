@@ -92,5 +92,44 @@ def test_build_manifest_hashes_the_users_resource_files(tmp_path):
     manifest = provenance.build_manifest(run_name="r", corpus="c", source=corpus,
                                          parameters={"seed": 1, "codebook_extra": str(codebook), "aliases_file": ""},
                                          started="s", finished="f", stage_seconds={})
-    assert manifest["user_files"] == {"codebook_extra": {"path": str(codebook),
+    assert manifest["user_files"] == {"codebook_extra": {"path": "frames.yml",
                                                          "sha256": hashlib.sha256(b"frames: []\n").hexdigest()}}
+
+
+def test_manifest_names_no_local_absolute_path(tmp_path):
+    """A corpus and a codebook outside the project are named, not located: no home folder is published."""
+    corpus = tmp_path / "private" / "My news.csv"
+    corpus.parent.mkdir()
+    corpus.write_text("text\nBerita satu.\n", encoding="utf-8")
+    codebook = tmp_path / "private" / "frames.yml"
+    codebook.write_text("frames: []\n")
+    manifest = provenance.build_manifest(run_name="r", corpus=str(corpus), source=corpus,
+                                         parameters={"corpus": str(corpus), "codebook_file": str(codebook), "seed": 1},
+                                         started="s", finished="f", stage_seconds={})
+    text = json.dumps(manifest)
+    assert str(tmp_path) not in text
+    assert manifest["corpus"]["id"] == manifest["corpus"]["path"] == manifest["parameters"]["corpus"] == "My news.csv"
+    assert manifest["parameters"]["codebook_file"] == "frames.yml"
+    assert len(manifest["corpus"]["digest"]) == 64  # the name plus the digest say which corpus it was
+
+
+def test_public_path_keeps_project_paths_relative():
+    from analysis.paths import ROOT
+
+    assert provenance.public_path(ROOT / "data" / "raw" / "ru-alliances-id") == "data/raw/ru-alliances-id"
+    assert provenance.public_path("ru-alliances-id") == "ru-alliances-id"
+    assert provenance.public_parameters({"corpus": str(ROOT / "x.csv"), "seed": 3, "codebook_file": ""}) == \
+        {"corpus": "x.csv", "seed": 3, "codebook_file": ""}
+
+
+def test_manifest_records_the_corpus_card(tmp_path, seed_corpus):
+    m = provenance.build_manifest(run_name="r", corpus="ru-alliances-id", source=seed_corpus, parameters={},
+                                  started="s", finished="f", stage_seconds={})
+    assert m["corpus"]["card"]["language"] == "id" and "selection_rule" in m["corpus"]["card"]
+    assert provenance.read_corpus_card(tmp_path) == {}
+    (tmp_path / "corpus.yml").write_text("- a list\n")
+    import pytest
+    from analysis.errors import AnalysisError
+
+    with pytest.raises(AnalysisError, match="corpus.yml"):
+        provenance.read_corpus_card(tmp_path)

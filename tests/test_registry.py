@@ -67,7 +67,8 @@ def test_published_table_has_csv_and_typed_parquet(tmp_path):
 
 def test_internal_table_is_not_published(tmp_path):
     run = RunPaths(tmp_path)
-    units = pd.DataFrame({"unit_id": ["a-p000"], "article_id": ["a"], "position": [0], "start": [0], "end": [3],
+    units = pd.DataFrame({"unit_id": ["a-p000"], "article_id": ["a"], "position": [0], "unit_type": ["lead"],
+                          "start": [0], "end": [3],
                           "text": ["abc"]})
     assert registry.write(run, "units", units) == tmp_path / "data" / "units.parquet"
     assert not (tmp_path / "tables" / "units.csv").exists()

@@ -169,14 +169,47 @@ def test_package_file_hash_and_parameter_tables_are_sorted():
         ["PyYAML", "6.0.1"], ["gensim", "4.3.3"], ["pandas", "2.2.2"]]
     assert report.file_hash_table(MANIFEST).values.tolist() == [["a.txt", "1" * 64], ["b.txt", "2" * 64]]
     params = report.parameter_table(MANIFEST)
-    assert params.values.tolist() == [["language", "'id'"], ["n_topics", "0"], ["seed", "20240619"],
-                                      ["stem", "False"]]
+    assert params.values.tolist() == [["language", "id", ""], ["n_topics", "0", ""], ["seed", "20240619", ""],
+                                      ["stem", "false", ""]]
+
+
+def test_parameter_table_shows_the_value_each_stage_resolved():
+    params = report.parameter_table(MANIFEST, {"n_topics": "6", "language": "id", "seed": "20240619"})
+    assert params.set_index("parameter").loc["n_topics"].tolist() == ["0", "6"]  # 0: chosen by the sweep
+    assert params.set_index("parameter").loc["language", "value used"] == ""  # unchanged: not repeated
+
+
+def test_resolved_parameters_are_read_from_the_stage_tables(tmp_path):
+    from conftest import put_table
+
+    run = RunPaths(tmp_path)
+    put_table(run, "text_params", {"parameter": ["no_below", "stem"], "value": ["2", "False"]})
+    put_table(run, "k_sweep", {"k": [3, 4], "chosen": [False, True]})
+    resolved = report.resolved_parameters(run)
+    assert resolved["no_below"] == "2" and resolved["n_topics"] == "4"
+    assert report.resolved_parameters(RunPaths(tmp_path / "empty")) == {}
+
+
+def test_data_summary_counts_read_as_english():
+    one = report.data_summary({"corpus": {"id": "c", "files": {"a.txt": "0"}}}, pd.DataFrame({"outlet": ["X"]}))
+    assert "**1 article**" in one and "(1 raw file;" in one and "found for 1 of it" in one
+    assert "(s)" not in one
+
+
+def test_corpus_sources_say_what_was_not_recorded():
+    card = {"selection_rule": "every article of June 2024 mentioning <BRICS>", "accessed": "2024-07-01"}
+    table = report.corpus_sources({"corpus": {"card": card}}, pd.DataFrame({"url": ["https://x.example/a", None]}))
+    rows = dict(table.values.tolist())
+    assert rows["selection rule"] == card["selection_rule"] and rows["accessed"] == "2024-07-01"
+    assert rows["URL"] == "given for 1 of 2 articles (see the articles table)"
+    assert rows["source"] == "not recorded"
+    assert "review view published" not in rows
 
 
 def test_manifest_tables_empty_manifest_keep_columns():
     assert list(report.package_table({}).columns) == ["package", "version"]
     assert list(report.file_hash_table({}).columns) == ["file", "sha256"]
-    assert list(report.parameter_table({}).columns) == ["parameter", "value"]
+    assert list(report.parameter_table({}).columns) == ["parameter", "value given", "value used"]
     assert report.package_table({}).empty and report.file_hash_table({}).empty and report.parameter_table({}).empty
 
 

@@ -92,7 +92,8 @@ def test_a_runs_published_params_file_reruns_it(isolated_runs, corpus, monkeypat
     monkeypatch.setattr(papermill, "execute_notebook", _fake_execute())
     first = runner.run_pipeline(str(corpus), name="t", progress=False, log=lambda *_: None)
     written = yaml.safe_load((first / "params.yaml").read_text())
-    assert written == P.defaults(P.parameter_schema())  # plain YAML; the runner's own keys are comments
+    # Plain YAML; the runner's own keys are comments. The corpus states no language: it is detected (auto).
+    assert written == {**P.defaults(P.parameter_schema()), "language": "auto"}
     again = runner.run_pipeline(str(corpus), name="t2", params_file=first / "params.yaml", progress=False,
                                 log=lambda *_: None)
     assert yaml.safe_load((again / "params.yaml").read_text()) == written
@@ -194,6 +195,15 @@ def test_preflight_counts_units_across_files(tmp_path):
     (folder / "b.txt").write_text("Tiga.\n")
     runner.preflight(folder, {"n_topics": 2})
     assert "at most 3 units" in _preflight_error(folder, {"n_topics": 4})
+
+
+def test_preflight_counts_articles_when_articles_are_the_documents(tmp_path):
+    folder = tmp_path / "two"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Satu.\n\nDua.\n\nTiga.\n")
+    (folder / "b.txt").write_text("Empat.\n")
+    runner.preflight(folder, {"n_topics": 3})  # four paragraph units
+    assert "at most 2 articles" in _preflight_error(folder, {"n_topics": 3, "topic_unit": "article"})
 
 
 def test_preflight_refuses_empty_folders(tmp_path):

@@ -123,3 +123,133 @@ def test_build_site_refuses_without_a_finished_run(tmp_path):
         site.build_site(output_dir=out, force_offline=True, runs=runs, log=lambda *_: None)
     assert str(runs) in str(err.value)
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- the preview folds code as Quarto does
+
+
+def test_fold_code_cells_writes_the_projects_code_fold_into_each_cell(tmp_path):
+    import json
+
+    import nbformat
+
+    (tmp_path / "_quarto.yml").write_text('format:\n  html:\n    code-fold: true\n    code-summary: "Show the code"\n')
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_markdown_cell("text"),
+                                         nbformat.v4.new_code_cell("#| code-fold: false\ny = 2")])
+    path = tmp_path / "runs" / "r" / "01.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(nb, path)
+    assert site.fold_code_cells(tmp_path) == 1
+    cells = json.loads(path.read_text())["cells"]
+    assert "".join(cells[0]["source"]).startswith('#| code-fold: true\n#| code-summary: "Show the code"\nx = 1')
+    assert "".join(cells[2]["source"]).startswith("#| code-fold: false")  # a cell's own choice stands
+    (tmp_path / "_quarto.yml").write_text("format:\n  html:\n    toc: true\n")
+    assert site.fold_code_cells(tmp_path) == 0
+
+
+def test_the_repositorys_quarto_options_keep_the_site_offline():
+    import yaml
+
+    html = yaml.safe_load((ROOT / "_quarto.yml").read_text())["format"]["html"]
+    assert html["html-math-method"] in ("mathml", "plain")  # MathJax (the default) comes from a CDN
+    assert html["code-fold"] is True and html["html-table-processing"] == "none"
+
+
+# ---------------------------------------------------------------- nothing from the internet
+
+
+def test_remote_assets_lists_scripts_styles_fonts_not_links(tmp_path):
+    (tmp_path / "a.html").write_text(
+        '<script src="https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js"></script>'
+        '<link rel="stylesheet" href="//fonts.example.org/x.css"><a href="https://example.org/paper">paper</a>'
+        '<script src="site_libs/local.js"></script>')
+    (tmp_path / "b.css").write_text('@import url("https://fonts.example.org/f.css"); p { background: url(img/x.png) }')
+    found = site.remote_assets(tmp_path)
+    assert found == ["a.html: https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js",
+                     "a.html: //fonts.example.org/x.css", "b.css: https://fonts.example.org/f.css"]
+    with pytest.raises(AnalysisError, match="3 remote assets, first a.html: https://cdnjs"):
+        site.check_offline(tmp_path)
+    (tmp_path / "a.html").write_text('<a href="https://example.org">a link is not a load</a>')
+    (tmp_path / "b.css").write_text("p { color: red }")
+    site.check_offline(tmp_path)
+
+
+# ---------------------------------------------------------------- executed notebooks, ready to publish
+
+
+def _executed_notebook():
+    import nbformat
+
+    params = nbformat.v4.new_code_cell('corpus: str = "x"', metadata={"tags": ["parameters"]})
+    injected = nbformat.v4.new_code_cell('# Parameters\ncorpus = "/home/someone/news.csv"\n',
+                                         metadata={"tags": ["injected-parameters"]})
+    table = nbformat.v4.new_code_cell("HTML(t)", outputs=[nbformat.v4.new_output(
+        "execute_result", data={"text/html": "<table><tr><td>```</td></tr></table>", "text/plain": "<HTML>"},
+        execution_count=1)])
+    widget = nbformat.v4.new_code_cell("w", outputs=[nbformat.v4.new_output(
+        "display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "m"}, "text/plain": "w"})])
+    nb = nbformat.v4.new_notebook(cells=[params, injected, table, widget])
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
+    nb.metadata["papermill"] = {"input_path": str(ROOT / "notebooks" / "01-build-corpus.ipynb"),
+                                "output_path": "/tmp/staging/r/01-build-corpus.ipynb", "cwd": "/tmp/staging/r"}
+    return nb
+
+
+def test_executed_notebooks_hold_no_output_that_makes_quarto_load_a_cdn(tmp_path):
+    import json
+
+    import nbformat
+
+    from analysis import runner
+
+    path = tmp_path / "01-build-corpus.ipynb"
+    nbformat.write(_executed_notebook(), path)
+    runner._prepare_for_site(path, "01-build-corpus", "r", {"corpus": "/home/someone/news.csv", "seed": 1})
+    text = path.read_text()
+    nb = json.loads(text)
+    mimes = {m for c in nb["cells"] for o in c.get("outputs", []) for m in o.get("data", {})}
+    assert not mimes & {"text/html", "application/javascript", "application/vnd.jupyter.widget-view+json"}
+    table = "".join(nb["cells"][3]["outputs"][0]["data"]["text/markdown"])
+    assert table.startswith("````{=html}\n<table>") and table.rstrip().endswith("````")  # longer than any ``` inside
+    assert "widgets" not in nb["metadata"]
+    tags = [c["metadata"].get("tags", []) for c in nb["cells"]]
+    assert "remove-cell" in tags[0] and "remove-cell" in tags[1]  # papermill's cells: hidden from readers
+    note = "".join(nb["cells"][2]["source"])
+    assert "Parameters of this notebook as run" in note and "news.csv" in note
+    assert "/home/someone" not in text and str(ROOT) not in text and "/tmp/staging" not in text
+    assert nb["metadata"]["papermill"]["input_path"] == "notebooks/01-build-corpus.ipynb"
+
+
+def test_report_pages_get_no_parameter_note(tmp_path):
+    import json
+
+    import nbformat
+
+    from analysis import runner
+
+    path = tmp_path / "data.ipynb"
+    nbformat.write(_executed_notebook(), path)
+    runner._prepare_for_site(path, "data", "r", {"run_name": "r"})
+    assert "Parameters of this notebook" not in path.read_text()
+    assert len(json.loads(path.read_text())["cells"]) == 4
+
+
+# ---------------------------------------------------------------- the review view on the site only when allowed
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+def test_review_view_is_published_only_for_a_corpus_whose_card_allows_it(tmp_path, allowed):
+    import json
+
+    from conftest import put_table
+
+    from analysis.registry import RunPaths
+
+    runs = tmp_path / "runs"
+    run = make_run(runs, "r")
+    paths = RunPaths(run)
+    put_table(paths, "units", {"unit_id": ["a-p000"], "article_id": ["a"], "position": [0], "text": ["Teks."]})
+    paths.provenance.write_text(json.dumps({"corpus": {"card": {"publish_review": allowed}}}))
+    out = tmp_path / "_site"
+    site._publish_reviews(runs, out, log=lambda *_: None)
+    assert (out / "runs" / "r" / "review" / "a.html").exists() == allowed

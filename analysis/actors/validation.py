@@ -96,7 +96,7 @@ def write_speaker_sheet(frame: pd.DataFrame, folder: Path, coder: str, lists: di
 def _rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        return sheets._xlsx_rows(path)  # the frame sheets' strict XLSX reader
+        return sheets.xlsx_rows(path)  # the frame sheets' strict XLSX reader
     if path.suffix.lower() == ".csv":
         return read_csv_rows(path, what="speaker sheet")
     raise AnalysisError("a speaker sheet must be .xlsx or .csv", path=path)

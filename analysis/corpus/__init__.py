@@ -11,8 +11,14 @@ table with a ``text`` column becomes the run's ``articles``, ``units`` and
   (encodings, mojibake, ``metadata.csv``, sha256 of every raw file);
 * :mod:`~analysis.corpus.cleaning`: one article through the rules, and its
   title, outlet, place and date;
-* :mod:`~analysis.corpus.segmentation`: the cleaned text cut into units;
+* :mod:`~analysis.corpus.credits`: wire and translation credits, recorded
+  before cleaning removes them;
+* :mod:`~analysis.corpus.segmentation`: the cleaned text cut into typed units
+  (headline, lead, subheading, body, list item);
 * :mod:`~analysis.corpus.duplicates`: exact and near duplicates (MinHash);
+* :mod:`~analysis.corpus.language`: the language a corpus states in its
+  ``corpus.yml``, the languages its articles are detected in, and the line
+  that says they differ;
 * :mod:`~analysis.corpus.build`: the stage function :func:`build_corpus`,
   its parameters and the tables notebook 01 shows.
 
@@ -25,20 +31,28 @@ file, or is skipped with a logged reason naming it.
 """
 
 from .build import (CorpusParams, CorpusSummary, articles_overview, build_corpus, cleaning_summary,
-                    describe_cleaning, describe_duplicates, duplicates_table, inputs_table, missing_metadata,
-                    removal_examples, resolve_language)
-from .cleaning import CleanArticle, clean_article, extract_date, extract_dateline
+                    describe_cleaning, describe_duplicates, describe_unit_types, duplicates_table, inputs_table,
+                    missing_metadata, publication_date_rule, removal_examples, resolve_language, unit_types_table,
+                    unit_typing_rule)
+from .cleaning import CleanArticle, clean_article, date_line, extract_date, extract_dateline
+from .credits import Credits, CreditRules, extract_credits, load_credit_rules
 from .duplicates import NEAR_DUPLICATE_THRESHOLD, DuplicateFinder
+from .language import CORPUS_CARD, corpus_card, detect_languages, language_mismatch, stated_language
 from .readers import (META_FIELDS, SIDECAR, TABLE_SUFFIXES, Document, corpus_sha256, file_sha256, iter_documents,
                       read_sidecar, repair_mojibake)
 from .rules import CLEANING_DIR, Rule, Ruleset, detect_language, load_rules
-from .segmentation import UNITS, count_words, segment_text, unit_id
+from .segmentation import (STRUCTURAL_TYPES, UNIT_TYPES, UNITS, Unit, count_words, is_list_item, looks_like_title,
+                           segment_article, segment_text, split_glued_items, type_paragraphs, unit_id)
 
 __all__ = [
-    "CLEANING_DIR", "META_FIELDS", "NEAR_DUPLICATE_THRESHOLD", "SIDECAR", "TABLE_SUFFIXES", "UNITS",
-    "CleanArticle", "CorpusParams", "CorpusSummary", "Document", "DuplicateFinder", "Rule", "Ruleset",
-    "articles_overview", "build_corpus", "clean_article", "cleaning_summary", "corpus_sha256", "count_words",
-    "describe_cleaning", "describe_duplicates", "detect_language", "duplicates_table", "extract_date",
-    "extract_dateline", "file_sha256", "inputs_table", "iter_documents", "load_rules", "missing_metadata",
-    "read_sidecar", "removal_examples", "repair_mojibake", "resolve_language", "segment_text", "unit_id",
+    "CORPUS_CARD", "corpus_card", "detect_languages", "language_mismatch", "stated_language",
+    "describe_unit_types", "publication_date_rule", "unit_types_table", "unit_typing_rule",
+    "CLEANING_DIR", "META_FIELDS", "NEAR_DUPLICATE_THRESHOLD", "SIDECAR", "STRUCTURAL_TYPES", "TABLE_SUFFIXES",
+    "UNITS", "UNIT_TYPES", "CleanArticle", "CorpusParams", "CorpusSummary", "CreditRules", "Credits", "Document",
+    "DuplicateFinder", "Rule", "Ruleset", "Unit", "articles_overview", "build_corpus", "clean_article",
+    "cleaning_summary", "corpus_sha256", "count_words", "date_line", "describe_cleaning", "describe_duplicates",
+    "detect_language", "duplicates_table", "extract_credits", "extract_date", "extract_dateline", "file_sha256",
+    "inputs_table", "is_list_item", "iter_documents", "load_credit_rules", "load_rules", "looks_like_title",
+    "missing_metadata", "read_sidecar", "removal_examples", "repair_mojibake", "resolve_language",
+    "segment_article", "segment_text", "split_glued_items", "type_paragraphs", "unit_id",
 ]

@@ -6,9 +6,11 @@ cleans each article (:mod:`~analysis.corpus.cleaning`), marks duplicates
 (:mod:`~analysis.corpus.segmentation`) and writes, through the registry
 (:mod:`analysis.registry`):
 
-* ``articles``: one row per article with its metadata and cleaned text (internal);
-* ``units``: the analysis units, each with its article id, position and
-  character offsets into the cleaned text (internal);
+* ``articles``: one row per article with its metadata, its wire and
+  translation credits (:mod:`~analysis.corpus.credits`) and cleaned text (internal);
+* ``units``: the analysis units, each with its article id, position, type
+  (headline, lead, subheading, body, list item) and character offsets into
+  the cleaned text (internal);
 * ``cleaning_log``: every removal: rule, article, raw line, text (internal);
 * ``corpus_manifest``: the source, the sha256 of every raw file, counts and
   the parameters used;
@@ -46,10 +48,11 @@ from ..parameters import check_values, notebook_default
 from ..paths import ROOT
 from ..registry import RunPaths
 from .cleaning import NOT_BOILERPLATE, CleanArticle, clean_article
+from .credits import Credits, CreditRules, extract_credits, load_credit_rules
 from .duplicates import NEAR_DUPLICATE_THRESHOLD, SHINGLE_WORDS, DuplicateFinder
 from .readers import Document, iter_documents
 from .rules import Ruleset, detect_language, load_rules
-from .segmentation import count_words, segment_text, unit_id
+from .segmentation import STRUCTURAL_TYPES, count_words, segment_article, unit_id
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +69,7 @@ _MISSING_FIELDS = ("title", "outlet", "place", "date")
 # The cleaning log's columns that the cleaning summary counts (not the removed text).
 _LOG_KEYS = ("article_id", "rule", "category", "block", "line_no")
 _OVERVIEW_COLUMNS = ("article_id", "outlet", "place", "date", "date_precision", "title", "language", "encoding",
-                     "n_words", "n_units", "n_removals", "duplicate_of")
+                     "wire_source", "translated_from", "n_words", "n_units", "n_removals", "duplicate_of")
 SNIPPET_WIDTH = 120
 
 
@@ -88,7 +91,9 @@ class CorpusParams:
         Leave the units of exact and near duplicates out (their article rows
         stay, with ``duplicate_of`` set and ``n_units`` 0).
     min_unit_words : int
-        Units with fewer words are dropped and logged (photo credits, section numbers).
+        Lead and body units with fewer words are dropped and logged (photo
+        credits, reporter initials); headlines, subheadings and list items are
+        kept whatever their length.
     extra_rules : str
         A YAML of user rules (same schema as ``resources/cleaning/*.yaml``);
         empty for the shipped rules only.
@@ -261,6 +266,7 @@ def _read_corpus(source: Path, params: CorpusParams, base_rules: Ruleset, staged
                  tally: _Tally) -> None:
     """Stream every document of ``source`` through cleaning, duplicates and segmentation into the staged tables."""
     duplicates = DuplicateFinder(NEAR_DUPLICATE_THRESHOLD, params.seed)
+    credit_rules = load_credit_rules(params.extra_rules or None)
     for doc in iter_documents(source, legacy_encodings=base_rules.legacy_encodings, skipped=tally.skipped,
                               manifest_files=tally.files):
         language, lines = _document_language(doc, params.language)
@@ -277,7 +283,7 @@ def _read_corpus(source: Path, params: CorpusParams, base_rules: Ruleset, staged
             n_units, short = _write_units(staged, doc.article_id, article, rules, params)
         for removal in sorted(article.removals + short, key=lambda r: r["line_no"]):
             staged.add("cleaning_log", {"article_id": doc.article_id, **removal}, len(removal["text"]))
-        row = _article_row(doc, article, language, n_units, duplicate_of)
+        row = _article_row(doc, article, language, n_units, duplicate_of, _credits(article, credit_rules))
         staged.add("articles", row, len(article.text))
         tally.add(doc, article, row, len(short))
 
@@ -299,26 +305,40 @@ def _document_rules(doc: Document, language: str, extra_rules: str) -> Ruleset:
         raise AnalysisError(f"article {doc.article_id}: {exc}", path=doc.source) from None
 
 
+def _credits(article: CleanArticle, rules: CreditRules) -> Credits:
+    return extract_credits(article.text, article.removals, article.dateline_outlet, rules, own_outlet=article.outlet)
+
+
 def _write_units(staged: "_StagedFiles", article_id: str, article: CleanArticle, rules: Ruleset,
                  params: CorpusParams) -> tuple[int, list[dict]]:
-    """Write an article's units; return how many, and the log entries of the units too short to keep."""
+    """Write an article's typed units; return how many, and the log entries of the units too short to keep.
+
+    Only lead and body units are dropped for length: a headline, subheading
+    or list item is short by nature and frames what follows, so it stays.
+    """
     position, short = 0, []
-    for start, end in segment_text(article.text, params.unit, abbreviations=rules.abbreviations):
+    lead_start = article.lead_start if article.lead_start >= 0 else None
+    for start, end, kind in segment_article(article.text, params.unit, headline=article.headline,
+                                            lead_start=lead_start, abbreviations=rules.abbreviations):
         piece = article.text[start:end]
-        if count_words(piece) < params.min_unit_words:
+        if kind not in STRUCTURAL_TYPES and count_words(piece) < params.min_unit_words:
             short.append({"rule": "min_unit_words", "category": "short unit", "block": 0,
                           "line_no": article.line_no_at(start), "text": piece})
             continue
         staged.add("units", {"unit_id": unit_id(article_id, params.unit, position), "article_id": article_id,
-                             "position": position, "start": start, "end": end, "text": piece}, len(piece))
+                             "position": position, "unit_type": kind, "start": start, "end": end, "text": piece},
+                   len(piece))
         position += 1
     return position, short
 
 
-def _article_row(doc: Document, article: CleanArticle, language: str, n_units: int, duplicate_of: str) -> dict:
+def _article_row(doc: Document, article: CleanArticle, language: str, n_units: int, duplicate_of: str,
+                 credits: Credits) -> dict:
     return {"article_id": doc.article_id, "source": doc.source, "sha256": doc.sha256, "encoding": doc.encoding,
             "title": article.title, "outlet": article.outlet, "place": article.place, "date": article.date,
-            "date_precision": article.date_precision, "url": doc.meta.get("url", ""), "language": language,
+            "date_precision": article.date_precision, "url": doc.meta.get("url", ""),
+            "accessed": doc.meta.get("accessed", ""), "language": language,
+            "wire_source": credits.wire_source, "translated_from": credits.translated_from, "credits": credits.credits,
             "n_words": count_words(article.text), "n_units": n_units, "n_removals": article.n_removals,
             "duplicate_of": duplicate_of, "text": article.text}
 
@@ -532,15 +552,16 @@ def cleaning_summary(log: pd.DataFrame) -> pd.DataFrame:
 def describe_cleaning(summary: pd.DataFrame) -> str:
     """Return one sentence saying what was removed, from :func:`cleaning_summary`.
 
-    Boilerplate rules are listed by number of blocks; headlines moved to the
-    ``title`` field and units dropped for being short are said separately.
+    Boilerplate rules are listed by number of blocks; date lines moved to the
+    ``date`` field and units dropped for being short are said separately.
+    Headlines are not removed: they stay in the text as the first unit.
 
     Examples
     --------
     >>> s = pd.DataFrame({"rule": ["baca_juga", "min_unit_words"], "category": ["related link", "short unit"],
     ...                   "blocks": [7, 2], "lines": [9, 2], "articles": [2, 1]})
     >>> describe_cleaning(s)
-    "Removed 9 boilerplate lines in 7 blocks: 7 'baca_juga' blocks (related link, 9 lines). Dropped 2 units below the minimum length."
+    "Removed 9 boilerplate lines in 7 blocks: 7 'baca_juga' blocks (related link, 9 lines). Dropped 2 lead or body units below the minimum length."
     """
 
     def plural(n, word):
@@ -555,12 +576,12 @@ def describe_cleaning(summary: pd.DataFrame) -> str:
                  for r in boiler.itertuples()]
         sentences.append(f"Removed {plural(int(boiler['lines'].sum()), 'boilerplate line')} in "
                          f"{plural(int(boiler['blocks'].sum()), 'block')}: " + ", ".join(parts) + ".")
-    titles = int(summary.loc[summary["category"] == "metadata", "lines"].sum())
-    if titles:
-        sentences.append(f"Moved {plural(titles, 'headline')} from the text to the title field.")
+    dates = int(summary.loc[summary["category"] == "metadata", "lines"].sum())
+    if dates:
+        sentences.append(f"Moved {plural(dates, 'date line')} from the text to the date field.")
     short = int(summary.loc[summary["category"] == "short unit", "lines"].sum())
     if short:
-        sentences.append(f"Dropped {plural(short, 'unit')} below the minimum length.")
+        sentences.append(f"Dropped {plural(short, 'lead or body unit')} below the minimum length.")
     return " ".join(sentences) or "No lines were removed."
 
 
@@ -644,7 +665,73 @@ def _snippet(text: str, width: int) -> str:
 def missing_metadata(articles: pd.DataFrame) -> pd.DataFrame:
     """Return, for each extracted field, how many articles have it and how many do not."""
     rows = []
-    for name in ("title", "outlet", "place", "date", "url"):
+    for name in ("title", "outlet", "place", "date", "url", "accessed"):
         found = int((articles[name].fillna("") != "").sum())
         rows.append({"field": name, "found": found, "missing": len(articles) - found})
     return pd.DataFrame(rows)
+
+
+def unit_types_table(units: pd.DataFrame) -> pd.DataFrame:
+    """Return the units per type: type, units, articles with one, median words (types in reading order).
+
+    Examples
+    --------
+    >>> u = pd.DataFrame({"article_id": ["a", "a", "b"], "unit_type": ["headline", "lead", "lead"],
+    ...                   "text": ["Judul", "Isi satu dua", "Isi tiga"]})
+    >>> unit_types_table(u).values.tolist()
+    [['headline', 1, 1, 1], ['lead', 2, 2, 2]]
+    """
+    from .segmentation import UNIT_TYPES
+
+    columns = ["unit_type", "units", "articles", "median_words"]
+    if units.empty or "unit_type" not in units.columns:
+        return pd.DataFrame(columns=columns)
+    words = units["text"].map(count_words)
+    out = (units.assign(words=words).groupby("unit_type")
+           .agg(units=("text", "size"), articles=("article_id", "nunique"), median_words=("words", "median"))
+           .reindex([t for t in UNIT_TYPES if t in set(units["unit_type"])]).reset_index())
+    out["median_words"] = out["median_words"].round().astype(int)
+    return out[columns]
+
+
+def unit_typing_rule(min_unit_words: int) -> str:
+    """Return the rules by which units are typed and kept, as one paragraph (notebook 01; Methods may quote it).
+
+    >>> unit_typing_rule(5).split("; ")[0]
+    'The headline is the first unit of an article (and its title)'
+    """
+    return ("The headline is the first unit of an article (and its title); the lead is the paragraph that opens "
+            "with the dateline, after it (the dateline stays metadata: outlet and place), else the first body "
+            "paragraph; a subheading is a short line shaped like a title (no sentence end) between paragraphs; a list "
+            "item opens with a number or bullet, and one glued to the sentence before it is split off. Headlines, "
+            "subheadings and list items are kept whatever their length; lead and body units shorter than "
+            f"{min_unit_words} words are dropped and logged.")
+
+
+def publication_date_rule() -> str:
+    """Return the rule by which a publication date is found (notebook 01; Methods may quote it).
+
+    >>> publication_date_rule().startswith("The publication date comes only from")
+    True
+    """
+    return ("The publication date comes only from the metadata given with the corpus, a date inside the dateline "
+            "(\"WASHINGTON, June 23 (Reuters) -\") or a date line at the head (a line holding nothing but a date and a "
+            "time); a date the body mentions is the date of an event the article reports and is never taken for the "
+            "publication date.")
+
+
+def describe_unit_types(units: pd.DataFrame, min_unit_words: int) -> str:
+    """Return the sentence that states how units are typed, with the counts of this corpus.
+
+    Examples
+    --------
+    >>> u = pd.DataFrame({"article_id": ["a", "a"], "unit_type": ["headline", "lead"], "text": ["Judul", "Isi"]})
+    >>> describe_unit_types(u, 5).split('. ')[0]
+    '2 units: 1 headline, 1 lead'
+    """
+    from ..outputs import count_noun
+
+    nouns = {"body": "body unit", "list_item": "list item"}
+    table = unit_types_table(units)
+    counts = ", ".join(count_noun(int(r.units), nouns.get(r.unit_type, r.unit_type)) for r in table.itertuples())
+    return f"{len(units):,} units: {counts or 'none'}. {unit_typing_rule(min_unit_words)}"

@@ -43,7 +43,7 @@ from ..files import read_csv_rows
 logger = logging.getLogger(__name__)
 
 TABLE_SUFFIXES = (".csv", ".jsonl", ".parquet")
-META_FIELDS = ("title", "outlet", "place", "date", "url", "language")
+META_FIELDS = ("title", "outlet", "place", "date", "url", "accessed", "language")
 # A folder of .txt files may hold this table of metadata the researcher knows
 # (from the scraper or the site): one row per file, columns ``file`` and any of
 # META_FIELDS. Like a CSV corpus, it wins over what is extracted from the text.

@@ -59,11 +59,21 @@ class Ruleset:
     abbreviations: tuple[str, ...]
     legacy_encodings: tuple[str, ...]
     sources: tuple[str, ...] = ()
+    date_line_words: tuple[str, ...] = ()
 
     @property
     def date_patterns(self) -> tuple[tuple[str, re.Pattern], ...]:
         """Return the compiled date patterns built from months and weekdays."""
         return _date_patterns(self.months_key, self.weekdays)
+
+    @property
+    def yearless_date_patterns(self) -> tuple[tuple[str, re.Pattern], ...]:
+        """Return the patterns of a month name and day without a year ("June 23", "23 Juni").
+
+        They are read only where a publication date stands (a dateline, a
+        date line): in running text "23 Juni" is as often an event's date.
+        """
+        return _yearless_patterns(self.months_key)
 
     @property
     def months_key(self) -> tuple[tuple[str, int], ...]:
@@ -129,7 +139,8 @@ def _load_rules(language: str, extra: str) -> Ruleset:
     _check_encodings(legacy, user_or_language)
     sources = tuple(str(p) for p in (extra_path, lang_path, common_path) if p)
     return Ruleset(language, tuple(rules), tuple(datelines), _months(layers), _words(layers, "weekdays"), order,
-                   _words(layers, "abbreviations"), tuple(str(e) for e in legacy), sources)
+                   _words(layers, "abbreviations"), tuple(str(e) for e in legacy), sources,
+                   _words(layers, "date_line_words"))
 
 
 def _entries(data: dict, name: str, path: Path) -> list:
@@ -222,6 +233,20 @@ def _date_patterns(months: tuple[tuple[str, int], ...], weekdays: tuple[str, ...
                 rf"\b(?P<mname>{month_alt})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})\b", re.IGNORECASE)),
         ]
     return tuple(patterns)
+
+
+@lru_cache(maxsize=16)
+def _yearless_patterns(months: tuple[tuple[str, int], ...]):
+    month_alt = "|".join(re.escape(m) for m, _ in sorted(months, key=lambda kv: -len(kv[0])))
+    # "13/9", "13/9/2023" without a weekday: a dateline's short form ("JAKARTA, 13/9 (ANTARA) -")
+    numeric = ("numeric", re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?:/(?P<year>\d{4}))?(?![\d/])"))
+    if not month_alt:
+        return (numeric,)
+    return (
+        numeric,
+        ("day_month", re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<mname>{month_alt})\b\.?", re.IGNORECASE)),
+        ("month_day", re.compile(rf"\b(?P<mname>{month_alt})\.?\s+(?P<day>\d{{1,2}})\b", re.IGNORECASE)),
+    )
 
 
 def detect_language(lines: list[str]) -> str:

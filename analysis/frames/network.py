@@ -1,11 +1,19 @@
 """Inductive frames (ANTMN, Walter & Ophir 2019) and their comparison with the deductive ones.
 
 The nodes of a network are the LDA topics; an edge joins two topics with the
-cosine similarity of their columns in the document-topic matrix, so topics
-that co-occur in the same units are linked. Communities of that network,
-found by seeded Louvain (Blondel et al. 2008, networkx's implementation), are
-frames. Unlike the reference R code, the community step takes an explicit
-``seed``, so the same seed always gives the same frames.
+cosine similarity of their columns in the document-topic matrix, at the level
+the model was fitted on (articles or paragraphs), so topics that co-occur in
+the same documents are linked. What ANTMN does, this module does:
+
+* **Junk topics are left out.** A topic the topic stage flags as junk
+  (:data:`analysis.topics.JUNK_RULE`) is no node of the network.
+* **Backbone.** Serrano et al.'s (2009) disparity filter marks the edges that
+  carry a significant share of a node's strength (:func:`disparity_filter`);
+  they are drawn and exported as the backbone. Communities use the full
+  weighted network, as ANTMN does by default.
+* **Communities are frames**, found by Louvain (Blondel et al. 2008; networkx)
+  or Leiden (Traag et al. 2019; leidenalg), each with an explicit ``seed``, so
+  the same seed always gives the same frames (the reference R code has none).
 
 The comparison correlates each deductive frame's unit scores with each
 inductive frame's unit shares (Spearman); :func:`closest_match` states the
@@ -24,12 +32,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import AnalysisError
-from ..outputs import escape_markdown
-from ..topics import topic_number
 from ..files import require_columns
+from ..outputs import count_noun, escape_markdown
+from ..topics import topic_column, topic_cosine, topic_number
 from .prevalence import frame_name
 
 _TOPIC_COL = re.compile(r"^topic_(\d+)$")
+
+#: Community detection methods of the topic network.
+COMMUNITY_METHODS = ("louvain", "leiden")
 
 
 def topic_columns(doc_topics: pd.DataFrame) -> list[str]:
@@ -40,19 +51,25 @@ def topic_columns(doc_topics: pd.DataFrame) -> list[str]:
     return sorted(cols, key=lambda c: int(_TOPIC_COL.match(c).group(1)))
 
 
+def _prune(G: nx.Graph, edge_quantile: float) -> nx.Graph:
+    """Keep edges whose weight is at least the ``edge_quantile``-quantile of all weights (0 keeps every edge)."""
+    weights = [d["weight"] for _, _, d in G.edges(data=True)]
+    if edge_quantile > 0 and weights:
+        cut = float(np.quantile(weights, edge_quantile))
+        G.remove_edges_from([(a, b) for a, b, d in G.edges(data=True) if d["weight"] < cut])
+    return G
+
+
 def build_topic_network(doc_topics: pd.DataFrame, edge_quantile: float = 0.0) -> nx.Graph:
-    """Build the ANTMN topic network from a document-topic matrix.
+    """Build the ANTMN topic network from a wide document-topic matrix (every topic a node, units weighed equally).
 
-    Nodes are topics (``topic_<k>``) with attribute ``prevalence`` (mean share
-    over units; ANTMN weighs by document length, we weigh units equally because
-    units are paragraphs of similar size). Edges join every pair of distinct
-    topics with weight = cosine similarity of their columns; no self-loops.
-
-    Backbone: with ``edge_quantile`` q > 0, only edges whose weight is at least
-    the q-quantile of all pair weights are kept (a simple global threshold; the
-    disparity filter of Serrano et al. 2009 is the alternative ANTMN offers,
-    but on a handful of topics a quantile is easier to read and to report).
-    ``edge_quantile`` is the notebook parameter, checked by :class:`FrameParams`.
+    The topic stage writes the network's inputs at the level it fitted
+    (:func:`network_from_tables`); this builds the same network from any
+    matrix. Nodes are topics (``topic_<k>``) with ``topic`` (from 1) and
+    ``prevalence`` (mean share); edges join every two topics with weight =
+    cosine similarity of their columns, no self-loops. With
+    ``edge_quantile`` q > 0, only edges at or above the q-quantile of the
+    weights are kept (the notebook parameter, checked by :class:`FrameParams`).
 
     Examples
     --------
@@ -64,34 +81,137 @@ def build_topic_network(doc_topics: pd.DataFrame, edge_quantile: float = 0.0) ->
     cols = topic_columns(doc_topics)
     if len(doc_topics) < 2:
         raise AnalysisError(f"doc_topics: {len(doc_topics)} unit(s); a topic network needs at least 2")
-    from sklearn.metrics.pairwise import cosine_similarity
-
     X = doc_topics[cols].to_numpy(dtype=float)
     if not np.isfinite(X).all():
         raise AnalysisError("doc_topics: topic columns contain missing or infinite values")
-    sim = cosine_similarity(X.T)
+    nodes = pd.DataFrame({"topic": [topic_number(c) for c in cols], "prevalence": X.mean(axis=0), "junk": False})
+    sim = topic_cosine(X)
     iu = np.triu_indices(len(cols), k=1)
-    weights = sim[iu]
-    cut = float(np.quantile(weights, edge_quantile)) if edge_quantile > 0 else -np.inf
+    pairs = pd.DataFrame({"source": iu[0] + 1, "target": iu[1] + 1, "weight": sim[iu]})
+    return network_from_tables(nodes, pairs, edge_quantile=edge_quantile)
+
+
+def network_from_tables(nodes: pd.DataFrame, pairs: pd.DataFrame, labels: Mapping[int, str] | None = None, *,
+                        edge_quantile: float = 0.0) -> nx.Graph:
+    """Build one model's topic network from its rows of ``topic_network_nodes`` and ``topic_network_pairs``.
+
+    Junk topics are left out; an edge of weight 0 (topics that never share a
+    document) is no edge. Nodes are ``topic_<k>`` with ``topic``,
+    ``prevalence`` and ``label`` ("T<k> label" when ``labels`` names it).
+
+    >>> nodes = pd.DataFrame({"topic": [1, 2, 3], "prevalence": [.5, .3, .2], "junk": [False, False, True]})
+    >>> pairs = pd.DataFrame({"source": [1, 1, 2], "target": [2, 3, 3], "weight": [.4, .9, .9]})
+    >>> sorted(network_from_tables(nodes, pairs).edges)
+    [('topic_0', 'topic_1')]
+    """
+    labels = labels or {}
     G = nx.Graph(name="ANTMN topic network")
-    prevalence = X.mean(axis=0)
-    for k, col in enumerate(cols):
-        # ``topic`` is the number people see (from 1, as in every topic table and figure).
-        G.add_node(col, topic=topic_number(col), prevalence=float(prevalence[k]))
-    for i, j, w in zip(*iu, weights):
-        if w > 0 and w >= cut:
-            G.add_edge(cols[i], cols[j], weight=float(w))
-    return G
+    kept = nodes[~nodes["junk"].astype(bool)].sort_values("topic")
+    for row in kept.itertuples(index=False):
+        t = int(row.topic)
+        G.add_node(topic_column(t), topic=t, prevalence=float(row.prevalence),
+                   label=f"T{t} {labels[t]}" if labels.get(t) else f"T{t}")
+    for row in pairs.sort_values(["source", "target"]).itertuples(index=False):
+        a, b = topic_column(int(row.source)), topic_column(int(row.target))
+        if a in G and b in G and row.weight > 0:
+            G.add_edge(a, b, weight=float(row.weight))
+    return _prune(G, edge_quantile)
 
 
-def detect_frames(G: nx.Graph, *, resolution: float = 1.0, seed: int) -> pd.DataFrame:
-    """Find inductive frames: Louvain communities of the topic network.
+def disparity_filter(G: nx.Graph, weight: str = "weight") -> dict[tuple, float]:
+    """Serrano et al.'s (2009) disparity filter: each edge's p-value under the null of evenly spread strength.
 
-    Uses networkx's seeded ``louvain_communities`` (Blondel et al. 2008), so
-    the same graph and seed always give the same partition. Frames are
-    numbered by decreasing total topic prevalence (ties by lowest topic), and
-    each node gets a ``frame`` attribute. ``resolution`` is the notebook
-    parameter, checked by :class:`FrameParams`.
+    For a node *i* of degree k > 1 and strength s (the sum of its edge
+    weights), an edge of weight w carries the share p = w / s, and
+    α = (1 − p)^(k − 1) is the chance that one of k − 1 uniform cuts of the
+    unit interval leaves a share that large. An edge keeps the smaller α of its
+    two ends; a node of degree 1 has no alternative edge to test, so only the
+    other end counts (α = 1 at its own end). An edge is in the backbone at
+    level a when α < a.
+
+    Examples
+    --------
+    >>> G = nx.Graph()
+    >>> G.add_weighted_edges_from([("a", "b", 8), ("a", "c", 1), ("a", "d", 1)])
+    >>> {e: round(p, 2) for e, p in disparity_filter(G).items()}
+    {('a', 'b'): 0.04, ('a', 'c'): 0.81, ('a', 'd'): 0.81}
+    """
+    strength = dict(G.degree(weight=weight))
+    degree = dict(G.degree())
+
+    def alpha(node, w):
+        k, s = degree[node], strength[node]
+        return 1.0 if k < 2 or s <= 0 else float((1 - w / s) ** (k - 1))
+
+    return {(a, b): min(alpha(a, d[weight]), alpha(b, d[weight])) for a, b, d in G.edges(data=True)}
+
+
+def mark_backbone(G: nx.Graph, alpha: float) -> int:
+    """Set each edge's ``disparity`` (p-value) and ``backbone`` (p < ``alpha``) attributes; return the backbone's size.
+
+    >>> G = nx.Graph([("a", "b", {"weight": 8}), ("a", "c", {"weight": 1}), ("a", "d", {"weight": 1})])
+    >>> mark_backbone(G, 0.05), G["a"]["b"]["backbone"]
+    (1, True)
+    """
+    p = disparity_filter(G)
+    for (a, b), value in p.items():
+        G[a][b]["disparity"] = round(value, 6)
+        G[a][b]["backbone"] = bool(value < alpha)
+    return sum(v < alpha for v in p.values())
+
+
+def communities(G: nx.Graph, *, method: str = "louvain", resolution: float = 1.0, seed: int) -> list[list[str]]:
+    """The communities of ``G`` by ``method`` (``louvain`` or ``leiden``), each sorted, in no particular order.
+
+    Both optimise modularity with the same ``resolution`` (Leiden through
+    leidenalg's RBConfiguration partition, which is modularity with a
+    resolution), each with the explicit ``seed``. Leiden guarantees connected
+    communities, which Louvain does not (Traag et al. 2019).
+
+    >>> G = nx.Graph([("a", "b", {"weight": 1}), ("c", "d", {"weight": 1})])
+    >>> sorted(communities(G, seed=1)) == sorted(communities(G, method="leiden", seed=1)) == [["a", "b"], ["c", "d"]]
+    True
+    """
+    if method not in COMMUNITY_METHODS:
+        raise AnalysisError(f"parameter community must be one of {', '.join(COMMUNITY_METHODS)}, got {method!r}")
+    if G.number_of_nodes() == 0:
+        return []
+    if method == "louvain":
+        found = nx.community.louvain_communities(G, weight="weight", resolution=resolution, seed=seed)
+        return [sorted(c) for c in found]
+    import igraph as ig
+    import leidenalg as la
+
+    order = sorted(G.nodes)
+    g = ig.Graph(n=len(order), edges=[(order.index(a), order.index(b)) for a, b in G.edges])
+    g.es["weight"] = [float(d.get("weight", 1.0)) for _, _, d in G.edges(data=True)]
+    # leidenalg takes a C int seed
+    part = la.find_partition(g, la.RBConfigurationVertexPartition, weights="weight",
+                             resolution_parameter=resolution, seed=int(seed) % (2 ** 31 - 1), n_iterations=-1)
+    return [sorted(order[i] for i in members) for members in part]
+
+
+def number_communities(G: nx.Graph, found: list[list[str]]) -> dict[str, int]:
+    """Number communities from 1 by decreasing total prevalence (ties: lowest topic); return node → number.
+
+    >>> G = nx.Graph()
+    >>> G.add_nodes_from([("topic_0", {"topic": 1, "prevalence": .2}), ("topic_1", {"topic": 2, "prevalence": .8})])
+    >>> number_communities(G, [["topic_0"], ["topic_1"]])
+    {'topic_1': 1, 'topic_0': 2}
+    """
+    prev = nx.get_node_attributes(G, "prevalence")
+    topic = nx.get_node_attributes(G, "topic")
+    ranked = sorted((sorted(c, key=lambda n: topic[n]) for c in found),
+                    key=lambda c: (-round(sum(prev[n] for n in c), 12), topic[c[0]]))
+    return {n: f for f, members in enumerate(ranked, start=1) for n in members}
+
+
+def detect_frames(G: nx.Graph, *, resolution: float = 1.0, seed: int, method: str = "louvain") -> pd.DataFrame:
+    """Find inductive frames: the communities of the topic network (:func:`communities`).
+
+    Frames are numbered by decreasing total topic prevalence (ties by lowest
+    topic), and each node gets a ``frame`` attribute. ``resolution`` and
+    ``method`` are notebook parameters, checked by :class:`FrameParams`.
 
     Returns
     -------
@@ -105,22 +225,18 @@ def detect_frames(G: nx.Graph, *, resolution: float = 1.0, seed: int) -> pd.Data
     >>> detect_frames(build_topic_network(dt), seed=1)["frame"].tolist()
     [1, 1, 2, 2]
     """
-    communities = nx.community.louvain_communities(G, weight="weight", resolution=resolution, seed=seed)
+    numbers = number_communities(G, communities(G, method=method, resolution=resolution, seed=seed))
     prev = nx.get_node_attributes(G, "prevalence")
     topic = nx.get_node_attributes(G, "topic")
-    ranked = sorted(
-        (sorted(c, key=lambda n: topic[n]) for c in communities),
-        key=lambda c: (-round(sum(prev[n] for n in c), 12), topic[c[0]]),
-    )
-    rows = []
-    for f, members in enumerate(ranked, start=1):
-        for n in members:
-            G.nodes[n]["frame"] = f
-            rows.append({"topic": topic[n], "node": n, "frame": f, "prevalence": prev[n]})
-    return pd.DataFrame(rows).sort_values("topic").reset_index(drop=True)
+    for n, f in numbers.items():
+        G.nodes[n]["frame"] = f
+    rows = [{"topic": topic[n], "node": n, "frame": f, "prevalence": prev[n]} for n, f in numbers.items()]
+    return pd.DataFrame(rows, columns=["topic", "node", "frame", "prevalence"]).sort_values("topic").reset_index(
+        drop=True)
 
 
-def describe_network(G: nx.Graph, summary: pd.DataFrame, *, resolution: float, seed: int) -> str:
+def describe_network(G: nx.Graph, summary: pd.DataFrame, *, resolution: float, seed: int, method: str = "louvain",
+                     n_junk: int = 0, backbone_alpha: float | None = None) -> str:
     """Return the prose on the topic network and its communities, from :func:`describe_frames`' table.
 
     One community holding every topic is said to be no structure, not "one frame".
@@ -134,28 +250,38 @@ def describe_network(G: nx.Graph, summary: pd.DataFrame, *, resolution: float, s
     """
     weights = [d.get("weight", 0.0) for _, _, d in G.edges(data=True)]
     span = f" (weights {min(weights):.2f}–{max(weights):.2f})" if weights else ""
-    head = (f"The network of {G.number_of_nodes()} topics has {G.number_of_edges()} edges{span}. "
-            f"Louvain (resolution {resolution:g}, seed {seed}) ")
+    junk = f" {count_noun(n_junk, 'junk topic')} {'is' if n_junk == 1 else 'are'} left out." if n_junk else ""
+    backbone = ""
+    if backbone_alpha is not None and weights:
+        size = sum(bool(d.get("backbone")) for _, _, d in G.edges(data=True))
+        backbone = (f" Its backbone (disparity filter, α = {backbone_alpha:g}) keeps {size} of the "
+                    f"{len(weights)} edges.")
+    head = (f"The network of {G.number_of_nodes()} topics has {count_noun(G.number_of_edges(), 'edge')}{span}.{junk}{backbone} "
+            f"{method.capitalize()} (resolution {resolution:g}, seed {seed}) ")
     tail = " The network is downloadable as GraphML for Gephi."
+    if G.number_of_nodes() < 3:
+        return (head + f"has too few topics to find communities in: {G.number_of_nodes()} topic(s) remain, so this "
+                "corpus yields no inductive frames." + tail)
     if len(summary) <= 1:
         return (head + "finds no community structure: all topics fall into one community, so this corpus yields no "
-                "distinct inductive frames. Topics rarely share a unit, so the links are weak and alike." + tail)
+                "distinct inductive frames. Topics rarely share a document, so the links are weak and alike." + tail)
     top = summary.sort_values("prevalence", ascending=False).iloc[0]
     return (head + f"finds {len(summary)} inductive frames. The largest, frame {int(top['frame'])}, joins topics "
             f"{top['topics']} and holds {top['prevalence']:.0%} of the topic mass." + tail)
 
 
 def describe_frames(
-    frames: pd.DataFrame, topic_terms: pd.DataFrame | None = None, n_terms: int = 8
+    frames: pd.DataFrame, topic_terms: pd.DataFrame | None = None, n_terms: int = 8,
+    labels: Mapping[int, str] | None = None,
 ) -> pd.DataFrame:
-    """Summarise inductive frames: member topics, top terms, prevalence.
+    """Summarise inductive frames: member topics, top terms, prevalence, the topics' labels.
 
     A frame's top terms pool its topics' terms, weighting each term's
     probability by its topic's prevalence, so frequent topics speak louder.
 
     Returns
     -------
-    frame, topics, n_topics, prevalence, top_terms.
+    frame, topics, n_topics, prevalence, top_terms, topic_labels ("T2 label; T5 label").
 
     Examples
     --------
@@ -165,14 +291,17 @@ def describe_frames(
     'a, b'
     """
     rows = []
+    labels = labels or {}
     terms = _normalise_topic_terms(topic_terms) if topic_terms is not None else None
     for f, grp in frames.groupby("frame", sort=True):
+        topics = sorted(grp["topic"])
         row = {
             "frame": int(f),
-            "topics": ", ".join(str(t) for t in sorted(grp["topic"])),
+            "topics": ", ".join(str(t) for t in topics),
             "n_topics": len(grp),
             "prevalence": float(grp["prevalence"].sum()),
             "top_terms": "",
+            "topic_labels": "; ".join(f"T{t} {labels.get(t, '')}".strip() for t in topics),
         }
         if terms is not None:
             weight = grp.set_index("topic")["prevalence"]
@@ -181,7 +310,7 @@ def describe_frames(
             top = sub.groupby("term")["w"].sum().reset_index().sort_values(["w", "term"], ascending=[False, True])
             row["top_terms"] = ", ".join(top["term"].head(n_terms))
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["frame", "topics", "n_topics", "prevalence", "top_terms", "topic_labels"])
 
 
 def _normalise_topic_terms(topic_terms: pd.DataFrame) -> pd.DataFrame:
@@ -194,7 +323,7 @@ def _normalise_topic_terms(topic_terms: pd.DataFrame) -> pd.DataFrame:
 
 
 def unit_frame_shares(doc_topics: pd.DataFrame, frames: pd.DataFrame) -> pd.DataFrame:
-    """Return each unit's share of each inductive frame (sum of its topics' shares).
+    """Return each unit's share of each inductive frame (sum of its topics' shares; junk topics are in no frame).
 
     Returns a long table: unit_id, article_id, frame, share.
 
@@ -206,11 +335,10 @@ def unit_frame_shares(doc_topics: pd.DataFrame, frames: pd.DataFrame) -> pd.Data
     [0.7, 0.3]
     """
     require_columns(doc_topics, ("unit_id", "article_id"), "doc_topics")
-    parts = []
-    for f, grp in frames.groupby("frame", sort=True):
-        parts.append(
-            doc_topics[["unit_id", "article_id"]].assign(frame=int(f), share=doc_topics[list(grp["node"])].sum(axis=1))
-        )
+    parts = [doc_topics[["unit_id", "article_id"]].assign(frame=int(f), share=doc_topics[list(grp["node"])].sum(axis=1))
+             for f, grp in frames.groupby("frame", sort=True)]
+    if not parts:
+        return pd.DataFrame(columns=["unit_id", "article_id", "frame", "share"])
     return pd.concat(parts, ignore_index=True).sort_values(["unit_id", "frame"]).reset_index(drop=True)
 
 
@@ -236,6 +364,18 @@ def network_tables(G: nx.Graph) -> tuple[pd.DataFrame, pd.DataFrame]:
         [(a, b, float(d.get("weight", 1.0))) for a, b, d in G.edges(data=True)], columns=["source", "target", "weight"]
     )
     return nodes, edges
+
+
+def backbone_edges(G: nx.Graph) -> pd.DataFrame:
+    """The network's edges with their disparity p-value and whether they are in the backbone (:func:`mark_backbone`).
+
+    >>> G = nx.Graph([("a", "b", {"weight": .5, "disparity": .01, "backbone": True})])
+    >>> backbone_edges(G)["backbone"].tolist()
+    [True]
+    """
+    return pd.DataFrame([(a, b, float(d.get("weight", 1.0)), float(d.get("disparity", np.nan)),
+                          bool(d.get("backbone", False))) for a, b, d in G.edges(data=True)],
+                        columns=["source", "target", "weight", "disparity", "backbone"])
 
 
 def write_network(G: nx.Graph, path: Path) -> Path:

@@ -2,7 +2,12 @@
 
 Prevalence is the mean of a unit value (a deductive frame's presence, an
 inductive frame's share) over the units of a group (the corpus, an outlet,
-a date, an article), with a seeded percentile bootstrap interval.
+a date, an article, a unit type), with a percentile bootstrap interval (fixed random seed).
+
+Headlines and leads are a story's framing devices: the frames they carry are
+reported against those of the body (:func:`unit_type_prevalence`,
+:func:`compare_unit_types`), headline and lead together because a corpus has
+only one of each per article.
 
 The claims the notebooks and the Findings page make from these tables are
 computed here, once: the most common frame(s) (every frame tied at the top
@@ -28,6 +33,11 @@ UNKNOWN_GROUP = "unknown"
 
 # Prevalences closer than this are ties (they are means of 0/1 codes or of float32 shares).
 _TIE = 1e-9
+
+# The opening of a story, reported as one group against the body.
+OPENING_TYPES = ("headline", "lead")
+OPENING_GROUP = "headline+lead"
+BODY_GROUP = "body"
 
 
 def frame_name(names: Mapping[str, str] | None, frame) -> str:
@@ -64,11 +74,13 @@ def _bootstrap_means(sums: np.ndarray, counts: np.ndarray, n_resamples: int, rng
 
 
 def _groups(data: pd.DataFrame, articles: pd.DataFrame | None, by: str | None) -> pd.Series:
-    """Return each unit's group: "all", its article, or an article column (missing → :data:`UNKNOWN_GROUP`)."""
+    """Return each unit's group: "all", its article, a unit column, or an article column (missing → :data:`UNKNOWN_GROUP`)."""
     if by is None:
         return pd.Series("all", index=data.index)
     if by == "article_id":
         return data["article_id"].astype(str)
+    if by in data.columns:
+        return data[by].astype("string").fillna("").replace("", UNKNOWN_GROUP)
     if articles is None or by not in articles.columns:
         raise AnalysisError(f"parameter by={by!r}: not a column of the articles table")
     labels = articles.set_index("article_id")[by].astype("string").fillna("").replace("", UNKNOWN_GROUP)
@@ -88,7 +100,7 @@ def frame_prevalence(
     """Estimate frame prevalence (mean of ``value`` over units) with bootstrap intervals.
 
     Articles are resampled with replacement within each group (a cluster
-    bootstrap with percentile intervals, a seeded numpy Generator): units of
+    bootstrap with percentile intervals, a numpy Generator with a fixed seed): units of
     one article are not independent, so resampling units would give intervals
     that are far too narrow. A group of one article has an interval of zero
     width: it says nothing about other articles.
@@ -98,7 +110,7 @@ def frame_prevalence(
     unit_values : long table with unit_id, article_id, frame and ``value``
         (e.g. :func:`score_units` output, or :func:`unit_frame_shares` with value="share").
     articles : articles table, needed when ``by`` is an article column (outlet, date).
-    by : None for the whole corpus, else an article column to group by.
+    by : None for the whole corpus, else a column of ``unit_values`` (``unit_type``) or of the articles to group by.
     n_bootstrap : resamples (0: no interval); the notebook parameter, checked by :class:`FrameParams`.
 
     Returns
@@ -114,7 +126,8 @@ def frame_prevalence(
     if not 0 < ci < 1:
         raise AnalysisError(f"ci={ci!r}: must be in (0, 1)")
     require_columns(unit_values, ("unit_id", "article_id", "frame", value), "unit frame values")
-    data = unit_values[["unit_id", "article_id", "frame", value]].copy()
+    extra = [by] if by and by != "article_id" and by in unit_values.columns else []
+    data = unit_values[["unit_id", "article_id", "frame", value, *extra]].copy()
     data["group"] = _groups(data, articles, by)
     rng = np.random.default_rng(seed)
     alpha = (1 - ci) / 2
@@ -295,3 +308,129 @@ def most_common_frames(prevalence: pd.DataFrame, names: Mapping[str, str] | None
         text += (f" {count_noun(len(never), 'frame')} never {'occurs' if len(never) == 1 else 'occur'}: "
                  f"{', '.join(frame_name(names, f) for f in never['frame'])}.")
     return TopFrames(top, ranked, text)
+
+
+# --------------------------------------------------------------------------- unit types
+
+
+def unit_type_prevalence(unit_scores: pd.DataFrame, units: pd.DataFrame, *, n_bootstrap: int = 1000,
+                         seed: int) -> pd.DataFrame:
+    """Return frame prevalence per unit type, and for headline and lead together (:data:`OPENING_GROUP`).
+
+    ``unit_scores`` is :func:`score_units` output; ``units`` the corpus units
+    with ``unit_type`` (a run without that column counts every unit as body).
+    Intervals come from the same cluster bootstrap over articles as
+    :func:`frame_prevalence`, within each group.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"unit_id": ["h", "l", "b1", "b2"], "article_id": "a", "frame": "f", "present": [1, 1, 0, 1]})
+    >>> u = pd.DataFrame({"unit_id": ["h", "l", "b1", "b2"], "unit_type": ["headline", "lead", "body", "body"]})
+    >>> unit_type_prevalence(s, u, n_bootstrap=0, seed=1)[["group", "n_units", "prevalence"]].values.tolist()
+    [['body', 2, 0.5], ['headline', 1, 1.0], ['headline+lead', 2, 1.0], ['lead', 1, 1.0]]
+    """
+    types = units.set_index("unit_id")["unit_type"] if "unit_type" in units.columns else pd.Series(dtype=str)
+    data = unit_scores.assign(unit_type=unit_scores["unit_id"].map(types).fillna(BODY_GROUP))
+    opening = data[data["unit_type"].isin(OPENING_TYPES)].assign(unit_type=OPENING_GROUP)
+    parts = [frame_prevalence(part, by="unit_type", n_bootstrap=n_bootstrap, seed=seed)
+             for part in (data, opening) if len(part)]
+    if not parts:
+        return pd.DataFrame(columns=["group", "frame", "n_units", "prevalence", "lo", "hi"])
+    out = pd.concat(parts, ignore_index=True)
+    order = {f: i for i, f in enumerate(dict.fromkeys(unit_scores["frame"]))}
+    return out.sort_values(["group", "frame"], key=lambda c: c.map(order) if c.name == "frame" else c,
+                           ignore_index=True)
+
+
+def _share(row) -> str:
+    interval = "" if pd.isna(row["lo"]) or pd.isna(row["hi"]) else f" ({_pct(row['lo'])}–{_pct(row['hi'])})"
+    return f"{_pct(row['prevalence'])}{interval}"
+
+
+def unit_type_table(by_type: pd.DataFrame, names: Mapping[str, str] | None = None, *,
+                    validated: set | None = None) -> pd.DataFrame:
+    """Return one row per frame: its share in headlines and leads and in the body, with intervals and n.
+
+    Columns: frame (display name), validated (when ``validated`` is given),
+    headline + lead, body (share and 95% interval over articles), n headline + lead, n body, difference
+    (percentage points). Validated frames come first, then by difference.
+    """
+    wide = {g: by_type[by_type["group"] == g].set_index("frame") for g in (OPENING_GROUP, BODY_GROUP)}
+    frames = [f for f in dict.fromkeys(by_type["frame"]) if f in wide[OPENING_GROUP].index and f in wide[BODY_GROUP].index]
+    rows = []
+    for f in frames:
+        o, b = wide[OPENING_GROUP].loc[f], wide[BODY_GROUP].loc[f]
+        row = {"frame": frame_name(names, f)}
+        if validated is not None:
+            row["validated"] = "yes" if f in validated else "no"
+        row.update({"headline + lead": _share(o), "body": _share(b), "n headline + lead": int(o["n_units"]),
+                    "n body": int(b["n_units"]),
+                    "difference": round(100 * (o["prevalence"] - b["prevalence"]))})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    keys = ([table["validated"].eq("no")] if validated is not None else []) + [-table["difference"].abs()]
+    order = sorted(range(len(table)), key=lambda i: tuple(k.iloc[i] for k in keys) + (table["frame"].iloc[i],))
+    return table.iloc[order].reset_index(drop=True)
+
+
+def compare_unit_types(by_type: pd.DataFrame, names: Mapping[str, str] | None = None, *,
+                       validated: set | None = None, units: str = "units", n_shown: int = 3) -> str:
+    """Return the sentence comparing the frames of headlines and leads with those of the body, with n.
+
+    With ``validated`` (the frames validated against coders) those lead and
+    every other frame is named as not validated; without it (the frames
+    stage, before validation) the frames that differ most are named, as the
+    indicators' raw codes. Shares come with 95% intervals over articles.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group": ["headline+lead", "body"], "frame": "f", "n_units": [4, 20],
+    ...                   "prevalence": [0.5, 0.1], "lo": [0.2, 0.0], "hi": [0.8, 0.3]})
+    >>> compare_unit_types(t, {"f": "Conflict"})
+    'Headlines and leads (4 units) carry **Conflict** in 50% (20%–80%) against 10% (0%–30%) of the 20 body units.'
+    """
+    table = unit_type_table(by_type, names, validated=validated)
+    if table.empty:
+        return (f"The run has no headline or lead {units} to compare with the body "
+                "(no headline was found, or the unit is the article).")
+    n_open, n_body = int(table["n headline + lead"].iloc[0]), int(table["n body"].iloc[0])
+    def clause(r):
+        return f"**{r['frame']}** in {r['headline + lead']} against {r['body']}"
+    if validated is None:
+        shown = table[table["difference"] != 0].head(n_shown)
+        if shown.empty:
+            return (f"Headlines and leads ({count_noun(n_open, units.removesuffix('s'))}) and the {n_body} body {units} carry "
+                    "each frame equally often.")
+        return (f"Headlines and leads ({count_noun(n_open, units.removesuffix('s'))}) carry " + "; ".join(map(clause, shown.to_dict("records")))
+                + f" of the {n_body} body {units}.")
+    ok = table[table["validated"] == "yes"]
+    rest = table[table["validated"] == "no"]
+    text = (f"Headlines and leads ({count_noun(n_open, units.removesuffix('s'))}) carry " + "; ".join(map(clause, ok.to_dict("records")))
+            + f" of the {n_body} body {units}." if len(ok) else
+            "No frame is validated, so no frame of headlines and leads is compared with the body as a finding.")
+    if len(rest):
+        diff = rest[rest["difference"] != 0].head(n_shown)
+        text += (" Not validated, description only: " + ("; ".join(f"{r['frame']} {r['headline + lead']} against "
+                                                                  f"{r['body']}" for r in diff.to_dict("records"))
+                                                         if len(diff) else "no other frame differs") + ".")
+    return text
+
+
+def headline_codes(units: pd.DataFrame, unit_scores: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Return every headline with the frames coded in it: unit_id, headline, frames ("none" when none).
+
+    Examples
+    --------
+    >>> u = pd.DataFrame({"unit_id": ["a-p000", "a-p001"], "unit_type": ["headline", "lead"], "text": ["Judul", "Isi"]})
+    >>> s = pd.DataFrame({"unit_id": ["a-p000", "a-p000"], "frame": ["f", "g"], "present": [1, 0]})
+    >>> headline_codes(u, s, {"f": "Conflict"}).values.tolist()
+    [['a-p000', 'Judul', 'Conflict']]
+    """
+    if "unit_type" not in units.columns:
+        return pd.DataFrame(columns=["unit_id", "headline", "frames"])
+    heads = units.loc[units["unit_type"] == "headline", ["unit_id", "text"]].rename(columns={"text": "headline"})
+    present = unit_scores[unit_scores["present"] == 1]
+    coded = present.groupby("unit_id", sort=False)["frame"].agg(lambda f: ", ".join(frame_name(names, x) for x in f))
+    return heads.assign(frames=heads["unit_id"].map(coded).fillna("none")).reset_index(drop=True)

@@ -3,10 +3,15 @@
 It reads ``units``, ``articles``, ``doc_topics`` and ``topic_terms`` through
 the registry (internal Parquet, never a published CSV) and writes, through
 the registry, the codebook as used, the question codes, unit scores and the
-article roll-up, the evidence table, prevalence overall, by outlet and by
-date, the inductive frames with their shares by outlet and article, the
-comparison of the two, and the topic network as GraphML. Notebook
-``03-analyse-frames`` calls it and displays what it returns.
+article roll-up, the evidence table, prevalence overall, by outlet, by
+date and by unit type (headlines and leads against the body), the inductive
+frames with their shares by outlet and article, the comparison of the two, how
+stable the inductive frames are (:mod:`.stability`), and the topic network as
+GraphML. The network is built from the topic stage's ``topic_network_nodes``
+and ``topic_network_pairs`` (at the level the model was fitted on, junk topics
+left out); a run without them (written before they existed) gets the network
+of the units' ``doc_topics`` and no stability. Notebook ``03-analyse-frames``
+calls it and displays what it returns.
 """
 
 from __future__ import annotations
@@ -24,9 +29,12 @@ from ..parameters import check_values, notebook_default
 from ..registry import RunPaths
 from .codebook import Codebook, load_codebook
 from .coding import choose_language, code_evidence, code_units, describe_coding, rollup_articles, score_units
-from .network import (ClosestMatch, build_topic_network, closest_match, compare_frames, describe_frames,
-                      describe_network, detect_frames, unit_frame_shares, write_network)
+from .network import (ClosestMatch, build_topic_network, closest_match, communities, compare_frames,
+                      describe_frames, describe_network, detect_frames, mark_backbone, network_from_tables,
+                      number_communities, unit_frame_shares, write_network)
 from .prevalence import TopFrames, frame_prevalence, most_common_frames, outlet_gap
+from .prevalence import compare_unit_types, headline_codes, unit_type_prevalence
+from .stability import FrameStability, assess_frame_stability, frame_stability
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,9 @@ class FrameParams:
     codebook_extra: str = notebook_default("codebook_extra")
     resolution: float = notebook_default("resolution")
     edge_quantile: float = notebook_default("edge_quantile")
+    backbone_alpha: float = notebook_default("backbone_alpha")
+    community: str = notebook_default("community")
+    min_ari: float = notebook_default("min_ari")
     frame_threshold: float = notebook_default("frame_threshold")
     min_units: int = notebook_default("min_units")
     n_bootstrap: int = notebook_default("n_bootstrap")
@@ -75,10 +86,15 @@ class FramesResult:
     network: nx.Graph
     inductive: pd.DataFrame
     inductive_summary: pd.DataFrame
+    inductive_topics: pd.DataFrame
+    inductive_stability: pd.DataFrame
     shares: pd.DataFrame
     inductive_outlet: pd.DataFrame
     inductive_article: pd.DataFrame
     comparison: pd.DataFrame
+    # Headlines and leads against the body (unit types of the corpus stage).
+    prevalence_unit_type: pd.DataFrame = field(default_factory=pd.DataFrame)
+    headlines: pd.DataFrame = field(default_factory=pd.DataFrame)
     tables: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -98,14 +114,37 @@ class FramesResult:
         """The frame outlets differ on most (:func:`outlet_gap`)."""
         return outlet_gap(self.prevalence_outlet, self.frame_names, units=units)
 
+    def unit_type_gap(self, units: str = "units") -> str:
+        """Headlines and leads against the body, the indicators' raw codes (:func:`compare_unit_types`)."""
+        return compare_unit_types(self.prevalence_unit_type, self.frame_names, units=units)
+
     def describe_network(self) -> str:
         """The prose on the topic network (:func:`describe_network`)."""
         return describe_network(self.network, self.inductive_summary, resolution=self.params.resolution,
-                                seed=self.params.seed)
+                                seed=self.params.seed, method=self.params.community,
+                                n_junk=int(self.inductive_topics["junk"].sum()),
+                                backbone_alpha=self.params.backbone_alpha)
+
+    def frame_stability(self) -> FrameStability:
+        """How stable the inductive frames are, and the sentence that says so (:func:`assess_frame_stability`)."""
+        return assess_frame_stability(self.inductive_stability, threshold=self.params.min_ari,
+                                      n_frames=len(self.inductive_summary), n_topics=self.network.number_of_nodes(),
+                                      method=self.params.community)
 
     def closest_match(self, units: str = "units") -> ClosestMatch:
-        """The deductive frame that tracks an inductive frame most closely (:func:`closest_match`)."""
-        return closest_match(self.comparison, self.frame_names, units=units)
+        """The deductive frame that tracks an inductive frame most closely (:func:`closest_match`).
+
+        Without distinct inductive frames there is nothing to compare; frames that are not stable are compared
+        as a description only, and the sentence says so first.
+        """
+        verdict = self.frame_stability()
+        if not verdict.structure:
+            return ClosestMatch(None, "There are no distinct inductive frames to compare the deductive frames with.")
+        match = closest_match(self.comparison, self.frame_names, units=units)
+        if match.found and verdict.stable is not True:
+            return ClosestMatch(match.row, f"The inductive frames are {verdict.headline}, so this is description, "
+                                           f"not a finding: {match.text}")
+        return match
 
 
 def _read_inputs(paths: RunPaths) -> tuple[pd.DataFrame, ...]:
@@ -127,18 +166,68 @@ def _deductive(units, articles, codebook: Codebook, language: str, params: Frame
     out["prevalence"] = prevalence()
     out["prevalence_outlet"] = prevalence(by="outlet")
     out["prevalence_date"] = prevalence(by="date")
+    out["prevalence_unit_type"] = unit_type_prevalence(out["unit_scores"], units, n_bootstrap=params.n_bootstrap,
+                                                       seed=params.seed)
+    out["headlines"] = headline_codes(units, out["unit_scores"], codebook.frame_names())
     return out
 
 
-def _inductive(doc_topics, topic_terms, articles, params: FrameParams) -> dict:
-    """The topic network, its communities, their shares per unit, outlet and article."""
-    network = build_topic_network(doc_topics, params.edge_quantile)
-    inductive = detect_frames(network, resolution=params.resolution, seed=params.seed)
+def _read_network_inputs(paths: RunPaths) -> dict:
+    """The topic stage's network tables and labels, where this run has them (see the module docstring)."""
+    inputs = {}
+    if registry.exists(paths, "topic_labels"):
+        inputs["topic_labels"] = registry.read(paths, "topic_labels")
+    if registry.exists(paths, "topic_network_nodes") and registry.exists(paths, "topic_network_pairs"):
+        inputs["topic_network_nodes"] = registry.read(paths, "topic_network_nodes")
+        inputs["topic_network_pairs"] = registry.read(paths, "topic_network_pairs")
+        if registry.exists(paths, "topic_refit_units"):
+            inputs["topic_refit_units"] = registry.read(paths, "topic_refit_units")
+    return inputs
+
+
+def _topic_table(nodes: pd.DataFrame, network: nx.Graph, labels: dict, params: FrameParams) -> pd.DataFrame:
+    """``inductive_topics``: every topic with its Louvain and Leiden community and its frame (0: junk, left out)."""
+    found = {method: number_communities(network, communities(network, method=method, resolution=params.resolution,
+                                                             seed=params.seed))
+             for method in ("louvain", "leiden")}
+    frame = nx.get_node_attributes(network, "frame")
+    rows = []
+    for row in nodes.sort_values("topic").itertuples(index=False):
+        node = f"topic_{int(row.topic) - 1}"
+        rows.append({"topic": int(row.topic), "label": labels.get(int(row.topic), ""), "junk": bool(row.junk),
+                     "prevalence": float(row.prevalence), "louvain": found["louvain"].get(node, 0),
+                     "leiden": found["leiden"].get(node, 0), "frame": frame.get(node, 0)})
+    return pd.DataFrame(rows, columns=["topic", "label", "junk", "prevalence", "louvain", "leiden", "frame"])
+
+
+def _inductive(doc_topics, topic_terms, articles, params: FrameParams, inputs: dict | None = None) -> dict:
+    """The topic network, its backbone and communities, their stability, their shares per unit, outlet and article."""
+    inputs = inputs or {}
+    labels_table = inputs.get("topic_labels")
+    labels = dict(zip(labels_table["topic"], labels_table["label"])) if labels_table is not None else {}
+    if "topic_network_nodes" in inputs:
+        nodes = inputs["topic_network_nodes"].query("model == 'reference'")
+        network = network_from_tables(nodes, inputs["topic_network_pairs"].query("model == 'reference'"), labels,
+                                      edge_quantile=params.edge_quantile)
+    else:  # a run of an older topic stage: the units' network, every topic a node
+        network = build_topic_network(doc_topics, params.edge_quantile)
+        nodes = pd.DataFrame({"topic": nx.get_node_attributes(network, "topic").values(),
+                              "prevalence": nx.get_node_attributes(network, "prevalence").values(), "junk": False})
+    mark_backbone(network, params.backbone_alpha)
+    inductive = detect_frames(network, resolution=params.resolution, seed=params.seed, method=params.community)
     shares = unit_frame_shares(doc_topics, inductive)
+    stability = (frame_stability(inputs["topic_network_nodes"], inputs["topic_network_pairs"],
+                                 inputs["topic_refit_units"], method=params.community, resolution=params.resolution,
+                                 seed=params.seed, edge_quantile=params.edge_quantile)
+                 if "topic_refit_units" in inputs else pd.DataFrame(columns=["model", "kind", "k", "seed", "n_units",
+                                                                             "n_frames", "ari"]))
     return {
         "network": network,
         "inductive": inductive,
-        "inductive_summary": describe_frames(inductive, topic_terms),
+        "inductive_summary": describe_frames(inductive, topic_terms, labels=labels),
+        "inductive_topics": _topic_table(nodes, network, labels, params),
+        "inductive_stability": stability.astype({"k": int, "seed": int, "n_units": int, "n_frames": int,
+                                                 "ari": float}),
         "shares": shares,
         "inductive_outlet": frame_prevalence(shares, articles, by="outlet", value="share",
                                              n_bootstrap=params.n_bootstrap, seed=params.seed),
@@ -152,7 +241,9 @@ def _inductive(doc_topics, topic_terms, articles, params: FrameParams) -> dict:
 _TABLES = {
     "codebook": "codebook_table", "frame_codes_units": "codes", "frames_units": "unit_scores", "frames_articles": "article_scores",
     "frame_evidence": "evidence", "frame_prevalence": "prevalence", "frame_prevalence_outlet": "prevalence_outlet",
-    "frame_prevalence_date": "prevalence_date", "inductive_frames": "inductive_summary",
+    "frame_prevalence_date": "prevalence_date", "frame_prevalence_unit_type": "prevalence_unit_type",
+    "inductive_frames": "inductive_summary",
+    "inductive_topics": "inductive_topics", "inductive_stability": "inductive_stability",
     "inductive_prevalence_outlet": "inductive_outlet", "inductive_prevalence_article": "inductive_article",
     "frame_comparison": "comparison",
 }
@@ -182,7 +273,7 @@ def analyse_frames(paths: RunPaths, params: FrameParams | None = None) -> Frames
     codebook = load_codebook(params.codebook_file or None, params.codebook_extra or None)
     language = choose_language(params.language, articles, codebook)
     deductive = _deductive(units, articles, codebook, language, params)
-    inductive = _inductive(doc_topics, topic_terms, articles, params)
+    inductive = _inductive(doc_topics, topic_terms, articles, params, _read_network_inputs(paths))
     comparison = compare_frames(deductive["unit_scores"], inductive["shares"])
     result = FramesResult(params=params, codebook=codebook, language=language,
                           codebook_table=codebook.to_table(language), comparison=comparison, **deductive, **inductive)

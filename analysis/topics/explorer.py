@@ -16,6 +16,7 @@ Rules kept here:
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
@@ -30,7 +31,17 @@ from .tables import topic_columns, topic_number
 EXPLORER_ASSETS = ("d3.v5.min.js", "ldavis.v3.0.0.js", "ldavis.v1.0.0.css")
 
 
-def _page(fragment: str, relevance_lambda: float) -> str:
+def _label_list(labels: pd.DataFrame | None) -> str:
+    """The topics' names as an HTML list (escaped), so the explorer's numbers read as the tables' labels."""
+    if labels is None or labels.empty:
+        return ""
+    items = "".join(f"<li>T{int(r.topic)} {html.escape(str(r.label))}"
+                    f"{' (label by the researcher)' if getattr(r, 'source', '') == 'user' else ''}</li>"
+                    for r in labels.itertuples())
+    return f"<details><summary>Topic labels</summary><ul>{items}</ul></details>\n"
+
+
+def _page(fragment: str, relevance_lambda: float, labels: pd.DataFrame | None = None) -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<title>Topic explorer</title>\n"
@@ -39,13 +50,13 @@ def _page(fragment: str, relevance_lambda: float) -> str:
         "<p><a href=\"../index.html\">← Findings of this run</a></p>\n"
         "<p>Topic N here is topic N in every table and figure of this run (numbered from 1). "
         "Set λ with the slider; the tables rank terms at λ = "
-        f"{relevance_lambda:g}.</p>\n{fragment}\n</body>\n</html>\n"
+        f"{relevance_lambda:g}.</p>\n{_label_list(labels)}{fragment}\n</body>\n</html>\n"
     )
 
 
 def write_explorer(topic_word: np.ndarray, doc_topics: pd.DataFrame, doc_lengths: np.ndarray,
                    term_frequency: np.ndarray, dictionary, folder: Path, *,
-                   relevance_lambda: float = 0.6, n_terms: int = 30) -> Path:
+                   relevance_lambda: float = 0.6, n_terms: int = 30, labels: pd.DataFrame | None = None) -> Path:
     """Write the pyLDAvis explorer into ``folder`` (under its registered name) with local JS and CSS.
 
     Topic numbers match the tables (``sort_topics=False``; both count from 1).
@@ -56,6 +67,7 @@ def write_explorer(topic_word: np.ndarray, doc_topics: pd.DataFrame, doc_lengths
     and referenced by relative URL, so the page works offline and from
     ``file://``. Principal coordinates (``mds="pcoa"``) are deterministic, and
     the page's element id is fixed, so the same model gives the same page.
+    ``labels`` (the ``topic_labels`` table) are listed above the explorer, escaped.
     """
     import pyLDAvis
     import pyLDAvis.urls
@@ -85,7 +97,7 @@ def write_explorer(topic_word: np.ndarray, doc_topics: pd.DataFrame, doc_lengths
         template_type="simple", visid="ldavis_topics",
     )
     path = folder / Path(artifact("explorer").file).name
-    path.write_text(_page(fragment, relevance_lambda), encoding="utf-8")
+    path.write_text(_page(fragment, relevance_lambda, labels), encoding="utf-8")
     return path
 
 

@@ -81,10 +81,13 @@ class TopicParams:
     n_representative : int
         Representative units listed per topic. Not a notebook parameter.
     coherence_sample : int
-        Units (a seeded random sample) on which the K sweep scores coherence
-        when the corpus has more; 0 scores on all units. Coherence estimates
+        Documents (a random sample drawn with a fixed seed) on which the K sweep scores coherence
+        when the corpus has more; 0 scores on all of them. Coherence estimates
         from word co-occurrence settle long before 20,000 units, and scoring
         costs a pass over every token per K and measure.
+    topic_unit : str
+        The model's document: ``"article"``, ``"paragraph"`` (each unit) or
+        ``"auto"`` (the rule of :data:`~analysis.topics.documents.TOPIC_UNIT_RULE`).
 
     Examples
     --------
@@ -109,6 +112,7 @@ class TopicParams:
     relevance_lambda: float = notebook_default("relevance_lambda")
     n_representative: int = 3
     coherence_sample: int = notebook_default("coherence_sample")
+    topic_unit: str = notebook_default("topic_unit")
 
     def __post_init__(self):
         check_values(self)
@@ -147,25 +151,6 @@ def _valid_prior(value, names) -> bool:
     if isinstance(value, str):
         return value in names
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
-
-
-def check_k(params: TopicParams, n_docs: int) -> None:
-    """Raise :class:`AnalysisError` if the K range cannot be fitted on ``n_docs`` documents.
-
-    LDA needs more documents than topics; the message names the parameter.
-
-    Examples
-    --------
-    >>> check_k(TopicParams(k_max=8), 5)
-    Traceback (most recent call last):
-    analysis.errors.AnalysisError: parameter k_max (8) must be smaller than the number of non-empty units (5)
-    """
-    name = "n_topics" if params.n_topics else "k_max"
-    k = max(params.k_range())
-    if n_docs < 3:
-        raise AnalysisError(f"too few non-empty units ({n_docs}) for a topic model; at least 3 are needed")
-    if k >= n_docs:
-        raise AnalysisError(f"parameter {name} ({k}) must be smaller than the number of non-empty units ({n_docs})")
 
 
 # --------------------------------------------------------------------------- input
@@ -409,20 +394,42 @@ def load_labels(path: Path, n_topics: int) -> dict[int, str]:
     """
     path = Path(path)
     data = read_yaml(path, what="label file")
+    lines = _label_lines(path)
     if not isinstance(data.get("labels"), dict):
         raise AnalysisError("expected a mapping with 'n_topics' and 'labels: {topic: label}'", path=path)
     if data.get("n_topics") != n_topics:
         raise AnalysisError(
             f"field n_topics is {data.get('n_topics')!r} but the model has {n_topics} topics; "
-            "relabel the topics of this model", path=path)
+            "relabel the topics of this model", path=path, row=lines.get("n_topics"))
     labels = {}
     for key, label in data["labels"].items():
         if isinstance(key, bool) or not isinstance(key, int) or not 1 <= key <= n_topics:
-            raise AnalysisError(f"labels key {key!r} is not a topic number 1..{n_topics}", path=path)
+            raise AnalysisError(f"labels key {key!r} names no topic of this model (topics are 1..{n_topics})",
+                                path=path, row=lines.get(("labels", str(key))))
         if not isinstance(label, str) or not label.strip():
-            raise AnalysisError(f"label of topic {key} must be a non-empty string", path=path)
+            raise AnalysisError(f"label of topic {key} must be a non-empty string", path=path,
+                                row=lines.get(("labels", str(key))))
         labels[key] = " ".join(label.split())
     return dict(sorted(labels.items()))
+
+
+def _label_lines(path: Path) -> dict:
+    """Line numbers (from 1) of a label file's ``n_topics`` and of each ``labels`` key, for one-line errors."""
+    import yaml
+
+    lines: dict = {}
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError:  # read_yaml has refused it already
+        return lines
+    if not isinstance(root, yaml.MappingNode):
+        return lines
+    for key, value in root.value:
+        lines[key.value] = key.start_mark.line + 1
+        if key.value == "labels" and isinstance(value, yaml.MappingNode):
+            for k, _ in value.value:
+                lines[("labels", k.value)] = k.start_mark.line + 1
+    return lines
 
 
 def label_topics(terms: pd.DataFrame, n_topics: int, user_labels: dict[int, str] | None = None,

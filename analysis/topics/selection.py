@@ -10,8 +10,8 @@ Rules kept here:
 * **One process, fixed seed.** Coherence is computed in one process and every
   model of the sweep with the run's seed, so the scores do not depend on the
   machine.
-* **Bounded cost.** On a large corpus coherence is scored on a seeded sample of
-  units (:func:`sample_for_coherence`), and the sweep keeps no model in memory:
+* **Bounded cost.** On a large corpus coherence is scored on a random sample of
+  units drawn with a fixed seed (:func:`sample_for_coherence`), and the sweep keeps no model in memory:
   each is saved next to the run's model file and the chosen one is loaded
   rather than fitted again.
 """
@@ -83,7 +83,7 @@ def score_coherence(model, corpus, dictionary, texts, top_n: int = 10) -> dict[s
 
 
 def sample_for_coherence(corpus, texts, n: int, seed: int) -> tuple[list, list]:
-    """Return a seeded random sample of ``n`` units as (bag-of-words list, token lists).
+    """Return a random sample of ``n`` units, drawn with ``seed``, as (bag-of-words list, token lists).
 
     Both streams are read once, in order; units keep their corpus order.
 

@@ -92,15 +92,25 @@ def score_stability(reference: np.ndarray, refits: list[np.ndarray], *, top_n: i
     return table
 
 
-def assess_stability(corpus, dictionary, reference, *, params: TopicParams | None = None,
-                     seed: int = 0) -> pd.DataFrame:
-    """Refit the reference model's K with :func:`stability_seeds` and score its topics.
+def refit_models(corpus, dictionary, k: int, *, params: TopicParams | None = None, seed: int = 0) -> list:
+    """Refit ``k`` topics with each of :func:`stability_seeds`; return ``[(seed, model), …]``.
+
+    The refits score topic stability here and, in the frames stage, how
+    stable the inductive frames are, so they are fitted once.
+    """
+    params = params or TopicParams()
+    return [(s, fit_lda(corpus, dictionary, k, params=params, seed=s))
+            for s in stability_seeds(seed, params.n_stability_seeds)]
+
+
+def assess_stability(corpus, dictionary, reference, *, params: TopicParams | None = None, seed: int = 0,
+                     refits: list | None = None) -> pd.DataFrame:
+    """Score the reference model's topics against refits of its K (:func:`refit_models` unless given).
 
     See :func:`score_stability` for the columns.
     """
     params = params or TopicParams()
-    k = reference.num_topics
-    refits = [fit_lda(corpus, dictionary, k, params=params, seed=s).get_topics()
-              for s in stability_seeds(seed, params.n_stability_seeds)]
-    return score_stability(reference.get_topics(), refits, top_n=params.top_n,
+    if refits is None:
+        refits = refit_models(corpus, dictionary, reference.num_topics, params=params, seed=seed)
+    return score_stability(reference.get_topics(), [m.get_topics() for _, m in refits], top_n=params.top_n,
                            threshold=params.stability_threshold)

@@ -1,34 +1,50 @@
 """The topic stage: reads the text stage's outputs, writes the model, the topic tables and the explorer.
 
 :func:`fit_topics` reads, through the registry, the text stage's dictionary,
-bag of words and tokens and the corpus stage's units and articles. It writes
-the chosen model (``lda_model``), the wide ``doc_topics`` table that the
-frames stage reads, the tables ``topic_params`` (as used), ``k_sweep``,
-``topic_stability``, ``topic_terms``, ``topic_labels``, ``topic_prevalence``,
-``doc_topics_units``, ``doc_topics_articles``, ``topic_prevalence_outlet``,
-``topic_prevalence_date`` and ``representative_units``, and the explorer.
-The same seed gives byte-identical tables (see :mod:`.model` for why).
+bag of words and tokens and the corpus stage's units and articles. It fits
+the model on the documents ``topic_unit`` names (:mod:`.documents`: articles
+or paragraphs) and writes the chosen model (``lda_model``), the wide
+``doc_topics`` table of the units that the frames stage reads (inferred from
+an article model when articles are the documents), the tables ``topic_params``
+(as used), ``k_sweep``, ``topic_stability``, ``topic_junk``, ``topic_terms``,
+``topic_labels``, ``topic_prevalence``, ``doc_topics_units``,
+``doc_topics_articles``, ``topic_prevalence_outlet``, ``topic_prevalence_date``,
+``representative_units``, the intrusion tasks and their scores, the explorer,
+and what the frames stage needs to build and re-build the topic network
+(:mod:`.cooccurrence`: ``topic_network_nodes``, ``topic_network_pairs``,
+``topic_refit_units``) for the chosen model, its stability refits and the
+sweep's neighbouring K. The same seed gives byte-identical tables (see
+:mod:`.model` for why).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import registry
 from ..errors import AnalysisError
 from ..outputs import params_table
 from ..registry import RunPaths
+from .cooccurrence import REFIT_SAMPLE, network_inputs, sample_positions, topic_specificity
+from .documents import FitDocuments, TopicUnit, fit_documents, fit_k_range
 from .explorer import representative_units, write_explorer
-from .model import (TokenStream, TopicParams, check_k, doc_lengths, document_topics, fit_lda, label_topics,
-                    load_bow, load_labels, term_frequencies, topic_terms)
+from .intrusion import describe_intrusion, intrusion_tasks, score_intrusion
+from .intrusion_sheets import read_imported
+from .model import (TokenStream, TopicParams, doc_lengths, document_topics, fit_lda, label_topics, load_bow,
+                    load_labels, term_frequencies, topic_terms)
 from .selection import choose_k, sample_for_coherence, sweep_k, sweep_model_path
-from .stability import assess_stability
-from .tables import aggregate_topics, tidy_doc_topics
+from .stability import assess_stability, refit_models
+from .tables import aggregate_topics, tidy_doc_topics, topic_columns
+
+#: How the notebook and the pages tell a user to write the intrusion sheets.
+INTRUSION_COMMAND = "python -m analysis intrusion-sheet --run {run}"
 
 
 @dataclass
@@ -44,6 +60,7 @@ class TopicResult:
     k_reason: str
     sweep: pd.DataFrame
     stability: pd.DataFrame
+    junk: pd.DataFrame
     terms: pd.DataFrame
     labels: pd.DataFrame
     prevalence: pd.DataFrame
@@ -53,20 +70,36 @@ class TopicResult:
     prevalence_outlet: pd.DataFrame
     prevalence_date: pd.DataFrame
     representative: pd.DataFrame
+    word_intrusion: pd.DataFrame
+    topic_intrusion: pd.DataFrame
     n_units: int
     n_empty_units: int
     model_path: Path
     explorer_path: Path | None
+    topic_unit: TopicUnit | None = None
+    n_documents: int = 0
+    intrusion_text: str = ""
     params: TopicParams | None = None
     tables: dict[str, Path] = field(default_factory=dict)
+
+    def describe_junk(self) -> str:
+        """The sentence on junk topics, with their labels."""
+        junk = self.junk[self.junk["junk"]]
+        if junk.empty:
+            return f"No topic of the {self.n_topics} is junk by the rule."
+        named = "; ".join(f"T{r.topic} {r.label} ({r.reason})" for r in junk.itertuples())
+        verb = "is" if len(junk) == 1 else "are"
+        return (f"{len(junk)} of {self.n_topics} topics {verb} junk by the rule and left out of the topic network: "
+                f"{named}.")
 
 
 #: Registry key of each topic table → the :class:`TopicResult` attribute that holds it.
 TABLES = {
-    "topic_terms": "terms", "k_sweep": "sweep", "topic_stability": "stability", "topic_labels": "labels",
-    "topic_prevalence": "prevalence", "doc_topics_units": "doc_topics_units",
+    "topic_terms": "terms", "k_sweep": "sweep", "topic_stability": "stability", "topic_junk": "junk",
+    "topic_labels": "labels", "topic_prevalence": "prevalence", "doc_topics_units": "doc_topics_units",
     "doc_topics_articles": "doc_topics_articles", "topic_prevalence_outlet": "prevalence_outlet",
     "topic_prevalence_date": "prevalence_date", "representative_units": "representative",
+    "word_intrusion": "word_intrusion", "topic_intrusion": "topic_intrusion",
 }
 
 
@@ -90,26 +123,77 @@ def _read_articles(paths: RunPaths) -> pd.DataFrame:
     return articles.astype({"article_id": str})
 
 
-def _choose_model(paths: RunPaths, corpus, dictionary, n_units: int, params: TopicParams, seed: int):
-    """Sweep K, apply the K rule, and return ``(model, k, reason, sweep)``."""
-    texts = TokenStream(paths.file("tokens"))
-    coherence_corpus = None
-    if params.coherence_sample and n_units > params.coherence_sample:
-        coherence_corpus, texts = sample_for_coherence(corpus, texts, params.coherence_sample, seed)
+def _fit_params(params: TopicParams, docs: FitDocuments) -> tuple[TopicParams, str]:
+    """The parameters as fitted: the K range cut to fewer topics than documents (:func:`fit_k_range`)."""
+    ks, note = fit_k_range(params.k_range(), docs.n_documents, fixed=bool(params.n_topics), unit=docs.topic_unit.unit)
+    return (dataclasses.replace(params, k_max=ks[-1]) if not params.n_topics else params), note
+
+
+def _choose_model(docs: FitDocuments, dictionary, params: TopicParams, seed: int, sweep_dir: Path):
+    """Sweep K, apply the K rule, and return ``(model, k, reason, sweep)``; the sweep's models stay in ``sweep_dir``."""
+    texts, coherence_corpus = docs.texts, None
+    if params.coherence_sample and docs.n_documents > params.coherence_sample:
+        coherence_corpus, texts = sample_for_coherence(docs.corpus, docs.texts, params.coherence_sample, seed)
     # The sweep's model of the chosen K is the final model (same data, parameters and
     # seed), so it is kept on disk and loaded instead of being fitted a second time.
-    with tempfile.TemporaryDirectory(dir=paths.file("lda_model").parent, prefix=".sweep-") as sweep_dir:
-        sweep = sweep_k(corpus, dictionary, texts, params=params, seed=seed, coherence_corpus=coherence_corpus,
-                        model_dir=Path(sweep_dir))
-        k, reason, sweep = choose_k(sweep, params.n_topics, params.min_diversity)
-        saved = sweep_model_path(Path(sweep_dir), k)
-        if saved.exists():
-            from gensim.models import LdaModel
-
-            model = LdaModel.load(str(saved))
-        else:
-            model = fit_lda(corpus, dictionary, k, params=params, seed=seed)
+    sweep = sweep_k(docs.corpus, dictionary, texts, params=params, seed=seed, coherence_corpus=coherence_corpus,
+                    model_dir=sweep_dir)
+    k, reason, sweep = choose_k(sweep, params.n_topics, params.min_diversity)
+    model = _load(sweep_model_path(sweep_dir, k)) or fit_lda(docs.corpus, dictionary, k, params=params, seed=seed)
     return model, k, reason, sweep
+
+
+def _load(path: Path):
+    from gensim.models import LdaModel
+
+    return LdaModel.load(str(path)) if path.exists() else None
+
+
+def _alternatives(refits: list, sweep_dir: Path, k: int, seed: int) -> list[tuple[str, str, int, object]]:
+    """The models the inductive frames are re-built from: each refit seed, then the sweep's K − 1 and K + 1."""
+    out = [(f"seed-{s}", "seed", s, m) for s, m in refits]
+    for other in (k - 1, k + 1):
+        model = _load(sweep_model_path(sweep_dir, other))
+        if model is not None:
+            out.append((f"k-{other}", "k", seed, model))
+    return out
+
+
+def _subset(corpus, ids: pd.DataFrame, positions: np.ndarray):
+    keep = set(positions.tolist())
+    return [doc for i, doc in enumerate(corpus) if i in keep], ids.iloc[positions].reset_index(drop=True)
+
+
+def _network_tables(model, docs: FitDocuments, fit_theta: pd.DataFrame, unit_sample, unit_theta: pd.DataFrame,
+                    alternatives: list, term_freq: np.ndarray, seed: int, paragraph: bool) -> dict:
+    """``topic_network_nodes`` / ``_pairs`` and ``topic_refit_units`` for the chosen model and its alternatives.
+
+    The chosen model's network uses every document; each alternative is read on
+    the same random sample (fixed seed) of at most :data:`REFIT_SAMPLE` documents and units.
+    """
+    nonempty = np.flatnonzero(docs.lengths > 0)
+    doc_pos = nonempty[sample_positions(len(nonempty), REFIT_SAMPLE, seed)]
+    doc_bows, doc_ids = _subset(docs.corpus, docs.ids, doc_pos)
+    unit_bows, unit_ids = unit_sample
+    nodes, pairs, units = [], [], []
+
+    def add(name, kind, model_seed, m, theta, lengths, unit_table):
+        n, p = network_inputs(name, kind, model_seed, theta, lengths, m.get_topics(), term_freq)
+        nodes.append(n)
+        pairs.append(p)
+        long = tidy_doc_topics(unit_table, ["unit_id"]).assign(model=name)
+        units.append(long[["model", "unit_id", "topic", "weight"]])
+
+    add("reference", "reference", seed, model, fit_theta[topic_columns(fit_theta)].to_numpy(),
+        docs.lengths[docs.lengths > 0], unit_theta)
+    for name, kind, model_seed, m in alternatives:
+        theta = document_topics(m, doc_bows, doc_ids, seed=seed)
+        at_units = (theta.rename(columns={"document_id": "unit_id"}) if paragraph
+                    else document_topics(m, unit_bows, unit_ids, seed=seed))
+        add(name, kind, model_seed, m, theta[topic_columns(theta)].to_numpy(), docs.lengths[doc_pos], at_units)
+    return {"topic_network_nodes": pd.concat(nodes, ignore_index=True),
+            "topic_network_pairs": pd.concat(pairs, ignore_index=True),
+            "topic_refit_units": pd.concat(units, ignore_index=True)}
 
 
 def _prevalence_tables(doc_topics: pd.DataFrame, unit_lengths: pd.Series, articles: pd.DataFrame) -> dict:
@@ -133,8 +217,33 @@ def _user_labels(labels_file: Path | None, k: int) -> dict[int, str]:
     return load_labels(labels_file, k) if labels_file is not None and Path(labels_file).exists() else {}
 
 
+def _junk_table(fit_theta: pd.DataFrame, docs: FitDocuments, topic_word, term_freq, labels) -> pd.DataFrame:
+    junk = topic_specificity(fit_theta[topic_columns(fit_theta)].to_numpy(), docs.lengths[docs.lengths > 0],
+                             topic_word, term_freq)
+    junk.insert(1, "label", junk["topic"].map(dict(zip(labels["topic"], labels["label"]))))
+    return junk
+
+
+def _intrusion(terms, topic_word, dictionary, fit_theta, intrusion_dir, seed, run_name):
+    tasks = intrusion_tasks(terms, topic_word, dictionary, fit_theta, seed=seed)
+    answers, stale = read_imported(intrusion_dir, tasks) if intrusion_dir is not None else (None, 0)
+    if answers is None or answers.empty:
+        word, topic = score_intrusion(tasks, pd.DataFrame(columns=["coder", "item", "answer"]))
+    else:
+        word, topic = score_intrusion(tasks, answers)
+    text = describe_intrusion(word, topic, n_stale=stale, command=INTRUSION_COMMAND.format(run=run_name))
+    return tasks, word, topic, text
+
+
+def _used_params(params: TopicParams, docs: FitDocuments, k_note: str) -> pd.DataFrame:
+    """``topic_params``: the parameters as fitted, then the document level the rule chose and why."""
+    extra = pd.DataFrame({"parameter": ["document", "document_reason", "n_documents", "k_range_note"],
+                          "value": [docs.topic_unit.unit, docs.topic_unit.reason, str(docs.n_documents), k_note]})
+    return pd.concat([params_table(params), extra], ignore_index=True)
+
+
 def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, labels_file: Path | None = None,
-               seed: int = 0, explorer: bool = True) -> TopicResult:
+               intrusion_dir: Path | None = None, seed: int = 0, explorer: bool = True) -> TopicResult:
     """Run the topic stage on a run folder and write its outputs (see the module docstring).
 
     Parameters
@@ -146,6 +255,8 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
         is read by :meth:`TopicParams.from_dict`. Default: ``TopicParams()``.
     labels_file : Path, optional
         A user label YAML (see :func:`~analysis.topics.model.load_labels`); used when it exists.
+    intrusion_dir : Path, optional
+        Imported intrusion answers (:func:`~analysis.topics.intrusion.intrusion_path`); scored when present.
     seed : int
         random_state of every model; refit seeds are derived from it.
     explorer : bool
@@ -154,7 +265,7 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
     Examples
     --------
     >>> result = fit_topics(run_paths("demo"), seed=20240619)  # doctest: +SKIP
-    >>> result.n_topics, result.k_reason  # doctest: +SKIP
+    >>> result.n_topics, result.k_reason, result.topic_unit.unit  # doctest: +SKIP
     """
     params = _stage_params(params)
     paths.create()
@@ -162,33 +273,56 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
     units = registry.read(paths, "units", columns=["unit_id", "text"])
     articles = _read_articles(paths)
     lengths = doc_lengths(corpus)
-    n_docs = int((lengths > 0).sum())
-    check_k(params, n_docs)
-
-    model, k, reason, sweep = _choose_model(paths, corpus, dictionary, len(ids), params, seed)
-    model.save(str(paths.file("lda_model")))
-    stability = assess_stability(corpus, dictionary, model, params=params, seed=seed)
-    topic_word = model.get_topics()
-    term_freq = term_frequencies(corpus, len(dictionary))
-    doc_topics = document_topics(model, corpus, ids, seed=seed)
+    with tempfile.TemporaryDirectory(dir=paths.file("lda_model").parent, prefix=".topics-") as tmp:
+        docs = fit_documents(corpus, TokenStream(paths.file("tokens")), ids, lengths, params.topic_unit,
+                             min(params.k_range()), Path(tmp))
+        fitted, k_note = _fit_params(params, docs)
+        model, k, reason, sweep = _choose_model(docs, dictionary, fitted, seed, Path(tmp))
+        reason = f"{reason} {k_note}".strip()
+        model.save(str(paths.file("lda_model")))
+        refits = refit_models(docs.corpus, dictionary, k, params=fitted, seed=seed)
+        stability = assess_stability(docs.corpus, dictionary, model, params=fitted, seed=seed, refits=refits)
+        alternatives = _alternatives(refits, Path(tmp), k, seed)
+        paragraph = docs.topic_unit.unit == "paragraph"
+        doc_topics = document_topics(model, corpus, ids, seed=seed)
+        fit_theta = (doc_topics.rename(columns={"unit_id": "document_id"}) if paragraph
+                     else document_topics(model, docs.corpus, docs.ids, seed=seed))
+        nonempty = np.flatnonzero(lengths > 0)
+        unit_pos = nonempty[sample_positions(len(nonempty), REFIT_SAMPLE, seed)]
+        unit_sample = _subset(corpus, ids, unit_pos)
+        unit_theta = doc_topics.iloc[sample_positions(len(nonempty), REFIT_SAMPLE, seed)].reset_index(drop=True)
+        term_freq = term_frequencies(corpus, len(dictionary))
+        network = _network_tables(model, docs, fit_theta, unit_sample, unit_theta, alternatives, term_freq, seed,
+                                  paragraph)
     registry.write(paths, "doc_topics", doc_topics)
+    for key, table in network.items():
+        registry.write(paths, key, table)
+    topic_word = model.get_topics()
     unit_lengths = pd.Series(lengths[lengths > 0])
 
     terms = topic_terms(topic_word, term_freq, dictionary, top_n=params.top_n,
                         relevance_lambda=params.relevance_lambda)
+    labels = label_topics(terms, k, _user_labels(labels_file, k))
     explorer_path = None
     if explorer:
-        explorer_path = write_explorer(topic_word, doc_topics, unit_lengths.to_numpy(), term_freq, dictionary,
-                                       paths.file("explorer").parent, relevance_lambda=params.relevance_lambda)
+        explorer_path = write_explorer(topic_word, fit_theta, docs.lengths[docs.lengths > 0], term_freq, dictionary,
+                                       paths.file("explorer").parent, relevance_lambda=params.relevance_lambda,
+                                       labels=labels)
+    tasks, word, topic, intrusion_text = _intrusion(terms, topic_word, dictionary, fit_theta, intrusion_dir, seed,
+                                                    paths.name)
+    registry.write(paths, "intrusion_choices", tasks)
     result = TopicResult(
-        n_topics=k, k_reason=reason, sweep=sweep, stability=stability, terms=terms,
-        labels=label_topics(terms, k, _user_labels(labels_file, k)), doc_topics=doc_topics,
-        doc_topics_units=tidy_doc_topics(doc_topics, ["unit_id", "article_id"]),
+        n_topics=k, k_reason=reason, sweep=sweep, stability=stability,
+        junk=_junk_table(fit_theta, docs, topic_word, term_freq, labels), terms=terms, labels=labels,
+        doc_topics=doc_topics, doc_topics_units=tidy_doc_topics(doc_topics, ["unit_id", "article_id"]),
         **_prevalence_tables(doc_topics, unit_lengths, articles),
         representative=representative_units(doc_topics, units, articles, n=params.n_representative),
-        n_units=len(ids), n_empty_units=len(ids) - n_docs, model_path=paths.file("lda_model"),
-        explorer_path=explorer_path, params=params,
+        word_intrusion=word.merge(labels[["topic", "label"]], on="topic", how="left")[
+            ["topic", "label", "n_coders", "n_correct", "model_precision"]],
+        topic_intrusion=topic, n_units=len(ids), n_empty_units=len(ids) - int((lengths > 0).sum()),
+        model_path=paths.file("lda_model"), explorer_path=explorer_path, topic_unit=docs.topic_unit,
+        n_documents=docs.n_documents, intrusion_text=intrusion_text, params=fitted,
     )
     result.tables = write_topic_tables(result, paths)
-    registry.write(paths, "topic_params", params_table(params))
+    registry.write(paths, "topic_params", _used_params(fitted, docs, k_note))
     return result

@@ -10,7 +10,7 @@ Rules kept here:
   draws units treats 80 paragraphs of 5 articles as 80 independent
   observations and gives intervals that are far too narrow. Every interval
   here is a percentile bootstrap over articles (a cluster bootstrap; Field
-  & Welsh 2007), seeded.
+  & Welsh 2007), with a fixed seed.
 * Verdicts follow Krippendorff (2004, p. 241): α ≥ .800 reliable,
   .667 ≤ α < .800 tentative, below that unreliable.
 """

@@ -166,7 +166,7 @@ def learning_curve(method: str, features: Features, labels: pd.DataFrame, groups
                    seed: int, steps: int = 5, n_splits: int = 5) -> pd.DataFrame:
     """F1 and α out of fold when the model is trained on growing shares of the coded units.
 
-    For each fold, the training units are shuffled once (seeded) and the
+    For each fold, the training units are shuffled once (fixed seed) and the
     model is trained on the first 20%, 40% … 100% of them; every model is
     scored on the same held-out article(s). Pooled over folds, the curve
     tells whether coding more units would still help (a curve still rising

@@ -14,7 +14,7 @@ Rules kept here:
 * **Stratified by outlet and month**, with proportional allocation by the
   largest-remainder method, so that every outlet and period is coded in
   proportion to its share of units; within a stratum units are drawn with a
-  seeded generator.
+  generator with a fixed seed.
 * **An overlap that every coder codes** (the reliability sample); units
   beyond it are dealt to coders in turn and serve as training data only.
 """

@@ -111,7 +111,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def _xlsx_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
+def xlsx_rows(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
     from openpyxl import load_workbook
 
     try:
@@ -145,7 +145,7 @@ def read_sheet(path: Path, *, items: list[str], valid_units: set[str], sid: str 
 
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        header, rows = _xlsx_rows(path)
+        header, rows = xlsx_rows(path)
     elif path.suffix.lower() == ".csv":
         header, rows = read_csv_rows(path, what="coding sheet")
     else:

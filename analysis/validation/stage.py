@@ -118,10 +118,12 @@ def write_sheets(paths: RunPaths, sample: pd.DataFrame, units, articles, codeboo
     """One XLSX and one CSV sheet per coder, and the guide, in the run's internal coding folder."""
     items = coding_items(codebook)["item"].tolist()
     meta = articles.set_index("article_id")
-    rows = sample.merge(units[["unit_id", "text"]], on="unit_id", how="left")
+    typed = [c for c in ("unit_id", "text", "unit_type") if c in units.columns]
+    rows = sample.merge(units[typed], on="unit_id", how="left")
     rows["outlet"] = rows["article_id"].map(meta["outlet"]).fillna("")
     rows["headline"] = rows["article_id"].map(meta["title"]).fillna("")
-    rows["unit_type"] = "paragraph"
+    # Coders see what kind of unit they code: a headline frames differently from a body paragraph.
+    rows["unit_type"] = rows["unit_type"].fillna("body") if "unit_type" in rows else "body"
     guide = coder_guide(codebook, language=language, coders=tuple(coders), n_units=len(sample))
     folder = paths.file("coding_sheets")
     written = {"guide": folder / "coder_guide.md"}

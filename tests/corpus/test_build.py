@@ -24,8 +24,11 @@ def test_seed_outputs_are_consistent(seeds):
         for row in group.itertuples():
             assert text[row.start:row.end] == row.text
             assert row.unit_id == f"{aid}-p{row.position:03d}"
-            assert len(row.text.split()) >= 5
+            assert len(row.text.split()) >= 5 or row.unit_type in corpus.STRUCTURAL_TYPES
         assert articles.loc[aid, "n_units"] == len(group)
+        assert (group["unit_type"] == "lead").sum() == 1
+        assert (group["unit_type"] == "headline").sum() == bool(articles.loc[aid, "title"])
+        assert group["unit_type"].iloc[0] == ("headline" if articles.loc[aid, "title"] else "lead")
     manifest = summary.manifest()
     assert manifest["files"][0]["sha256"] == corpus.corpus_sha256(SEEDS)["000_932b1eeb8b108611.txt"]
     assert set(log.columns) >= {"article_id", "rule", "line_no", "text"}
@@ -105,7 +108,7 @@ def test_large_single_article_streams(tmp_path):
     path = tmp_path / "src" / "big.txt"
     path.parent.mkdir()
     with path.open("w", encoding="utf-8") as fh:
-        fh.write("TEMPO.CO, Jakarta - Awal berita besar.\n")
+        fh.write("TEMPO.CO, Jakarta - Awal berita besar hari ini di Jakarta.\n")
         for i in range(4000):
             fh.write(para + "\n")
             if i % 100 == 0:

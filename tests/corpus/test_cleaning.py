@@ -30,11 +30,10 @@ def test_seed_metadata(seeds):
     # 002 names no outlet in its text: empty and counted, never guessed.
     assert summary.missing["outlet"] == 1
     by = {i[:3]: r for i, r in articles.iterrows()}
-    assert (by["000"]["date"], by["000"]["date_precision"]) == ("2024-06-23", "day")
-    assert (by["001"]["date"], by["001"]["date_precision"]) == ("--06-19", "day-no-year")
-    assert (by["004"]["date"], by["004"]["date_precision"]) == ("2023-09-13", "day")
-    # 003's only date "(28/3)" sits in a removed widget about another article.
-    assert by["003"]["date"] == ""
+    # No seed has a date in its dateline, a date line or metadata. The dates in their bodies
+    # ("dilansir Minggu (23/6/2024)", "pada Rabu (19/6)", "Rabu, 13 September 2023") are the
+    # dates of what they report, never publication dates.
+    assert set(articles["date"]) == {""} and summary.missing["date"] == 5
     assert by["001"]["title"] == "AS Dalam Ancaman Terbesar, Rusia Gerak Cepat Gabung Aliansi Baru"
     assert by["003"]["title"] == "Membaca Makna Keakraban Rusia-Korut"
     assert by["000"]["title"] == "" and by["004"]["title"] == ""
@@ -157,9 +156,76 @@ def test_given_metadata_wins(tmp_path):
     assert row["title"] == "Judul Berita Rusia dan Korea Utara"  # not given: extracted
 
 
-def test_a_given_different_title_keeps_the_headline_in_the_text(rules):
+def test_a_given_different_title_heads_the_text_and_the_line_found_stays(rules):
     lines = ["Judul Berita", "TEMPO.CO, Jakarta - Isi berita di sini."]
     art = corpus.clean_article(lines, rules, given={"title": "Another title"})
-    assert art.title == "Another title" and art.text.startswith("Judul Berita")
+    assert art.title == "Another title" and art.headline
+    assert art.text.split("\n") == ["Another title", "Judul Berita", lines[1]] and art.line_nos == [0, 1, 2]
     same = corpus.clean_article(lines, rules, given={"title": "Judul  Berita"})
-    assert same.text == lines[1] and [r["rule"] for r in same.removals] == ["title"]
+    assert same.text == "\n".join(lines) and same.headline and same.removals == []
+
+
+def test_the_headline_stays_in_the_text_and_moves_to_its_head(rules):
+    # A line before the headline that is no title (it ends with a period) stays, after the headline.
+    art = corpus.clean_article(["Dunia.", "Kota Tua Dibuka Lagi", "JAKARTA - Isi berita di sini."], rules)
+    assert art.title == "Kota Tua Dibuka Lagi" and art.headline
+    assert art.text.split("\n") == ["Kota Tua Dibuka Lagi", "Dunia.", "JAKARTA - Isi berita di sini."]
+    assert art.line_nos == [2, 1, 3]
+    art = corpus.clean_article(["Kota Tua Dibuka Lagi", "", "JAKARTA - Isi berita di sini.", "", "Lanjut."], rules)
+    assert art.title == "Kota Tua Dibuka Lagi" and art.headline and art.text.startswith("Kota Tua Dibuka Lagi\n\n")
+    assert art.text[art.lead_start:] .startswith("Isi berita")
+
+
+def test_a_given_title_absent_from_the_text_heads_it_in_the_text_s_paragraph_style(rules):
+    blank = corpus.clean_article(["JAKARTA - Isi berita.", "", "Lanjut berita."], rules, given={"title": "Judul"})
+    assert blank.text == "Judul\n\nJAKARTA - Isi berita.\n\nLanjut berita." and blank.line_nos[0] == 0
+    lines = corpus.clean_article(["JAKARTA - Isi berita.", "Lanjut berita."], rules, given={"title": "Judul"})
+    assert lines.text == "Judul\nJAKARTA - Isi berita.\nLanjut berita."
+    assert lines.text[lines.lead_start:].startswith("Isi berita")
+
+
+# --------------------------------------------------------------------------- publication dates (sentences written for these tests)
+
+
+@pytest.mark.parametrize("language, lines", [
+    ("en", ["Council Approves New Bridge", "SPRINGFIELD (AP) — The council approved the bridge on Monday.",
+            "The old bridge was damaged in the accident on July 27, 1999, officials said."]),
+    ("en", ["DILI — Timor-Leste marked the anniversary of Indonesia's 1975 invasion on Dec. 7, 2023."]),
+    ("id", ["Gempa Guncang Cianjur", "CIANJUR - Warga masih mengingat gempa pada Senin (21/11/2022) itu."]),
+])
+def test_a_date_in_the_body_is_never_the_publication_date(language, lines):
+    art = corpus.clean_article(lines, corpus.load_rules(language))
+    assert (art.date, art.date_precision) == ("", "")
+
+
+def test_the_date_comes_from_the_dateline():
+    en = corpus.clean_article(["OSLO, March 3 (Reuters) - Norway said on Tuesday, March 3, 2020, it would act."],
+                              corpus.load_rules("en"))
+    assert (en.date, en.date_precision, en.outlet, en.place) == ("--03-03", "day-no-year", "Reuters", "OSLO")
+    ind = corpus.clean_article(["Bandung, Kamis (14/9/2023) - Harga cabai naik sejak Senin (11/9/2023)."],
+                               corpus.load_rules("id"))
+    assert (ind.date, ind.place) == ("2023-09-14", "Bandung")
+    assert ind.text[ind.lead_start:].startswith("Harga cabai")
+
+
+def test_a_date_line_at_the_head_gives_the_date_and_is_logged():
+    rules = corpus.load_rules("id")
+    art = corpus.clean_article(["Harga Cabai Naik", "Kamis, 14 September 2023 | 10:15 WIB",
+                                "BANDUNG - Harga cabai naik sejak 1 September 2023."], rules)
+    assert (art.date, art.title) == ("2023-09-14", "Harga Cabai Naik")
+    assert "WIB" not in art.text and art.text.startswith("Harga Cabai Naik\nBANDUNG")
+    assert [(r["rule"], r["category"], r["line_no"]) for r in art.removals] == [("date_line", "metadata", 2)]
+    en = corpus.clean_article(["Published June 3, 2024 at 10:15 a.m. EDT", "BOSTON — The mayor spoke."],
+                              corpus.load_rules("en"))
+    assert en.date == "2024-06-03"
+
+
+def test_a_head_sentence_with_a_date_is_no_date_line():
+    rules = corpus.load_rules("en")
+    assert corpus.date_line("The accident on July 27, 1999", rules) == ("", "")
+    assert corpus.date_line("Updated: Tuesday, July 27, 1999 6:02 PM", rules) == ("1999-07-27", "day")
+
+
+def test_a_given_date_wins_over_dateline_and_date_line():
+    art = corpus.clean_article(["OSLO, March 3 (Reuters) - Text."], corpus.load_rules("en"), given={"date": "2020-03-04"})
+    assert (art.date, art.date_precision) == ("2020-03-04", "day")

@@ -19,7 +19,7 @@ from .samples import ARTICLE, SEEDS, THAI, write
 def test_seed_003_mojibake_repaired_locally(seeds):
     _, articles, _, _ = seeds
     text = articles.loc["003_34c1b0c43c41e9a9", "text"]
-    assert text.startswith("Jakarta, IDM –\u00a0Rusia")
+    assert text.startswith("Membaca Makna Keakraban Rusia-Korut\n\nJakarta, IDM –\u00a0Rusia")
     assert "‘Perjanjian Kemitraan Strategis Komprehensif’" in text  # correct curly quotes untouched
     assert not any(ch in articles["text"].str.cat() for ch in THAI)
 
@@ -130,12 +130,13 @@ def _folder_with_sidecar(tmp_path, sidecar: str):
 
 
 def test_sidecar_metadata_fills_what_the_text_lacks_and_wins(tmp_path):
-    folder = _folder_with_sidecar(tmp_path, "file,outlet,date,url\na.txt,SINDOnews,2024-07-04,https://x.test/a\n"
-                                            "b.txt,Tempo,,\n")
+    folder = _folder_with_sidecar(tmp_path, "file,outlet,date,url,accessed\n"
+                                            "a.txt,SINDOnews,2024-07-04,https://x.test/a,2024-07-05\nb.txt,Tempo,,,\n")
     summary = corpus.build_corpus(folder, tmp_path / "out", min_unit_words=1)
     articles = summary.articles().set_index("article_id")
-    assert articles.loc["a", ["outlet", "date", "date_precision", "url"]].tolist() == [
-        "SINDOnews", "2024-07-04", "day", "https://x.test/a"]
+    assert articles.loc["a", ["outlet", "date", "date_precision", "url", "accessed"]].tolist() == [
+        "SINDOnews", "2024-07-04", "day", "https://x.test/a", "2024-07-05"]
+    assert articles.loc["b", "accessed"] == ""         # the access date is provenance: never guessed
     assert articles.loc["a", "place"] == "MOSKOW"      # what the sidecar does not give still comes from the text
     assert articles.loc["b", "outlet"] == "Tempo"      # given wins over the dateline's "TEMPO.CO"
     files = {f["name"]: f for f in summary.manifest()["files"]}

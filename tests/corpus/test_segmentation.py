@@ -43,10 +43,12 @@ def test_unit_ids_sort_in_reading_order():
     assert ids == sorted(ids) == ["a-p000", "a-p002", "a-p010"]
 
 
-def test_short_units_are_dropped_and_logged(tmp_path):
-    write(tmp_path / "src", "a.txt", "TEMPO.CO, Jakarta - Isi berita panjang sekali hari ini.\n2. Sub judul\n")
+def test_short_body_units_are_dropped_and_logged_but_headings_and_items_stay(tmp_path):
+    write(tmp_path / "src", "a.txt", "TEMPO.CO, Jakarta - Isi berita panjang sekali hari ini.\n2. Sub judul\n"
+                                     "Dua Kata\nIsi lain yang cukup panjang di sini.\nzvr\n")
     summary = corpus.build_corpus(tmp_path / "src", tmp_path / "out", min_unit_words=5)
-    log = summary.cleaning_log()
-    assert summary.n_units == 1 and summary.n_short_units == 1
-    assert log.loc[log["rule"] == "min_unit_words", "text"].tolist() == ["2. Sub judul"]
-    assert log.loc[log["rule"] == "min_unit_words", "line_no"].tolist() == [2]
+    log, units = summary.cleaning_log(), summary.units()
+    assert units["unit_type"].tolist() == ["lead", "list_item", "subheading", "body"]
+    assert summary.n_short_units == 1
+    assert log.loc[log["rule"] == "min_unit_words", ["text", "line_no", "category"]].values.tolist() == [
+        ["zvr", 5, "short unit"]]

@@ -142,3 +142,74 @@ def test_closest_match_positive_and_ties_take_the_first_pair():
 def test_closest_match_without_a_defined_rho_claims_nothing(comparison):
     match = frames.closest_match(comparison)
     assert not match.found and match.text == frames.NO_COMPARISON and "ρ" not in match.text
+
+
+# ------------------------------------------------------------------ ANTMN: junk, backbone, Louvain and Leiden
+
+
+def test_disparity_filter_matches_a_hand_computed_star():
+    # a has strength 10 over 3 edges: p = .8 gives α = (1 − .8)² = .04; p = .1 gives .9² = .81.
+    # b, c and d have one edge each, which only a's test can judge.
+    G = nx.Graph()
+    G.add_weighted_edges_from([("a", "b", 8.0), ("a", "c", 1.0), ("a", "d", 1.0)])
+    p = frames.disparity_filter(G)
+    assert p[("a", "b")] == pytest.approx(0.04) and p[("a", "c")] == pytest.approx(0.81)
+    assert frames.mark_backbone(G, 0.05) == 1
+    assert [e for e in G.edges if G.edges[e]["backbone"]] == [("a", "b")]
+    assert frames.mark_backbone(G, 0.9) == 3
+
+
+def test_disparity_filter_keeps_the_smaller_alpha_of_the_two_ends():
+    # b: strength 6 over (a: 5, c: 1) → α(b–a) = 1/6; a: strength 5.5 over (b: 5, d: .5) → α(a–b) = .5/5.5
+    G = nx.Graph()
+    G.add_weighted_edges_from([("a", "b", 5.0), ("b", "c", 1.0), ("a", "d", 0.5)])
+    p = frames.disparity_filter(G)
+    assert p[("a", "b")] == pytest.approx(min(1 / 6, 0.5 / 5.5))
+    assert p[("b", "c")] == pytest.approx(5 / 6) and p[("a", "d")] == pytest.approx(5 / 5.5)
+
+
+def test_network_from_tables_leaves_junk_topics_and_empty_edges_out_and_names_topics():
+    nodes = pd.DataFrame({"topic": [1, 2, 3, 4], "prevalence": [.4, .3, .2, .1], "junk": [False, False, True, False]})
+    pairs = pd.DataFrame({"source": [1, 1, 1, 2, 2, 3], "target": [2, 3, 4, 3, 4, 4],
+                          "weight": [.5, .9, 0.0, .9, .2, .9]})
+    G = frames.network_from_tables(nodes, pairs, {1: "Defence pact"})
+    assert sorted(G.nodes) == ["topic_0", "topic_1", "topic_3"] and "topic_2" not in G
+    assert sorted(G.edges) == [("topic_0", "topic_1"), ("topic_1", "topic_3")]
+    assert G.nodes["topic_0"]["label"] == "T1 Defence pact" and G.nodes["topic_1"]["label"] == "T2"
+
+
+@pytest.mark.parametrize("method", frames.COMMUNITY_METHODS)
+def test_louvain_and_leiden_recover_planted_communities_with_a_seed(method):
+    G = frames.build_topic_network(block_matrix())
+    first = frames.detect_frames(G, seed=7, method=method)
+    assert {frozenset(g["topic"]) for _, g in first.groupby("frame")} == {frozenset({1, 2, 3}), frozenset({4, 5, 6})}
+    pd.testing.assert_frame_equal(first, frames.detect_frames(frames.build_topic_network(block_matrix()), seed=7,
+                                                              method=method))
+
+
+def test_unknown_community_method_is_refused():
+    with pytest.raises(AnalysisError, match="parameter community must be one of louvain, leiden"):
+        frames.detect_frames(frames.build_topic_network(block_matrix()), seed=1, method="walktrap")
+
+
+def test_backbone_edges_table_and_labels_of_frames():
+    G = frames.build_topic_network(block_matrix())
+    frames.mark_backbone(G, 0.05)
+    edges = frames.backbone_edges(G)
+    assert edges.columns.tolist() == ["source", "target", "weight", "disparity", "backbone"] and len(edges) == 15
+    assert edges["disparity"].between(0, 1).all()
+    fr = frames.detect_frames(G, seed=1)
+    desc = frames.describe_frames(fr, labels={1: "Pakta", 4: "Ekonomi"})
+    assert desc["topic_labels"].tolist() == ["T1 Pakta; T2; T3", "T4 Ekonomi; T5; T6"]
+
+
+def test_describe_network_names_junk_backbone_and_too_few_topics():
+    G = nx.Graph()
+    G.add_node("topic_1", topic=2, prevalence=.6)
+    G.add_node("topic_2", topic=3, prevalence=.4)
+    G.add_edge("topic_1", "topic_2", weight=0.01)
+    frames.mark_backbone(G, 0.05)
+    s = pd.DataFrame({"frame": [1], "topics": ["2, 3"], "prevalence": [1.0]})
+    text = frames.describe_network(G, s, resolution=1.0, seed=3, n_junk=1, backbone_alpha=0.05)
+    assert "has 1 edge (weights 0.01–0.01). 1 junk topic is left out." in text
+    assert "keeps 0 of the 1 edges" in text and "too few topics to find communities" in text

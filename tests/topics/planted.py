@@ -55,11 +55,30 @@ def aligned(beta: np.ndarray, dictionary) -> np.ndarray:
     return beta[:, [int(dictionary[i][1:]) for i in range(len(dictionary))]]
 
 
-def write_run(root: Path, texts: list[list[str]]) -> RunPaths:
-    """Write a run folder as the corpus and text stages would, from token lists."""
+def article_corpus(seed: int = 0, n_articles: int = 30, n_paragraphs: int = 6, paragraph_len: int = 8,
+                   n_topics: int = 3, block: int = 8) -> tuple[np.ndarray, list[list[str]], list[str]]:
+    """Articles drawn from planted topics (each article its own topic mix), cut into short paragraphs.
+
+    Returns ``(beta, paragraph token lists, article id of each paragraph)``, paragraphs of one
+    article adjacent, as the corpus stage writes them.
+    """
+    beta = np.kron(np.eye(n_topics), np.full((1, block), 1 / block))
+    articles = _generate(beta, n_docs=n_articles, doc_len=n_paragraphs * paragraph_len, alpha=0.3, seed=seed)
+    texts, ids = [], []
+    rng = np.random.default_rng(seed + 7)
+    for a, words in enumerate(articles):
+        words = [words[i] for i in rng.permutation(len(words))]
+        for p in range(n_paragraphs):
+            texts.append(words[p * paragraph_len:(p + 1) * paragraph_len])
+            ids.append(f"art{a:02d}")
+    return beta, texts, ids
+
+
+def write_run(root: Path, texts: list[list[str]], articles: list[str] | None = None) -> RunPaths:
+    """Write a run folder as the corpus and text stages would, from token lists (articles: each unit's article)."""
     paths = RunPaths(root).create()
     n = len(texts)
-    article = [f"art{i % 4}" for i in range(n)]
+    article = articles or [f"art{i % 4}" for i in range(n)]
     unit = [f"{a}-p{i:03d}" for i, a in enumerate(article)]
     pd.DataFrame({"unit_id": unit, "article_id": article, "tokens": texts}).to_parquet(paths.file("tokens"))
     dictionary = Dictionary([t for t in texts if t])
@@ -68,11 +87,18 @@ def write_run(root: Path, texts: list[list[str]]) -> RunPaths:
     text = [" ".join(t[:30]) + " <script>x</script>" for t in texts]
     pd.DataFrame({"unit_id": unit, "article_id": article, "position": range(n), "text": text}).to_parquet(
         paths.file("units"))
-    pd.DataFrame({
-        "article_id": ["art0", "art1", "art2", "art3"],
-        "outlet": ["Tempo", "WahanaNews.co", "Tempo", ""],
-        "date": ["2024-06-23", "--06-19", "", "2023-09-13"],
-        "date_precision": ["day", "day-no-year", "", "day"],
-        "title": ["a", "b", "c", "d"],
-    }).to_parquet(paths.file("articles"))
+    if articles is None:
+        meta = pd.DataFrame({
+            "article_id": ["art0", "art1", "art2", "art3"],
+            "outlet": ["Tempo", "WahanaNews.co", "Tempo", ""],
+            "date": ["2024-06-23", "--06-19", "", "2023-09-13"],
+            "date_precision": ["day", "day-no-year", "", "day"],
+            "title": ["a", "b", "c", "d"],
+        })
+    else:
+        names = list(dict.fromkeys(articles))
+        meta = pd.DataFrame({"article_id": names, "outlet": ["Tempo", "Kompas"] * (len(names) // 2) +
+                             ["Tempo"] * (len(names) % 2), "date": "2024-06-23", "date_precision": "day",
+                             "title": [f"Title {a}" for a in names]})
+    meta.to_parquet(paths.file("articles"))
     return paths

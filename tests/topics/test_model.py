@@ -74,12 +74,10 @@ def test_coherence_sample_parameter_is_checked():
         topics.TopicParams(coherence_sample=-1)
 
 
-def test_k_larger_than_the_documents_is_refused():
-    with pytest.raises(AnalysisError, match="k_max"):
-        topics.check_k(topics.TopicParams(k_max=8), 6)
-    with pytest.raises(AnalysisError, match="n_topics"):
-        topics.check_k(topics.TopicParams(n_topics=6), 6)
-    topics.check_k(topics.TopicParams(k_max=5), 6)
+def test_topic_unit_parameter_is_checked():
+    assert topics.TopicParams().topic_unit == "auto"
+    with pytest.raises(AnalysisError, match="topic_unit"):
+        topics.TopicParams(topic_unit="sentence")
 
 # --------------------------------------------------------------------------- inputs
 
@@ -173,12 +171,18 @@ def test_label_file(tmp_path):
     labels = topics.label_topics(terms, 3, topics.load_labels(good, 3))
     assert labels["label"].tolist() == ["Defence pact", "b", "BRICS economy"]
     assert labels["source"].tolist() == ["user", "terms", "user"]
-    with pytest.raises(AnalysisError, match=r"labels.yml: field n_topics is 3 but the model has 4"):
+    with pytest.raises(AnalysisError, match=r"labels.yml, row 1: field n_topics is 3 but the model has 4"):
         topics.load_labels(good, 4)
     bad_key = tmp_path / "key.yml"
-    bad_key.write_text("n_topics: 3\nlabels:\n  0: zero\n")
-    with pytest.raises(AnalysisError, match=r"key.yml: labels key 0 is not a topic number 1..3"):
+    bad_key.write_text("n_topics: 3\nlabels:\n  1: one\n  7: seven\n")
+    # one line, naming the file and the row of the topic that does not exist
+    with pytest.raises(AnalysisError, match=r"^\S*key.yml, row 4: labels key 7 names no topic of this model "
+                                            r"\(topics are 1..3\)$"):
         topics.load_labels(bad_key, 3)
+    zero = tmp_path / "zero.yml"
+    zero.write_text("n_topics: 3\nlabels:\n  0: zero\n")
+    with pytest.raises(AnalysisError, match=r"zero.yml, row 3: labels key 0 names no topic"):
+        topics.load_labels(zero, 3)
     broken = tmp_path / "broken.yml"
     broken.write_text("n_topics: [3\n")
     with pytest.raises(AnalysisError, match=r"broken.yml, row \d+: label file is not valid YAML"):

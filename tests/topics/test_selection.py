@@ -39,7 +39,7 @@ def test_topic_diversity():
     assert topics.topic_diversity(np.array([[0.6, 0.4, 0.0], [0.5, 0.5, 0.0]]), top_n=2) == 0.5
 
 
-def test_sample_for_coherence_is_seeded_aligned_and_complete_when_small():
+def test_sample_for_coherence_has_a_fixed_seed_is_aligned_and_complete_when_small():
     bows = [[(i, 1)] for i in range(50)]
     texts = [[f"w{i}"] for i in range(50)]
     a = topics.sample_for_coherence(bows, texts, 10, seed=7)

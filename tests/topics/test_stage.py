@@ -14,11 +14,15 @@ from analysis.topics import stage
 
 from .planted import FAST, block_corpus, write_run
 
-def test_fit_topics_refuses_too_few_units(tmp_path):
+def test_fit_topics_cuts_the_sweep_to_the_documents_and_refuses_a_fixed_k_beyond_them(tmp_path):
     _, texts = block_corpus(seed=0, n_docs=5)
     paths = write_run(tmp_path, texts)
-    with pytest.raises(AnalysisError, match="k_max"):
-        topics.fit_topics(paths, params=topics.TopicParams(k_max=8, **FAST), explorer=False)
+    result = topics.fit_topics(paths, params=topics.TopicParams(k_min=2, k_max=8, n_stability_seeds=0, **FAST),
+                               explorer=False)
+    assert result.sweep["k"].tolist() == [2, 3, 4] and "cut from K = 2–8 to K = 2–4" in result.k_reason
+    with pytest.raises(AnalysisError, match=r"parameter n_topics \(5\) must be smaller than the number of non-empty "
+                                            r"paragraphs \(5\)"):
+        topics.fit_topics(paths, params=topics.TopicParams(n_topics=5, **FAST), explorer=False)
 
 
 def test_fit_topics_writes_the_contracted_outputs(two_runs):
@@ -29,9 +33,9 @@ def test_fit_topics_writes_the_contracted_outputs(two_runs):
     np.testing.assert_allclose(doc.filter(like="topic_").sum(axis=1), 1.0, atol=1e-5)
     assert len(doc) == 90 and result.n_empty_units == 1  # the empty unit carries no topic evidence
     assert paths.file("lda_model").exists() and result.model_path == paths.file("lda_model")
-    for name in ("topic_terms", "k_sweep", "topic_stability", "topic_labels", "topic_prevalence",
+    for name in ("topic_terms", "k_sweep", "topic_stability", "topic_junk", "topic_labels", "topic_prevalence",
                  "doc_topics_units", "doc_topics_articles", "topic_prevalence_outlet",
-                 "topic_prevalence_date", "representative_units"):
+                 "topic_prevalence_date", "representative_units", "word_intrusion", "topic_intrusion"):
         assert paths.csv(name).exists(), name
     terms = pd.read_csv(paths.csv("topic_terms"))
     assert terms.columns.tolist() == ["topic", "rank", "term", "probability", "relevance", "lift"]
@@ -75,7 +79,10 @@ def test_write_topic_tables_writes_each_table_under_its_own_name(two_runs, tmp_p
 def test_fit_topics_writes_the_parameters_as_used(two_runs):
     paths, result = two_runs[0]
     table = registry.read(paths, "topic_params").set_index("parameter")["value"]
-    assert list(table.index) == [f.name for f in dataclasses.fields(topics.TopicParams)]
+    assert list(table.index) == [f.name for f in dataclasses.fields(topics.TopicParams)] + [
+        "document", "document_reason", "n_documents", "k_range_note"]
+    # paragraphs of 40 tokens are long enough: auto keeps them as the documents
+    assert (table["topic_unit"], table["document"], table["n_documents"]) == ("auto", "paragraph", "90")
     assert (table["k_min"], table["k_max"], table["passes"], table["n_stability_seeds"]) == ("2", "4", "10", "2")
     assert result.params == topics.TopicParams(k_min=2, k_max=4, n_stability_seeds=2, **FAST)
 
@@ -85,3 +92,20 @@ def test_the_stage_takes_parameters_as_a_mapping():
     assert stage._stage_params(None) == topics.TopicParams()
     with pytest.raises(AnalysisError, match="params"):
         stage._stage_params([("k_max", 4)])
+
+
+def test_a_label_file_names_topics_in_every_table_and_the_explorer(tmp_path):
+    _, texts = block_corpus(seed=1, n_docs=30)
+    paths = write_run(tmp_path / "run", texts)
+    labels = tmp_path / "labels.yml"
+    labels.write_text("n_topics: 3\nlabels:\n  2: Pakta <pertahanan>\n", encoding="utf-8")
+    params = topics.TopicParams(n_topics=3, n_stability_seeds=0, **FAST)
+    result = topics.fit_topics(paths, params=params, labels_file=labels, seed=3)
+    assert result.labels.set_index("topic").loc[2, ["label", "source"]].tolist() == ["Pakta <pertahanan>", "user"]
+    assert result.junk.set_index("topic").loc[2, "label"] == "Pakta <pertahanan>"
+    page = result.explorer_path.read_text(encoding="utf-8")
+    assert "T2 Pakta &lt;pertahanan&gt; (label by the researcher)" in page and "<pertahanan>" not in page
+    wrong = tmp_path / "wrong.yml"
+    wrong.write_text("n_topics: 3\nlabels:\n  1: ok\n  4: no such topic\n", encoding="utf-8")
+    with pytest.raises(AnalysisError, match=r"wrong.yml, row 4: labels key 4 names no topic of this model"):
+        topics.fit_topics(paths, params=params, labels_file=wrong, seed=3, explorer=False)

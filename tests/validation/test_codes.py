@@ -393,8 +393,10 @@ def test_shipped_example_is_two_passes_and_an_adjudication(seed_run):
     coding = validation.load_coding_set("ru-alliances-id", codebook, units)
     assert coding.info["example"] is True and "no human coded it" in coding.info["produced_by"]
     assert set(coding.coders["coder"]) == {"ai_pass_1", "ai_pass_2"} and coding.gold_source == "adjudicated"
-    assert len(coding.gold) == len(units)  # every paragraph of the seed corpus is coded
-    assert coding.dropped == {"not a unit of this run": 6}  # the three headlines, in both passes
+    assert len(coding.gold) == len(units)  # every unit of the seed corpus is coded, headlines included
+    assert coding.dropped == {}  # the set matches the typed units: no coded row is left out
+    headlines = units.loc[units["unit_type"] == "headline", "unit_id"]
+    assert len(headlines) == 3 and set(headlines) <= set(coding.gold.index)
 
 
 def test_validate_on_the_shipped_example_writes_every_table(seed_run):
