@@ -97,7 +97,8 @@ def resource_table(manifest: dict | None = None) -> pd.DataFrame:
             size = f"{path.stat().st_size:,} bytes"
         rows.append((item["file"], item["what"], size, item["source"], item["licence"]))
     what = {"extra_rules": "extra cleaning rules", "aliases_file": "aliases (merged over the shipped table)",
-            "codebook_file": "codebook (replaces the shipped one)", "codebook_extra": "frames added to the codebook"}
+            "codebook_file": "codebook (replaces the shipped one)", "codebook_extra": "frames added to the codebook",
+            "sources_file": "gazetteer of people and organisations (read after the shipped one)"}
     for name, info in sorted(((manifest or {}).get("user_files") or {}).items()):
         rows.append((Path(info["path"]).name, what.get(name, name), "",
                      f"supplied for this run (parameter {name}); sha256 {info['sha256'][:12]}", ""))

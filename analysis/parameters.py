@@ -38,7 +38,7 @@ RUNNER_SET = ("run_name", "corpus")
 # Parameters that name a user's own resource file (YAML): extra cleaning rules,
 # an alias table, a replacement codebook, frames added to the codebook. Empty
 # means the shipped resource alone. See resolve_files.
-FILE_PARAMETERS = ("extra_rules", "aliases_file", "codebook_file", "codebook_extra")
+FILE_PARAMETERS = ("extra_rules", "aliases_file", "codebook_file", "codebook_extra", "sources_file")
 
 _TYPES = {"int": int, "float": (int, float), "str": str, "bool": bool, "list": list, "dict": dict}
 

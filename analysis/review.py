@@ -18,8 +18,9 @@ Rules it keeps:
 * Every piece of corpus text is HTML-escaped; highlights are placed on the
   escaped text by character offsets, never by inserting markup into raw text.
 * It reads the run's tables through the registry and works with what the run
-  has: ``unit_type`` and the ``statements`` table are used where the run has
-  them (else units are "body" and quotes come from the ``sources`` table).
+  has: ``unit_type`` where the run has it (else units are "body"), and the
+  actors stage's ``statements`` (a continuation quote has no speaker span in
+  its unit, so only its quoted words are marked).
 * The pages are static and self-contained (inline CSS, no script, relative
   links), so they open from ``file://`` with no network.
 """
@@ -123,24 +124,8 @@ def _marked(text: str, marks: list[tuple[int, int, str, str]]) -> str:
 
 
 def _quotes(paths: RunPaths) -> pd.DataFrame:
-    """Return the run's quotes, one row per unit and speaker: ``unit_id speaker kind cue source_type`` and offsets.
-
-    The voices stage's ``statements`` table is used where the run has it; else
-    the ``sources`` table, whose ``start`` marks where the source is named.
-    """
-    statements = _table(paths, "statements") if "statements" in {a.key for a in registry.ARTIFACTS} else pd.DataFrame()
-    if not statements.empty:
-        return statements
-    sources = _table(paths, "sources")
-    if sources.empty:
-        return pd.DataFrame(columns=["unit_id", "speaker", "speaker_start", "speaker_end", "kind", "cue",
-                                     "source_type", "quote_start", "quote_end"])
-    surface = sources["surface"].where(sources["surface"].astype(str) != "", sources["source"]).astype(str)
-    start = pd.to_numeric(sources.get("start", -1), errors="coerce").fillna(-1).astype(int)
-    return pd.DataFrame({"unit_id": sources["unit_id"], "speaker": sources["source"].astype(str),
-                         "speaker_start": start, "speaker_end": start + surface.str.len(), "surface": surface,
-                         "kind": "quoted", "cue": sources.get("cue", ""), "source_type": sources.get("source_type", ""),
-                         "quote_start": -1, "quote_end": -1})
+    """Return the run's attributed statements (the actors stage's ``statements`` table): speaker and quote offsets."""
+    return _table(paths, "statements")
 
 
 def _unit_html(unit, codes: pd.DataFrame, quotes: pd.DataFrame, names: dict[str, str]) -> str:
@@ -148,11 +133,6 @@ def _unit_html(unit, codes: pd.DataFrame, quotes: pd.DataFrame, names: dict[str,
     marks = []
     for q in quotes.itertuples():
         s, e = int(getattr(q, "speaker_start", -1)), int(getattr(q, "speaker_end", -1))
-        surface = str(getattr(q, "surface", "") or "")
-        if surface and text[s:e].lower() != surface.lower():
-            # The sources table names where a source starts; find its words if they are not exactly there.
-            found = text.lower().find(surface.lower())
-            s, e = (found, found + len(surface)) if found >= 0 else (-1, -1)
         if 0 <= s < e <= len(text) and text[s:e].strip():
             marks.append((s, e, "span", f' class="speaker" title="speaker: {escape(q.speaker)}"'))
         qs, qe = int(getattr(q, "quote_start", -1)), int(getattr(q, "quote_end", -1))

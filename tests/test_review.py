@@ -36,9 +36,12 @@ def run(tmp_path):
                                       "evidence": ["perang; re:\\bmemanas\\b", ""]})
     put_table(paths, "frame_evidence", {"unit_id": ["a-p000"], "frame": ["conflict"], "question": ["conflict_q1"],
                                         "evidence": ["perang; re:\\bmemanas\\b"], "snippet": ["Perang dagang memanas"]})
-    put_table(paths, "sources", {"article_id": ["a"], "unit_id": ["a-p001"], "source": ["Budi"],
-                                 "source_type": ["government"], "cue": ["X mengatakan"], "surface": ["Menteri Budi"],
-                                 "start": [0]})
+    text = units["text"][1] if isinstance(units, dict) else units.loc[1, "text"]
+    at = text.index("Menteri Budi")
+    put_table(paths, "statements", {"statement_id": ["a-p001-1"], "article_id": ["a"], "unit_id": ["a-p001"],
+                                    "speaker": ["Budi"], "speaker_start": [at], "speaker_end": [at + len("Menteri Budi")],
+                                    "cue": ["mengatakan"], "kind": ["indirect"], "quote_start": [-1], "quote_end": [-1],
+                                    "source_type": ["government"], "origin": ["Indonesian"]})
     put_table(paths, "source_types", {"source_type": ["government"], "label": ["government official"]})
     return paths
 

@@ -44,7 +44,7 @@ class ActorParams:
     """Parameters of the actors stage; defaults and ranges are notebook 04's parameters cell.
 
     >>> ActorParams().language
-    'id'
+    'auto'
     """
 
     language: str = notebook_default("language")
