@@ -102,7 +102,7 @@ def describe_wire(wire: pd.DataFrame, origins: pd.DataFrame, names: dict[str, st
         return ("The corpus stage recorded no wire or translation credits for this run, so wire-based stories "
                 "cannot be told apart from the outlets' own reporting.")
     n_wire, n_own = int((origins["story"] == "wire").sum()), int((origins["story"] == "own").sum())
-    credits = origins.loc[origins["story"] == "wire", ["wire_source", "translated_from"]].agg(
+    credits = origins.loc[origins["story"] == "wire", ["wire_source", "translated_from"]].fillna("").astype(str).agg(
         lambda r: "; ".join(x for x in r if x), axis=1)
     text = (f"{count_noun(n_wire, 'article')} {'is' if n_wire == 1 else 'are'} credited to a wire or translated "
             f"({', '.join(escape_markdown(c) for c in dict.fromkeys(credits))}" if n_wire else

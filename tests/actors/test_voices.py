@@ -94,3 +94,12 @@ def test_wire_frames_compare_wire_stories_with_own_reporting():
     text = actors.describe_wire(w.reset_index(), actors.story_origins(articles), {"conflict": "Conflict"})
     assert "2 articles are credited to a wire or translated (Reuters, AP)" in text
     assert "**Conflict** 75% of 4 units against 25% of 4" in text
+
+
+def test_describe_wire_reads_a_missing_credit_as_none():
+    # A table read back from CSV holds NaN where a credit is empty; it must read as no credit.
+    origins = pd.DataFrame({"article_id": ["w1", "o1"], "outlet": "x", "wire_source": ["Reuters", np.nan],
+                            "translated_from": [np.nan, np.nan], "credits": "", "story": ["wire", "own"]})
+    wire = pd.DataFrame({"story": ["wire", "own"], "frame": "conflict", "n_articles": 1, "n_units": 2,
+                         "n_present": [1, 0], "share": [0.5, 0.0], "lo": [0.0, 0.0], "hi": [1.0, 0.0]})
+    assert "1 article is credited to a wire or translated (Reuters)" in actors.describe_wire(wire, origins, {})
