@@ -113,9 +113,10 @@ _NEED_REM = {"num": 5.0, "long": 16.0}
 def _stack_class(df: pd.DataFrame, kinds: list[str]) -> str:
     """Return ``stack-<rem>`` for a table whose long text would not fit a box narrower than that, else "".
 
-    A table of up to three columns stays a table: its long text wraps in place.
+    A table of up to three columns with one long text column stays a table: that
+    text wraps in place. Two long columns side by side do not fit a phone.
     """
-    if "long" not in kinds or len(kinds) <= 3:
+    if "long" not in kinds or (len(kinds) <= 3 and kinds.count("long") < 2):
         return ""
     need = 0.0
     for name, kind in zip(df.columns, kinds):

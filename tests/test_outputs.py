@@ -62,3 +62,11 @@ def test_html_table_links_its_csv_download_relative_to_the_run_pages(tmp_path):
 def test_html_table_links_a_run_folder_file_by_name(tmp_path):
     html = outputs.html_table(pd.DataFrame({"x": [1]}), caption="Provenance", csv=tmp_path / "run" / "provenance.json")
     assert '(download: <a href="provenance.json" download>provenance.json</a>)' in html
+
+
+def test_a_table_with_two_long_text_columns_becomes_cards_on_a_narrow_box():
+    long = "Rusia dan Korea Utara memperkuat kerja sama militer di tengah sanksi Barat"
+    one = outputs.html_table(pd.DataFrame({"id": ["a"], "text": [long], "n": [1]}))
+    two = outputs.html_table(pd.DataFrame({"id": ["a"], "headline": [long], "frames": [long]}))
+    assert 'class="table-box"' in one           # one long column wraps in place
+    assert 'class="table-box stack-' in two     # two do not fit a phone side by side
