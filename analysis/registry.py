@@ -320,8 +320,9 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _table("learning_curve", "validation", "method:str frame:str n_train:float share:float f1:float alpha:float",
            "Out-of-fold F1 and α against the number of coded units a supervised coder was trained on."),
     _table("frame_methods", "validation", "frame:str method:str alpha:float alpha_lo:float alpha_hi:float "
-           "validated:bool in_sample:bool reason:str", "The coder each frame's final code comes from, its validated α, and whether "
-           "the frame is validated (α ≥ .667).", read_by=("report",)),
+           "validated:bool in_sample:bool reason:str coder_alpha:float", "The coder each frame's final code comes from, its "
+           "α against the adjudicated codes, the α between coders (coder_alpha), and whether the frame is validated "
+           "(both α ≥ .667).", read_by=("report",)),
     _table("frame_codes_final", "validation", "unit_id:str article_id:str frame:str code:int method:str "
            "out_of_fold:bool", "The final machine code of every unit and frame (out-of-fold inside the coded sample)."),
     _table("prevalence_corrected", "validation",

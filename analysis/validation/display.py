@@ -31,7 +31,7 @@ def scores_for_display(scores: pd.DataFrame, names: dict) -> pd.DataFrame:
     out = pd.DataFrame({
         "frame": scores["frame"].map(lambda f: names.get(f, f)), "coder": scores["method"], "n": scores["n"],
         "yes (coders)": scores["tp"] + scores["fn"],
-        "α [95%]": [with_interval(*r) for r in scores[["alpha", "alpha_lo", "alpha_hi"]].itertuples(index=False)],
+        "α machine vs adjudicated codes [95%]": [with_interval(*r) for r in scores[["alpha", "alpha_lo", "alpha_hi"]].itertuples(index=False)],
         "F1 [95%]": [with_interval(*r) for r in scores[["f1", "f1_lo", "f1_hi"]].itertuples(index=False)],
         "precision [95%]": [with_interval(*r) for r in scores[["precision", "precision_lo", "precision_hi"]]
                             .itertuples(index=False)],
@@ -44,7 +44,9 @@ def methods_for_display(methods: pd.DataFrame, names: dict) -> pd.DataFrame:
     """The coder of each frame, its α with interval, validated or not, and why."""
     return pd.DataFrame({
         "frame": methods["frame"].map(lambda f: names.get(f, f)), "coder": methods["method"],
-        "α [95%]": [with_interval(*r) for r in methods[["alpha", "alpha_lo", "alpha_hi"]].itertuples(index=False)],
+        "α machine vs adjudicated codes [95%]": [with_interval(*r) for r in
+                                                 methods[["alpha", "alpha_lo", "alpha_hi"]].itertuples(index=False)],
+        "α between coders": (methods["coder_alpha"].map(_num) if "coder_alpha" in methods else ""),
         "validated": methods["validated"].map({True: "yes", False: "no"}),
         "note": methods["reason"]})
 
@@ -57,7 +59,7 @@ def reliability_for_display(rel: pd.DataFrame, names: dict) -> pd.DataFrame:
     rel = pd.concat([rel[rel["kind"] == "frame"], rel[rel["kind"] != "frame"]]) if "kind" in rel else rel
     return pd.DataFrame({
         "item": [names.get(i, i) for i in rel["item"]], "units": rel["n_units"],
-        "α [95%]": [with_interval(*r) for r in rel[["alpha", "alpha_lo", "alpha_hi"]].itertuples(index=False)],
+        "α between coders [95%]": [with_interval(*r) for r in rel[["alpha", "alpha_lo", "alpha_hi"]].itertuples(index=False)],
         "agreement": rel["percent_agreement"].map(lambda x: "" if pd.isna(x) else f"{x:.0%}"),
         "verdict": rel["verdict"]})
 

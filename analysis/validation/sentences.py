@@ -2,8 +2,10 @@
 
 Rules kept here:
 
-* A frame leads a sentence only when it is validated (its final coder's
-  out-of-sample α reaches .667); the others are named as not validated.
+* A frame leads a sentence only when it is validated (the coders' own α
+  on it and its final coder's out-of-sample α against their adjudicated
+  codes both reach .667); the others are named as not validated.
+* Every α is labelled: "machine vs adjudicated codes" or "between coders".
 * Who coded is said wherever a coding set's numbers are: "human coders"
   only when the set's README says people coded it.
 * Every share is given with its interval and the number of units and
@@ -54,19 +56,26 @@ def describe_design(rule: str, sample: pd.DataFrame, coders) -> str:
             "internal `data/coding_sheets/` folder (full text, never published).").replace("stratums", "strata")
 
 
+def _between(r) -> str:
+    a = getattr(r, "coder_alpha", math.nan)
+    return "" if a is None or (isinstance(a, float) and math.isnan(a)) else f"; α between coders {a:.2f}"
+
+
 def describe_methods(methods: pd.DataFrame, names: dict) -> str:
     """Which frames are validated, by which coder and α, and which are not."""
     if methods.empty:
         return "No frame was scored."
     ok = methods[methods["validated"]]
-    parts = [f"**{_name(names, r.frame)}** ({r.method}, α {r.alpha:.2f}, 95% interval {r.alpha_lo:.2f}–{r.alpha_hi:.2f})"
-             for r in ok.itertuples()]
+    parts = [f"**{_name(names, r.frame)}** ({r.method}, α machine vs adjudicated codes {r.alpha:.2f}, 95% interval "
+             f"{r.alpha_lo:.2f}–{r.alpha_hi:.2f}{_between(r)})" for r in ok.itertuples()]
     rest = methods[~methods["validated"]]
-    not_ok = [f"{_name(names, r.frame)} ({'α undefined' if math.isnan(r.alpha) else f'best α {r.alpha:.2f}'})"
-              for r in rest.itertuples()]
+    not_ok = [f"{_name(names, r.frame)} ({'α undefined' if math.isnan(r.alpha) else f'best α machine vs adjudicated codes {r.alpha:.2f}'}"
+              f"{_between(r)})" for r in rest.itertuples()]
     head = (f"{count_noun(len(ok), 'frame')} of {len(methods)} {'is' if len(ok) == 1 else 'are'} validated "
-            f"(best out-of-sample α ≥ .667): " + "; ".join(parts) + "." if len(ok) else
-            f"**No frame is validated**: no coder reaches α ≥ .667 out of sample on any of the {len(methods)} frames.")
+            f"(the coders agree on it, α between coders ≥ .667, and the best machine coder's out-of-sample α against "
+            f"the adjudicated codes ≥ .667): " + "; ".join(parts) + "." if len(ok) else
+            f"**No frame is validated**: on none of the {len(methods)} frames do both the coders agree (α between "
+            "coders ≥ .667) and a machine coder reach α ≥ .667 against the adjudicated codes out of sample.")
     return head + (" Not validated, so never headlined: " + "; ".join(not_ok) + "." if not_ok else "")
 
 
@@ -111,17 +120,21 @@ def lead_prevalence(corrected: pd.DataFrame, methods: pd.DataFrame, names: dict,
     validated = set(methods.loc[methods["validated"], "frame"]) if len(methods) else set()
     if overall.empty or not validated:
         why = ("no coding set exists for this corpus" if overall.empty else
-               "no frame's machine coder reaches α ≥ .667 against the coders on units it was not trained on")
+               "on no frame do both the coders agree (α between coders ≥ .667) and the machine coder reach α ≥ .667 "
+               "against the adjudicated codes on units it was not trained on")
         return (f"**The frames of this run are not validated**: {why}. Shares of {unit}s coded with a frame are "
                 "shown on the Frames page as the machine's raw output, not as findings.")
     rows = overall[overall["frame"].isin(validated)].sort_values("corrected", ascending=False, kind="stable")
-    rows = rows.merge(methods[["frame", "alpha"] + (["in_sample"] if "in_sample" in methods else [])], on="frame")
+    rows = rows.merge(methods[["frame", "alpha"] + [c for c in ("in_sample", "coder_alpha") if c in methods]],
+                      on="frame")
     arts = n_articles or int(rows["n_articles"].max())
     parts = [f"**{_name(names, r.frame)}** in {_pct(r.corrected)} of {unit}s (95% interval {_pct(r.lo)}–{_pct(r.hi)}; "
-             f"raw machine share {_pct(r.raw)}; coded by {r.method}, α {r.alpha:.2f}{_qualifier(r)})"
+             f"raw machine share {_pct(r.raw)}; coded by {r.method}, α machine vs adjudicated codes {r.alpha:.2f}"
+             f"{_between(r)}{_qualifier(r)})"
              for r in rows.itertuples()]
     head = (f"Measured against {who}, {count_noun(len(validated), 'frame')} of {len(methods)} "
-            f"{'reaches' if len(validated) == 1 else 'reach'} α ≥ .667; the others are not reported here. "
+            f"{'is' if len(validated) == 1 else 'are'} validated (the coders agree on it and the machine agrees with "
+            "their adjudicated codes, both α ≥ .667); the others are not reported here. "
             if who else "")
     in_sample = "in_sample" in rows and rows["in_sample"].any()
     caveats = []

@@ -213,6 +213,42 @@ def unvalidated(units, codebook, indicator_frames: pd.DataFrame) -> dict:
             "curve": pd.DataFrame(columns=["method", "frame", "n_train", "share", "f1", "alpha"])}
 
 
+def require_reliable_reference(methods: pd.DataFrame, reliability: pd.DataFrame) -> pd.DataFrame:
+    """A frame is validated only when the coders agreed on it AND the machine agrees with their reference.
+
+    A machine coder's α against adjudicated codes says nothing when the coders
+    who made that reference did not agree on the frame themselves: the
+    reference is then unreliable, and agreeing with it validates nothing.
+    With two or more coders, the frame's intercoder α must also reach .667
+    (an undefined α, where the coders never varied, does not pass). With one
+    coder there is no intercoder α; the rule then rests on the machine α alone
+    and the reason says so. Adds ``coder_alpha`` (between coders; NaN with
+    one coder).
+
+    >>> m = pd.DataFrame({"frame": ["a", "b"], "method": "indicators", "alpha": [0.7, 0.8],
+    ...                   "validated": [True, True], "reason": "best α"})
+    >>> rel = pd.DataFrame({"item": ["a", "b"], "kind": "frame", "n_coders": 2, "alpha": [0.63, 0.9]})
+    >>> require_reliable_reference(m, rel)[["frame", "validated"]].values.tolist()
+    [['a', False], ['b', True]]
+    """
+    out = methods.copy()
+    frames = reliability[reliability["kind"] == "frame"] if len(reliability) else pd.DataFrame(
+        columns=["item", "n_coders", "alpha"])
+    coder_alpha = out["frame"].map(frames.set_index("item")["alpha"]).astype(float)
+    n_coders = out["frame"].map(frames.set_index("item")["n_coders"]).fillna(0).astype(int)
+    several = n_coders >= 2
+    reliable = ~several | (coder_alpha.fillna(-np.inf) >= evaluate.ALPHA_TENTATIVE)
+    out["validated"] = out["validated"].astype(bool) & reliable
+    note = coder_alpha.map(lambda a: "undefined" if math.isnan(a) else f"{a:.2f}")
+    out.loc[several & ~reliable, "reason"] = (out.loc[several & ~reliable, "reason"].astype(str)
+                                              + "; the coders did not agree on this frame (α between coders "
+                                              + note[several & ~reliable] + " < .667), so the reference is unreliable")
+    out.loc[~several & out["validated"], "reason"] = (out.loc[~several & out["validated"], "reason"].astype(str)
+                                                      + "; one coder: the reference's reliability is unknown")
+    out["coder_alpha"] = coder_alpha.where(several)
+    return out
+
+
 # ------------------------------------------------------------------ 5. corrected prevalence
 
 
@@ -299,10 +335,11 @@ def validate(paths: RunPaths, params: ValidationParams | None = None) -> Validat
     gold = gold_frames(coding, codebook.frame_ids(), units)
     coded = (machine_coders(paths, params, units, codebook, gold, indicator_frames, indicator_questions)
              if len(gold) else unvalidated(units, codebook, indicator_frames))
+    rel = _reliability(coding, units, codebook, params) if not coding.coders.empty else pd.DataFrame()
+    coded["methods"] = require_reliable_reference(coded["methods"], rel)
     corrected = corrected_prevalence(coded, gold, units, articles, n_resamples=params.n_bootstrap, seed=params.seed)
     machine = read_machine_codes(paths) if not coding.coders.empty else pd.DataFrame(
         columns=["coder", "unit_id", "item", "value", "evidence"])
-    rel = _reliability(coding, units, codebook, params) if not coding.coders.empty else pd.DataFrame()
     val = validity(machine, coding.coders, codebook)
     result = ValidationResult(
         params=params, codebook=codebook, language=language, coding=coding, sample=sample, sample_rule=rule,
