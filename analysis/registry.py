@@ -326,9 +326,10 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _table("frame_codes_final", "validation", "unit_id:str article_id:str frame:str code:int method:str "
            "out_of_fold:bool", "The final machine code of every unit and frame (out-of-fold inside the coded sample)."),
     _table("prevalence_corrected", "validation",
-           "by:str group:str frame:str method:str n_units:int n_articles:int raw:float raw_lo:float raw_hi:float "
+           "by:str group:str frame:str method:str n_units:int n_articles:int n_coded:int raw:float raw_lo:float raw_hi:float "
            "sensitivity:float specificity:float corrected:float lo:float hi:float",
-           "Frame prevalence corrected for the coder's error rates (Rogan–Gladen), with a joint article bootstrap; "
+           "Frame prevalence: coded units count their adjudicated code, uncoded ones are corrected for the coder's "
+           "error rates (Rogan–Gladen), with a joint article bootstrap; "
            "overall, by outlet, by date and per article.", read_by=("report",)),
     _table("validity", "validation", "item:str kind:str frame:str n_units:int n_ties:int tp:int fp:int fn:int tn:int "
            "precision:float recall:float f1:float alpha:float", "Machine codes against the coders' majority."),

@@ -13,6 +13,12 @@ information about the frame); it is then reported as NaN, never as a number.
 
 Rules kept here:
 
+* Inside the coded sample a unit's adjudicated code is used; the correction
+  applies only to a group's uncoded units, and the group's estimate weights
+  the two parts by units (the standard validation-sample estimator). Error
+  rates pooled over the corpus never override what the coders said, so a
+  fully coded outlet gets the coders' share in it, not a pooled correction.
+
 * The interval carries both uncertainties: each bootstrap draw resamples
   the corpus's articles (for p) **and** the validation sample's articles
   (for Se and Sp), so a small coding sample gives a wide interval.
@@ -59,10 +65,28 @@ def error_rates(truth: np.ndarray, pred: np.ndarray) -> tuple[float, float]:
     return se, sp
 
 
+def _combined(gold_sum, n_coded, yes_uncoded, n_uncoded, se, sp):
+    """The validation-sample estimate: coded units count their gold code, uncoded ones the corrected share."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = yes_uncoded / n_uncoded
+        j = se + sp - 1
+        rg = np.where(j > 1e-9, np.clip((p + sp - 1) / j, 0, 1), np.nan)
+        # A group with no uncoded unit needs no correction at all: its estimate is the coders' share.
+        rg_part = np.where(n_uncoded > 0, n_uncoded * rg, 0.0)
+        return (gold_sum + rg_part) / (n_coded + n_uncoded)
+
+
 def corrected_prevalence(codes: np.ndarray, code_articles: np.ndarray, truth: np.ndarray, pred: np.ndarray,
-                         val_articles: np.ndarray, *, n_resamples: int = 1000, seed: int = 0,
-                         level: float = 0.95) -> dict:
+                         val_articles: np.ndarray, *, gold: np.ndarray | None = None, n_resamples: int = 1000,
+                         seed: int = 0, level: float = 0.95) -> dict:
     """Raw and corrected prevalence of one frame in one group of units, with a joint article bootstrap.
+
+    The standard validation-sample estimator: a unit of the group that was
+    coded counts its adjudicated code; only the group's *uncoded* units are
+    corrected (Rogan–Gladen, with the error rates of the whole validation
+    sample); the two parts are combined weighted by units. So a group whose
+    every unit was coded gets exactly the coders' share in that group, and
+    pooled error rates never override what the coders said about a unit.
 
     Parameters
     ----------
@@ -71,11 +95,14 @@ def corrected_prevalence(codes: np.ndarray, code_articles: np.ndarray, truth: np
     truth, pred, val_articles : arrays
         The validation sample: adjudicated codes, the machine's out-of-sample
         codes, and each unit's article.
+    gold : array, optional
+        Per unit of the group, its adjudicated code, NaN where the unit was not
+        coded. None: no unit of the group is treated as coded (the plain correction).
 
     Returns
     -------
     dict
-        ``n_units``, ``n_articles``, ``raw``, ``raw_lo``, ``raw_hi``,
+        ``n_units``, ``n_articles``, ``n_coded``, ``raw``, ``raw_lo``, ``raw_hi``,
         ``sensitivity``, ``specificity``, ``corrected``, ``lo``, ``hi``.
 
     Examples
@@ -87,13 +114,21 @@ def corrected_prevalence(codes: np.ndarray, code_articles: np.ndarray, truth: np
     >>> r = corrected_prevalence(pred, arts, truth.astype(int), pred, arts, n_resamples=200, seed=1)
     >>> bool(r["lo"] <= truth.mean() <= r["hi"])
     True
+    >>> r = corrected_prevalence(pred[:10], arts[:10], truth.astype(int), pred, arts, gold=truth[:10].astype(float))
+    >>> bool(abs(r["corrected"] - truth[:10].mean()) < 1e-12)
+    True
     """
     codes, code_articles = np.asarray(codes, dtype=float), np.asarray(code_articles)
     truth, pred, val_articles = np.asarray(truth), np.asarray(pred), np.asarray(val_articles)
+    gold = np.full(len(codes), np.nan) if gold is None else np.asarray(gold, dtype=float)
+    coded = ~np.isnan(gold)
     raw = float(codes.mean()) if len(codes) else math.nan
     se, sp = error_rates(truth, pred)
-    out = {"n_units": int(len(codes)), "n_articles": int(len(np.unique(code_articles))), "raw": raw,
-           "sensitivity": se, "specificity": sp, "corrected": rogan_gladen(raw, se, sp)}
+    n_c, n_u = int(coded.sum()), int((~coded).sum())
+    point = (float(_combined(np.nansum(gold), n_c, codes[~coded].sum(), n_u, np.float64(se), np.float64(sp)))
+             if len(codes) and not (n_u and (math.isnan(se) or math.isnan(sp))) else math.nan)
+    out = {"n_units": int(len(codes)), "n_articles": int(len(np.unique(code_articles))), "n_coded": n_c, "raw": raw,
+           "sensitivity": se, "specificity": sp, "corrected": point}
     raws = corrected = np.array([])
     if n_resamples > 0 and len(codes) and len(truth):
         from .agreement import article_weights
@@ -101,19 +136,19 @@ def corrected_prevalence(codes: np.ndarray, code_articles: np.ndarray, truth: np
         # One matrix product per side: resampled articles' code sums (corpus) and 2 × 2 counts (validation).
         Wc, ic = article_weights(code_articles, n_resamples, seed)
         Wv, iv = article_weights(val_articles, n_resamples, seed + 1)
-        corpus = np.zeros((Wc.shape[1], 2))
-        np.add.at(corpus, ic, np.stack([codes, np.ones_like(codes)], axis=1))
+        corpus = np.zeros((Wc.shape[1], 5))
+        np.add.at(corpus, ic, np.stack([codes, np.ones_like(codes), np.where(coded, np.nan_to_num(gold), 0),
+                                        coded.astype(float), np.where(coded, 0, codes)], axis=1))
         cells = np.stack([(truth == 1) & (pred == 1), (truth == 1) & (pred == 0), (truth == 0) & (pred == 0),
                           (truth == 0) & (pred == 1)], axis=1).astype(float)
         val = np.zeros((Wv.shape[1], 4))
         np.add.at(val, iv, cells)
-        yes, n = (Wc @ corpus).T
+        yes, n, gold_sum, n_coded, yes_u = (Wc @ corpus).T
         tp, fn, tn, fp = (Wv @ val).T
         with np.errstate(divide="ignore", invalid="ignore"):
             raws = yes / n
-            se, sp = tp / (tp + fn), tn / (tn + fp)
-            j = se + sp - 1
-            corrected = np.where(j > 1e-9, np.clip((raws + sp - 1) / j, 0, 1), np.nan)
+            se_b, sp_b = tp / (tp + fn), tn / (tn + fp)
+        corrected = _combined(gold_sum, n_coded, yes_u, n - n_coded, se_b, sp_b)
     tail = (1 - level) / 2 * 100
     corrected = corrected[~np.isnan(corrected)]
     # Draws where the resampled coder is no better than chance have no corrected value; when most
@@ -143,7 +178,7 @@ def prevalence_table(machine: pd.DataFrame, validation: pd.DataFrame, *, by: pd.
     Returns
     -------
     DataFrame
-        ``group``, ``frame``, ``n_units``, ``n_articles``, ``raw``, ``raw_lo``, ``raw_hi``,
+        ``group``, ``frame``, ``n_units``, ``n_articles``, ``n_coded``, ``raw``, ``raw_lo``, ``raw_hi``,
         ``sensitivity``, ``specificity``, ``corrected``, ``lo``, ``hi``.
     """
     rows = []
@@ -151,10 +186,12 @@ def prevalence_table(machine: pd.DataFrame, validation: pd.DataFrame, *, by: pd.
     m = machine.assign(group=machine["unit_id"].map(labels).fillna("").astype(str))
     for frame, vf in validation.groupby("frame", sort=False):
         truth, pred, varts = vf["truth"].to_numpy(), vf["pred"].to_numpy(), vf["article_id"].to_numpy()
+        gold = vf.drop_duplicates("unit_id").set_index("unit_id")["truth"].astype(float)
         for group, mf in m[m["frame"] == frame].groupby("group", sort=True):
             r = corrected_prevalence(mf["code"].to_numpy(), mf["article_id"].to_numpy(), truth, pred, varts,
+                                     gold=mf["unit_id"].map(gold).to_numpy(dtype=float),
                                      n_resamples=n_resamples, seed=seed)
             rows.append({"group": group, "frame": frame, **r})
-    cols = ["group", "frame", "n_units", "n_articles", "raw", "raw_lo", "raw_hi", "sensitivity", "specificity",
+    cols = ["group", "frame", "n_units", "n_articles", "n_coded", "raw", "raw_lo", "raw_hi", "sensitivity", "specificity",
             "corrected", "lo", "hi"]
     return pd.DataFrame(rows, columns=cols)

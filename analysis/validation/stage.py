@@ -257,8 +257,8 @@ def corrected_prevalence(result: dict, gold: pd.DataFrame, units, articles, *, n
     """Corrected and raw prevalence of every frame: overall, by outlet, by date, per article."""
     final = result["final"]
     if gold.empty:
-        return pd.DataFrame(columns=["by", "group", "frame", "method", "n_units", "n_articles", "raw", "raw_lo",
-                                     "raw_hi", "sensitivity", "specificity", "corrected", "lo", "hi"])
+        return pd.DataFrame(columns=["by", "group", "frame", "method", "n_units", "n_articles", "n_coded", "raw",
+                                     "raw_lo", "raw_hi", "sensitivity", "specificity", "corrected", "lo", "hi"])
     parts = []
     for row in result["methods"].itertuples():
         pred = result["oof"][row.method][row.frame].dropna()
@@ -273,7 +273,7 @@ def corrected_prevalence(result: dict, gold: pd.DataFrame, units, articles, *, n
               for name, by in groupings.items()]
     out = pd.concat(tables, ignore_index=True)
     out["method"] = out["frame"].map(result["methods"].set_index("frame")["method"])
-    return out[["by", "group", "frame", "method", "n_units", "n_articles", "raw", "raw_lo", "raw_hi", "sensitivity",
+    return out[["by", "group", "frame", "method", "n_units", "n_articles", "n_coded", "raw", "raw_lo", "raw_hi", "sensitivity",
                 "specificity", "corrected", "lo", "hi"]]
 
 

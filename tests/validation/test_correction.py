@@ -57,3 +57,38 @@ def test_prevalence_table_by_group():
     t = correction.prevalence_table(machine, validation, by=by, n_resamples=50, seed=1)
     assert t["group"].tolist() == ["X", "Y"]
     assert t.loc[t["group"] == "X", "raw"].item() == 0.75
+
+
+def test_a_fully_coded_group_gets_the_coders_share_not_a_pooled_correction():
+    """Pooled error rates applied to one small outlet can move its share far from what the coders said."""
+    import pandas as pd
+
+    from analysis.validation.correction import prevalence_table
+
+    # Outlet A: the machine over-codes (4 of 10), the coders say 1 of 10; outlet B: the machine under-codes.
+    truth = np.array([1] + [0] * 9 + [1] * 5 + [0] * 5)
+    pred = np.array([1, 1, 1, 1] + [0] * 6 + [1, 0, 0, 0, 0] + [0] * 5)
+    units = [f"u{i}" for i in range(20)]
+    arts = ["a1"] * 5 + ["a2"] * 5 + ["b1"] * 10
+    machine = pd.DataFrame({"unit_id": units, "article_id": arts, "frame": "f", "code": pred})
+    validation = machine.rename(columns={"code": "pred"}).assign(truth=truth)
+    by = pd.Series(["A"] * 10 + ["B"] * 10, index=units)
+    out = prevalence_table(machine, validation, by=by, n_resamples=200, seed=0).set_index("group")
+    assert out.loc["A", "corrected"] == 0.1 and out.loc["B", "corrected"] == 0.5
+    assert out.loc["A", "raw"] == 0.4 and out.loc["A", "n_coded"] == 10
+    # With every unit coded the interval reflects the resampled articles' gold codes only.
+    assert 0 <= out.loc["A", "lo"] <= 0.1 <= out.loc["A", "hi"] <= 0.2
+
+
+def test_only_the_uncoded_units_are_corrected():
+    from analysis.validation.correction import corrected_prevalence, rogan_gladen
+
+    rng = np.random.default_rng(3)
+    truth = (rng.random(200) < 0.3).astype(int)
+    pred = np.where(truth == 1, rng.random(200) < 0.8, rng.random(200) < 0.1).astype(int)
+    varts = np.repeat(np.arange(20), 10)
+    codes = np.array([1, 1, 0, 0, 1, 0, 0, 0])
+    gold = np.array([0, 1, 0, 1, np.nan, np.nan, np.nan, np.nan])  # four coded, four not
+    r = corrected_prevalence(codes, np.repeat([0, 1], 4), truth, pred, varts, gold=gold, n_resamples=0)
+    expected = (2 + 4 * rogan_gladen(0.25, r["sensitivity"], r["specificity"])) / 8
+    assert abs(r["corrected"] - expected) < 1e-12 and r["n_coded"] == 4
