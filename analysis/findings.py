@@ -86,8 +86,13 @@ class RunData:
 
     @property
     def unit(self) -> str:
-        """The run's unit of analysis ("paragraph", "sentence" or "article")."""
-        return str(self.manifest.get("parameters", {}).get("unit") or "paragraph")
+        """The run's unit of analysis for prose: "unit" for paragraph runs, else "sentence" or "article".
+
+        A paragraph run's units include headlines, leads, subheadings and list items, so calling them
+        all "paragraphs" miscounts what was coded.
+        """
+        unit = str(self.manifest.get("parameters", {}).get("unit") or "paragraph")
+        return "unit" if unit == "paragraph" else unit
 
     @property
     def units(self) -> str:
@@ -272,9 +277,11 @@ def validated_prevalence(run: RunData, by: str) -> pd.DataFrame | None:
         return None
     ok = set(methods.loc[methods["validated"], "frame"])
     rows = corrected[(corrected["by"] == by) & corrected["frame"].isin(ok)] if not corrected.empty else corrected
+    cols = ["group", "frame", "n_units", "n_articles", "n_coded", "prevalence", "lo", "hi"]
     if rows.empty:
-        return pd.DataFrame(columns=["group", "frame", "n_units", "prevalence", "lo", "hi"])
-    out = rows.rename(columns={"corrected": "prevalence"})[["group", "frame", "n_units", "prevalence", "lo", "hi"]]
+        return pd.DataFrame(columns=cols)
+    rows = rows.assign(n_coded=rows["n_coded"] if "n_coded" in rows else 0)
+    out = rows.rename(columns={"corrected": "prevalence"})[cols]
     out["group"] = out["group"].replace({"(no outlet)": UNKNOWN_GROUP, "(no date)": UNKNOWN_GROUP})
     return out.dropna(subset=["prevalence"]).reset_index(drop=True)
 
@@ -293,9 +300,16 @@ def outlet_differences(run: RunData) -> Finding:
         return Finding("3. How outlets differ", "Fewer than two outlets are known for this corpus, so outlets cannot be compared.")
     leads = leading_frames(prev, run)
     verb = ("'s most frequent validated frame is" if validated is not None else " leads with")
+    n_articles = prev.groupby("group")["n_articles"].max() if "n_articles" in prev else pd.Series(dtype=int)
+
+    def _n(group) -> str:
+        # An outlet with one article is that article: its share describes it, it compares no outlet.
+        k = int(n_articles.get(group, 0)) if len(n_articles) else 0
+        return ("" if not k else "; one article: description only" if k == 1 else f", {count_noun(k, 'article')}")
+
     parts = [f"{_outlet_label(r.group)}{verb if r.group != UNKNOWN_GROUP else (' share most often' if validated is not None else ' lead with')} {r.frames} "
              f"({_pct(r.prevalence)}{' each' if r.n_frames > 1 else ''} of {'their' if r.group == UNKNOWN_GROUP else 'its'} "
-             f"{count_noun(int(r.n_units), run.unit)})" for r in leads.itertuples()]
+             f"{count_noun(int(r.n_units), 'unit')}{_n(r.group)})" for r in leads.itertuples()]
     widest = outlet_spread(prev).iloc[0]["frame"]
     rows = prev[prev["frame"] == widest].sort_values("prevalence")
     lo, hi = rows.iloc[0], rows.iloc[-1]
@@ -311,8 +325,14 @@ def outlet_differences(run: RunData) -> Finding:
     if validated is not None:
         per_outlet = run.table("articles_overview").groupby("outlet").size() if run.has("articles_overview") else None
         one = per_outlet is not None and len(per_outlet) and int(per_outlet.max()) == 1
-        text += (" Shares are of the validated frames only, corrected for coding error."
-                 + (" Every outlet has one article here, so these are differences between articles." if one else ""))
+        coded = prev.groupby("group")[["n_coded", "n_units"]].max() if "n_coded" in prev else None
+        all_coded = coded is not None and bool((coded["n_coded"] >= coded["n_units"]).all())
+        text += (" Shares are of the validated frames only: "
+                 + ("every unit was coded, so each is the coding set's own share in that outlet." if all_coded else
+                    "a coded unit counts its adjudicated code, and only the uncoded units are corrected for coding "
+                    "error.")
+                 + (" Every outlet has one article here, so these are differences between articles, not outlets."
+                    if one else ""))
     alt = (f"Frame shares for {prev['group'].nunique()} outlets with 95% intervals; the widest difference is for "
            f"{run.frame_name(widest)} ({_pct(lo['prevalence'])} in {lo['group']} to {_pct(hi['prevalence'])} in {hi['group']}).")
     return Finding("3. How outlets differ", text, None if validated is not None else run.figure("frame_prevalence_outlet"), alt,

@@ -134,16 +134,16 @@ def test_question_counts_articles_outlets_units_and_date_span(paths):
     text = findings.question(run_of(paths), "Who frames what?")
     assert text.startswith("**Research question.** *Who frames what?*")
     assert ("The run analysed 4 articles from 2 named outlets, dated 23 June 2024 to 01 July 2024, "
-            "cut into 4 paragraphs") in text
+            "cut into 4 units") in text
 
 
 def test_question_without_dates_outlets_or_tables(paths):
     put(paths, "articles_overview", articles([None, None], [None, None], [None, None]))
     text = findings.question(run_of(paths))
-    assert "2 articles from 0 named outlets, cut into 0 paragraphs" in text
+    assert "2 articles from 0 named outlets, cut into 0 units" in text
     assert "dated" not in text
     empty = findings.question(run_of(RunPaths(paths.root.parent / "none")))
-    assert "0 articles from 0 named outlets, cut into 0 paragraphs" in empty
+    assert "0 articles from 0 named outlets, cut into 0 units" in empty
     assert findings.GENERIC_QUESTION in empty
 
 
@@ -193,7 +193,7 @@ def test_dominant_frames_numbers(paths):
     # as unvalidated description, never as the headline.
     assert f.text.startswith("**The frames of this run are not validated**: no coding set exists")
     assert f.text.endswith("Unvalidated description from the keyword indicators: The most common frame is "
-                           "**Conflict**, coded in 50% of the 10 paragraphs (95% bootstrap interval 20%–80%) and in "
+                           "**Conflict**, coded in 50% of the 10 units (95% bootstrap interval 20%–80%) and in "
                            "2 of 3 articles. It is followed by **Economic** (30%) and **Morality** (30%). "
                            "1 frame never occurs: Human interest.")
     assert f.figure is None
@@ -205,7 +205,7 @@ def test_dominant_frames_without_interval_or_codebook(paths):
                                     "lo": [np.nan, 0.0], "hi": [np.nan, 0.25]})
     put(paths, "frames_articles", {"article_id": ["a"], "frame": ["conflict"], "present": [1]})
     f = findings.dominant_frames(run_of(paths))
-    assert "**security threat**, coded in 25% of the 8 paragraphs and in 0 of 1 articles" in f.text
+    assert "**security threat**, coded in 25% of the 8 units and in 0 of 1 articles" in f.text
     assert "bootstrap interval" not in f.text
     assert "never occur" not in f.text
 
@@ -216,7 +216,7 @@ def test_dominant_frames_missing_tables(paths):
     put(paths, "frame_prevalence", {"group": ["all"], "frame": ["conflict"], "n_units": [4],
                                     "prevalence": [0.5], "lo": [0.25], "hi": [0.75]})
     f = findings.dominant_frames(run_of(paths))
-    assert "coded in 50% of the 4 paragraphs (95% bootstrap interval 25%–75%)" in f.text
+    assert "coded in 50% of the 4 units (95% bootstrap interval 25%–75%)" in f.text
     assert "articles" not in f.text
 
 
@@ -230,7 +230,7 @@ def _validation(paths, validated=("conflict",)):
         "by": ["all", "all", "outlet", "outlet", "outlet", "outlet"], "group": ["all", "all", "A", "B", "A", "B"],
         "frame": ["conflict", "economic", "conflict", "conflict", "economic", "economic"],
         "method": ["tfidf", "indicators"] + ["tfidf"] * 2 + ["indicators"] * 2, "n_units": [40, 40, 20, 20, 20, 20],
-        "n_articles": [8, 8, 4, 4, 4, 4], "raw": [0.4, 0.5, 0.3, 0.5, 0.5, 0.5], "raw_lo": 0.3, "raw_hi": 0.6,
+        "n_articles": [5, 5, 1, 4, 1, 4], "raw": [0.4, 0.5, 0.3, 0.5, 0.5, 0.5], "raw_lo": 0.3, "raw_hi": 0.6,
         "sensitivity": 0.8, "specificity": 0.9, "corrected": [0.35, 0.55, 0.2, 0.5, 0.5, 0.6], "lo": 0.1, "hi": 0.7})
     put(paths, "validation_summary", {"status": ["human"], "coding_set": ["study"], "produced_by": [""]})
 
@@ -240,10 +240,10 @@ def test_dominant_frames_lead_with_the_corrected_share_of_validated_frames_only(
     _validation(paths)
     (paths.figures / "prevalence_corrected.png").write_bytes(b"png")
     f = findings.dominant_frames(run_of(paths))
-    assert ("**Conflict** in 35% of paragraphs (95% interval 10%–70%; raw machine share 40%; coded by tfidf, "
-            "α 0.81)") in f.text
+    assert ("**Conflict** in 35% of units (95% interval 10%–70%; raw machine share 40%; coded by tfidf, "
+            "α machine vs adjudicated codes 0.81)") in f.text
     assert "Economic" not in f.text and "most common" not in f.text
-    assert f.text.startswith("Measured against human coders (coding set `study`), 1 frame of 2 reaches α ≥ .667")
+    assert f.text.startswith("Measured against human coders (coding set `study`), 1 frame of 2 is validated (the coders agree")
     assert f.figure == "figures/prevalence_corrected.png"
 
 
@@ -251,7 +251,7 @@ def test_no_validated_frame_never_headlines(paths):
     _prevalence(paths)
     _validation(paths, validated=())
     f = findings.dominant_frames(run_of(paths))
-    assert f.text.startswith("**The frames of this run are not validated**: no frame's machine coder reaches α ≥ .667")
+    assert f.text.startswith("**The frames of this run are not validated**: on no frame do both the coders agree")
     assert findings.outlet_differences(run_of(paths)).text.startswith("No frame of this run is validated")
 
 
@@ -291,7 +291,7 @@ def test_inductive_frames_lead_with_stability_and_only_stable_frames_are_compare
     assert ("The topic model has **5 topics**, fitted on whole articles (30 documents); 2 of them are flagged unstable "
             "across seeds. The topic network groups them into 2 inductive frames; the largest joins topics 1, 3, 5 "
             "and covers 70% of the text, with the terms *perang, nato*.") in f.text
-    assert ("**Economic** (Spearman ρ = -0.83 with inductive frame 0, over 40 paragraphs)") in f.text
+    assert ("**Economic** (Spearman ρ = -0.83 with inductive frame 0, over 40 units)") in f.text
     assert "too few nodes" not in f.text
     assert f.alt.startswith("Network of 5 topics")
 
@@ -367,9 +367,9 @@ def _outlets(paths, a="Kompas", b="Tempo"):
 def test_outlet_differences_numbers(paths):
     _outlets(paths)
     f = findings.outlet_differences(run_of(paths))
-    assert f.text == ("Kompas leads with **Conflict** (60% of its 10 paragraphs); Tempo leads with **Economic** "
-                      "(75% of its 4 paragraphs). Outlets differ most on **Economic**: from 20% of paragraphs in "
-                      "Kompas to 75% in Tempo. The smallest outlet, Tempo, contributes only 4 paragraphs, so the "
+    assert f.text == ("Kompas leads with **Conflict** (60% of its 10 units); Tempo leads with **Economic** "
+                      "(75% of its 4 units). Outlets differ most on **Economic**: from 20% of units in "
+                      "Kompas to 75% in Tempo. The smallest outlet, Tempo, contributes only 4 units, so the "
                       "intervals in the figure are wide.")
     assert "for 2 outlets" in f.alt
     assert f.data == ["tables/frame_prevalence_outlet.csv"]
@@ -381,8 +381,8 @@ def test_outlet_differences_names_ties_and_articles_without_outlet(paths):
         "group": ["Kompas", "Kompas", "unknown", "unknown"], "frame": ["conflict", "economic", "conflict", "economic"],
         "n_units": [60, 60, 1, 1], "prevalence": [0.4, 0.4, 1.0, 0.0], "lo": [0.0] * 4, "hi": [1.0] * 4})
     f = findings.outlet_differences(run_of(paths))
-    assert f.text.startswith("Kompas leads with **Conflict** and **Economic** (40% each of its 60 paragraphs); "
-                             "articles naming no outlet lead with **Conflict** (100% of their 1 paragraph).")
+    assert f.text.startswith("Kompas leads with **Conflict** and **Economic** (40% each of its 60 units); "
+                             "articles naming no outlet lead with **Conflict** (100% of their 1 unit).")
     assert "in articles naming no outlet" in f.text
     assert "smallest outlet" not in f.text  # the unnamed group is not an outlet
 
@@ -452,7 +452,7 @@ def test_frames_over_time_numbers_and_table(paths):
             "<strong>Economic</strong> (25% each).") in html
     assert "06-19" not in html
     t = f.table
-    assert list(t.columns) == ["date", "frame", "paragraphs", "share"]
+    assert list(t.columns) == ["date", "frame", "units", "share"]
     assert t["date"].tolist() == ["2024-06-23"] * 3 + ["2024-06-24"] * 2
     assert t["frame"].tolist()[:3] == ["Economic", "Morality", "Conflict"]
     assert t["share"].tolist()[:3] == ["50%", "30%", "20%"]
@@ -528,7 +528,7 @@ def test_who_speaks_reports_type_and_origin_with_n(paths):
     _sources(paths)
     f = findings.who_speaks(run_of(paths))
     assert f.title == "5. Whose voices are heard (attribution not validated)"
-    assert f.text.startswith("**5 statements** by **3 distinct sources** are attributed in 5 paragraphs of 3 articles.")
+    assert f.text.startswith("**5 statements** by **3 distinct sources** are attributed in 5 units of 3 articles.")
     assert "By type — government official: 2 sources, 3 statements; academic: 1 source, 2 statements." in f.text
     assert "By origin — Russian: 2 sources, 3 statements; other: 1 source, 2 statements." in f.text
     assert "1 statement reached the story through a named outlet (TASS 1)." in f.text
@@ -610,9 +610,9 @@ def test_limits_without_any_table(paths):
 
 
 @pytest.mark.parametrize("status, kind", [
-    ("example", "an illustrative example coding (12 paragraphs coded by 2 coders; produced by an AI assistant), "
+    ("example", "an illustrative example coding (12 units coded by 2 coders; produced by an AI assistant), "
                 "not human coding and not a gold standard, so its figures show the workflow, not the codes' quality"),
-    ("human", "human coding (12 paragraphs coded by 2 coders)")])
+    ("human", "human coding (12 units coded by 2 coders)")])
 def test_limits_validation_and_stability(paths, status, kind):
     put(paths, "articles_overview", articles(["A"], ["2024-01-01"]))
     put(paths, "validation_summary", {"status": [status], "n_coders": [2], "n_units": [12],
@@ -682,7 +682,7 @@ def test_nothing_coded_says_so_instead_of_naming_a_top_frame(paths):
     put(paths, "frame_prevalence", {"group": ["all", "all"], "frame": ["conflict", "economic"], "n_units": [7, 7],
                                     "prevalence": [0.0, 0.0], "lo": [0.0, 0.0], "hi": [0.0, 0.0]})
     f = findings.dominant_frames(run_of(paths))
-    assert "No codebook frame was coded in any of the 7 paragraphs" in f.text
+    assert "No codebook frame was coded in any of the 7 units" in f.text
     assert "most common" not in f.text
 
 
@@ -708,3 +708,17 @@ def test_many_dates_are_summarised_not_listed(paths):
     assert "most often **Conflict** (15 of 20 dates" in f.text
     assert "Dates carry from 2 to 2 articles" in f.text
     assert f.text.count("2024&#45;") == 2  # the first and last date, not every date
+
+
+def test_outlet_shares_state_articles_and_flag_one_article_outlets(paths):
+    """An outlet of one article is that article: its share is description only, and n is stated."""
+    _validation(paths)
+    text = findings.outlet_differences(run_of(paths)).text
+    corrected = pd.read_csv(paths.tables / "prevalence_corrected.csv")
+    one = corrected[(corrected["by"] == "outlet") & (corrected["n_articles"] == 1)]["group"].unique()
+    many = corrected[(corrected["by"] == "outlet") & (corrected["n_articles"] > 1)]["group"].unique()
+    assert len(one) or len(many)
+    for group in one:
+        assert f"{group}'s" in text and "one article: description only" in text
+    for group in many:
+        assert "articles)" in text
