@@ -112,3 +112,17 @@ def test_coding_rules_are_read_for_coders_and_checked(tmp_path):
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(AnalysisError, match="coding_rules"):
         frames.load_codebook(bad)
+
+
+@pytest.mark.parametrize("sentence, fires", [
+    ("Kedua pihak sepakat gencatan senjata di Gaza mulai pekan depan.", False),
+    ("Gencatan-senjata itu dilanggar dua kali dalam sehari.", False),
+    ("Rusia mengirim senjata ke Korea Utara, kata pejabat itu.", True),
+    ("Pasokan senjata dari Iran disebut meningkat.", True),
+])
+def test_weapons_indicator_is_not_fired_by_a_ceasefire(sentence, fires):
+    """"gencatan senjata" (ceasefire) is no weapons transfer; "senjata" elsewhere still is (sentences not from the seeds)."""
+    book = frames.load_codebook()
+    question = next(q for f in book.frames for q in f.questions if q.id == "military_cooperation_q2")
+    weapons = [i for i in question.indicators["id"] if "senjata" in i]
+    assert weapons and any(codebook.compile_indicator(i).search(sentence) for i in weapons) is fires
