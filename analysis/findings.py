@@ -546,6 +546,55 @@ def render(finding: Finding) -> str:
     return f'<section class="finding"><h3>{escape(finding.title)}</h3>{body}{media}{data}</section>'
 
 
+def coding_set_by_unit_type(run: RunData) -> pd.DataFrame:
+    """The coding set's share of each frame in headline + lead units and in body units, with n.
+
+    Reads ``gold_codes`` (the adjudicated codes) and the units' ``unit_type``. Returns ``frame``,
+    ``group`` (``headline+lead`` or ``body``), ``n_units`` (coded units of the group), ``share``;
+    empty without a coding set or unit types.
+    """
+    from .frames import BODY_GROUP, OPENING_GROUP, OPENING_TYPES
+
+    gold, units = run.table("gold_codes"), run.table("units")
+    if gold.empty or units.empty or "unit_type" not in units:
+        return pd.DataFrame(columns=["frame", "group", "n_units", "share"])
+    frames_ = set(run.frame_names)
+    gold = gold[gold["item"].isin(frames_)].merge(units[["unit_id", "unit_type"]], on="unit_id", how="left")
+    types = gold["unit_type"].fillna("body")
+    gold = gold.assign(group=types.map(lambda t: OPENING_GROUP if t in OPENING_TYPES else
+                                       BODY_GROUP if t == "body" else ""))
+    gold = gold[gold["group"] != ""]
+    out = (gold.groupby(["item", "group"])["value"].agg(n_units="size", share="mean").reset_index()
+           .rename(columns={"item": "frame"}))
+    return out
+
+
+def _headline_table(table: pd.DataFrame, by_type: pd.DataFrame, gold: pd.DataFrame, names: dict,
+                    validated: set | None) -> pd.DataFrame:
+    """Three columns that fit a phone: the frame, then headline + lead and body, indicators beside coding set.
+
+    Intervals stay in the sentence and the CSV; the n of each group is in its column's name.
+    """
+    from .frames import BODY_GROUP, OPENING_GROUP
+
+    key = {v: k for k, v in names.items()}
+    n = {g: int(by_type.loc[by_type["group"] == g, "n_units"].max()) for g in (OPENING_GROUP, BODY_GROUP)}
+    share = {(r.frame, r.group): r.share for r in gold.itertuples()}
+    prev = by_type.set_index(["frame", "group"])["prevalence"]
+
+    def cell(frame, group):
+        ind = f"{_pct(prev[(frame, group)])} indicators"
+        return ind + (f" · {_pct(share[(frame, group)])} coding set" if (frame, group) in share else "")
+
+    rows = []
+    for r in table.itertuples():
+        f = key.get(r.frame, r.frame)
+        label = r.frame + ("" if validated is None or f in validated else " (not validated)")
+        rows.append({"frame": label, f"headline + lead ({n[OPENING_GROUP]} units)": cell(f, OPENING_GROUP),
+                     f"body ({n[BODY_GROUP]} units)": cell(f, BODY_GROUP)})
+    return pd.DataFrame(rows)
+
+
 def headline_frames(run: RunData) -> Finding:
     """Frames in headlines and leads against the body, with n; validated frames lead, the rest labelled.
 
@@ -553,9 +602,11 @@ def headline_frames(run: RunData) -> Finding:
     ``frame_methods`` (validation: ``validated``). The shares are the
     indicators' raw codes with intervals over articles, as notebook 03 shows
     them; the sentence is :func:`analysis.frames.compare_unit_types`, the one
-    notebook 03 prints without the validation.
+    notebook 03 prints without the validation. Beside them stand the coding
+    set's own shares in the same units: with a handful of headlines one missed
+    lead moves the indicators' share by many points, and the reader sees it.
     """
-    from .frames import OPENING_GROUP, compare_unit_types, unit_type_table
+    from .frames import BODY_GROUP, OPENING_GROUP, compare_unit_types, unit_type_table
 
     by_type, methods = run.table("frame_prevalence_unit_type"), run.table("frame_methods")
     validated = set(methods.loc[methods["validated"].astype(bool), "frame"]) if not methods.empty else None
@@ -563,6 +614,17 @@ def headline_frames(run: RunData) -> Finding:
     if by_type.empty:
         return Finding(title, "The frames stage wrote no frame shares by unit type for this run.")
     text = compare_unit_types(by_type, run.frame_names, validated=validated, units="units")
+    gold = coding_set_by_unit_type(run)
+    shown = [f for f in (validated or ()) if not gold[gold["frame"] == f].empty]
+    if shown and set(gold["group"]) >= {OPENING_GROUP, BODY_GROUP}:
+        g = gold.set_index(["frame", "group"])
+        n_open, n_body = int(g.xs(OPENING_GROUP, level="group")["n_units"].max()), int(
+            g.xs(BODY_GROUP, level="group")["n_units"].max())
+        text += (f" By the coding set itself ({count_noun(n_open, 'coded headline or lead unit')}, "
+                 f"{count_noun(n_body, 'coded body unit')}): "
+                 + "; ".join(f"**{run.frame_name(f)}** {_pct(g.loc[(f, OPENING_GROUP), 'share'])} against "
+                             f"{_pct(g.loc[(f, BODY_GROUP), 'share'])}" for f in sorted(shown, key=run.frame_name)
+                             if (f, OPENING_GROUP) in g.index and (f, BODY_GROUP) in g.index) + ".")
     articles = run.table("articles_overview")
     heads = by_type.loc[by_type["group"] == "headline", "n_units"]
     if len(articles):
@@ -573,9 +635,11 @@ def headline_frames(run: RunData) -> Finding:
              "with 95% intervals resampling articles"
              + (f"; with {count_noun(len(articles), 'article')} they describe these articles only." if len(articles) < FEW_ARTICLES
                 else "."))
-    table = unit_type_table(by_type, run.frame_names, validated=validated)
-    caption = ("Share of headline and lead units and of body units with each frame (95% intervals over articles), "
-               + ("validated frames first; the others are description only." if validated else "not validated."))
+    full = unit_type_table(by_type, run.frame_names, validated=validated)
+    table = _headline_table(full, by_type, gold, run.frame_names, validated) if not full.empty else full
+    caption = ("Share of headline and lead units and of body units with each frame, by the indicators and, where "
+               "coded, by the coding set; intervals are in the text and the CSV. "
+               + ("Validated frames first; the others are description only." if validated else "Not validated."))
     has_opening = (by_type["group"] == OPENING_GROUP).any()
     return Finding(title, text, None, "", caption, [run.download("frame_prevalence_unit_type")]
                    + ([run.download("frame_methods")] if validated is not None else []),

@@ -41,9 +41,29 @@ def test_validated_frames_lead_and_the_others_are_labelled(paths):
                              "of the 60 body units. Not validated, description only: Conflict 75% (38%–100%) against "
                              "30% (15%–45%).")
     assert "3 of the 5 articles carry a headline" in f.text and "describe these articles only" in f.text
-    assert f.table["frame"].tolist() == ["Economic", "Conflict"] and f.table["validated"].tolist() == ["yes", "no"]
-    assert f.table[["n headline + lead", "n body"]].values.tolist() == [[8, 60], [8, 60]]
+    assert f.table["frame"].tolist() == ["Economic", "Conflict (not validated)"]
+    # Three columns fit a 390 px phone; each group's n is in its column's name.
+    assert list(f.table.columns) == ["frame", "headline + lead (8 units)", "body (60 units)"]
+    assert f.table.iloc[0, 1] == "12% indicators"
     assert "<table" in findings.render(f)
+
+
+def test_the_coding_sets_shares_stand_beside_the_indicators(paths):
+    """One missed lead moves a share of 8 headline units by 12 points: the coders' share is shown beside it."""
+    _by_type(paths)
+    put_table(paths, "frame_methods", {"frame": ["conflict", "economic"], "method": "indicators",
+                                       "alpha": [0.5, 0.8], "validated": [False, True]})
+    ids = [f"u{i}" for i in range(6)]
+    put_table(paths, "units", {"unit_id": ids, "article_id": "a", "position": range(6),
+                               "unit_type": ["headline", "lead", "body", "body", "body", "subheading"],
+                               "start": 0, "end": 1, "text": "x"})
+    put_table(paths, "gold_codes", {"unit_id": ids * 2, "item": ["economic"] * 6 + ["conflict"] * 6,
+                                    "value": [1, 0, 0, 0, 1, 1] + [0] * 6, "source": "adjudicated"})
+    f = findings.headline_frames(RunData(paths, {}))
+    assert ("By the coding set itself (2 coded headline or lead units, 3 coded body units): **Economic** 50% against "
+            "33%.") in f.text
+    assert f.table.iloc[0, 1] == "12% indicators · 50% coding set"
+    assert f.table.iloc[0, 2] == "10% indicators · 33% coding set"
 
 
 def test_without_validation_the_heading_says_not_validated(paths):
