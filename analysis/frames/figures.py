@@ -11,7 +11,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-from ..plots import color, new_axes
+from ..plots import FIG_WIDTH, MIN_FONT, color, new_axes, place_labels, wrap
 
 
 def plot_topic_network(nodes: pd.DataFrame, edges: pd.DataFrame, *, seed: int, ax=None):
@@ -30,7 +30,7 @@ def plot_topic_network(nodes: pd.DataFrame, edges: pd.DataFrame, *, seed: int, a
     """
     import networkx as nx
 
-    fig, ax = new_axes(ax, figsize=(7.0, 5.5))
+    fig, ax = new_axes(ax, figsize=(FIG_WIDTH, 5.0))
     G = nx.Graph()
     G.add_nodes_from(nodes["node"])
     G.add_weighted_edges_from(edges[["source", "target", "weight"]].itertuples(index=False))
@@ -49,15 +49,17 @@ def plot_topic_network(nodes: pd.DataFrame, edges: pd.DataFrame, *, seed: int, a
     nx.draw_networkx_nodes(G, pos, nodelist=nodes["node"].tolist(),
                            node_color=[color(frames.index(f)) for f in nodes["frame"]], node_size=sizes.tolist(),
                            edgecolors="white", ax=ax)
-    names = {n: textwrap.fill(str(label), 22) for n, label in zip(nodes["node"], nodes["label"])}
-    nx.draw_networkx_labels(G, pos, labels=names, font_size=8, ax=ax)
     for i, f in enumerate(frames):
         ax.scatter([], [], color=color(i), label=f"frame {f}")
     if len(edges) and edges["backbone"].any():
         ax.plot([], [], color="#333333", linewidth=2, label="backbone edge")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    ax.margins(0.25)  # room for the labels of nodes at the edge
+    # The legend sits above the plot, not beside it: beside, it shrinks the figure on a phone.
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(3, len(frames) + 1), fontsize=MIN_FONT)
+    ax.margins(0.15)  # room for the labels of nodes at the edge
     ax.set_axis_off()
+    # Labels at the project's smallest size (≥ 9 px on a 390 px phone); those that would overlap are keyed.
+    order = nodes.assign(_size=size.to_numpy()).sort_values("_size", ascending=False, kind="stable")
+    place_labels(ax, [pos[n] for n in order["node"]], [textwrap.fill(str(x), 18) for x in order["label"]])
     return ax
 
 
@@ -72,7 +74,17 @@ def plot_frame_stability(stability: pd.DataFrame, *, threshold: float, ax=None):
     ...                   "ari": [0.9, 0.4, 1.0]})
     >>> ax = plot_frame_stability(s, threshold=0.65)
     """
-    fig, ax = new_axes(ax, figsize=(7.0, 0.35 * len(stability) + 1.4))
+    ari_all = stability["ari"].to_numpy(dtype=float) if len(stability) else np.array([])
+    if not (~np.isnan(ari_all)).any():
+        # Nothing to plot: say so in a clean panel (no axis for the words to overprint).
+        fig, ax = new_axes(ax, figsize=(FIG_WIDTH, 1.4))
+        ax.set_axis_off()
+        why = ("not defined: the chosen model puts every unit in one frame, so no refit can agree or disagree with it"
+               if len(stability) else "no alternative model was fitted")
+        ax.text(0.5, 0.5, textwrap.fill(why, 48), transform=ax.transAxes, ha="center", va="center",
+                fontsize=MIN_FONT)
+        return ax
+    fig, ax = new_axes(ax, figsize=(FIG_WIDTH, 0.35 * len(stability) + 1.6))
     names = {"seed": "other seed", "k": "neighbouring K", "method": "other algorithm"}
     label = [f"{names.get(k, k)}: {m}" for m, k in zip(stability["model"], stability["kind"])][::-1]
     ari = stability["ari"].to_numpy(dtype=float)[::-1]
@@ -82,14 +94,11 @@ def plot_frame_stability(stability: pd.DataFrame, *, threshold: float, ax=None):
     ax.scatter(ari[method], y[method], facecolors="none", edgecolors=color(1), zorder=3, label="other algorithm")
     ax.axvline(threshold, color="0.3", linestyle="--", linewidth=1)
     ax.annotate(f"threshold {threshold:g}", (threshold, 1), xycoords=("data", "axes fraction"), xytext=(-4, -12),
-                textcoords="offset points", ha="right", fontsize=8)
-    ax.set_yticks(y, label)
+                textcoords="offset points", ha="right", fontsize=MIN_FONT)
+    ax.set_yticks(y, wrap(label, 24))
     known = ari[~np.isnan(ari)]
-    ax.set_xlim(min(-0.05, float(known.min()) - 0.05) if len(known) else -0.05, 1.05)
-    if not len(known) and len(ari):
-        ax.annotate("not defined: the chosen model puts every unit in one frame", (0.5, 0.5),
-                    xycoords="axes fraction", ha="center", fontsize=9)
-    ax.set_xlabel("adjusted Rand index of the units' dominant frames against the chosen model")
+    ax.set_xlim(min(-0.05, float(known.min()) - 0.05), 1.05)
+    ax.set_xlabel(textwrap.fill("adjusted Rand index of the units' dominant frames against the chosen model", 44))
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=1)
     return ax
