@@ -184,6 +184,42 @@ def _topic_documents(run: RunData) -> str:
     return f", fitted on {what} ({used.get('n_documents', '?')} documents)"
 
 
+# A topic model fitted on this few documents can only sort the documents: its topics are article clusters.
+FEW_TOPIC_DOCUMENTS = 10
+
+
+def topic_documents(run: RunData) -> int | None:
+    """How many documents the topic model was fitted on (``topic_params``), None when unknown."""
+    used = run.table("topic_params")
+    used = dict(zip(used["parameter"], used["value"])) if not used.empty else {}
+    try:
+        return int(used.get("n_documents"))
+    except (TypeError, ValueError):
+        return None
+
+
+def topics_as_articles(run: RunData) -> str:
+    """The sentence saying, from the data, how far each topic sits in one article; "" when fitted on many documents.
+
+    Each topic's weight is summed per article over its units; the dominant article's share of that sum
+    says whether the topic is a theme across articles or one article's vocabulary.
+    """
+    n_docs = topic_documents(run)
+    weights = run.table("doc_topics_units")
+    if n_docs is None or n_docs > FEW_TOPIC_DOCUMENTS or weights.empty:
+        return ""
+    per = weights.groupby(["topic", "article_id"])["weight"].sum()
+    total = per.groupby(level="topic").sum()
+    top = per.groupby(level="topic").idxmax().map(lambda ix: ix[1])
+    share = per.groupby(level="topic").max() / total.where(total > 0)
+    parts = [f"T{int(t)} {_pct(share[t])} in article {escape_markdown(str(top[t]).split('_')[0])}"
+             for t in share.dropna().sort_index().index]
+    verb = ("largely reproduce the articles" if share.mean() >= 0.5 else
+            "cannot be told apart from clusters of articles")
+    return (f" Fitted on {count_noun(n_docs, 'document')}, the topics {verb}: the share of each topic's weight "
+            f"that lies in its dominant article is {'; '.join(parts)}. No inductive result is drawn from them.")
+
+
 def inductive_frames(run: RunData) -> Finding:
     """What the topic network (ANTMN) finds, led by whether its frames are stable across seeds and neighbouring K.
 
@@ -216,6 +252,7 @@ def inductive_frames(run: RunData) -> Finding:
                  f"{k - n_junk} topics in one community, so this corpus yields no distinct inductive frames. Topics "
                  f"rarely share a document, so the network's links are weak and alike; ANTMN needs more text in "
                  "which topics co-occur.")
+        text += topics_as_articles(run)
     else:
         named = largest.get("topic_labels")
         members = named if isinstance(named, str) and named else f"topics {largest['topics']}"
@@ -235,6 +272,9 @@ def inductive_frames(run: RunData) -> Finding:
                f"against this one's, below the threshold {verdict.threshold:g} on average.")
         caption = ("Agreement of the inductive frames with those of refits with other seeds and of the neighbouring "
                    "K (adjusted Rand index); the dashed line is the stability threshold.")
+    elif len(frames) == 1:
+        # One community: the network shows no structure, and its colours would promise frames it has not.
+        shown, alt, caption = None, "", ""
     else:
         shown = run.figure("topic_network")
         alt = (f"Network of {k - n_junk} topics; node size is topic prevalence, colour is the inductive frame; "
@@ -526,9 +566,15 @@ def limits(run: RunData) -> str:
     lines.append("- " + describe_validation(val if not val.empty else {"status": "none"}, unit=run.unit,
                                             where=" (Validation page)"))
     stability = run.table("topic_stability")
-    if not stability.empty:
+    n_docs = topic_documents(run)
+    if n_docs is not None and n_docs <= FEW_TOPIC_DOCUMENTS:
+        # Stable refits of a model of a handful of documents say the articles differ, not that frames exist.
+        lines.append(f"- The topic model was fitted on {count_noun(n_docs, 'document')}: its topics describe these "
+                     "articles and support no inductive frame, however alike its refits are (Topics page).")
+    elif not stability.empty:
         lines.append(f"- Topic stability across seeds ranges from {stability['stability'].min():.2f} to "
-                     f"{stability['stability'].max():.2f} (Topics page); unstable topics should not carry an argument alone.")
+                     f"{stability['stability'].max():.2f} (Topics page): refits agree on the topics, which is not "
+                     "evidence that they are frames; unstable topics should not carry an argument alone.")
     return "\n".join(lines)
 
 

@@ -353,6 +353,25 @@ def test_inductive_frames_one_community_is_reported_as_no_structure(paths):
     assert "covers 100%" not in f.text and "perang" not in f.text and "1.00" not in f.text
 
 
+def test_one_community_on_few_documents_shows_no_network_and_says_topics_are_articles(paths):
+    """With a handful of documents the topics sort the articles: said from the data, no network figure."""
+    _inductive(paths, n_topics=2, unstable=(), aris=[1.0, 1.0])
+    put(paths, "inductive_frames", {"frame": [0], "topics": ["1, 2"], "n_topics": [2], "prevalence": [1.0],
+                                    "top_terms": ["perang, nato"]})
+    (paths.figures / "topic_network.png").write_bytes(b"png")
+    put(paths, "topic_params", {"parameter": ["document", "n_documents"], "value": ["article", "3"]})
+    put(paths, "doc_topics_units", {"unit_id": ["a-p0", "a-p1", "b-p0", "c-p0"] * 2,
+                                    "article_id": ["a_1", "a_1", "b_1", "c_1"] * 2, "topic": [1] * 4 + [2] * 4,
+                                    "weight": [0.9, 0.9, 0.1, 0.1, 0.1, 0.1, 0.5, 0.5]})
+    f = findings.inductive_frames(run_of(paths))
+    assert f.figure is None
+    assert ("Fitted on 3 documents, the topics largely reproduce the articles: the share of each topic's weight "
+            "that lies in its dominant article is T1 90% in article a; T2 42% in article b") in f.text
+    lines = findings.limits(run_of(paths))
+    assert "fitted on 3 documents: its topics describe these articles and support no inductive frame" in lines
+    assert "Topic stability across seeds" not in lines
+
+
 # ---------------------------------------------------------------- outlets
 
 
