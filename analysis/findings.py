@@ -593,26 +593,12 @@ def render(finding: Finding) -> str:
 
 
 def coding_set_by_unit_type(run: RunData) -> pd.DataFrame:
-    """The coding set's share of each frame in headline + lead units and in body units, with n.
+    """The coding set's share of each frame in headline + lead units and in body units (``gold_unit_type``).
 
-    Reads ``gold_codes`` (the adjudicated codes) and the units' ``unit_type``. Returns ``frame``,
-    ``group`` (``headline+lead`` or ``body``), ``n_units`` (coded units of the group), ``share``;
-    empty without a coding set or unit types.
+    Columns ``frame``, ``group``, ``n_units``, ``share``; empty without a coding set or unit types.
     """
-    from .frames import BODY_GROUP, OPENING_GROUP, OPENING_TYPES
-
-    gold, units = run.table("gold_codes"), run.table("units")
-    if gold.empty or units.empty or "unit_type" not in units:
-        return pd.DataFrame(columns=["frame", "group", "n_units", "share"])
-    frames_ = set(run.frame_names)
-    gold = gold[gold["item"].isin(frames_)].merge(units[["unit_id", "unit_type"]], on="unit_id", how="left")
-    types = gold["unit_type"].fillna("body")
-    gold = gold.assign(group=types.map(lambda t: OPENING_GROUP if t in OPENING_TYPES else
-                                       BODY_GROUP if t == "body" else ""))
-    gold = gold[gold["group"] != ""]
-    out = (gold.groupby(["item", "group"])["value"].agg(n_units="size", share="mean").reset_index()
-           .rename(columns={"item": "frame"}))
-    return out
+    out = run.table("gold_unit_type")
+    return out if not out.empty else pd.DataFrame(columns=["frame", "group", "n_units", "share"])
 
 
 def _headline_table(table: pd.DataFrame, by_type: pd.DataFrame, gold: pd.DataFrame, names: dict,

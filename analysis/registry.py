@@ -309,6 +309,8 @@ ARTIFACTS: tuple[Artifact, ...] = (
            "The coding set's codes, one row per coder, unit and item (who coded: see the coding set's README)."),
     _table("gold_codes", "validation", "unit_id:str item:str value:int source:str",
            "The adjudicated codes (or the coders' majority) that machine coders are scored against."),
+    _table("gold_unit_type", "validation", "frame:str group:str n_units:int share:float",
+           "The coding set's share of each frame in headline + lead units and in body units.", read_by=("report",)),
     _table("reliability", "validation", "item:str kind:str frame:str n_coders:int n_units:int alpha:float "
            "alpha_lo:float alpha_hi:float percent_agreement:float verdict:str",
            "Intercoder reliability per frame and question: α with an article-bootstrap 95% interval."),

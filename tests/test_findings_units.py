@@ -53,12 +53,12 @@ def test_the_coding_sets_shares_stand_beside_the_indicators(paths):
     _by_type(paths)
     put_table(paths, "frame_methods", {"frame": ["conflict", "economic"], "method": "indicators",
                                        "alpha": [0.5, 0.8], "validated": [False, True]})
+    from analysis.validation.stage import gold_by_unit_type
+
     ids = [f"u{i}" for i in range(6)]
-    put_table(paths, "units", {"unit_id": ids, "article_id": "a", "position": range(6),
-                               "unit_type": ["headline", "lead", "body", "body", "body", "subheading"],
-                               "start": 0, "end": 1, "text": "x"})
-    put_table(paths, "gold_codes", {"unit_id": ids * 2, "item": ["economic"] * 6 + ["conflict"] * 6,
-                                    "value": [1, 0, 0, 0, 1, 1] + [0] * 6, "source": "adjudicated"})
+    units = pd.DataFrame({"unit_id": ids, "unit_type": ["headline", "lead", "body", "body", "body", "subheading"]})
+    gold = pd.DataFrame({"economic": [1, 0, 0, 0, 1, 1], "conflict": [0] * 6}, index=ids)
+    put_table(paths, "gold_unit_type", gold_by_unit_type(gold, units))
     f = findings.headline_frames(RunData(paths, {}))
     assert ("By the coding set itself (2 coded headline or lead units, 3 coded body units): **Economic** 50% against "
             "33%.") in f.text

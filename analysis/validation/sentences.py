@@ -133,8 +133,9 @@ def lead_prevalence(corrected: pd.DataFrame, methods: pd.DataFrame, names: dict,
              f"{_between(r)}{_qualifier(r)})"
              for r in rows.itertuples()]
     head = (f"Measured against {who}, {count_noun(len(validated), 'frame')} of {len(methods)} "
-            f"{'is' if len(validated) == 1 else 'are'} validated (the coders agree on it and the machine agrees with "
-            "their adjudicated codes, both α ≥ .667); the others are not reported here. "
+            f"{'is' if len(validated) == 1 else 'are'} validated (the coders agree on "
+            f"{'it' if len(validated) == 1 else 'each'} and the machine agrees with their adjudicated codes, both "
+            "α ≥ .667); the others are not reported here. "
             if who else "")
     in_sample = "in_sample" in rows and rows["in_sample"].any()
     caveats = []

@@ -94,6 +94,7 @@ class ValidationResult:
     disagreements: pd.DataFrame
     summary: pd.DataFrame
     embeddings_used: bool = False
+    gold_unit_type: pd.DataFrame = field(default_factory=pd.DataFrame)
     tables: dict[str, Path] = field(default_factory=dict)
 
 
@@ -277,6 +278,30 @@ def corrected_prevalence(result: dict, gold: pd.DataFrame, units, articles, *, n
                 "specificity", "corrected", "lo", "hi"]]
 
 
+def gold_by_unit_type(gold: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """The coding set's share of each frame in headline + lead units and in body units, with n.
+
+    ``gold`` is one row per coded unit and one column per frame (adjudicated 0/1). Returns ``frame``,
+    ``group`` (``headline+lead`` or ``body``, as the frames stage groups them), ``n_units``, ``share``.
+
+    >>> g = pd.DataFrame({"f": [1, 0, 1]}, index=["a", "b", "c"])
+    >>> u = pd.DataFrame({"unit_id": ["a", "b", "c"], "unit_type": ["headline", "body", "body"]})
+    >>> gold_by_unit_type(g, u).values.tolist()
+    [['f', 'body', 2, 0.5], ['f', 'headline+lead', 1, 1.0]]
+    """
+    from ..frames import BODY_GROUP, OPENING_GROUP, OPENING_TYPES
+
+    cols = ["frame", "group", "n_units", "share"]
+    if gold.empty or "unit_type" not in units:
+        return pd.DataFrame(columns=cols)
+    types = gold.index.to_series().map(units.set_index("unit_id")["unit_type"]).fillna("body")
+    group = types.map(lambda t: OPENING_GROUP if t in OPENING_TYPES else BODY_GROUP if t == "body" else "")
+    long = gold.assign(group=group.to_numpy()).melt(id_vars="group", var_name="frame", value_name="value").dropna()
+    long = long[long["group"] != ""]
+    out = long.groupby(["frame", "group"])["value"].agg(n_units="size", share="mean").reset_index()
+    return out[cols]
+
+
 # ------------------------------------------------------------------ the stage
 
 
@@ -300,7 +325,7 @@ def _write(paths: RunPaths, result: ValidationResult) -> None:
     tables = {"coding_sample": result.sample, "reliability": result.reliability, "coder_scores": result.scores,
               "learning_curve": result.curve, "frame_methods": result.methods, "frame_codes_final": result.final,
               "prevalence_corrected": result.corrected, "validation_summary": result.summary,
-              "coder_codes": result.coding.coders}
+              "coder_codes": result.coding.coders, "gold_unit_type": result.gold_unit_type}
     if not result.coding.gold.empty:
         gold = result.coding.gold.rename_axis("unit_id").reset_index().melt(id_vars="unit_id", var_name="item",
                                                                              value_name="value").dropna()
@@ -347,6 +372,6 @@ def validate(paths: RunPaths, params: ValidationParams | None = None) -> Validat
         corrected=corrected, validity=val, confusion=confusion_table(machine, coding.coders, codebook),
         disagreements=disagreements(machine, coding.coders, units, kind="frame", codebook=codebook),
         summary=_summary(coding, rel, val, coded, gold),
-        embeddings_used=coded["embeddings"])
+        embeddings_used=coded["embeddings"], gold_unit_type=gold_by_unit_type(gold, units))
     _write(paths, result)
     return result
