@@ -301,7 +301,7 @@ def test_validation_section_example_coding_says_who_coded(paths):
     put(paths, "frame_methods", {"frame": ["a", "b"], "method": "tfidf", "alpha": [0.8, 0.2], "alpha_lo": 0.1,
                                  "alpha_hi": 0.9, "validated": [True, False], "reason": ""})
     text = methods.validation_section(run_of(paths), MANIFEST)
-    assert "**Who coded.** An example coding set, not human coders (by an AI &#42;assistant&#42;): 12 paragraphs" in text
+    assert "**Who coded.** An example coding set, not human coders (by an AI &#42;assistant&#42;): 12 units" in text
     assert "with adjudicated codes as the reference the machine coders are scored against" in text
     assert "mean 0.899 across the 6 of 10 frames the coders used (undefined for the others) (minimum 0.635)" in text
     assert text.endswith("1 of 2 frames are validated.")
@@ -310,7 +310,7 @@ def test_validation_section_example_coding_says_who_coded(paths):
 def test_validation_section_human_coding(paths):
     put(paths, "validation_summary", {"status": ["human"], **VALIDATION})
     text = methods.validation_section(run_of(paths), MANIFEST)
-    assert "**Who coded.** Human coders: 12 paragraphs by 2 coders" in text
+    assert "**Who coded.** Human coders: 12 units by 2 coders" in text
     assert "example" not in text
 
 
