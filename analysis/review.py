@@ -125,7 +125,9 @@ def _marked(text: str, marks: list[tuple[int, int, str, str]]) -> str:
 
 def _quotes(paths: RunPaths) -> pd.DataFrame:
     """Return the run's attributed statements (the actors stage's ``statements`` table): speaker and quote offsets."""
-    return _table(paths, "statements")
+    statements = _table(paths, "statements")
+    # A run without the table (or an older run) has no quotes to mark, not a broken page.
+    return statements if not statements.empty else registry.empty("statements")
 
 
 def _unit_html(unit, codes: pd.DataFrame, quotes: pd.DataFrame, names: dict[str, str]) -> str:
