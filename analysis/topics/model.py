@@ -39,6 +39,9 @@ from .tables import ROUND, topic_column
 
 _ETAS = ("auto", "symmetric")
 
+#: Documents between two progress lines of a long inference (:func:`document_topics`).
+PROGRESS_EVERY = 20_000
+
 
 @dataclass(frozen=True)
 class TopicParams:
@@ -58,7 +61,9 @@ class TopicParams:
         The K range of the sweep (inclusive).
     passes, iterations : int
         gensim ``LdaModel`` passes over the corpus and inference iterations per
-        document. Small corpora need many passes to converge.
+        document. Small corpora need many passes to converge; 0 follows the
+        corpus by :data:`~analysis.topics.scaling.SCALE_RULE` (resolved by
+        :func:`~analysis.topics.scaling.scale_params`).
     alpha : str
         Document-topic prior: ``"symmetric"``, ``"asymmetric"`` or ``"auto"``.
     eta : str, float or None
@@ -81,10 +86,16 @@ class TopicParams:
     n_representative : int
         Representative units listed per topic. Not a notebook parameter.
     coherence_sample : int
-        Documents (a random sample drawn with a fixed seed) on which the K sweep scores coherence
-        when the corpus has more; 0 scores on all of them. Coherence estimates
-        from word co-occurrence settle long before 20,000 units, and scoring
-        costs a pass over every token per K and measure.
+        Documents (a random sample drawn with a fixed seed) on which the K sweep
+        fits its models and scores coherence when the corpus has more; 0 takes
+        :data:`~analysis.topics.scaling.SWEEP_SAMPLE` (20,000); a number at least
+        the corpus's documents uses all of them. Which K is most coherent
+        settles long before 20,000 documents, and every model of the sweep
+        costs passes over every token it is fitted on.
+    n_jobs : int
+        Processes that fit the sweep's models and the refits side by side
+        (:mod:`~analysis.topics.pool`; the same models whatever the number);
+        0 uses every core beyond 2,000 documents.
     topic_unit : str
         The model's document: ``"article"``, ``"paragraph"`` (each unit) or
         ``"auto"`` (the rule of :data:`~analysis.topics.documents.TOPIC_UNIT_RULE`).
@@ -113,6 +124,7 @@ class TopicParams:
     n_representative: int = 3
     coherence_sample: int = notebook_default("coherence_sample")
     topic_unit: str = notebook_default("topic_unit")
+    n_jobs: int = notebook_default("n_jobs")
 
     def __post_init__(self):
         check_values(self)
@@ -302,21 +314,28 @@ def top_term_ids(topic_word: np.ndarray, top_n: int) -> np.ndarray:
     return np.argsort(-topic_word, axis=1, kind="stable")[:, :top_n]
 
 
-def document_topics(model, corpus, ids: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
+def document_topics(model, corpus, ids: pd.DataFrame, *, seed: int = 0, progress: str = "") -> pd.DataFrame:
     """Return the wide document-topic matrix of the non-empty units.
 
     Columns ``unit_id``, ``article_id``, ``topic_0`` … ``topic_{K-1}``; every
     row sums to 1 (``minimum_probability=0``). Units with an empty bag of words
-    are left out (see the module docstring).
+    are left out (see the module docstring). With ``progress``, every
+    :data:`PROGRESS_EVERY` documents are reported under that message
+    (:func:`analysis.progress.report`).
     """
     from gensim.utils import get_random_state
+
+    from ..progress import report
 
     k = model.num_topics
     # inference starts from random values; resetting the state makes the matrix
     # independent of whatever the model computed before
     model.random_state = get_random_state(int(seed))
     rows, keep = [], []
+    total = len(corpus) if hasattr(corpus, "__len__") else None
     for i, doc in enumerate(corpus):
+        if progress and i % PROGRESS_EVERY == 0:
+            report("topics", progress, done=i, total=total)
         if not doc:
             continue
         theta = np.zeros(k)
