@@ -122,7 +122,8 @@ class ProgressTail:
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
-        self._thread.join()
+        if self._thread.ident is not None:  # started
+            self._thread.join()
         self.poll()
 
     def _run(self) -> None:
