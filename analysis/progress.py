@@ -53,6 +53,26 @@ def report(stage: str, message: str, *, done: int | None = None, total: int | No
         os.close(fd)
 
 
+#: Items (units, documents) between two progress lines of a long loop (:func:`tick`).
+EVERY = 20_000
+
+
+def tick(stage: str, message: str, done: int, total: int | None, *, step: int = 1, every: int = EVERY) -> None:
+    """Call in a loop over many items: :func:`report` at the start, the end and every ``every`` items.
+
+    ``done`` items are finished, ``step`` of them since the last call (a batch's size).
+
+    >>> [d for d in range(0, 50_001, 5_000) if _due(d, 5_000, 20_000, 50_000)]
+    [0, 20000, 40000, 50000]
+    """
+    if _due(done, step, every, total):
+        report(stage, message, done=done, total=total)
+
+
+def _due(done: int, step: int, every: int, total: int | None) -> bool:
+    return done == 0 or done == total or done // every > (done - step) // every
+
+
 def format_record(record: dict) -> str:
     """One line for people: ``stage: message (done/total)``.
 

@@ -39,9 +39,6 @@ from .tables import ROUND, topic_column
 
 _ETAS = ("auto", "symmetric")
 
-#: Documents between two progress lines of a long inference (:func:`document_topics`).
-PROGRESS_EVERY = 20_000
-
 
 @dataclass(frozen=True)
 class TopicParams:
@@ -319,13 +316,12 @@ def document_topics(model, corpus, ids: pd.DataFrame, *, seed: int = 0, progress
 
     Columns ``unit_id``, ``article_id``, ``topic_0`` … ``topic_{K-1}``; every
     row sums to 1 (``minimum_probability=0``). Units with an empty bag of words
-    are left out (see the module docstring). With ``progress``, every
-    :data:`PROGRESS_EVERY` documents are reported under that message
-    (:func:`analysis.progress.report`).
+    are left out (see the module docstring). With ``progress``, the documents
+    done are reported under that message as the loop goes (:func:`analysis.progress.tick`).
     """
     from gensim.utils import get_random_state
 
-    from ..progress import report
+    from ..progress import tick
 
     k = model.num_topics
     # inference starts from random values; resetting the state makes the matrix
@@ -334,8 +330,8 @@ def document_topics(model, corpus, ids: pd.DataFrame, *, seed: int = 0, progress
     rows, keep = [], []
     total = len(corpus) if hasattr(corpus, "__len__") else None
     for i, doc in enumerate(corpus):
-        if progress and i % PROGRESS_EVERY == 0:
-            report("topics", progress, done=i, total=total)
+        if progress:
+            tick("topics", progress, i, total)
         if not doc:
             continue
         theta = np.zeros(k)
