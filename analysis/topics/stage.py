@@ -340,7 +340,8 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
         stability = assess_stability(docs.corpus, dictionary, model, params=fitted, seed=seed, refits=refits)
         alternatives = _alternatives(refits, Path(tmp), k, seed)
         paragraph = docs.topic_unit.unit == "paragraph"
-        doc_topics = document_topics(model, corpus, ids, seed=seed, progress="inferring the topics of every unit")
+        doc_topics = document_topics(model, corpus, ids, seed=seed, progress="inferring the topics of every unit",
+                                     n_jobs=fitted.n_jobs, model_path=paths.file("lda_model"))
         fit_theta = (doc_topics.rename(columns={"unit_id": "document_id"}) if paragraph
                      else document_topics(model, docs.corpus, docs.ids, seed=seed))
         nonempty = np.flatnonzero(lengths > 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis import progress, registry, topics
@@ -90,3 +91,19 @@ def test_fit_models_reports_nothing_without_a_listener(tmp_path, monkeypatch, ca
     jobs = [topics.FitJob("K = 2", 2, 1, tmp_path / "a.model")]
     topics.fit_models(corpus, dictionary, jobs, params=topics.TopicParams(passes=1, iterations=5))
     assert capsys.readouterr() == ("", "") and not list(tmp_path.glob("*.jsonl"))
+
+
+def test_inference_in_chunks_gives_the_same_matrix_in_one_process_or_two(tmp_path, monkeypatch):
+    from analysis.topics import model as model_module
+
+    _, texts = block_corpus(seed=5)
+    dictionary, corpus = bow_corpus(texts)
+    ids = pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(corpus))], "article_id": "a"})
+    lda = topics.fit_lda(corpus, dictionary, 3, params=topics.TopicParams(passes=2, iterations=20), seed=1)
+    lda.save(str(tmp_path / "m.model"))
+    whole = topics.document_topics(lda, corpus, ids, seed=4)
+    monkeypatch.setattr(model_module, "INFERENCE_CHUNK", 25)  # four chunks of the 90 documents
+    one = topics.document_topics(lda, corpus, ids, seed=4)
+    two = topics.document_topics(lda, corpus, ids, seed=4, n_jobs=2, model_path=tmp_path / "m.model")
+    assert one.equals(two)
+    assert one.iloc[:25].equals(whole.iloc[:25])  # the first chunk keeps the run's seed
