@@ -78,7 +78,9 @@ def fit_models(corpus, dictionary, jobs: list[FitJob], *, params: TopicParams, n
     report(STAGE, f"{prefix}fitting {', '.join(job.name for job in jobs)} in {min(n_jobs, total)} processes",
            done=0, total=total)
     with worker_pool(min(n_jobs, total)) as pool:
-        futures = {pool.submit(_fit_one, corpus, dictionary, params, job): job for job in jobs}
+        # the largest K first: a model's time grows with K, so the last models to start are the quickest
+        order = sorted(jobs, key=lambda job: -job.k)
+        futures = {pool.submit(_fit_one, corpus, dictionary, params, job): job for job in order}
         for done, future in enumerate(as_completed(futures), 1):
             future.result()  # a worker's error is raised here, as in one process
             report(STAGE, f"{prefix}{futures[future].name} fitted", done=done, total=total)
