@@ -72,7 +72,7 @@ def test_benchmark_script_runs_and_prints_the_table(tiny):
     cmd = [sys.executable, str(BENCH / "run.py"), "--sizes", "12", "--stages", "corpus,text,lda,lda_bare,stemming,topics,frames,actors,validation",
            "--out", str(out / "out"), "--corpora", str(out / "corpora"), "--seed", "7", "--jobs", "1",
            "--k", "2", "--passes", "1", "--iterations", "5", "--stem-sample", "200", "--params", str(params)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)  # nine fresh processes, each importing the package
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = proc.stdout.splitlines()
     header = next(line for line in lines if line.startswith("stage"))
