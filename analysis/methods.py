@@ -115,6 +115,15 @@ def _documents_text(used: dict) -> str:
     return f"{used.get('document_reason', '')} {rule}".strip()
 
 
+def _scale_text(used: dict) -> str:
+    """What the models were fitted on (the values the run used), then the rule that set them when left at 0."""
+    from .topics import scale_rule_text, scale_text
+
+    if "sweep_documents" not in used:  # a run from before the rule
+        return ""
+    return f"{scale_text(used)} The rule for passes, iterations and the sweep's sample: {scale_rule_text()}."
+
+
 def _checks_text(run: RunData) -> str:
     """Junk topics (the rule and how many) and the intrusion tests (their scores, or that no one has answered)."""
     from .topics import describe_intrusion, junk_rule_text
@@ -152,14 +161,15 @@ def topics_section(run: RunData, manifest: dict) -> str:
     sample = int(_p(manifest, "coherence_sample", 0) or 0)
     n_docs = int(used.get("n_documents") or 0) or (
         run.table("doc_topics_units")["unit_id"].nunique() if run.has("doc_topics_units") else 0)
+    sample = int(used.get("coherence_sample") or sample)
     if n_topics == 0 and 0 < sample < n_docs:
         how += (f" Coherence was scored on a random sample of {sample:,} of the {n_docs:,} documents "
                 f"(seed {_p(manifest, 'seed')}).")
     return (
         "## 3. Topics\n\n"
         f"Latent Dirichlet allocation [@blei2003] with a fixed random seed: gensim's single-process `LdaModel`, "
-        f"`random_state` = {_p(manifest, 'seed')}, {_p(manifest, 'passes')} passes, alpha `{_p(manifest, 'alpha')}`. "
-        f"{_documents_text(used)} {how} "
+        f"`random_state` = {_p(manifest, 'seed')}, {used.get('passes', _p(manifest, 'passes'))} passes, alpha "
+        f"`{_p(manifest, 'alpha')}`. {_documents_text(used)} {how} {_scale_text(used)} "
         f"Stability: the chosen K was refitted with {_p(manifest, 'n_stability_seeds')} other seeds and topics were "
         f"matched by the Hungarian algorithm on topic-word cosine; a topic whose mean matched cosine is below "
         f"{_p(manifest, 'stability_threshold')} is flagged unstable ({unstable} of {len(stability)} here). "

@@ -354,6 +354,8 @@ ARTIFACTS: tuple[Artifact, ...] = (
           published=True, read_by=("report",)),
     _file("provenance", "runner", "json", "provenance.json",
           "Corpus hashes, parameters, package versions, git commit, times.", published=True, read_by=("report",)),
+    _file("run_log", "runner", "txt", "run.log",
+          "What the run reported as it went: each notebook's start and time, and the long stages' progress."),
     _file("run_zip", "report", "zip", "downloads/{run}.zip", "Every published file of the run, zipped.",
           published=True),
     _file("notebooks_zip", "runner", "zip", "downloads/{run}-notebooks.zip", "The executed notebooks, zipped.",

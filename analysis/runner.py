@@ -10,6 +10,10 @@ Rules this module keeps:
   (Folders starting with ``_`` are never published on the site.)
 * Each notebook receives only the parameters its ``parameters`` cell declares.
 * Every run writes ``params.yaml`` and ``provenance.json`` beside its results.
+* Long stages report their progress through :mod:`analysis.progress`: the
+  kernels find the progress file in its environment variable, and the runner
+  prints each line on the command line and writes it to the run's log
+  (``run.log``), never into the executed notebooks.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import nbformat
 import yaml
 
 from . import parameters as P
+from . import progress as progress_lines
 from . import provenance
 from .paths import DATA_RAW, check_run_name, resolve_corpus, runs_root
 from .registry import RunPaths
@@ -318,8 +323,10 @@ def _resolve_run(corpus: str, name: str | None, params_file: Path | None, langua
 
 def _kernel_environment(staging_root: Path) -> dict:
     """Set the environment the notebook kernels need; return what it was, for :func:`_restore`."""
-    before = {k: os.environ.get(k) for k in ("ANALYSIS_RUNS_ROOT", "PATH", "MPLBACKEND")}
+    before = {k: os.environ.get(k) for k in ("ANALYSIS_RUNS_ROOT", "PATH", "MPLBACKEND", progress_lines.ENV)}
     os.environ["ANALYSIS_RUNS_ROOT"] = str(staging_root)
+    # Long stages append their progress here (analysis.progress); the runner tails it.
+    os.environ[progress_lines.ENV] = str(_progress_file(staging_root))
     # Figures must be embedded in the executed notebooks, whatever backend the user's
     # environment sets: the site shows the notebooks as they are.
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
@@ -328,8 +335,33 @@ def _kernel_environment(staging_root: Path) -> dict:
     return before
 
 
+def _progress_file(staging_root: Path) -> Path:
+    """The progress file of a run being staged (outside the run folder: it is not published)."""
+    return staging_root / "progress.jsonl"
+
+
+class _RunLog:
+    """The run's log (``run.log``) and the command line: each line goes to the log, and to stderr unless quiet."""
+
+    def __init__(self, path: Path, echo: bool):
+        self.path = path
+        self.echo = echo
+
+    def __call__(self, text: str, *, echo: bool = True) -> None:
+        line = f"{time.strftime('%H:%M:%S')}  {text}"
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(line + "\n")
+        if self.echo and echo:
+            from tqdm.auto import tqdm
+
+            tqdm.write(line, file=sys.stderr)  # above the notebook bar, which stays at the bottom
+
+
 def _execute(nb: str, run: RunPaths, parameters: dict, ipc_dir: Path) -> None:
-    """Execute one notebook with papermill into the run folder."""
+    """Execute one notebook with papermill into the run folder.
+
+    ``ipc_dir`` (the run's staging folder) holds the kernel's socket files.
+    """
     import papermill
     from jupyter_client.manager import KernelManager
 
@@ -414,11 +446,15 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
     started, t0 = provenance.now(), time.perf_counter()
     stage_seconds: dict[str, float] = {}
     current = None
+    run_log = _RunLog(run.file("run_log"), echo=progress)
+    tail = progress_lines.ProgressTail(_progress_file(staging_root), run_log)
     try:
         bar = tqdm(list(P.STAGES) + list(P.PAGES), desc=f"run {name}", unit="notebook", disable=not progress,
                    file=sys.stderr)
+        tail.__enter__()
         for nb in bar:
             current = nb
+            tail.label = nb
             bar.set_postfix_str(nb)
             if nb == P.PAGES[0]:
                 # Provenance is written once the analysis stages are done, so that the
@@ -431,9 +467,13 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
             t = time.perf_counter()
             _execute(nb, run, _notebook_params(nb, base, per_nb), staging_root)
             stage_seconds[nb] = time.perf_counter() - t
+            tail.poll()  # the notebook's last lines before its time
+            run_log(f"[{nb}] done in {stage_seconds[nb]:.1f} s", echo=False)  # the bar shows it
+        tail.__exit__(None, None, None)
         bar.close()
         _finish(run, name, finished, round(time.perf_counter() - t0))
     except BaseException as exc:
+        tail.__exit__(None, None, None)
         failed = _keep_failed(run.root, staging_root, root, name)
         _restore(env_before)
         if isinstance(exc, KeyboardInterrupt):

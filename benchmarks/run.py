@@ -7,10 +7,14 @@ Rules this script keeps:
   the process and of every process it waited for: preprocessing workers,
   notebook kernels). Stages read what the stage before wrote in
   ``benchmarks/out/<size>/``, exactly as the pipeline does.
-* **Fixed seeds and stated parameters.** Corpora come from
-  ``benchmarks/generate.py`` with ``--seed``; the models use a fixed small K
-  and few passes (``--k``, ``--passes``, ``--iterations``), printed with the
-  results. Speed is measured, never asserted.
+* **What a user gets.** The stages of the pipeline (``topics``, ``frames``,
+  ``pipeline``) run with the notebooks' defaults, exactly as ``python -m
+  analysis run`` does; ``--params FILE`` (a parameters file, as ``analysis run
+  --params`` takes) changes them for every such stage alike. Only the
+  LDA-against-bare-gensim ratio (``lda``, ``lda_bare``) fits one model with
+  ``--k``, ``--passes`` and ``--iterations``, the same on both sides.
+* **Fixed seeds.** Corpora come from ``benchmarks/generate.py`` with
+  ``--seed``, which is also every model's seed. Speed is measured, never asserted.
 * **Ratios in the same run.** The pipeline's LDA stage against bare gensim
   ``LdaModel`` on the same bag of words; memoized against naive per-token
   PySastrawi stemming (naive measured on a sample of tokens and extrapolated);
@@ -55,10 +59,19 @@ def _paths(cfg: dict) -> dict:
             "site": work / "site", "folder": Path(cfg["folder"]), "table": Path(cfg["table"])}
 
 
-def _topic_params(cfg: dict) -> dict:
-    k_min, k_max, k_step = cfg["k_range"]
-    return {"passes": cfg["passes"], "iterations": cfg["iterations"], "k_min": k_min, "k_max": k_max,
-            "k_step": k_step, "n_stability_seeds": cfg["n_stability_seeds"]}
+def _user_params(cfg: dict) -> dict:
+    """The ``--params`` file's values, validated as ``analysis run`` validates them ({} without one: the defaults)."""
+    from analysis import parameters as P
+
+    if not cfg.get("params"):
+        return {}
+    return P.read_params_file(Path(cfg["params"]))
+
+
+def _stage_fields(cls, values: dict) -> dict:
+    from dataclasses import fields
+
+    return {f.name: values[f.name] for f in fields(cls) if f.name in values}
 
 
 # The pipeline's own stage functions, each as the stage notebook calls it.
@@ -92,14 +105,16 @@ def _stage_text(cfg, p):
 def _stage_topics(cfg, p):
     from analysis import topics
 
-    result = topics.fit_topics(p["run"], params=_topic_params(cfg), seed=cfg["seed"])
+    result = topics.fit_topics(p["run"], params=_stage_fields(topics.TopicParams, _user_params(cfg)),
+                               seed=cfg["seed"])
     return {"units": result.n_units, "k": result.n_topics}
 
 
 def _stage_frames(cfg, p):
     from analysis import frames
 
-    result = frames.analyse_frames(p["run"], frames.FrameParams(n_bootstrap=cfg["n_bootstrap"], seed=cfg["seed"]))
+    values = {**_stage_fields(frames.FrameParams, _user_params(cfg)), "seed": cfg["seed"]}
+    result = frames.analyse_frames(p["run"], frames.FrameParams(**values))
     return {"units": _n_units(p["run"]), "inductive_frames": int(result.inductive["frame"].nunique())}
 
 
@@ -217,25 +232,30 @@ def _stage_stemming(cfg, p):
 
 
 def _stage_pipeline(cfg, p):
-    import yaml
-
     from analysis import runner
-
-    params = {"seed": cfg["seed"], "n_topics": 0, "k_min": cfg["k_range"][0], "k_max": cfg["k_range"][1],
-              "k_step": cfg["k_range"][2], "passes": cfg["passes"], "iterations": cfg["iterations"],
-              "n_stability_seeds": cfg["n_stability_seeds"], "n_bootstrap": cfg["n_bootstrap"],
-              # vocabulary floor scaled to the corpus (0: text.default_params); all cores preprocess
-              "no_below": 0, "n_jobs": cfg["jobs"]}
-    file = p["work"] / "pipeline_params.yaml"
-    file.write_text(yaml.safe_dump(params, sort_keys=True), encoding="utf-8")
-    os.environ["ANALYSIS_RUNS_ROOT"] = str(p["runs"])
-    stages = {}
-    runner.run_pipeline(str(p["folder"]), name=f"synth-{cfg['size']}", params_file=file, progress=False,
-                        log=lambda msg: stages.setdefault("log", msg))
     from analysis.registry import RunPaths
 
-    return {"units": _n_units(RunPaths(p["runs"] / f"synth-{cfg['size']}")), "params": params,
-            "notebooks": stages.get("log", "")}
+    # The notebooks' defaults, as `python -m analysis run` uses them, unless --params names a file.
+    params_file = Path(cfg["params"]) if cfg.get("params") else None
+    os.environ["ANALYSIS_RUNS_ROOT"] = str(p["runs"])
+    stages = {}
+    runner.run_pipeline(str(p["folder"]), name=f"synth-{cfg['size']}", params_file=params_file, progress=False,
+                        log=lambda msg: stages.setdefault("log", msg))
+    run = RunPaths(p["runs"] / f"synth-{cfg['size']}")
+    return {"units": _n_units(run), "params": _user_params(cfg), "notebooks": stages.get("log", ""),
+            "topic_params": _topic_params_used(run)}
+
+
+def _topic_params_used(run) -> dict:
+    """The topic stage's parameters as resolved for this corpus (the scaling rule's values)."""
+    from analysis import registry
+
+    if not registry.exists(run, "topic_params"):
+        return {}
+    table = registry.read(run, "topic_params")
+    keep = ("n_documents", "document", "passes", "iterations", "sweep_documents", "sweep_passes",
+            "sweep_iterations", "sweep_on_sample", "n_jobs", "k_min", "k_max", "n_stability_seeds")
+    return {k: v for k, v in zip(table["parameter"], table["value"]) if k in keep}
 
 
 def _stage_site(cfg, p):
@@ -374,12 +394,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpora", type=Path, default=HERE / "corpora", help="generated corpora (default benchmarks/corpora)")
     p.add_argument("--seed", type=int, default=20240619, help="seed of the generator and of every model")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="preprocessing processes (default: all cores)")
-    p.add_argument("--k", type=int, default=10, help="topics of the LDA stage")
-    p.add_argument("--k-range", default="6,12,3", help="k_min,k_max,k_step of the K sweep")
-    p.add_argument("--passes", type=int, default=2)
-    p.add_argument("--iterations", type=int, default=50)
-    p.add_argument("--n-stability-seeds", type=int, default=1)
-    p.add_argument("--n-bootstrap", type=int, default=1000)
+    p.add_argument("--params", type=Path, help="a parameters file for the pipeline's stages (default: the defaults)")
+    p.add_argument("--k", type=int, default=10, help="topics of the LDA-vs-bare-gensim ratio (lda, lda_bare)")
+    p.add_argument("--passes", type=int, default=2, help="passes of the LDA-vs-bare-gensim ratio")
+    p.add_argument("--iterations", type=int, default=50, help="iterations of the LDA-vs-bare-gensim ratio")
     p.add_argument("--stem-sample", type=int, default=5000, help="tokens stemmed naively (then extrapolated)")
     p.add_argument("--stem", action="store_true", help="stem in the preprocess stage")
     p.add_argument("--coded", type=int, default=1000, help="coded units the supervised coders train on (coders stage)")
@@ -396,11 +414,13 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-        k_range = [int(s) for s in args.k_range.split(",")]
-        if len(k_range) != 3 or not sizes or min(sizes) < 1:
+        if not sizes or min(sizes) < 1:
             raise ValueError
     except ValueError:
-        print("error: --sizes must be positive integers and --k-range three integers", file=sys.stderr)
+        print("error: --sizes must be positive integers", file=sys.stderr)
+        return 2
+    if args.params is not None and not args.params.is_file():
+        print(f"error: --params: no such file {args.params}", file=sys.stderr)
         return 2
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     unknown = sorted(set(stages) - set(STAGES))
@@ -421,8 +441,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"date: {started.isoformat(timespec='seconds')}; load average at start: "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
-    print(f"parameters: seed={args.seed} jobs={args.jobs} K={args.k} k_range={k_range} passes={args.passes} "
-          f"iterations={args.iterations} n_stability_seeds={args.n_stability_seeds} n_bootstrap={args.n_bootstrap}")
+    print(f"parameters: seed={args.seed} jobs={args.jobs}; pipeline stages: "
+          f"{args.params or 'the defaults of python -m analysis run'}; LDA ratio: K={args.k} passes={args.passes} "
+          f"iterations={args.iterations}")
     print()
     print(HEADER)
     results = []
@@ -435,9 +456,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         cfg = {"size": size, "out": str(args.out), "folder": str(folder), "table": str(table), "seed": args.seed,
-               "jobs": args.jobs, "k": args.k, "k_range": k_range, "passes": args.passes,
-               "iterations": args.iterations, "n_stability_seeds": args.n_stability_seeds,
-               "n_bootstrap": args.n_bootstrap, "stem_sample": args.stem_sample, "stem": args.stem,
+               "jobs": args.jobs, "k": args.k, "passes": args.passes, "iterations": args.iterations,
+               "params": str(args.params.resolve()) if args.params else "", "stem_sample": args.stem_sample,
+               "stem": args.stem,
                "coded": args.coded, "embed_sample": args.embed_sample,
                "profile": args.profile}
         results.append({"stage": "generate", "size": size, "wall_s": gen_s, "peak_rss_mb": float("nan")})

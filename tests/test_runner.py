@@ -67,6 +67,27 @@ def test_a_run_lands_in_its_folder_with_provenance(isolated_runs, corpus, monkey
         assert whole.read("t/index.ipynb") == nbs.read("t-notebooks/index.ipynb") == (final / "index.ipynb").read_bytes()
 
 
+def test_the_runner_prints_and_logs_the_stages_progress_and_the_notebooks_hold_none(isolated_runs, corpus,
+                                                                                    monkeypatch, capsys):
+    from analysis import progress
+
+    fake = _fake_execute()
+
+    def execute(src, out, parameters, **kwargs):
+        fake(src, out, parameters, **kwargs)
+        if Path(out).stem == "02-fit-topics":  # as the topic stage does, from the kernel
+            progress.report("topics", "K sweep: K = 3 fitted", done=1, total=6)
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute)
+    final = runner.run_pipeline(str(corpus), name="t", progress=True, log=lambda *_: None)
+    line = "[02-fit-topics] topics: K sweep: K = 3 fitted (1/6)"
+    assert line in capsys.readouterr().err
+    log = (final / "run.log").read_text(encoding="utf-8")
+    assert line in log and "[02-fit-topics] done in" in log
+    assert all("K sweep" not in p.read_text(encoding="utf-8") for p in final.glob("*.ipynb"))
+    assert progress.ENV not in __import__("os").environ  # the runner restores the environment
+
+
 @pytest.mark.parametrize("fail", [{"fail_on": "02-fit-topics"}, {"interrupt_on": "03-analyse-frames"}])
 def test_a_failed_run_leaves_the_last_good_run_byte_identical(isolated_runs, corpus, monkeypatch, fail):
     monkeypatch.setattr(papermill, "execute_notebook", _fake_execute(marker="old"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import outputs
+from .. import outputs, progress
 from ..corpus import resolve_language
 from ..errors import AnalysisError
 from ..files import require_columns
@@ -87,6 +87,7 @@ def code_units(units: pd.DataFrame, codebook: Codebook, language: str = "id") ->
     evidence_text: dict[str, int] = {"": 0}
     row = 0
     for text in units["text"]:
+        progress.tick("frames", "units coded by the codebook's indicators", row // max(n_questions, 1), n_units)
         text = "" if pd.isna(text) else str(text)
         words = set(_WORD.findall(text.casefold()))
         for _frame_id, _qid, patterns in compiled:

@@ -15,7 +15,7 @@ from .lexicon import (ALIAS_KINDS, ALIASES_FILE, INDONESIAN_CONNECTOR_WORDS, STO
                       apply_aliases, clean_word_list, connector_words, load_aliases, load_protected_terms,
                       load_stopwords, remove_stopwords)
 from .phrases import apply_phrases, learn_phrases, new_phrases
-from .prepare import STEPS, TextParams, TextResult, default_params, prepare_text, scale_params
+from .prepare import STEPS, TextParams, TextResult, default_params, prepare_text, scale_params, worker_pool
 from .stemming import stem_tokens, tabulate_stems
 from .tokens import GAP, LANGUAGES, check_language, is_reduplication, tokenize
 
@@ -23,6 +23,6 @@ __all__ = [
     "ALIAS_KINDS", "ALIASES_FILE", "INDONESIAN_CONNECTOR_WORDS", "STOPWORDS_DIR", "Alias", "AliasTable",
     "apply_aliases", "clean_word_list", "connector_words", "load_aliases", "load_protected_terms", "load_stopwords",
     "remove_stopwords", "apply_phrases", "learn_phrases", "new_phrases", "STEPS", "TextParams", "TextResult",
-    "default_params", "prepare_text", "scale_params", "stem_tokens", "tabulate_stems", "GAP", "LANGUAGES",
+    "default_params", "prepare_text", "scale_params", "worker_pool", "stem_tokens", "tabulate_stems", "GAP", "LANGUAGES",
     "check_language", "is_reduplication", "tokenize",
 ]

@@ -370,7 +370,16 @@ def _chunks(items: list, n: int) -> list[list]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _worker_pool(n_jobs: int):
+def worker_pool(n_jobs: int):
+    """Return a pool of ``n_jobs`` worker processes, or a null context (no pool) for one process.
+
+    The text stage cleans batches in it and the topic stage fits its models in
+    it (:mod:`analysis.topics.pool`). Callers keep results in input order.
+
+    >>> with worker_pool(1) as pool:
+    ...     pool is None
+    True
+    """
     # Workers come from a fork server, not a fork of this process: the notebooks
     # run in a threaded Jupyter kernel, which a plain fork could deadlock.
     if n_jobs <= 1:
@@ -438,7 +447,7 @@ def _first_pass(units: Path, out: Path, lexicon: _Lexicon, params: TextParams, t
     """
     phrases = new_phrases(lexicon.language, min_count=params.phrase_min_count,
                           threshold=params.phrase_threshold) if params.phrases else None
-    with _worker_pool(params.n_jobs) as pool, pq.ParquetWriter(out, registry.arrow_schema("tokens")) as writer:
+    with worker_pool(params.n_jobs) as pool, pq.ParquetWriter(out, registry.arrow_schema("tokens")) as writer:
         for batch in _unit_batches(units):
             if batch.empty:
                 continue

@@ -11,6 +11,9 @@ The stage function is :func:`fit_topics` (in :mod:`.stage`; notebook
   and a K range that documents can hold (:func:`fit_k_range`);
 * :mod:`.selection` — the K sweep, coherence, diversity and the K rule
   (:data:`K_RULE`, :func:`k_rule_text`, :func:`choose_k`);
+* :mod:`.scaling` — passes, iterations and the sweep's sample by the corpus's
+  size, one stated rule (:data:`SCALE_RULE`, :func:`scale_rule_text`, :func:`scale_params`);
+* :mod:`.pool` — several seeded models fitted side by side (:func:`fit_models`);
 * :mod:`.stability` — refits with derived seeds, Hungarian matching, scores;
 * :mod:`.cooccurrence` — what the topic network needs from each model, and
   junk topics (:data:`JUNK_RULE`, :func:`junk_rule_text`);
@@ -30,9 +33,12 @@ from .intrusion import describe_intrusion, intrusion_path, intrusion_tasks, scor
 from .intrusion_sheets import import_intrusion, read_answers, write_intrusion_sheets
 from .model import (TokenStream, TopicParams, doc_lengths, document_topics, fit_lda, label_topics, labels_path,
                     load_bow, load_labels, term_frequencies, text_files, top_term_ids, topic_terms)
-from .selection import (K_RULE, choose_k, k_rule_text, sample_for_coherence, score_coherence, sweep_k,
-                        sweep_model_path, topic_diversity)
-from .stability import assess_stability, match_topics, refit_models, score_stability, stability_seeds
+from .pool import FitJob, fit_models, load_model
+from .scaling import (SCALE_RULE, SWEEP_SAMPLE, scale_params, scale_rule_text, scale_text, scaled_iterations,
+                      scaled_passes, sweep_size)
+from .selection import (K_RULE, choose_k, k_rule_text, sample_for_coherence, score_coherence, score_sweep_coherence,
+                        sweep_k, sweep_model_path, topic_diversity)
+from .stability import assess_stability, match_topics, refit_jobs, refit_models, score_stability, stability_seeds
 from .stage import INTRUSION_COMMAND, TABLES, TopicResult, fit_topics, write_topic_tables
 from .tables import ROUND, aggregate_topics, tidy_doc_topics, topic_column, topic_columns, topic_number
 
@@ -44,8 +50,10 @@ __all__ = [
     "describe_intrusion", "intrusion_path", "intrusion_tasks", "score_intrusion", "sheet_id", "import_intrusion",
     "read_answers", "write_intrusion_sheets", "TokenStream", "TopicParams", "doc_lengths", "document_topics",
     "fit_lda", "label_topics", "labels_path", "load_bow", "load_labels", "term_frequencies", "text_files",
-    "top_term_ids", "topic_terms", "K_RULE", "choose_k", "k_rule_text", "sample_for_coherence", "score_coherence",
-    "sweep_k", "sweep_model_path", "topic_diversity", "assess_stability", "match_topics", "refit_models",
+    "top_term_ids", "topic_terms", "FitJob", "fit_models", "load_model", "SCALE_RULE", "SWEEP_SAMPLE",
+    "scale_params", "scale_rule_text", "scale_text", "scaled_iterations", "scaled_passes", "sweep_size",
+    "K_RULE", "choose_k", "k_rule_text", "sample_for_coherence", "score_coherence", "score_sweep_coherence",
+    "sweep_k", "sweep_model_path", "topic_diversity", "assess_stability", "match_topics", "refit_jobs", "refit_models",
     "score_stability", "stability_seeds", "INTRUSION_COMMAND", "TABLES", "TopicResult", "fit_topics",
     "write_topic_tables", "ROUND", "aggregate_topics", "tidy_doc_topics", "topic_column", "topic_columns",
     "topic_number",

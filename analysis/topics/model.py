@@ -58,7 +58,9 @@ class TopicParams:
         The K range of the sweep (inclusive).
     passes, iterations : int
         gensim ``LdaModel`` passes over the corpus and inference iterations per
-        document. Small corpora need many passes to converge.
+        document. Small corpora need many passes to converge; 0 follows the
+        corpus by :data:`~analysis.topics.scaling.SCALE_RULE` (resolved by
+        :func:`~analysis.topics.scaling.scale_params`).
     alpha : str
         Document-topic prior: ``"symmetric"``, ``"asymmetric"`` or ``"auto"``.
     eta : str, float or None
@@ -81,10 +83,16 @@ class TopicParams:
     n_representative : int
         Representative units listed per topic. Not a notebook parameter.
     coherence_sample : int
-        Documents (a random sample drawn with a fixed seed) on which the K sweep scores coherence
-        when the corpus has more; 0 scores on all of them. Coherence estimates
-        from word co-occurrence settle long before 20,000 units, and scoring
-        costs a pass over every token per K and measure.
+        Documents (a random sample drawn with a fixed seed) on which the K sweep
+        fits its models and scores coherence when the corpus has more; 0 takes
+        :data:`~analysis.topics.scaling.SWEEP_SAMPLE` (20,000); a number at least
+        the corpus's documents uses all of them. Which K is most coherent
+        settles long before 20,000 documents, and every model of the sweep
+        costs passes over every token it is fitted on.
+    n_jobs : int
+        Processes that fit the sweep's models and the refits side by side
+        (:mod:`~analysis.topics.pool`; the same models whatever the number);
+        0 uses every core beyond 2,000 documents.
     topic_unit : str
         The model's document: ``"article"``, ``"paragraph"`` (each unit) or
         ``"auto"`` (the rule of :data:`~analysis.topics.documents.TOPIC_UNIT_RULE`).
@@ -113,6 +121,7 @@ class TopicParams:
     n_representative: int = 3
     coherence_sample: int = notebook_default("coherence_sample")
     topic_unit: str = notebook_default("topic_unit")
+    n_jobs: int = notebook_default("n_jobs")
 
     def __post_init__(self):
         check_values(self)
@@ -302,28 +311,91 @@ def top_term_ids(topic_word: np.ndarray, top_n: int) -> np.ndarray:
     return np.argsort(-topic_word, axis=1, kind="stable")[:, :top_n]
 
 
-def document_topics(model, corpus, ids: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
-    """Return the wide document-topic matrix of the non-empty units.
+#: Documents per inference chunk. Each chunk's random starting values come from its own seed
+#: (:func:`chunk_seed`), so the matrix is the same whether the chunks run in one process or in several.
+INFERENCE_CHUNK = 20_000
 
-    Columns ``unit_id``, ``article_id``, ``topic_0`` … ``topic_{K-1}``; every
-    row sums to 1 (``minimum_probability=0``). Units with an empty bag of words
-    are left out (see the module docstring).
+
+def chunk_seed(seed: int, chunk: int) -> int:
+    """The seed of inference chunk ``chunk``: the run's seed for the first, one derived from it for the others.
+
+    The first chunk keeps the seed itself, so a corpus of one chunk gets the matrix it always got.
+
+    >>> chunk_seed(7, 0), chunk_seed(7, 1) == chunk_seed(7, 1) != chunk_seed(7, 2)
+    (7, True)
     """
+    if chunk == 0:
+        return int(seed)
+    return int(np.random.SeedSequence([int(seed), int(chunk)]).generate_state(1)[0])
+
+
+def _infer(model, docs, first: int, seed: int, chunk: int, progress: str = "", total: int | None = None):
+    """Topic mixtures of ``docs`` (corpus positions from ``first``), the random state reset at every chunk start."""
     from gensim.utils import get_random_state
 
-    k = model.num_topics
-    # inference starts from random values; resetting the state makes the matrix
-    # independent of whatever the model computed before
-    model.random_state = get_random_state(int(seed))
+    from ..progress import tick
+
     rows, keep = [], []
-    for i, doc in enumerate(corpus):
+    for i, doc in enumerate(docs, first):
+        if i % chunk == 0:
+            # inference starts from random values; resetting the state makes the matrix
+            # independent of whatever the model computed before, and of the process
+            model.random_state = get_random_state(chunk_seed(seed, i // chunk))
+        if progress:
+            tick("topics", progress, i, total)
         if not doc:
             continue
-        theta = np.zeros(k)
+        theta = np.zeros(model.num_topics)
         for topic, weight in model.get_document_topics(doc, minimum_probability=0.0):
             theta[topic] = weight
         rows.append(theta / theta.sum())
         keep.append(i)
+    return keep, rows
+
+
+def _infer_saved(model_path: str, corpus, start: int, stop: int, seed: int, chunk: int):
+    from gensim.models import LdaModel
+
+    return _infer(LdaModel.load(model_path), corpus[start:stop], start, seed, chunk)
+
+
+def _infer_parallel(model_path: Path, corpus, seed: int, n_jobs: int, progress: str):
+    from ..progress import report
+    from ..text import worker_pool
+
+    n = len(corpus)
+    chunk = INFERENCE_CHUNK  # sent to the workers, which read no setting of this process
+    bounds = [(a, min(a + chunk, n)) for a in range(0, n, chunk)]
+    keep, rows = [], []
+    with worker_pool(n_jobs) as pool:
+        futures = [pool.submit(_infer_saved, str(model_path), corpus, a, b, seed, chunk) for a, b in bounds]
+        for done, future in enumerate(futures, 1):  # in corpus order
+            part_keep, part_rows = future.result()
+            keep += part_keep
+            rows += part_rows
+            if progress:
+                report("topics", progress, done=bounds[done - 1][1], total=n)
+    return keep, rows
+
+
+def document_topics(model, corpus, ids: pd.DataFrame, *, seed: int = 0, progress: str = "", n_jobs: int = 1,
+                    model_path: Path | None = None) -> pd.DataFrame:
+    """Return the wide document-topic matrix of the non-empty units.
+
+    Columns ``unit_id``, ``article_id``, ``topic_0`` … ``topic_{K-1}``; every
+    row sums to 1 (``minimum_probability=0``). Units with an empty bag of words
+    are left out (see the module docstring). Documents are inferred in chunks
+    of :data:`INFERENCE_CHUNK`, each with its own seed (:func:`chunk_seed`);
+    given ``model_path`` (the model saved) and ``n_jobs`` above 1, the chunks
+    run in that many processes, with the same result. With ``progress``, the
+    documents done are reported under that message (:mod:`analysis.progress`).
+    """
+    k = model.num_topics
+    total = len(corpus) if hasattr(corpus, "__len__") else None
+    if n_jobs > 1 and model_path is not None and total is not None and total > INFERENCE_CHUNK:
+        keep, rows = _infer_parallel(Path(model_path), corpus, seed, n_jobs, progress)
+    else:
+        keep, rows = _infer(model, corpus, 0, seed, INFERENCE_CHUNK, progress, total)
     matrix = np.vstack(rows) if rows else np.zeros((0, k))
     table = ids.iloc[keep].reset_index(drop=True)
     topics = pd.DataFrame(matrix.round(ROUND), columns=[topic_column(t + 1) for t in range(k)])

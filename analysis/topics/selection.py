@@ -7,17 +7,22 @@ Rules kept here:
   ``CoherenceModel``) and topic diversity; :func:`choose_k` applies the rule
   stated in :data:`K_RULE`. Methods and the notebook state the rule from the
   same template (:func:`k_rule_text`).
-* **One process, fixed seed.** Coherence is computed in one process and every
-  model of the sweep with the run's seed, so the scores do not depend on the
-  machine.
-* **Bounded cost.** On a large corpus coherence is scored on a random sample of
-  units drawn with a fixed seed (:func:`sample_for_coherence`), and the sweep keeps no model in memory:
-  each is saved next to the run's model file and the chosen one is loaded
-  rather than fitted again.
+* **Fixed seed, any number of processes.** Every model of the sweep is fitted
+  with the run's seed, side by side in ``n_jobs`` processes (:mod:`.pool`),
+  which changes nothing in the models; coherence is computed in one process,
+  so the scores do not depend on the machine.
+* **Bounded cost.** On a large corpus the sweep fits and scores its models on a
+  random sample of documents drawn with a fixed seed (:func:`sample_for_coherence`;
+  the rule is :data:`~.scaling.SCALE_RULE`). Word co-occurrences are counted once
+  per measure for the top words of every model of the sweep together, not once
+  per model (:func:`score_sweep_coherence`). The sweep keeps no model in memory:
+  each is saved to a folder and the chosen one is loaded rather than fitted again.
 """
 
 from __future__ import annotations
 
+import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -82,6 +87,40 @@ def score_coherence(model, corpus, dictionary, texts, top_n: int = 10) -> dict[s
     return scores
 
 
+def score_sweep_coherence(topic_words: list[list[list[str]]], corpus, dictionary, texts,
+                          top_n: int = 10) -> list[dict[str, float]]:
+    """Return :func:`score_coherence`'s three scores for each model, counting co-occurrences once per measure.
+
+    ``topic_words`` holds, per model, its topics' top ``top_n`` words. gensim
+    counts the occurrences and co-occurrences of the relevant words in one
+    pass over the texts (or the corpus, for u_mass); a pair's counts do not
+    depend on which other words are counted, so counting the words of every
+    model at once gives each model the scores it gets alone, for one pass
+    instead of one per model.
+
+    Examples
+    --------
+    >>> from gensim.corpora import Dictionary
+    >>> texts = [["a", "b", "a"], ["c", "d", "c"], ["a", "b"], ["c", "d"]]
+    >>> d = Dictionary(texts)
+    >>> scores = score_sweep_coherence([[["a", "b"], ["c", "d"]]], [d.doc2bow(t) for t in texts], d, texts, 2)
+    >>> sorted(scores[0])
+    ['c_npmi', 'c_v', 'u_mass']
+    """
+    from gensim.models import CoherenceModel
+
+    union = [topic for model in topic_words for topic in model]
+    scores: list[dict[str, float]] = [{} for _ in topic_words]
+    for measure in ("c_v", "c_npmi", "u_mass"):
+        source = {"corpus": corpus} if measure == "u_mass" else {"texts": texts}
+        cm = CoherenceModel(topics=union, dictionary=dictionary, coherence=measure, topn=top_n, processes=1, **source)
+        cm.estimate_probabilities()
+        for i, topics in enumerate(topic_words):
+            cm.topics = topics  # a subset of the counted words: the counts are kept
+            scores[i][measure] = float(cm.get_coherence())
+    return scores
+
+
 def sample_for_coherence(corpus, texts, n: int, seed: int) -> tuple[list, list]:
     """Return a random sample of ``n`` units, drawn with ``seed``, as (bag-of-words list, token lists).
 
@@ -100,15 +139,17 @@ def sample_for_coherence(corpus, texts, n: int, seed: int) -> tuple[list, list]:
 
 
 def sweep_k(corpus, dictionary, texts, *, params: TopicParams | None = None, seed: int = 0,
-            coherence_corpus=None, model_dir: Path | None = None) -> pd.DataFrame:
+            coherence_corpus=None, model_dir: Path | None = None, n_jobs: int = 1) -> pd.DataFrame:
     """Fit one model per K in ``params.k_range()`` and score it.
 
     Returns a tidy table with one row per K: ``k``, ``c_v``, ``c_npmi``,
-    ``u_mass``, ``diversity``. Models are not held in memory (it stays
-    bounded for large corpora); with ``model_dir`` each is saved there
-    (:func:`sweep_model_path`), so the chosen one is loaded rather than fitted
-    again. ``texts`` (and ``coherence_corpus`` for u_mass, default ``corpus``)
-    are the units coherence is scored on, e.g. a sample.
+    ``u_mass``, ``diversity``. The models are fitted side by side in
+    ``n_jobs`` processes (:func:`~.pool.fit_models`; the same models whatever
+    ``n_jobs``) and not held in memory (it stays bounded for large corpora);
+    with ``model_dir`` each is saved there (:func:`sweep_model_path`), so the
+    chosen one is loaded rather than fitted again. ``texts`` (and
+    ``coherence_corpus`` for u_mass, default ``corpus``) are the documents
+    coherence is scored on.
 
     Examples
     --------
@@ -119,15 +160,20 @@ def sweep_k(corpus, dictionary, texts, *, params: TopicParams | None = None, see
     >>> list(s["k"])
     [2, 3]
     """
+    from ..progress import report
+    from .pool import STAGE, FitJob, fit_models, load_model
+
     params = params or TopicParams()
-    rows = []
-    for k in params.k_range():
-        model = fit_lda(corpus, dictionary, k, params=params, seed=seed)
-        scores = score_coherence(model, corpus if coherence_corpus is None else coherence_corpus,
-                                 dictionary, texts, params.top_n)
-        rows.append({"k": k, **scores, "diversity": topic_diversity(model.get_topics(), params.top_n)})
-        if model_dir is not None:
-            model.save(str(sweep_model_path(model_dir, k)))
+    with tempfile.TemporaryDirectory() if model_dir is None else nullcontext(model_dir) as folder:
+        jobs = [FitJob(f"K = {k}", k, seed, sweep_model_path(Path(folder), k)) for k in params.k_range()]
+        fit_models(corpus, dictionary, jobs, params=params, n_jobs=n_jobs, what="K sweep")
+        topic_word = [load_model(job.path).get_topics() for job in jobs]
+    report(STAGE, f"K sweep: scoring the coherence of {len(jobs)} models")
+    words = [[[dictionary[i] for i in row] for row in top_term_ids(m, params.top_n)] for m in topic_word]
+    scores = score_sweep_coherence(words, corpus if coherence_corpus is None else coherence_corpus, dictionary,
+                                   texts, params.top_n)
+    rows = [{"k": job.k, **score, "diversity": topic_diversity(m, params.top_n)}
+            for job, score, m in zip(jobs, scores, topic_word)]
     return pd.DataFrame(rows, columns=["k", "c_v", "c_npmi", "u_mass", "diversity"]).round(ROUND)
 
 

@@ -15,6 +15,10 @@ Rules kept here:
 
 from __future__ import annotations
 
+import tempfile
+from contextlib import nullcontext
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -92,15 +96,34 @@ def score_stability(reference: np.ndarray, refits: list[np.ndarray], *, top_n: i
     return table
 
 
-def refit_models(corpus, dictionary, k: int, *, params: TopicParams | None = None, seed: int = 0) -> list:
+def refit_jobs(k: int, seed: int, n: int, folder: Path) -> list:
+    """The :class:`~.pool.FitJob` of each refit: ``k`` topics with each of :func:`stability_seeds`, saved in ``folder``.
+
+    >>> [job.name for job in refit_jobs(4, 1, 2, Path("x"))]
+    ['refit 1 of 2', 'refit 2 of 2']
+    """
+    from .pool import FitJob
+
+    return [FitJob(f"refit {i} of {n}", int(k), s, Path(folder) / f"refit-{s}.model")
+            for i, s in enumerate(stability_seeds(seed, n), 1)]
+
+
+def refit_models(corpus, dictionary, k: int, *, params: TopicParams | None = None, seed: int = 0,
+                 n_jobs: int = 1, model_dir: Path | None = None) -> list:
     """Refit ``k`` topics with each of :func:`stability_seeds`; return ``[(seed, model), …]``.
 
     The refits score topic stability here and, in the frames stage, how
-    stable the inductive frames are, so they are fitted once.
+    stable the inductive frames are, so they are fitted once, side by side in
+    ``n_jobs`` processes (:func:`~.pool.fit_models`; the same models whatever
+    ``n_jobs``), and saved in ``model_dir`` (a temporary folder if not given).
     """
+    from .pool import fit_models, load_model
+
     params = params or TopicParams()
-    return [(s, fit_lda(corpus, dictionary, k, params=params, seed=s))
-            for s in stability_seeds(seed, params.n_stability_seeds)]
+    with tempfile.TemporaryDirectory() if model_dir is None else nullcontext(model_dir) as folder:
+        jobs = refit_jobs(k, seed, params.n_stability_seeds, Path(folder))
+        fit_models(corpus, dictionary, jobs, params=params, n_jobs=n_jobs, what="stability")
+        return [(job.seed, load_model(job.path)) for job in jobs]
 
 
 def assess_stability(corpus, dictionary, reference, *, params: TopicParams | None = None, seed: int = 0,

@@ -39,8 +39,10 @@ from .intrusion import describe_intrusion, intrusion_tasks, score_intrusion
 from .intrusion_sheets import read_imported
 from .model import (TokenStream, TopicParams, doc_lengths, document_topics, fit_lda, label_topics, load_bow,
                     load_labels, term_frequencies, topic_terms)
+from .pool import FitJob, fit_models, load_model
+from .scaling import scale_params, scale_text, sweep_size
 from .selection import choose_k, sample_for_coherence, sweep_k, sweep_model_path
-from .stability import assess_stability, refit_models
+from .stability import assess_stability, refit_jobs
 from .tables import aggregate_topics, tidy_doc_topics, topic_columns
 
 #: How the notebook and the pages tell a user to write the intrusion sheets.
@@ -80,7 +82,14 @@ class TopicResult:
     n_documents: int = 0
     intrusion_text: str = ""
     params: TopicParams | None = None
+    scaling: dict[str, str] = field(default_factory=dict)
     tables: dict[str, Path] = field(default_factory=dict)
+
+    def describe_scale(self) -> str:
+        """The sentence on what the models were fitted on, with the values the scaling rule gave (:func:`scale_text`)."""
+        return scale_text({**self.scaling, "n_documents": str(self.n_documents), "passes": str(self.params.passes),
+                           "iterations": str(self.params.iterations),
+                           "n_stability_seeds": str(self.params.n_stability_seeds), "n_jobs": str(self.params.n_jobs)})
 
     def describe_junk(self) -> str:
         """The sentence on junk topics, with their labels."""
@@ -129,31 +138,70 @@ def _fit_params(params: TopicParams, docs: FitDocuments) -> tuple[TopicParams, s
     return (dataclasses.replace(params, k_max=ks[-1]) if not params.n_topics else params), note
 
 
-def _choose_model(docs: FitDocuments, dictionary, params: TopicParams, seed: int, sweep_dir: Path):
-    """Sweep K, apply the K rule, and return ``(model, k, reason, sweep)``; the sweep's models stay in ``sweep_dir``."""
-    texts, coherence_corpus = docs.texts, None
-    if params.coherence_sample and docs.n_documents > params.coherence_sample:
-        coherence_corpus, texts = sample_for_coherence(docs.corpus, docs.texts, params.coherence_sample, seed)
-    # The sweep's model of the chosen K is the final model (same data, parameters and
-    # seed), so it is kept on disk and loaded instead of being fitted a second time.
-    sweep = sweep_k(docs.corpus, dictionary, texts, params=params, seed=seed, coherence_corpus=coherence_corpus,
-                    model_dir=sweep_dir)
+@dataclass(frozen=True)
+class _Sweep:
+    """What the sweep fitted on: its documents (a sample or all), its parameters as resolved, its folder."""
+
+    corpus: object
+    texts: object
+    coherence_corpus: object
+    n_documents: int
+    params: TopicParams
+    on_all: bool
+
+
+def _sweep_documents(docs: FitDocuments, params: TopicParams, seed: int) -> _Sweep:
+    """The documents the sweep fits and scores on, by :data:`~.scaling.SCALE_RULE` (a sample when there are more).
+
+    A K fixed by the user is fitted on every document (there is no choice to
+    make on a sample); its coherence is still scored on the sample.
+    """
+    n_sweep = sweep_size(params, docs.n_documents)
+    if n_sweep >= docs.n_documents:
+        return _Sweep(docs.corpus, docs.texts, None, docs.n_documents, scale_params(params, docs.n_documents), True)
+    corpus, texts = sample_for_coherence(docs.corpus, docs.texts, n_sweep, seed)
+    if params.n_topics:
+        return _Sweep(docs.corpus, texts, corpus, docs.n_documents, scale_params(params, docs.n_documents), True)
+    return _Sweep(corpus, texts, None, n_sweep, scale_params(params, n_sweep), False)
+
+
+def _choose_k(docs: FitDocuments, dictionary, params: TopicParams, seed: int, folder: Path):
+    """Sweep K and apply the K rule; return ``(k, reason, sweep table, what the sweep fitted on)``.
+
+    The sweep's models stay in ``folder`` (:func:`sweep_model_path`).
+    """
+    swept = _sweep_documents(docs, params, seed)
+    sweep = sweep_k(swept.corpus, dictionary, swept.texts, params=swept.params, seed=seed,
+                    coherence_corpus=swept.coherence_corpus, model_dir=folder, n_jobs=swept.params.n_jobs)
     k, reason, sweep = choose_k(sweep, params.n_topics, params.min_diversity)
-    model = _load(sweep_model_path(sweep_dir, k)) or fit_lda(docs.corpus, dictionary, k, params=params, seed=seed)
-    return model, k, reason, sweep
+    return k, reason, sweep, swept
 
 
-def _load(path: Path):
-    from gensim.models import LdaModel
+def _final_and_refits(docs: FitDocuments, dictionary, fitted: TopicParams, swept: _Sweep, k: int, seed: int,
+                      folder: Path):
+    """The model of the chosen K on every document, and its stability refits, fitted side by side.
 
-    return LdaModel.load(str(path)) if path.exists() else None
+    When the sweep used every document with the same parameters, its model of
+    K is the final model (same data, parameters and seed) and is loaded, not
+    fitted again.
+    """
+    reuse = swept.on_all and swept.params == fitted
+    final = FitJob(f"K = {k} on all {docs.n_documents:,} documents", k, seed, folder / "final.model")
+    refits = refit_jobs(k, seed, fitted.n_stability_seeds, folder)
+    fit_models(docs.corpus, dictionary, refits if reuse else [final, *refits], params=fitted, n_jobs=fitted.n_jobs,
+               what=f"chosen K = {k}")
+    model = load_model(sweep_model_path(folder, k) if reuse else final.path)
+    return model, [(job.seed, load_model(job.path)) for job in refits]
 
 
 def _alternatives(refits: list, sweep_dir: Path, k: int, seed: int) -> list[tuple[str, str, int, object]]:
-    """The models the inductive frames are re-built from: each refit seed, then the sweep's K − 1 and K + 1."""
+    """The models the inductive frames are re-built from: each refit seed, then the sweep's K − 1 and K + 1.
+
+    On a large corpus the sweep's models were fitted on its sample (:data:`~.scaling.SCALE_RULE`).
+    """
     out = [(f"seed-{s}", "seed", s, m) for s, m in refits]
     for other in (k - 1, k + 1):
-        model = _load(sweep_model_path(sweep_dir, other))
+        model = load_model(sweep_model_path(sweep_dir, other))
         if model is not None:
             out.append((f"k-{other}", "k", seed, model))
     return out
@@ -235,10 +283,17 @@ def _intrusion(terms, topic_word, dictionary, fit_theta, intrusion_dir, seed, ru
     return tasks, word, topic, text
 
 
-def _used_params(params: TopicParams, docs: FitDocuments, k_note: str) -> pd.DataFrame:
-    """``topic_params``: the parameters as fitted, then the document level the rule chose and why."""
-    extra = pd.DataFrame({"parameter": ["document", "document_reason", "n_documents", "k_range_note"],
-                          "value": [docs.topic_unit.unit, docs.topic_unit.reason, str(docs.n_documents), k_note]})
+def _scaling(docs: FitDocuments, swept: _Sweep) -> dict[str, str]:
+    """What the sweep fitted on, as ``topic_params`` rows (the final model's values are the table's own)."""
+    return {"sweep_documents": str(swept.n_documents), "sweep_passes": str(swept.params.passes),
+            "sweep_iterations": str(swept.params.iterations), "sweep_on_sample": str(not swept.on_all).lower()}
+
+
+def _used_params(params: TopicParams, docs: FitDocuments, k_note: str, scaling: dict[str, str]) -> pd.DataFrame:
+    """``topic_params``: the parameters as fitted (zeros resolved), the document level and why, and the sweep's."""
+    rows = {"document": docs.topic_unit.unit, "document_reason": docs.topic_unit.reason,
+            "n_documents": str(docs.n_documents), "k_range_note": k_note, **scaling}
+    extra = pd.DataFrame({"parameter": list(rows), "value": list(rows.values())})
     return pd.concat([params_table(params), extra], ignore_index=True)
 
 
@@ -276,15 +331,17 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
     with tempfile.TemporaryDirectory(dir=paths.file("lda_model").parent, prefix=".topics-") as tmp:
         docs = fit_documents(corpus, TokenStream(paths.file("tokens")), ids, lengths, params.topic_unit,
                              min(params.k_range()), Path(tmp))
-        fitted, k_note = _fit_params(params, docs)
-        model, k, reason, sweep = _choose_model(docs, dictionary, fitted, seed, Path(tmp))
+        cut, k_note = _fit_params(params, docs)
+        k, reason, sweep, swept = _choose_k(docs, dictionary, cut, seed, Path(tmp))
         reason = f"{reason} {k_note}".strip()
+        fitted = scale_params(cut, docs.n_documents)
+        model, refits = _final_and_refits(docs, dictionary, fitted, swept, k, seed, Path(tmp))
         model.save(str(paths.file("lda_model")))
-        refits = refit_models(docs.corpus, dictionary, k, params=fitted, seed=seed)
         stability = assess_stability(docs.corpus, dictionary, model, params=fitted, seed=seed, refits=refits)
         alternatives = _alternatives(refits, Path(tmp), k, seed)
         paragraph = docs.topic_unit.unit == "paragraph"
-        doc_topics = document_topics(model, corpus, ids, seed=seed)
+        doc_topics = document_topics(model, corpus, ids, seed=seed, progress="inferring the topics of every unit",
+                                     n_jobs=fitted.n_jobs, model_path=paths.file("lda_model"))
         fit_theta = (doc_topics.rename(columns={"unit_id": "document_id"}) if paragraph
                      else document_topics(model, docs.corpus, docs.ids, seed=seed))
         nonempty = np.flatnonzero(lengths > 0)
@@ -321,8 +378,9 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
             ["topic", "label", "n_coders", "n_correct", "model_precision"]],
         topic_intrusion=topic, n_units=len(ids), n_empty_units=len(ids) - int((lengths > 0).sum()),
         model_path=paths.file("lda_model"), explorer_path=explorer_path, topic_unit=docs.topic_unit,
-        n_documents=docs.n_documents, intrusion_text=intrusion_text, params=fitted,
+        n_documents=docs.n_documents, intrusion_text=intrusion_text, params=fitted, scaling=_scaling(docs, swept),
     )
     result.tables = write_topic_tables(result, paths)
-    registry.write(paths, "topic_params", _used_params(fitted, docs, k_note))
+    used = _used_params(fitted, docs, k_note, result.scaling)
+    registry.write(paths, "topic_params", used)
     return result

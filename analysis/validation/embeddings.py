@@ -25,6 +25,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from ..progress import tick
+
 DIM = 512
 
 
@@ -79,6 +81,7 @@ def embed(texts: Iterable[str], cache: Path | None = None, *, embedder=None, bat
             chunk = todo[start:start + batch]
             vectors = _normalise(np.asarray(embedder([first[k] for k in chunk]), dtype=np.float32))
             known.update(zip(chunk, vectors))
+            tick("validation", "units embedded", min(start + batch, len(todo)), len(todo), step=batch, every=2_000)
             if progress:
                 progress(min(start + batch, len(todo)), len(todo))
         if cache is not None:

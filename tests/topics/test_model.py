@@ -44,7 +44,7 @@ def test_same_seed_same_model_and_other_seed_differs():
 @pytest.mark.parametrize("kwargs, name", [
     ({"k_min": 1}, "k_min"), ({"k_min": 5, "k_max": 3}, "k_max"), ({"n_topics": 1}, "n_topics"),
     ({"alpha": "sometimes"}, "alpha"), ({"eta": -1.0}, "eta"), ({"relevance_lambda": 1.5}, "relevance_lambda"),
-    ({"passes": 0}, "passes"), ({"top_n": 2.5}, "top_n"), ({"stability_threshold": 2}, "stability_threshold"),
+    ({"passes": -1}, "passes"), ({"top_n": 2.5}, "top_n"), ({"stability_threshold": 2}, "stability_threshold"),
     ({"alpha": 0.1}, "alpha"), ({"k_step": 0}, "k_step"), ({"n_representative": 0}, "n_representative"),
     ({"min_diversity": 1.5}, "min_diversity"),
 ])

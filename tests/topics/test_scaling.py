@@ -1,0 +1,109 @@
+"""The scaling rule, parallel fits identical to one process, and the sweep on a sample."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import progress, registry, topics
+from analysis.topics import scaling
+
+from .planted import FAST, block_corpus, bow_corpus, planted_corpus, write_run
+
+
+def test_passes_and_iterations_fall_with_the_documents_to_a_floor():
+    assert [topics.scaled_passes(n) for n in (10, 1_000, 4_000, 15_000, 150_000, 10_000_000)] == [20, 20, 10, 5, 2, 1]
+    assert [topics.scaled_iterations(n) for n in (10, 1_000, 4_000, 150_000)] == [100, 100, 50, 50]
+    passes = [topics.scaled_passes(n) for n in range(500, 400_000, 997)]
+    assert passes == sorted(passes, reverse=True)  # never more passes for more documents
+
+
+def test_zeros_follow_the_rule_and_explicit_values_win():
+    scaled = topics.scale_params(topics.TopicParams(passes=0, iterations=0, coherence_sample=0, n_jobs=0), 150_000)
+    assert (scaled.passes, scaled.iterations, scaled.coherence_sample) == (2, 50, topics.SWEEP_SAMPLE)
+    assert scaled.n_jobs >= 1
+    kept = topics.scale_params(topics.TopicParams(passes=7, iterations=30, coherence_sample=500, n_jobs=3), 150_000)
+    assert (kept.passes, kept.iterations, kept.coherence_sample, kept.n_jobs) == (7, 30, 500, 3)
+    assert topics.scale_params(topics.TopicParams(n_jobs=0), 100).n_jobs == 1  # no pool for a small corpus
+    assert topics.sweep_size(topics.TopicParams(coherence_sample=0), 10**6) == topics.SWEEP_SAMPLE
+
+
+def test_the_rule_text_states_the_numbers_the_functions_use():
+    text = topics.scale_rule_text()
+    for number in (f"{scaling.PASSES} passes", f"{scaling.ITERATIONS} inference", f"{scaling.BASE_DOCUMENTS:,}",
+                   f"{scaling.SWEEP_SAMPLE:,} documents", f"{scaling.MIN_ITERATIONS} iterations"):
+        assert number in text
+
+
+def test_the_shared_count_gives_each_model_its_own_coherence():
+    _, texts = planted_corpus(seed=1, n_docs=120)
+    dictionary, corpus = bow_corpus(texts)
+    models = [topics.fit_lda(corpus, dictionary, k, params=topics.TopicParams(**FAST), seed=3) for k in (2, 3, 4)]
+    words = [[[dictionary[i] for i in row] for row in topics.top_term_ids(m.get_topics(), 10)] for m in models]
+    assert topics.score_sweep_coherence(words, corpus, dictionary, texts) == [
+        topics.score_coherence(m, corpus, dictionary, texts) for m in models]
+
+
+
+@pytest.fixture(scope="module")
+def by_jobs(tmp_path_factory):
+    """The same run fitted with n_jobs 1 and 2."""
+    _, texts = block_corpus(seed=2)
+    out = {}
+    for n_jobs in (1, 2):
+        paths = write_run(tmp_path_factory.mktemp(f"jobs{n_jobs}"), texts)
+        params = topics.TopicParams(k_min=2, k_max=3, n_stability_seeds=2, n_jobs=n_jobs, passes=5, iterations=30)
+        out[n_jobs] = (paths, topics.fit_topics(paths, params=params, seed=5, explorer=False))
+    return out
+
+
+def test_a_parallel_sweep_gives_the_tables_of_a_sequential_one(by_jobs):
+    (one, r1), (two, r2) = by_jobs[1], by_jobs[2]
+    for key in ("k_sweep", "topic_terms", "topic_stability", "doc_topics_units", "topic_network_nodes"):
+        assert registry.read(one, key).equals(registry.read(two, key)), key
+    assert r1.sweep.equals(r2.sweep) and r1.n_topics == r2.n_topics
+    assert r1.describe_scale() != r2.describe_scale() and "2 processes" in r2.describe_scale()
+
+
+def test_a_large_corpus_sweeps_on_a_sample_and_fits_the_chosen_k_on_every_document(tmp_path, monkeypatch):
+    _, texts = block_corpus(seed=3)
+    log = tmp_path / "progress.jsonl"
+    monkeypatch.setenv(progress.ENV, str(log))
+    paths = write_run(tmp_path / "run", texts)
+    params = topics.TopicParams(k_min=2, k_max=3, n_stability_seeds=1, coherence_sample=40, passes=0, iterations=0)
+    result = topics.fit_topics(paths, params=params, seed=5, explorer=False)
+    used = registry.read(paths, "topic_params").set_index("parameter")["value"]
+    assert (used["sweep_on_sample"], used["sweep_documents"], used["n_documents"]) == ("true", "40", "90")
+    assert (used["passes"], used["iterations"], used["sweep_passes"]) == ("20", "100", "20")  # the rule, resolved
+    assert len(result.doc_topics) == 90  # the chosen K covers every document, not the sample
+    assert "random sample (fixed seed) of 40 of them" in result.describe_scale()
+    messages = [r["message"] for r in progress.read_records(log)]
+    assert any(m.startswith("K sweep: fitting K = 2") for m in messages)
+    assert any("K = " in m and "on all 90 documents" in m for m in messages)
+    assert any(m.startswith("chosen K") and "refit 1 of 1" in m for m in messages)
+    assert any(m == "inferring the topics of every unit" for m in messages)
+
+
+def test_fit_models_reports_nothing_without_a_listener(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv(progress.ENV, raising=False)
+    _, texts = block_corpus(seed=4)
+    dictionary, corpus = bow_corpus(texts)
+    jobs = [topics.FitJob("K = 2", 2, 1, tmp_path / "a.model")]
+    topics.fit_models(corpus, dictionary, jobs, params=topics.TopicParams(passes=1, iterations=5))
+    assert capsys.readouterr() == ("", "") and not list(tmp_path.glob("*.jsonl"))
+
+
+def test_inference_in_chunks_gives_the_same_matrix_in_one_process_or_two(tmp_path, monkeypatch):
+    from analysis.topics import model as model_module
+
+    _, texts = block_corpus(seed=5)
+    dictionary, corpus = bow_corpus(texts)
+    ids = pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(corpus))], "article_id": "a"})
+    lda = topics.fit_lda(corpus, dictionary, 3, params=topics.TopicParams(passes=2, iterations=20), seed=1)
+    lda.save(str(tmp_path / "m.model"))
+    whole = topics.document_topics(lda, corpus, ids, seed=4)
+    monkeypatch.setattr(model_module, "INFERENCE_CHUNK", 25)  # four chunks of the 90 documents
+    one = topics.document_topics(lda, corpus, ids, seed=4)
+    two = topics.document_topics(lda, corpus, ids, seed=4, n_jobs=2, model_path=tmp_path / "m.model")
+    assert one.equals(two)
+    assert one.iloc[:25].equals(whole.iloc[:25])  # the first chunk keeps the run's seed
