@@ -94,7 +94,8 @@ def plot_quote_frames(quote_frames: pd.DataFrame, *, frame_labels: dict[str, str
     """
     frames = list(dict.fromkeys(quote_frames["frame"]))
     fig, ax = new_axes(ax, figsize=(FIG_WIDTH, 0.5 * max(len(frames), 1) + 1.8))
-    voices = (("quoted", "inside quotes"), ("reported", "reported speech"), ("journalist", "journalist's words"))
+    voices = (("quoted", "direct quotes"), ("attributed", "attributed: direct + indirect"),
+              ("journalist", "journalist's words"))
     for k, (voice, label) in enumerate(voices):
         sub = quote_frames[quote_frames["voice"] == voice].set_index("frame").reindex(frames)
         if sub.empty or sub["share"].isna().all():

@@ -10,7 +10,7 @@ NAMES = {f"f{i}": name for i, name in enumerate(LONG)}
 
 
 def _quote_frames():
-    rows = [(v, f, 10, 3, 2, .2, .1, .4) for v in ("quoted", "reported", "journalist") for f in NAMES]
+    rows = [(v, f, 10, 3, 2, .2, .1, .4) for v in ("quoted", "attributed", "journalist") for f in NAMES]
     return pd.DataFrame(rows, columns=["voice", "frame", "n_spans", "n_articles", "n_present", "share", "lo", "hi"])
 
 
