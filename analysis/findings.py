@@ -401,7 +401,10 @@ def who_speaks(run: RunData) -> Finding:
     if statements.empty:
         return Finding(f"5. Whose voices are heard ({note})", describe_sources(statements, statements, statements))
     types, origins = run.table("source_types"), run.table("source_origins")
-    text = (describe_sources(statements, types, origins, unit=run.unit) + " "
+    from .actors import load_attribution
+
+    rule = " ".join(str(load_attribution().get("origin_summary") or "").split())
+    text = (describe_sources(statements, types, origins, unit=run.unit) + (f" {rule}" if rule else "") + " "
             + describe_check(run.table("attribution_scores"), summary))
     lead = types.sort_values("n_statements", ascending=False, kind="stable").iloc[0]
     alt = (f"Stacked bar chart of attributed statements by source type, coloured by origin; {lead['label']} "

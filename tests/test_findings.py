@@ -533,6 +533,8 @@ def test_who_speaks_reports_type_and_origin_with_n(paths):
     assert "By origin — Russian: 2 sources, 3 statements; other: 1 source, 2 statements." in f.text
     assert "1 statement reached the story through a named outlet (TASS 1)." in f.text
     assert "No speaker coding is available" in f.text
+    # The origin rules that move "whose voices" are stated (NATO members; academics by their institution).
+    assert "every NATO member state (Türkiye included)" in f.text and "country of their institution" in f.text
 
 
 def test_who_speaks_heading_says_who_checked_attribution(paths):

@@ -112,3 +112,15 @@ def test_describe_wire_reads_a_missing_credit_as_none():
     wire = pd.DataFrame({"story": ["wire", "own"], "frame": "conflict", "n_articles": 1, "n_units": 2,
                          "n_present": [1, 0], "share": [0.5, 0.0], "lo": [0.0, 0.0], "hi": [1.0, 0.0]})
     assert "1 article is credited to a wire or translated (Reuters)" in actors.describe_wire(wire, origins, {})
+
+
+def test_the_wire_comparison_flags_a_side_of_one_article_and_states_n_articles():
+    origins = pd.DataFrame({"article_id": ["w1", "w2", "o"], "outlet": "x", "wire_source": ["Reuters", "AP", ""],
+                            "translated_from": "", "credits": "", "story": ["wire", "wire", "own"]})
+    wire = pd.DataFrame({"story": ["wire", "own"], "frame": "f", "n_articles": [2, 1], "n_units": [20, 9],
+                         "n_present": [4, 0], "share": [.2, 0.], "lo": [.1, float("nan")], "hi": [.3, float("nan")]})
+    text = actors.describe_wire(wire, origins, {"f": "F"})
+    assert "Wire-based (2 articles) against own reporting (1 article)" in text
+    assert "own reporting side rests on 1 article: description only" in text
+    two = actors.describe_wire(wire.assign(n_articles=2), origins, {"f": "F"})
+    assert "description only" not in two
