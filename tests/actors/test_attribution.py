@@ -121,3 +121,14 @@ def test_english_points_continue_the_speaker():
                "First, exports to China fell by a fifth.", "Second, the central bank raised rates twice."],
               language="en")
     assert s["speaker"].tolist() == ["Jane Doe"] * 3 and s["kind"].tolist()[1:] == ["continuation"] * 2
+
+
+def test_nested_cues_of_one_source_over_one_quote_are_one_statement():
+    s = found(["Menteri Luar Negeri Indonesia Retno Marsudi tiba di Beijing pada Senin pagi.",
+               "Menteri Luar Negeri Indonesia mengatakan bahwa Retno Marsudi mengatakan kepada Wang Yi bahwa "
+               "Indonesia “siap menjadi penengah dalam perundingan damai itu”."])
+    assert s["speaker"].tolist() == ["Retno Marsudi"]
+    # Two different sources, one reporting the other: both speak.
+    two = found(["Anton Wibisono, pengamat militer, mengatakan bahwa Retno Marsudi mengatakan kepada Wang Yi bahwa "
+                 "Indonesia “siap menjadi penengah dalam perundingan damai itu”."], article="b")
+    assert set(two["speaker"]) == {"Anton Wibisono", "Retno Marsudi"}
