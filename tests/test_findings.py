@@ -577,8 +577,8 @@ def test_voices_and_frames_uses_the_quoted_words_with_n(paths):
     assert ("**Conflict** 50% [30%, 70%] of direct quotes, against 20% [10%, 30%] of the journalist's") in f.text
     assert "(40 spans, at most one per unit)" in f.text
     # Only quoted words speak for a source: the reported 100% economic of government is not its voice.
-    assert "**government official** most often **Conflict** (75% of its 4 quoted statements)" in f.text
-    assert "**academic** most often **Economic** (50% of its 2 quoted statements)" in f.text
+    assert "**government official** most often **Conflict** (75% of its 4 quoted statements by 1 source)" in f.text
+    assert "**academic** most often **Economic** (50% of its 2 quoted statements by 1 source)" in f.text
     assert "recorded no wire or translation credits" in f.text
 
 
