@@ -461,7 +461,10 @@ def who_speaks(run: RunData) -> Finding:
     if statements.empty:
         return Finding(f"5. Whose voices are heard ({note})", describe_sources(statements, statements, statements))
     types, origins = run.table("source_types"), run.table("source_origins")
-    text = (describe_sources(statements, types, origins, unit=run.unit) + " "
+    from .actors import load_attribution
+
+    rule = " ".join(str(load_attribution().get("origin_summary") or "").split())
+    text = (describe_sources(statements, types, origins, unit=run.unit) + (f" {rule}" if rule else "") + " "
             + describe_check(run.table("attribution_scores"), summary))
     lead = types.sort_values("n_statements", ascending=False, kind="stable").iloc[0]
     alt = (f"Stacked bar chart of attributed statements by source type, coloured by origin; {lead['label']} "
@@ -511,13 +514,15 @@ def voices_and_frames(run: RunData) -> Finding:
     if not quoted.empty:
         per = quoted.groupby(["source_type", "frame"], sort=False)[["n_with_frame", "n_statements"]].sum().reset_index()
         per["share"] = per["n_with_frame"] / per["n_statements"]
+        n_src = quoted.groupby("source_type")["canonical"].nunique()
         leads = per.sort_values(["source_type", "share", "frame"], ascending=[True, False, True]).groupby("source_type").head(1)
         leads = leads[leads["share"] > 0]
         labels = dict(zip(run.table("source_types").get("source_type", []), run.table("source_types").get("label", [])))
         if len(leads):
             text += (" By type of source, in their own quoted words: " + "; ".join(
                 f"**{escape_markdown(labels.get(r.source_type, r.source_type))}** most often "
-                f"**{run.frame_name(r.frame)}** ({_pct(r.share)} of its {count_noun(int(r.n_statements), 'quoted statement')})"
+                f"**{run.frame_name(r.frame)}** ({_pct(r.share)} of its {count_noun(int(r.n_statements), 'quoted statement')}"
+                f" by {count_noun(int(n_src.get(r.source_type, 0)), 'source')})"
                 for r in leads.itertuples()) + ".")
             if int(per.groupby("source_type")["n_statements"].max().min()) < FEW_UNITS:
                 text += " Each type rests on few statements: description, not a finding about the outlets."
@@ -526,7 +531,8 @@ def voices_and_frames(run: RunData) -> Finding:
         text += f" Only validated frames are stated, coded by the indicators on the spans.{why}"
     heading = "6. Which voices carry which frames" + (f" ({status})" if frames is not None else
                                                         f" (frames not validated; {status})")
-    alt = "Dot plot of each frame's share of quoted spans and of journalist spans, with intervals over articles."
+    alt = ("Dot plot of each frame's share of direct-quote spans, of attributed (direct and indirect) spans and of "
+           "journalist spans, with intervals over articles.")
     return Finding(heading, text, run.figure("quote_frames"), alt,
                    "Frames inside the sources' quoted words against the journalist's own words (95% intervals "
                    "resampling articles).",

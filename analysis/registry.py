@@ -264,9 +264,10 @@ ARTIFACTS: tuple[Artifact, ...] = (
            "n_words:int frame:str present:int evidence:str",
            "Frame codes of every voice span: the quoted and reported words of each statement and the "
            "journalist's words of each unit."),
-    _table("quote_frames", "actors", "voice:str frame:str n_spans:int n_articles:int n_present:int share:float "
-           "lo:float hi:float", "Share of quoted, reported and journalist spans with each frame (article-bootstrap "
-           "interval).", read_by=("report",)),
+    _table("quote_frames", "actors", "voice:str frame:str n_spans:int n_articles:int n_sources:int n_short:int "
+           "n_present:int share:float lo:float hi:float", "Share of quoted, attributed (quoted + reported) and "
+           "journalist spans with each frame (article-bootstrap interval; n_short spans left out as too short).",
+           read_by=("report",)),
     _table("source_frames", "actors", "source_type:str source:str canonical:str voice:str frame:str "
            "n_statements:int n_with_frame:int share:float",
            "Frames in each source's own quoted (or reported) words, never the paragraph around them.",

@@ -552,15 +552,18 @@ def test_who_speaks_reports_type_and_origin_with_n(paths):
     assert "By origin — Russian: 2 sources, 3 statements; other: 1 source, 2 statements." in f.text
     assert "1 statement reached the story through a named outlet (TASS 1)." in f.text
     assert "No speaker coding is available" in f.text
+    # The origin rules that move "whose voices" are stated (NATO members; academics by their institution).
+    assert "every NATO member state (Türkiye included)" in f.text and "country of their institution" in f.text
 
 
 def test_who_speaks_heading_says_who_checked_attribution(paths):
     _sources(paths)
     _summary(paths)
     title = findings.who_speaks(run_of(paths)).title
-    assert "checked against an example coding by AI, not people" in title and "human" not in title
+    assert "(not validated; agreement with an AI coding, not people" in title and "human" not in title
+    assert "meet" not in findings.who_speaks(run_of(paths)).text
     _summary(paths, p=0.6)
-    assert "not validated by an example coding by AI" in findings.who_speaks(run_of(paths)).title
+    assert "not validated; agreement with an AI coding" in findings.who_speaks(run_of(paths)).title
     _summary(paths, status="human")
     assert "validated against human coders" in findings.who_speaks(run_of(paths)).title
 
@@ -590,10 +593,11 @@ def test_voices_and_frames_uses_the_quoted_words_with_n(paths):
     _voices(paths)
     f = findings.voices_and_frames(run_of(paths))
     assert f.title.startswith("6. Which voices carry which frames (frames not validated;")
-    assert ("**Conflict** 50% [30%, 70%] of quoted spans against 20% [10%, 30%] of the journalist's") in f.text
+    assert ("**Conflict** 50% [30%, 70%] of direct quotes, against 20% [10%, 30%] of the journalist's") in f.text
+    assert "(40 spans, at most one per unit)" in f.text
     # Only quoted words speak for a source: the reported 100% economic of government is not its voice.
-    assert "**government official** most often **Conflict** (75% of its 4 quoted statements)" in f.text
-    assert "**academic** most often **Economic** (50% of its 2 quoted statements)" in f.text
+    assert "**government official** most often **Conflict** (75% of its 4 quoted statements by 1 source)" in f.text
+    assert "**academic** most often **Economic** (50% of its 2 quoted statements by 1 source)" in f.text
     assert "recorded no wire or translation credits" in f.text
 
 

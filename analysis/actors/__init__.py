@@ -15,7 +15,7 @@ and origin), :mod:`.sentences` (what the notebook and Findings say),
 """
 
 from .attribution import Speaker, Statement, find_quotes, find_statements
-from .figures import plot_quote_frames, plot_source_profile, plot_voice_frames
+from .figures import plot_actor_network, plot_quote_frames, plot_source_profile, plot_voice_frames
 from .gazetteer import GAZETTEER, Entry, Gazetteer, gazetteer_table, load_gazetteer
 from .lexicon import ATTRIBUTION, Lexicon, compile_lexicon, load_attribution
 from .mentions import alias_table, comention_network, count_actors, find_mentions
@@ -35,7 +35,7 @@ __all__ = [
     "attribute_statements", "attribution_status", "code_lists", "code_voices", "comention_network", "compile_lexicon",
     "count_actors", "count_by", "describe_check", "describe_network", "describe_sources", "describe_voices",
     "describe_wire", "find_mentions", "find_quotes", "find_statements", "gazetteer_table", "load_attribution",
-    "load_gazetteer", "load_speaker_coding", "plot_quote_frames", "plot_source_profile", "plot_voice_frames",
+    "load_gazetteer", "load_speaker_coding", "plot_actor_network", "plot_quote_frames", "plot_source_profile", "plot_voice_frames",
     "quote_frames", "read_speaker_sheet", "resolve_speaker_coding", "score_attribution", "source_frames",
     "quote_frames_for_display", "scores_for_display", "sources_for_display", "speaker_sheet_frame",
     "statements_for_display", "story_origins", "summarise_sources", "voice_spans",

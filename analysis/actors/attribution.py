@@ -528,6 +528,51 @@ class _Finder:
         return "direct" if inside >= self.lex.min_quote_words or (inside and whole) else "indirect"
 
 
+class _Enumeration:
+    """Enumerated analysis: "… tiga poin penting. Pertama, …" then "Kedua, …" and "Kemudian, …" paragraphs.
+
+    A statement whose content announces points (``announcements``) opens a
+    chain; a sentence of its unit after the content, and each following
+    paragraph with no statement of its own, that opens with an ordinal
+    (``ordinals``, followed by a comma) continues its speaker. A paragraph
+    that does not open with an ordinal ends the chain; headings between
+    paragraphs neither continue nor end it.
+    """
+
+    def __init__(self, lex: Lexicon):
+        ords, ann = lex.cues("ordinals"), lex.cues("announcements")
+        self.ordinal = re.compile(rf"(?:^|(?<=[.!?]))\s*(?:{words(ords)})\s*,") if ords else None
+        self.announce = re.compile("|".join(ann)) if ann else None
+
+    def announces(self, st: Statement, text: str) -> bool:
+        if self.announce is None or self.ordinal is None or st.kind == "continuation":
+            return False
+        return self.announce.search(text, min(st.cue_start, st.quote_start), max(st.quote_end, st.cue_end)) is not None
+
+    def rest_of_unit(self, st: Statement, text: str, kept: list[Statement]) -> Statement | None:
+        """The ordinal sentences of the announcing unit after the statement's content."""
+        m = self.ordinal.search(text, st.quote_end)
+        if m is None or any(o.quote_end > m.start() for o in kept if o is not st):
+            return None
+        s = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+        sp = Speaker(s, s, "", pronoun=True)
+        return Statement(st.unit_id, st.article_id, st.position, sp, "", s, s, "continuation", s, len(text),
+                         previous=st)
+
+    def paragraph(self, row, text: str, announcer: Statement) -> Statement | None:
+        """A whole paragraph opened by an ordinal, continuing ``announcer``."""
+        m = self.ordinal.match(text)
+        if m is None:
+            return None
+        s = len(text) - len(text.lstrip())
+        sp = Speaker(s, s, "", pronoun=True)
+        return Statement(row.unit_id, row.article_id, int(getattr(row, "position", 0) or 0), sp, "", s, s,
+                         "continuation", s, len(text.rstrip()), previous=announcer)
+
+
+_HEADINGS = ("headline", "subheading")
+
+
 def find_statements(units: pd.DataFrame, lex: Lexicon, gaz: Gazetteer, abbreviations: tuple[str, ...] = ()
                     ) -> list[Statement]:
     """Every statement of every unit, in reading order; anaphors and continuations point to their antecedent.
@@ -538,12 +583,16 @@ def find_statements(units: pd.DataFrame, lex: Lexicon, gaz: Gazetteer, abbreviat
     unit right before. One with nothing to point to is dropped, never guessed.
     """
     finder = _Finder(lex, gaz, abbreviations)
+    enum = _Enumeration(lex)
     order = ["article_id", "position"] if "position" in units.columns else ["article_id"]
     out: list[Statement] = []
     for _article_id, grp in units.sort_values(order, kind="stable").groupby("article_id", sort=True):
-        last = previous_unit = None
+        last = previous_unit = announcer = None
         for row in grp.itertuples(index=False):
             text = "" if pd.isna(row.text) else str(row.text)
+            if announcer is not None and getattr(row, "unit_type", "") in _HEADINGS:
+                out += finder.unit(row.unit_id, row.article_id, int(getattr(row, "position", 0) or 0), text)
+                continue  # a heading between enumerated paragraphs neither continues nor ends the chain
             kept: list[Statement] = []
             for st in finder.unit(row.unit_id, row.article_id, int(getattr(row, "position", 0) or 0), text):
                 if st.kind == "continuation":
@@ -553,6 +602,17 @@ def find_statements(units: pd.DataFrame, lex: Lexicon, gaz: Gazetteer, abbreviat
                 if (st.kind == "continuation" or st.speaker.pronoun) and st.previous is None:
                     continue
                 kept.append(st)
+            if announcer is not None and not kept:
+                st = enum.paragraph(row, text, announcer)
+                kept = [st] if st is not None else []
+            announcer = next((st for st in kept if st.kind == "continuation" and st.previous is announcer
+                              and announcer is not None), None)
+            for st in kept:
+                if enum.announces(st, text):
+                    announcer = st
+                    rest = enum.rest_of_unit(st, text, kept)
+                    kept += [rest] if rest is not None else []
+                    break
             out += kept
             previous_unit = kept[-1] if kept else None
             last = kept[-1] if kept else last

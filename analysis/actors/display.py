@@ -60,6 +60,6 @@ def quote_frames_for_display(quote_frames: pd.DataFrame, names: dict) -> pd.Data
                                   quote_frames[["share", "lo", "hi", "n_spans"]].itertuples(index=False)])
     wide = q.pivot(index="frame", columns="voice", values="cell")
     wide = wide.reindex(index=list(dict.fromkeys(quote_frames["frame"])),
-                        columns=[v for v in ("quoted", "reported", "journalist") if v in wide.columns])
+                        columns=[v for v in ("quoted", "attributed", "journalist") if v in wide.columns])
     wide.index = [names.get(f, f) for f in wide.index]
     return wide.rename_axis("frame").reset_index()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Rectangle
 
-from ..plots import color, new_axes
+from ..plots import FIG_WIDTH, MIN_FONT, color, new_axes, plot_network, wrap
 
 FEW = 5
 
@@ -28,20 +29,21 @@ def plot_source_profile(statements: pd.DataFrame, type_labels: dict[str, str], o
     types = [t for t in type_labels if t in table.index]
     origins = [o for o in origin_labels if o in table.columns]
     table = table.reindex(index=types, columns=origins, fill_value=0)
-    fig, ax = new_axes(ax, figsize=(7.0, 0.45 * max(len(types), 1) + 1.6))
+    fig, ax = new_axes(ax, figsize=(FIG_WIDTH, 0.45 * max(len(types), 1) + 1.6))
     left = np.zeros(len(types))
     for i, o in enumerate(origins):
         ax.barh(range(len(types)), table[o].to_numpy(), left=left, color=color(i), label=origin_labels[o])
         left += table[o].to_numpy()
     for i, total in enumerate(left):
-        ax.text(total, i, f"  {int(total)}", va="center", fontsize=9)
+        ax.text(total, i, f"  {int(total)}", va="center", fontsize=MIN_FONT)
     ax.set_xlim(0, max(left.max() if len(left) else 1, 1) * 1.12)
-    ax.set_yticks(range(len(types)), [type_labels[t] for t in types])
+    ax.set_yticks(range(len(types)), wrap([type_labels[t] for t in types], 18))
     ax.invert_yaxis()
     ax.set_xlabel("attributed statements (colour: origin of the source)")
     ax.grid(axis="y", visible=False)
     if origins:
-        ax.legend(loc="lower right", fontsize=8, title="origin", title_fontsize=8)
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=MIN_FONT, title="origin",
+                  title_fontsize=MIN_FONT)
     return ax
 
 
@@ -61,21 +63,25 @@ def plot_voice_frames(source_frames: pd.DataFrame, *, type_labels: dict[str, str
     frames = [f for f in dict.fromkeys(sub["frame"]) if f in share.columns]
     rows = [t for t in type_labels if t in share.index]
     share, n = share.reindex(index=rows, columns=frames), n.reindex(rows)
-    fig, ax = new_axes(ax, figsize=(0.75 * max(len(frames), 1) + 3.5, 0.5 * max(len(rows), 1) + 2.4))
-    values = share.to_numpy(dtype=float)
+    # On a phone the frames are rows (their long names wrap) and the few source types columns,
+    # each cell wide enough for its "100%".
+    fig, ax = new_axes(ax, figsize=(FIG_WIDTH, 0.5 * max(len(frames), 1) + 2.2))
+    values = share.to_numpy(dtype=float).T
     ax.imshow(np.where(np.isnan(values), 0, values), cmap="Blues", vmin=0, vmax=1, aspect="auto")
-    for i, t in enumerate(rows):
-        for j, _f in enumerate(frames):
+    for j, t in enumerate(rows):
+        few = n.iloc[j] < FEW
+        for i, _f in enumerate(frames):
             v = values[i, j]
-            few = n.iloc[i] < FEW
             if few:
-                ax.add_patch(__import__("matplotlib").patches.Rectangle((j - .5, i - .5), 1, 1, color="#dddddd"))
-            ax.text(j, i, "–" if np.isnan(v) else f"{v:.0%}", ha="center", va="center", fontsize=8,
+                ax.add_patch(Rectangle((j - .5, i - .5), 1, 1, color="#dddddd"))
+            ax.text(j, i, "–" if np.isnan(v) else f"{v:.0%}", ha="center", va="center", fontsize=MIN_FONT,
                     color="#555555" if few else ("white" if v > .6 else "black"))
-    ax.set_xticks(range(len(frames)), [frame_labels.get(f, f) for f in frames], rotation=40, ha="right")
-    ax.set_yticks(range(len(rows)), [f"{type_labels.get(t, t)} (n = {int(n.iloc[i])})" for i, t in enumerate(rows)])
+    ax.set_yticks(range(len(frames)), wrap([frame_labels.get(f, f) for f in frames], 18))
+    ax.set_xticks(range(len(rows)), wrap([f"{type_labels.get(t, t)} (n = {int(n.iloc[j])})"
+                                          for j, t in enumerate(rows)], 10), rotation=0)
+    ax.xaxis.tick_top()
     ax.grid(False)
-    ax.set_title(f"share of {voice} spans with the frame; grey: fewer than {FEW} statements", fontsize=9)
+    ax.set_xlabel(f"share of {voice} spans with the frame;\ngrey: fewer than {FEW} statements", fontsize=MIN_FONT)
     return ax
 
 
@@ -87,21 +93,47 @@ def plot_quote_frames(quote_frames: pd.DataFrame, *, frame_labels: dict[str, str
     >>> ax = plot_quote_frames(q, frame_labels={"f": "F"})
     """
     frames = list(dict.fromkeys(quote_frames["frame"]))
-    fig, ax = new_axes(ax, figsize=(7.0, 0.42 * max(len(frames), 1) + 1.6))
-    for k, (voice, label) in enumerate((("quoted", "inside quotes"), ("journalist", "journalist's words"))):
+    fig, ax = new_axes(ax, figsize=(FIG_WIDTH, 0.5 * max(len(frames), 1) + 1.8))
+    voices = (("quoted", "direct quotes"), ("attributed", "attributed: direct + indirect"),
+              ("journalist", "journalist's words"))
+    for k, (voice, label) in enumerate(voices):
         sub = quote_frames[quote_frames["voice"] == voice].set_index("frame").reindex(frames)
-        if sub["share"].isna().all():
+        if sub.empty or sub["share"].isna().all():
             continue
-        y = np.arange(len(frames)) + (k - .5) * .3
+        y = np.arange(len(frames)) + (k - 1) * .25
         lo = (sub["share"] - sub["lo"]).clip(lower=0).fillna(0)
         hi = (sub["hi"] - sub["share"]).clip(lower=0).fillna(0)
         n = int(sub["n_spans"].max()) if sub["n_spans"].notna().any() else 0
         # A degenerate interval ([0, 0]) is still drawn: a short bar with caps.
         ax.errorbar(sub["share"], y, xerr=[lo, hi], fmt="o", color=color(k), capsize=3, markersize=5,
                     label=f"{label} (n = {n} spans)")
-    ax.set_yticks(range(len(frames)), [frame_labels.get(f, f) for f in frames])
+    ax.set_yticks(range(len(frames)), wrap([frame_labels.get(f, f) for f in frames], 24))
     ax.invert_yaxis()
     ax.set_xlim(-0.02, 1)
-    ax.set_xlabel("share of spans with the frame (95% interval resampling articles)")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.set_xlabel("share of spans with the frame\n(95% interval resampling articles)")
+    # Above the plot, never over a row.
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=1, fontsize=MIN_FONT)
     return ax
+
+
+def plot_actor_network(network, *, seed: int, ax=None):
+    """The co-mention network (:func:`analysis.plots.plot_network`, its phone-size labels); a note when it is empty.
+
+    A corpus whose alias table names no actor twice has no network: the figure
+    says so instead of failing on a nodes table without columns.
+
+    >>> import networkx as nx
+    >>> ax = plot_actor_network(nx.Graph(), seed=1)
+    >>> ax.texts[0].get_text()
+    'no actor is named in enough units for a network'
+    """
+    from ..frames import network_tables
+
+    nodes, edges = network_tables(network)
+    if nodes.empty or "kind" not in nodes.columns:
+        fig, ax = new_axes(ax, figsize=(FIG_WIDTH, 1.2))
+        ax.text(0.5, 0.5, "no actor is named in enough units for a network", ha="center", va="center",
+                fontsize=MIN_FONT, transform=ax.transAxes)
+        ax.set_axis_off()
+        return ax
+    return plot_network(nodes, edges, seed=seed, color_by="kind", size_by="n_units", ax=ax)

@@ -214,7 +214,7 @@ def analyse_actors(paths: RunPaths, params: ActorParams | None = None) -> Actors
         source_types=count_by(statements, "source_type", attribution["source_types"]),
         source_origins=count_by(statements, "origin", attribution["origins"]), voice_frames=codes,
         quote_frames=quote_frames(codes, min_words=lex.min_quote_words, n_bootstrap=params.n_bootstrap,
-                                  seed=params.seed),
+                                  seed=params.seed, statements=statements),
         source_frames=source_frames(codes, statements, min_words=lex.min_quote_words), story_origins=origins,
         wire_frames=wire_frames(origins, frames_units[["unit_id", "article_id", "frame", "present"]],
                                 n_bootstrap=params.n_bootstrap, seed=params.seed),

@@ -104,8 +104,28 @@ def attribute_statements(units: pd.DataFrame, lex: Lexicon, gaz: Gazetteer, abbr
             if typed is None:
                 continue
             rows.append(_row(st, typed, texts[st.unit_id], n))
-    out = pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
+    out = _drop_nested(pd.DataFrame(rows, columns=STATEMENT_COLUMNS))
     return out.sort_values(["article_id", "unit_id", "quote_start", "statement_id"], kind="stable").reset_index(drop=True)
+
+
+def _drop_nested(out: pd.DataFrame) -> pd.DataFrame:
+    """Nested cues of one source over one content give one statement: the inner one, whose content is tight.
+
+    "Presiden Turki mengatakan bahwa Erdogan mengatakan kepada Putin bahwa …":
+    the inner statement's speaker and content lie inside the outer's content,
+    and both speakers resolve to the same source. Nested speech of two
+    different sources ("X said that Y told him …") keeps both.
+    """
+    if out.empty:
+        return out
+    drop = set()
+    for _unit, g in out[out["speaker_start"] >= 0].groupby("unit_id", sort=False):
+        for a in g.itertuples():
+            for b in g.itertuples():
+                if a.Index != b.Index and a.canonical == b.canonical and a.quote_start <= b.speaker_start \
+                        and b.quote_end <= a.quote_end and (b.quote_end - b.quote_start) < (a.quote_end - a.quote_start):
+                    drop.add(a.Index)
+    return out.drop(index=sorted(drop))
 
 
 def _mentions(units: pd.DataFrame, typer: Typer) -> _Profiles:

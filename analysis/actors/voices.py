@@ -109,26 +109,68 @@ def _cluster_share(groups: pd.Series, present: pd.Series, n_bootstrap: int, rng)
     return share, float(np.quantile(boot, 0.025)), float(np.quantile(boot, 0.975))
 
 
-def quote_frames(voice_codes: pd.DataFrame, *, min_words: int, n_bootstrap: int, seed: int) -> pd.DataFrame:
+def attributed_codes(voice_codes: pd.DataFrame) -> pd.DataFrame:
+    """Each statement's attributed words (quoted and reported together) as one ``attributed`` span per frame.
+
+    A statement carries a frame in its attributed words when its quoted or its
+    reported words do; its length is the sum of both.
+
+    >>> c = pd.DataFrame({"span_id": ["s:quoted", "s:reported"], "article_id": "a", "unit_id": "u",
+    ...                   "statement_id": "s", "voice": ["quoted", "reported"], "n_words": [5, 7], "frame": "f",
+    ...                   "present": [False, True], "evidence": ["", "x"]})
+    >>> attributed_codes(c)[["voice", "n_words", "present"]].values.tolist()
+    [['attributed', 12, True]]
+    """
+    sub = voice_codes[voice_codes["voice"].isin(["quoted", "reported"])] if len(voice_codes) else voice_codes
+    if sub.empty:
+        return sub.iloc[:0]
+    out = (sub.groupby(["statement_id", "frame"], sort=False)
+           .agg(article_id=("article_id", "first"), unit_id=("unit_id", "first"), n_words=("n_words", "sum"),
+                present=("present", "any")).reset_index())
+    out["span_id"], out["voice"], out["evidence"] = out["statement_id"] + ":attributed", "attributed", ""
+    return out[list(voice_codes.columns)]
+
+
+# The voices "which voices carry which frames" reports: the sources' direct quotes, their attributed
+# words (direct and indirect speech), and the journalist's own words.
+REPORTED_VOICES = ("quoted", "attributed", "journalist")
+
+
+def quote_frames(voice_codes: pd.DataFrame, *, min_words: int, n_bootstrap: int, seed: int,
+                 statements: pd.DataFrame | None = None) -> pd.DataFrame:
     """Share of spans of each voice that carry each frame, with n and an article-bootstrap interval.
 
-    Columns: voice, frame, n_spans, n_articles, n_present, share, lo, hi.
+    Voices: ``quoted`` (direct quotes), ``attributed`` (each statement's quoted
+    and reported words together) and ``journalist``. Spans shorter than
+    ``min_words`` are left out and counted in ``n_short``; ``n_sources`` is the
+    number of distinct sources (``canonical`` of ``statements``) behind a
+    voice's spans (0 for the journalist).
+
+    Columns: voice, frame, n_spans, n_articles, n_sources, n_short, n_present, share, lo, hi.
     """
-    cols = ["voice", "frame", "n_spans", "n_articles", "n_present", "share", "lo", "hi"]
-    codes = voice_codes[voice_codes["n_words"] >= min_words] if len(voice_codes) else voice_codes
+    cols = ["voice", "frame", "n_spans", "n_articles", "n_sources", "n_short", "n_present", "share", "lo", "hi"]
+    if voice_codes.empty:
+        return pd.DataFrame(columns=cols)
+    allc = pd.concat([voice_codes, attributed_codes(voice_codes)], ignore_index=True)
+    codes = allc[allc["n_words"] >= min_words]
+    short = allc[allc["n_words"] < min_words].groupby(["voice", "frame"])["span_id"].nunique()
+    who = (dict(zip(statements["statement_id"], statements["canonical"]))
+           if statements is not None and len(statements) and "canonical" in statements else {})
     if codes.empty:
         return pd.DataFrame(columns=cols)
     rng = np.random.default_rng(seed)
     rows = []
     frames = list(dict.fromkeys(codes["frame"]))
-    for voice in VOICES:
+    for voice in REPORTED_VOICES:
         sub = codes[codes["voice"] == voice]
         for frame in frames:
             f = sub[sub["frame"] == frame]
             if f.empty:
                 continue
             share, lo, hi = _cluster_share(f["article_id"], f["present"], n_bootstrap, rng)
-            rows.append((voice, frame, len(f), f["article_id"].nunique(), int(f["present"].sum()), share, lo, hi))
+            n_sources = len({who.get(s, s) for s in f["statement_id"] if s}) if voice != "journalist" else 0
+            rows.append((voice, frame, len(f), f["article_id"].nunique(), n_sources,
+                         int(short.get((voice, frame), 0)), int(f["present"].sum()), share, lo, hi))
     return pd.DataFrame(rows, columns=cols)
 
 

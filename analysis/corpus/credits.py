@@ -24,6 +24,15 @@ Rules this module keeps:
   ("sanctions on RT") is not a credit.
 * A photo credit ("Foto/AP") says where the picture is from, not the text:
   it is kept in ``credits`` and does not make AP the wire source.
+* The story's origin is not one statement's channel. A name after a cue
+  that gives one quote to an outlet ("kata X kepada Newsweek", "X told
+  CNN": ``quote_cues``), or a credit right after a closing quotation mark
+  ("“…,” lapor kantor berita Tass"), says how that quote reached the story:
+  it is the statement's ``via`` (the actors stage), never ``wire_source``
+  or ``translated_from``.
+* Only an agency is a wire: an outlet such as Newsweek or the WSJ that the
+  story says it is based on ("dilansir dari", "mengutip laporan") is
+  ``translated_from``.
 """
 
 from __future__ import annotations
@@ -40,6 +49,10 @@ from .rules import CLEANING_DIR
 CREDITS_FILE = CLEANING_DIR / "credits.yaml"
 # Words that may stand between a cue and the name it credits ("lapor kantor berita Tass").
 _GAP_WORDS = 3
+# A credit right after a closing quotation mark credits that quote ("“…,” lapor kantor berita Tass").
+_AFTER_QUOTE = re.compile(r"[”\"’»]\s*[,.]?\s*$")
+# A closing quotation mark earlier in the same sentence (no sentence end between it and the name).
+_QUOTE_IN_SENTENCE = re.compile(r"[”\"»][^.!?”\"»]*$")
 _DOMAIN = re.compile(r"\b[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.(?:com|net|org|news|info|tv|co\.id|co\.uk|"
                      r"id|ru|cn|io)\b")
 
@@ -54,6 +67,7 @@ class CreditRules:
     after: re.Pattern  # a cue opening the text after a name
     credit_categories: frozenset
     wire_categories: frozenset
+    quote_cue: re.Pattern  # a cue that gives one quote to an outlet ("kepada", "told")
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,7 @@ def _load(extra: str) -> CreditRules:
     if extra:
         layers.append((read_yaml(Path(extra), what="rules file"), Path(extra)))
     names: dict[str, tuple[str, str]] = {}
-    before, after, credit, wire = [], [], set(), set()
+    before, after, quote, credit, wire = [], [], [], set(), set()
     for data, path in layers:
         for kind, key in (("agency", "agencies"), ("outlet", "outlets")):
             for i, entry in enumerate(data.get(key) or []):
@@ -91,6 +105,7 @@ def _load(extra: str) -> CreditRules:
                     names.setdefault(form, (str(entry["name"]), kind))
         before += _strings(data, "cues_before", path)
         after += _strings(data, "cues_after", path)
+        quote += _strings(data, "quote_cues", path)
         credit |= set(_strings(data, "credit_categories", path))
         wire |= set(_strings(data, "wire_categories", path))
     forms = sorted(names, key=lambda f: (-len(f), f))
@@ -101,7 +116,9 @@ def _load(extra: str) -> CreditRules:
                           % _GAP_WORDS, re.IGNORECASE),
         # "Kyodo reported", "the Kyodo news agency reported": up to two lower-case words between.
         after=re.compile(r"^\s*(?:[a-z]+\s+){0,2}(?:" + "|".join(re.escape(c) for c in after) + r")\b"),
-        credit_categories=frozenset(credit), wire_categories=frozenset(wire))
+        credit_categories=frozenset(credit), wire_categories=frozenset(wire),
+        quote_cue=re.compile(r"(?:^|[^\w])(?:" + "|".join(re.escape(c) for c in quote or ["(?!)"]) + r")\s+(?:\S+\s+){0,%d}$"
+                             % _GAP_WORDS, re.IGNORECASE) if quote else re.compile(r"(?!)"))
 
 
 def _forms(entry, path: Path, key: str) -> list[str]:
@@ -136,8 +153,8 @@ def extract_credits(text: str, removals: list[dict], dateline_outlet: str, rules
     >>> rules = load_credit_rules()
     >>> removed = [{"category": "agency credit", "text": "REUTERS"}, {"category": "photo credit", "text": "Foto/AP"}]
     >>> extract_credits("Kata dia kepada Newsweek, dilansir Senin.", removed, "", rules)
-    Credits(wire_source='Reuters', translated_from='Newsweek', credits='REUTERS; Foto/AP; kepada Newsweek')
-    >>> extract_credits("Officials told the Associated Press on Monday.", [], "Reuters", rules).wire_source
+    Credits(wire_source='Reuters', translated_from='', credits='REUTERS; Foto/AP')
+    >>> extract_credits("Officials said, according to the Associated Press.", [], "Reuters", rules).wire_source
     'Reuters; AP'
     """
     wire, relayed, raw = [], [], []
@@ -181,10 +198,16 @@ def _credited_in_text(text: str, rules: CreditRules) -> list[tuple[str, str, str
     out = []
     for name, kind, m in _names_in(text, rules):
         window = text[max(0, m.start() - 80):m.start()]
+        if rules.quote_cue.search(window):
+            continue  # one quote given to this outlet: that statement's via
         cue = rules.before.search(window)
+        if cue is not None and _AFTER_QUOTE.search(window[:cue.start() + 1]):
+            continue  # "“…,” lapor kantor berita Tass": the quote's channel, not the story's
         if cue is not None:
             phrase = (window[cue.start():] + m.group(0)).strip(" ,;:(")
         elif rules.after.match(text[m.end():m.end() + 40]):
+            if _QUOTE_IN_SENTENCE.search(window):
+                continue  # "“…,” the envoy said, Bernama reported": the quote's channel
             phrase = m.group(0)
         else:
             continue

@@ -93,3 +93,42 @@ def test_no_cue_no_statement():
 def test_the_same_input_gives_the_same_table():
     texts = ['“A b c d e,” kata Rina Wulandari, peneliti di Lowy Institute.', "Para ahli menilai itu keliru."]
     pd.testing.assert_frame_equal(found(texts), found(texts))
+
+
+def test_enumerated_points_after_an_announcement_continue_the_speaker():
+    s = found(["Menurut Rina Wulandari, ekonom di INDEF, kenaikan tarif itu membawa tiga hal penting. "
+               "Pertama, harga beras akan naik.",
+               "Kedua, ekspor tekstil ke Eropa bisa turun tajam tahun depan.",
+               "Ketiga, para petani kecil paling dirugikan oleh kebijakan itu.",
+               "Harga cabai di Pasar Minggu stabil pekan ini."])
+    assert s[["unit_id", "speaker", "kind"]].values.tolist() == [
+        ["a-p000", "Rina Wulandari", "indirect"], ["a-p000", "Rina Wulandari", "continuation"],
+        ["a-p001", "Rina Wulandari", "continuation"], ["a-p002", "Rina Wulandari", "continuation"]]
+
+
+def test_an_ordinal_paragraph_without_an_announcement_is_the_journalist_s():
+    s = found(["Menurut Rina Wulandari, ekonom di INDEF, harga beras akan naik.",
+               "Kedua, pemerintah menambah impor gula dari Thailand."])
+    assert s["unit_id"].tolist() == ["a-p000"]
+    # The chain ends at the first paragraph that does not open with an ordinal.
+    s = found(["Anton Wibisono, pengamat militer, mengatakan ada beberapa hal yang perlu dicatat.",
+               "Harga minyak dunia naik lagi.", "Kedua, kapal itu kembali ke pelabuhan."], article="b")
+    assert s["unit_id"].tolist() == ["b-p000"]
+
+
+def test_english_points_continue_the_speaker():
+    s = found(["Jane Doe, an economist at the Brookings Institution, said there were three reasons for the slump.",
+               "First, exports to China fell by a fifth.", "Second, the central bank raised rates twice."],
+              language="en")
+    assert s["speaker"].tolist() == ["Jane Doe"] * 3 and s["kind"].tolist()[1:] == ["continuation"] * 2
+
+
+def test_nested_cues_of_one_source_over_one_quote_are_one_statement():
+    s = found(["Menteri Luar Negeri Indonesia Retno Marsudi tiba di Beijing pada Senin pagi.",
+               "Menteri Luar Negeri Indonesia mengatakan bahwa Retno Marsudi mengatakan kepada Wang Yi bahwa "
+               "Indonesia “siap menjadi penengah dalam perundingan damai itu”."])
+    assert s["speaker"].tolist() == ["Retno Marsudi"]
+    # Two different sources, one reporting the other: both speak.
+    two = found(["Anton Wibisono, pengamat militer, mengatakan bahwa Retno Marsudi mengatakan kepada Wang Yi bahwa "
+                 "Indonesia “siap menjadi penengah dalam perundingan damai itu”."], article="b")
+    assert set(two["speaker"]) == {"Anton Wibisono", "Retno Marsudi"}

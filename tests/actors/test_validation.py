@@ -118,7 +118,12 @@ def test_the_shipped_example_is_labelled_as_produced_by_ai():
     assert len(gold) >= 50 and set(gold["article_id"].str[:3]) == {"000", "001", "002", "003", "004"}
     status, note = actors.attribution_status(pd.DataFrame([{"status": "example", "precision": .9, "recall": .9,
                                                              "n_gold": 61, "holds": True}]))
-    assert status == "checked" and "by AI, not people" in note and "validated" not in note
+    # An AI example coding is in-sample agreement, never a validation, however high its numbers.
+    assert status == "not validated" and note.startswith("not validated") and "AI coding, not people" in note
+    text = actors.describe_check(pd.DataFrame(columns=["item"]), pd.DataFrame([{
+        "status": "example", "produced_by": info["produced_by"], "coding_set": folder, "n_gold": 61,
+        "n_articles": 5, "holds": True}]))
+    assert "not a validation" in text and "the rules' author" in text and "meet" not in text
 
 
 def test_the_command_line_writes_a_sheet_and_imports_it(isolated_runs, tmp_path, monkeypatch, capsys):

@@ -62,12 +62,21 @@ def test_quote_frames_shares_lie_in_0_1_with_intervals_over_articles():
     u = pd.concat([units(article=a) for a in "abcd"], ignore_index=True)
     s = statements(u)
     codes = actors.code_voices(actors.voice_spans(u, s), load_codebook(), "id", 0.2)
-    q = actors.quote_frames(codes, min_words=4, n_bootstrap=200, seed=1)
-    assert set(q["voice"]) == {"quoted", "reported", "journalist"}
+    q = actors.quote_frames(codes, min_words=4, n_bootstrap=200, seed=1, statements=s)
+    # Direct quotes, and every attributed word (direct + indirect speech) beside them.
+    assert set(q["voice"]) == {"quoted", "attributed", "journalist"}
+    att, quoted = (q[q["voice"] == v]["n_spans"].max() for v in ("attributed", "quoted"))
+    assert att >= quoted and (q[q["voice"] == "attributed"]["n_sources"] >= 1).all()
+    assert (q[q["voice"] == "journalist"]["n_sources"] == 0).all()
+    # A span under min_words is counted as left out, not silently lost.
+    longer = actors.quote_frames(codes, min_words=10_000, n_bootstrap=0, seed=1)
+    assert longer.empty
+    mid = actors.quote_frames(codes, min_words=6, n_bootstrap=0, seed=1)
+    assert mid["n_short"].sum() > q["n_short"].sum()
     assert q["share"].between(0, 1).all()
     assert (q["lo"] <= q["share"] + 1e-9).all() and (q["share"] <= q["hi"] + 1e-9).all()
     assert (q["n_articles"] == 4).all()
-    again = actors.quote_frames(codes, min_words=4, n_bootstrap=200, seed=1)
+    again = actors.quote_frames(codes, min_words=4, n_bootstrap=200, seed=1, statements=s)
     pd.testing.assert_frame_equal(q, again)
 
 
@@ -103,3 +112,15 @@ def test_describe_wire_reads_a_missing_credit_as_none():
     wire = pd.DataFrame({"story": ["wire", "own"], "frame": "conflict", "n_articles": 1, "n_units": 2,
                          "n_present": [1, 0], "share": [0.5, 0.0], "lo": [0.0, 0.0], "hi": [1.0, 0.0]})
     assert "1 article is credited to a wire or translated (Reuters)" in actors.describe_wire(wire, origins, {})
+
+
+def test_the_wire_comparison_flags_a_side_of_one_article_and_states_n_articles():
+    origins = pd.DataFrame({"article_id": ["w1", "w2", "o"], "outlet": "x", "wire_source": ["Reuters", "AP", ""],
+                            "translated_from": "", "credits": "", "story": ["wire", "wire", "own"]})
+    wire = pd.DataFrame({"story": ["wire", "own"], "frame": "f", "n_articles": [2, 1], "n_units": [20, 9],
+                         "n_present": [4, 0], "share": [.2, 0.], "lo": [.1, float("nan")], "hi": [.3, float("nan")]})
+    text = actors.describe_wire(wire, origins, {"f": "F"})
+    assert "Wire-based (2 articles) against own reporting (1 article)" in text
+    assert "own reporting side rests on 1 article: description only" in text
+    two = actors.describe_wire(wire.assign(n_articles=2), origins, {"f": "F"})
+    assert "description only" not in two

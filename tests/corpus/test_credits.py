@@ -34,16 +34,18 @@ def test_an_agency_in_the_dateline_or_closing_a_paragraph():
 
 @pytest.mark.parametrize("sentence, wire, relayed", [
     ("Menurut laporan kantor berita Xinhua, banjir menewaskan 12 orang.", "Xinhua", ""),
-    ("Hal itu disampaikan Menteri kepada Al Jazeera, seperti dilansir Senin.", "", "Al Jazeera"),
+    ("Mengutip laporan Al Jazeera, dua kapal tenggelam di lepas pantai.", "", "Al Jazeera"),
+    ("Seperti dilaporkan The Guardian, pabrik itu ditutup pekan lalu.", "", "The Guardian"),
+    ("Sumber: AP", "AP", ""),
     ("Seperti dikutip dari BBC, polisi menangkap dua orang.", "", "BBC"),
     ("Dalam wawancara dengan Associated Press, ia membantah tuduhan itu.", "AP", ""),
     ("Dilansir dari Kompas.com, harga cabai naik dua kali lipat.", "", "Kompas"),
-    ("A spokesman told Reuters the talks would resume.", "Reuters", ""),
+    ("In an interview with Reuters, the minister denied the report.", "Reuters", ""),
     ("The Kyodo news agency reported the ship had sunk.", "Kyodo", ""),
     ("According to The New York Times, the deal was signed in March.", "", "The New York Times"),
 ])
 def test_the_text_crediting_an_agency_or_outlet(sentence, wire, relayed):
-    got = _credits([sentence], language="en" if sentence[0] in "AT" else "id")
+    got = _credits([sentence], language="en" if sentence[0] in "ATI" else "id")
     assert (got.wire_source, got.translated_from) == (wire, relayed)
 
 
@@ -57,6 +59,24 @@ def test_names_that_are_not_credits(sentence):
     assert _credits([sentence]) == corpus.Credits()
 
 
+@pytest.mark.parametrize("sentence, language", [
+    # One quote given to an outlet or an agency: that statement's via, not the story's origin.
+    ("“Pabrik akan dibuka lagi,” kata Budi kepada Newsweek, dilansir Selasa.", "id"),
+    ("Hal itu disampaikan Menteri kepada Al Jazeera, seperti dilansir Senin.", "id"),
+    ("“Kami menolak usulan itu,” lapor kantor berita Xinhua.", "id"),
+    ("A spokesman told Reuters the talks would resume.", "en"),
+    ("“We will not sign,” the envoy said, Bernama reported.", "en"),
+])
+def test_a_credit_of_one_quote_is_not_the_story_s_origin(sentence, language):
+    got = _credits(["Isi berita pertama di sini.", sentence], language=language)
+    assert (got.wire_source, got.translated_from) == ("", "")
+
+
+def test_an_outlet_the_story_is_based_on_is_never_a_wire():
+    got = _credits(["Dalam laporan terbaru dari Wall Street Journal, dua pejabat mundur."])
+    assert (got.wire_source, got.translated_from) == ("", "The Wall Street Journal")
+
+
 def test_a_photo_credit_is_recorded_but_is_not_the_wire_source():
     got = _credits(["JAKARTA - Isi berita pertama di sini.", "Foto: Reuters/Ajeng Dinar", "Isi kedua berita."])
     assert (got.wire_source, got.credits) == ("", "Foto: Reuters/Ajeng Dinar")
@@ -68,7 +88,7 @@ def test_the_outlet_s_own_interview_is_not_relayed():
 
 
 def test_the_articles_table_has_the_credit_columns(tmp_path):
-    write(tmp_path / "src", "a.txt", "MANILA (AP) — A typhoon hit the coast on Sunday, officials told CNN.\n")
+    write(tmp_path / "src", "a.txt", "MANILA (AP) — A typhoon hit the coast on Sunday, according to CNN.\n")
     row = corpus.build_corpus(tmp_path / "src", tmp_path / "out", language="en").articles().iloc[0]
     assert (row["wire_source"], row["translated_from"]) == ("AP", "CNN")
     published = corpus.build_corpus(tmp_path / "src", tmp_path / "o2", language="en").articles_overview()

@@ -96,6 +96,6 @@ def test_the_runner_without_flags_analyses_it_as_english(runs_root):
     assert set(articles["language"]) == {"en"}
     assert not any(year in str(d) for d in articles["date"] for year in BODY_YEARS)
     assert "language: auto" in (run / "params.yaml").read_text()
-    assert pd.read_csv(run / "tables" / "sources.csv")["article_id"].nunique() >= 6
+    assert pd.read_csv(run / "tables" / "statements.csv")["article_id"].nunique() >= 6  # speakers in most articles
     terms = set(pd.read_csv(run / "tables" / "topic_terms.csv")["term"])
     assert terms and not terms & {"the", "and", "said"}
