@@ -569,6 +569,9 @@ def limits(run: RunData) -> str:
                      "the outlet is left empty, not guessed.")
     lines.append("- Deductive codes come from keyword and pattern indicators (listed with every code on the Frames page); "
                  "they find explicit wording, not irony or implication.")
+    lines.append("- Attribution finds a speaker next to a reporting cue; it does not resolve coreference (an unnamed role "
+                 "such as a spokesperson stays its own source even when the next paragraph names the person), nor "
+                 "joint speakers (\"the two leaders said\"), so sources are counted by the names the text gives.")
     lines.append("- " + describe_validation(val if not val.empty else {"status": "none"}, unit=run.unit,
                                             where=" (Validation page)"))
     stability = run.table("topic_stability")

@@ -274,9 +274,12 @@ def sources_section(run: RunData, manifest: dict) -> str:
     coded = text_or_empty(r.get("status")) if len(summary) else ""
     who = ("an example speaker coding produced by AI, not people" if coded == "example"
            else "a speaker coding by people" if coded == "human" else "")
-    check = (f"Attribution is checked against {who} ({int(r['n_gold'])} coded statements): precision and recall of "
+    # An AI coding by the author of the rules shares their blind spots: agreement with it is no validation.
+    verdict = (" This is agreement with an example coding, not a validation: attribution is not validated."
+               if coded == "example" else "")
+    check = (f"Attribution is compared with {who} ({int(r['n_gold'])} coded statements): precision and recall of "
              "the speakers found, and of their type, origin and kind with them, with intervals that resample "
-             "articles." if who else "No speaker coding was available, so attribution is not validated.")
+             f"articles.{verdict}" if who else "No speaker coding was available, so attribution is not validated.")
     user = _p(manifest, "sources_file", "")
     return (
         "## 5. Sources\n\n"
