@@ -32,7 +32,7 @@ import yaml
 from . import parameters as P
 from . import progress as progress_lines
 from . import provenance
-from .paths import DATA_RAW, check_run_name, resolve_corpus, runs_root
+from .paths import DATA_RAW, ROOT, check_run_name, resolve_corpus, runs_root
 from .registry import RunPaths
 from .errors import AnalysisError
 from .report import zip_notebooks, zip_run
@@ -174,6 +174,37 @@ def _public_papermill_paths(nb, nb_name: str, run_name: str) -> None:
         meta["cwd"] = f"runs/{run_name}"
 
 
+def _local_prefixes() -> list[str]:
+    """The local folders a warning or traceback may name: the project and the Python installation."""
+    found = {str(Path(p).resolve()) for p in (ROOT, sys.prefix, sys.base_prefix, sys.exec_prefix) if p}
+    return sorted(found, key=len, reverse=True)
+
+
+def _public_stream_paths(nb) -> None:
+    """Replace local folders in printed warnings and tracebacks by project-relative or ``<python>`` names.
+
+    A library warning (matplotlib, pandas) prints the file it comes from; a
+    researcher's home folder must never reach the published page.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output(
+    ...     "stream", name="stderr", text=f"{ROOT}/analysis/x.py:3: UserWarning: w")])])
+    >>> _public_stream_paths(nb); nb.cells[0].outputs[0].text
+    'analysis/x.py:3: UserWarning: w'
+    """
+    root = str(Path(ROOT).resolve())
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            for key in ("text", "traceback", "evalue"):
+                value = out.get(key)
+                if value is None:
+                    continue
+                texts = value if isinstance(value, list) else [value]
+                for prefix in _local_prefixes():
+                    name = "" if prefix == root else "<python>/"
+                    texts = [t.replace(prefix + "/", name).replace(prefix, name.rstrip("/") or ".") for t in texts]
+                out[key] = texts if isinstance(value, list) else texts[0]
+
+
 def _prepare_for_site(nb_path: Path, nb_name: str, run_name: str, parameters: dict) -> None:
     """Make an executed notebook ready to publish as it is, by Quarto or the offline preview.
 
@@ -188,6 +219,7 @@ def _prepare_for_site(nb_path: Path, nb_name: str, run_name: str, parameters: di
         _parameter_note(nb, parameters)
     _raw_html_outputs(nb)
     _public_papermill_paths(nb, nb_name, run_name)
+    _public_stream_paths(nb)
     nbformat.write(nb, nb_path)
 
 

@@ -93,7 +93,8 @@ def plot_quote_frames(quote_frames: pd.DataFrame, *, frame_labels: dict[str, str
     >>> ax = plot_quote_frames(q, frame_labels={"f": "F"})
     """
     frames = list(dict.fromkeys(quote_frames["frame"]))
-    fig, ax = new_axes(ax, figsize=(FIG_WIDTH, 0.5 * max(len(frames), 1) + 1.8))
+    # Room above the rows for the three-line legend, below them for the two-line axis label.
+    fig, ax = new_axes(ax, figsize=(FIG_WIDTH, 0.5 * max(len(frames), 1) + 2.8))
     voices = (("quoted", "direct quotes"), ("attributed", "attributed: direct + indirect"),
               ("journalist", "journalist's words"))
     for k, (voice, label) in enumerate(voices):
