@@ -42,7 +42,7 @@ $(STAMP): requirements.lock pyproject.toml
 site: $(STAMP)
 	$(BIN)/python -m analysis run --corpus $(CORPUS)
 	$(BIN)/python -m analysis site
-	@echo "Open _site/index.html in a browser (works from file://)."
+	@echo "Open _site/index.html in a browser (the offline preview works from file://; serve a Quarto build: python -m http.server -d _site)."
 
 run: $(STAMP)
 	$(BIN)/python -m analysis run --corpus $(CORPUS) $(if $(NAME),--name $(NAME)) $(if $(PARAMS),--params $(PARAMS)) $(if $(LANGUAGE),--language $(LANGUAGE))
