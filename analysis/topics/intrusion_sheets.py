@@ -133,17 +133,9 @@ def write_xlsx(frame: pd.DataFrame, path: Path, *, guide: str = "") -> Path:
             dv.add(f"{answer_col}{r}")
             ws.add_data_validation(dv)
     ws.freeze_panes = "E2"
-    if guide:
-        g = wb.create_sheet("guide")
-        for line in guide.splitlines():
-            g.append([line])
-        g.column_dimensions["A"].width = 110
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(path)
-    return path
+    from ..validation.sheets import save_workbook
+
+    return save_workbook(wb, path, guide=guide, guide_width=110)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:

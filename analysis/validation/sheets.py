@@ -92,11 +92,21 @@ def write_xlsx(frame: pd.DataFrame, items: list[str], path: Path, *, guide: str 
         ws.add_data_validation(dv)
     # Header and the unit's text stay in view while a coder scrolls right through the items.
     ws.freeze_panes = ws.cell(2, text_col + 1)
+    return save_workbook(wb, path, guide=guide)
+
+
+def save_workbook(wb, path: Path, *, guide: str = "", guide_width: int = 120) -> Path:
+    """Add the guide as a sheet of its own (when given) and save ``wb`` to ``path`` atomically.
+
+    Every sheet a coder fills (frames, speakers, intrusion tasks) is saved this
+    way, so a half-written file never replaces a good one.
+    """
     if guide:
         g = wb.create_sheet("guide")
         for line in guide.splitlines():
             g.append([line])
-        g.column_dimensions["A"].width = 120
+        g.column_dimensions["A"].width = guide_width
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
