@@ -183,11 +183,13 @@ def _final_and_refits(docs: FitDocuments, dictionary, fitted: TopicParams, swept
 
     When the sweep used every document with the same parameters, its model of
     K is the final model (same data, parameters and seed) and is loaded, not
-    fitted again.
+    fitted again. When the sweep fitted on a sample, the refits are fitted on
+    that sample with the sweep's parameters (:data:`~.scaling.SCALE_RULE`).
     """
     reuse = swept.on_all and swept.params == fitted
     final = FitJob(f"K = {k} on all {docs.n_documents:,} documents", k, seed, folder / "final.model")
-    refits = refit_jobs(k, seed, fitted.n_stability_seeds, folder)
+    on_sample = {} if swept.on_all else {"corpus": swept.corpus, "params": swept.params}
+    refits = refit_jobs(k, seed, fitted.n_stability_seeds, folder, **on_sample)
     fit_models(docs.corpus, dictionary, refits if reuse else [final, *refits], params=fitted, n_jobs=fitted.n_jobs,
                what=f"chosen K = {k}")
     model = load_model(sweep_model_path(folder, k) if reuse else final.path)
