@@ -43,7 +43,7 @@ from .pool import FitJob, fit_models, load_model
 from .scaling import scale_params, scale_text, sweep_size
 from .selection import choose_k, sample_for_coherence, sweep_k, sweep_model_path
 from .stability import assess_stability, refit_jobs
-from .tables import aggregate_topics, tidy_doc_topics, topic_columns
+from .tables import aggregate_topics, tidy_doc_topics, tidy_parts, topic_columns
 
 #: How the notebook and the pages tell a user to write the intrusion sheets.
 INTRUSION_COMMAND = "python -m analysis intrusion-sheet --run {run}"
@@ -67,7 +67,6 @@ class TopicResult:
     labels: pd.DataFrame
     prevalence: pd.DataFrame
     doc_topics: pd.DataFrame
-    doc_topics_units: pd.DataFrame
     doc_topics_articles: pd.DataFrame
     prevalence_outlet: pd.DataFrame
     prevalence_date: pd.DataFrame
@@ -105,7 +104,7 @@ class TopicResult:
 #: Registry key of each topic table → the :class:`TopicResult` attribute that holds it.
 TABLES = {
     "topic_terms": "terms", "k_sweep": "sweep", "topic_stability": "stability", "topic_junk": "junk",
-    "topic_labels": "labels", "topic_prevalence": "prevalence", "doc_topics_units": "doc_topics_units",
+    "topic_labels": "labels", "topic_prevalence": "prevalence",
     "doc_topics_articles": "doc_topics_articles", "topic_prevalence_outlet": "prevalence_outlet",
     "topic_prevalence_date": "prevalence_date", "representative_units": "representative",
     "word_intrusion": "word_intrusion", "topic_intrusion": "topic_intrusion",
@@ -373,7 +372,7 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
     result = TopicResult(
         n_topics=k, k_reason=reason, sweep=sweep, stability=stability,
         junk=_junk_table(fit_theta, docs, topic_word, term_freq, labels), terms=terms, labels=labels,
-        doc_topics=doc_topics, doc_topics_units=tidy_doc_topics(doc_topics, ["unit_id", "article_id"]),
+        doc_topics=doc_topics,
         **_prevalence_tables(doc_topics, unit_lengths, articles),
         representative=representative_units(doc_topics, units, articles, n=params.n_representative),
         word_intrusion=word.merge(labels[["topic", "label"]], on="topic", how="left")[
@@ -383,6 +382,9 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
         n_documents=docs.n_documents, intrusion_text=intrusion_text, params=fitted, scaling=_scaling(docs, swept),
     )
     result.tables = write_topic_tables(result, paths)
+    # units × topics rows: written in parts, never built whole
+    result.tables["doc_topics_units"] = registry.write_parts(paths, "doc_topics_units",
+                                                             tidy_parts(doc_topics, ["unit_id", "article_id"]))
     used = _used_params(fitted, docs, k_note, result.scaling)
     registry.write(paths, "topic_params", used)
     return result
