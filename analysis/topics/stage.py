@@ -262,6 +262,23 @@ def _prevalence_tables(doc_topics: pd.DataFrame, unit_lengths: pd.Series, articl
     }
 
 
+def _top_units_text(paths: RunPaths, doc_topics: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The text of the units that may represent a topic (the ``n`` heaviest of each), read alone from ``units``.
+
+    A large corpus's text is never read whole for a few snippets.
+    """
+    import pyarrow.parquet as pq
+
+    wanted = set()
+    for col in topic_columns(doc_topics):
+        # at least the n heaviest; every unit tied with the n-th, so the caller's tie rule still decides
+        cut = doc_topics[col].nlargest(n, keep="all")
+        wanted.update(doc_topics.loc[cut.index, "unit_id"])
+    table = pq.read_table(paths.file("units"), columns=["unit_id", "text"],
+                          filters=[("unit_id", "in", sorted(wanted))] if wanted else None)
+    return table.to_pandas() if wanted else pd.DataFrame({"unit_id": [], "text": []})
+
+
 def _user_labels(labels_file: Path | None, k: int) -> dict[int, str]:
     return load_labels(labels_file, k) if labels_file is not None and Path(labels_file).exists() else {}
 
@@ -326,7 +343,6 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
     params = _stage_params(params)
     paths.create()
     dictionary, corpus, ids = load_bow(paths)
-    units = registry.read(paths, "units", columns=["unit_id", "text"])
     articles = _read_articles(paths)
     lengths = doc_lengths(corpus)
     with tempfile.TemporaryDirectory(dir=paths.file("lda_model").parent, prefix=".topics-") as tmp:
@@ -374,7 +390,8 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
         junk=_junk_table(fit_theta, docs, topic_word, term_freq, labels), terms=terms, labels=labels,
         doc_topics=doc_topics,
         **_prevalence_tables(doc_topics, unit_lengths, articles),
-        representative=representative_units(doc_topics, units, articles, n=params.n_representative),
+        representative=representative_units(doc_topics, _top_units_text(paths, doc_topics, params.n_representative),
+                                            articles, n=params.n_representative),
         word_intrusion=word.merge(labels[["topic", "label"]], on="topic", how="left")[
             ["topic", "label", "n_coders", "n_correct", "model_precision"]],
         topic_intrusion=topic, n_units=len(ids), n_empty_units=len(ids) - int((lengths > 0).sum()),
