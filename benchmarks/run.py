@@ -44,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 STAGES = ("corpus", "corpus_parquet", "text", "lda", "lda_bare", "stemming", "topics", "frames", "actors",
           "validation", "coders", "pipeline", "site")
 DEFAULT_STAGES = STAGES
-HEADER = f"{'stage':<16}{'size':>8}{'units':>10}{'wall s':>10}{'docs/s':>10}{'peak RSS MB':>13}"
+HEADER = f"{'stage':<16}{'size':>8}{'units':>10}{'wall s':>10}{'docs/s':>10}{'peak RSS MB':>13}{'tree RSS MB':>13}"
 _MARK = "BENCH_RESULT "
 
 
@@ -312,14 +312,58 @@ def _child(stage: str, cfg: dict) -> None:
 # --------------------------------------------------------------------------- driver (the parent)
 
 
+def _tree_rss(pid: int) -> int:
+    """Bytes resident in process ``pid`` and every process below it (kernels, workers, Dask workers) now."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for proc in procs:
+        try:
+            total += proc.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+class _TreeSampler:
+    """Samples the resident memory of a process tree every ``interval`` seconds; ``peak`` is the largest sum seen."""
+
+    def __init__(self, pid: int, interval: float = 0.5):
+        import threading
+
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _tree_rss(self.pid))
+            self._stop.wait(self.interval)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
 def _run_stage(stage: str, cfg: dict) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", stage, "--config", json.dumps(cfg)],
-                          capture_output=True, text=True)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith(_MARK)]
+    proc = subprocess.Popen([sys.executable, __file__, "--child", stage, "--config", json.dumps(cfg)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = _TreeSampler(proc.pid)
+    stdout, stderr = proc.communicate()
+    tree = sampler.stop()
+    lines = [line for line in stdout.splitlines() if line.startswith(_MARK)]
     if proc.returncode != 0 or not lines:
-        tail = " | ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
+        tail = " | ".join((stderr or stdout).strip().splitlines()[-3:])
         return {"stage": stage, "size": cfg["size"], "error": tail or f"exit code {proc.returncode}"}
-    return json.loads(lines[-1][len(_MARK):])
+    # The whole tree's peak (sampled every 0.5 s, so a spike shorter than that can be missed) beside each process's own.
+    return {**json.loads(lines[-1][len(_MARK):]), "tree_rss_mb": tree / 1024 ** 2}
 
 
 def _row(r: dict) -> str:
@@ -327,7 +371,7 @@ def _row(r: dict) -> str:
         return f"{r['stage']:<16}{r['size']:>8}  FAILED: {r['error']}"
     docs_s = r["size"] / r["wall_s"] if r["wall_s"] > 0 else float("inf")
     return (f"{r['stage']:<16}{r['size']:>8}{r.get('units', 0):>10}{r['wall_s']:>10.1f}"
-            f"{docs_s:>10.0f}{r['peak_rss_mb']:>13.0f}")
+            f"{docs_s:>10.0f}{r['peak_rss_mb']:>13.0f}{r.get('tree_rss_mb', 0):>13.0f}")
 
 
 def _ratios(results: list[dict]) -> list[str]:
