@@ -26,6 +26,7 @@ Rules kept here:
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -93,8 +94,6 @@ def _jobs(n_jobs: int, n_texts: int) -> int:
     """``n_jobs`` as given, or with 0 every core beyond :data:`PARALLEL_ABOVE` texts (else one)."""
     if n_jobs:
         return n_jobs
-    import os
-
     return (os.cpu_count() or 1) if n_texts > PARALLEL_ABOVE else 1
 
 
@@ -119,6 +118,18 @@ def _counted(results, total: int, progress):
         if progress:
             progress(done, total)
         yield vectors
+
+
+def _save_npz(path: Path, **arrays: np.ndarray) -> None:
+    """``np.savez`` with a fixed time stamp on every member: the same vectors give the same bytes."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.asanyarray(array), allow_pickle=False)
+            zf.writestr(zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0)), buffer.getvalue())
 
 
 def embed(texts: Iterable[str], cache: Path | None = None, *, embedder=None, batch: int = 256,
@@ -156,6 +167,6 @@ def embed(texts: Iterable[str], cache: Path | None = None, *, embedder=None, bat
             Path(cache).parent.mkdir(parents=True, exist_ok=True)
             order = sorted(known)
             tmp = Path(cache).with_name(Path(cache).name + ".tmp.npz")
-            np.savez(tmp, keys=np.array(order), vectors=np.stack([known[k] for k in order]))
+            _save_npz(tmp, keys=np.array(order), vectors=np.stack([known[k] for k in order]))
             tmp.replace(cache)
     return np.stack([known[k] for k in keys]) if keys else np.zeros((0, DIM), dtype=np.float32)
