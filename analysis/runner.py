@@ -479,6 +479,8 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
         for this run; 0 = one per core) or a Dask scheduler's address
         (``tcp://host:port``): the stages' chunked work runs there. Tables
         are the same as without.
+    n_workers : int
+        Worker processes of a ``"local"`` cluster (default 2; 0 = one per core).
     """
     from tqdm.auto import tqdm
 
@@ -493,9 +495,11 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
     cluster = contextlib.ExitStack()
     try:
         dask = cluster.enter_context(workers_.cluster(scheduler, n_workers)) if scheduler else None
-    except BaseException:
+    except BaseException as exc:
         cluster.close()
         _restore(env_before)
+        if isinstance(exc, KeyboardInterrupt):
+            raise AnalysisError(f"run {name!r} interrupted while reaching the Dask scheduler; nothing was run") from None
         raise
     run.root.mkdir(parents=True)
     started, t0 = provenance.now(), time.perf_counter()
