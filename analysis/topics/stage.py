@@ -353,6 +353,8 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
         reason = f"{reason} {k_note}".strip()
         fitted = scale_params(cut, docs.n_documents)
         model, refits = _final_and_refits(docs, dictionary, fitted, swept, k, seed, Path(tmp))
+        # gensim logs the time, the platform and the absolute path into a saved model; those belong in provenance.json
+        model.lifecycle_events = model.state.lifecycle_events = None
         model.save(str(paths.file("lda_model")))
         stability = assess_stability(docs.corpus, dictionary, model, params=fitted, seed=seed, refits=refits)
         alternatives = _alternatives(refits, Path(tmp), k, seed)
