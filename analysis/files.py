@@ -114,11 +114,13 @@ def read_csv_rows(path: Path, *, what: str = "CSV file", required: tuple[str, ..
     return header, out
 
 
-def read_parquet(path: Path, *, columns: tuple[str, ...] = (), hint: str = "") -> pd.DataFrame:
+def read_parquet(path: Path, *, columns: tuple[str, ...] = (), hint: str = "", filters: list | None = None
+                 ) -> pd.DataFrame:
     """Read a Parquet table; a missing, corrupt or incomplete file raises one line naming it.
 
     ``hint`` says what to do when the file is missing (which notebook writes
-    it); ``columns`` are required, and only they are read when given.
+    it); ``columns`` are required, and only they are read when given;
+    ``filters`` (pyarrow's, e.g. ``[("unit_id", "in", ids)]``) keep only the rows they match.
 
     >>> import tempfile
     >>> try:
@@ -140,7 +142,7 @@ def read_parquet(path: Path, *, columns: tuple[str, ...] = (), hint: str = "") -
     if missing:
         raise AnalysisError(f"lacks column(s) {', '.join(missing)}", path=path)
     try:
-        return pd.read_parquet(path, columns=list(columns) or None)
+        return pd.read_parquet(path, columns=list(columns) or None, filters=filters or None)
     except Exception as exc:
         raise AnalysisError(f"unreadable Parquet file ({type(exc).__name__})", path=path) from None
 

@@ -267,16 +267,17 @@ def _top_units_text(paths: RunPaths, doc_topics: pd.DataFrame, n: int) -> pd.Dat
 
     A large corpus's text is never read whole for a few snippets.
     """
-    import pyarrow.parquet as pq
+    from ..files import read_parquet
 
     wanted = set()
     for col in topic_columns(doc_topics):
         # at least the n heaviest; every unit tied with the n-th, so the caller's tie rule still decides
         cut = doc_topics[col].nlargest(n, keep="all")
         wanted.update(doc_topics.loc[cut.index, "unit_id"])
-    table = pq.read_table(paths.file("units"), columns=["unit_id", "text"],
-                          filters=[("unit_id", "in", sorted(wanted))] if wanted else None)
-    return table.to_pandas() if wanted else pd.DataFrame({"unit_id": [], "text": []})
+    if not wanted:
+        return pd.DataFrame({"unit_id": [], "text": []})
+    return read_parquet(paths.file("units"), columns=("unit_id", "text"), hint=f"run notebook {registry.STAGES['corpus']} first",
+                        filters=[("unit_id", "in", sorted(wanted))])
 
 
 def _user_labels(labels_file: Path | None, k: int) -> dict[int, str]:
