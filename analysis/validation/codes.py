@@ -354,14 +354,14 @@ def human_majority(codes: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------- validity
 
 
-def read_machine_codes(paths: RunPaths, unit_ids=None) -> pd.DataFrame:
+def read_machine_codes(paths: RunPaths, unit_ids=None, codebook=None) -> pd.DataFrame:
     """Read the frames stage's deductive codes of a run, through the registry, with every *no* filled in.
 
     Questions come from ``frame_codes_units``, frames (present by the frames
     stage's threshold) from ``frames_units``. Both hold only what fired (the
     yes codes, the scores above 0), so each unit of the run (``units``; the
     codes' own units in a run without that table) gets a 0 for every question
-    of the run's ``codebook`` table, and every frame, that has no row.
+    of ``codebook`` (else of the run's ``codebook`` table), and every frame, that has no row.
     ``unit_ids`` keeps only those units (the units humans coded): give it on a
     large corpus, where every unit's every code would not fit in memory.
 
@@ -378,7 +378,7 @@ def read_machine_codes(paths: RunPaths, unit_ids=None) -> pd.DataFrame:
         if not df["present"].isin([0, 1]).all():
             raise AnalysisError("column present holds values other than 0/1", path=paths.file(key))
     universe = _machine_units(paths, tables, unit_ids)
-    questions = _machine_questions(paths, tables["frame_codes_units"])
+    questions = _machine_questions(paths, tables["frame_codes_units"], codebook)
     grids = {"frame_codes_units": ("question", questions["question"].tolist(), universe),
              "frames_units": ("frame", list(dict.fromkeys(questions["frame"])), sorted(universe))}
     for key, (item_col, items, ids) in grids.items():
@@ -387,8 +387,8 @@ def read_machine_codes(paths: RunPaths, unit_ids=None) -> pd.DataFrame:
         grid = pd.MultiIndex.from_product([pd.Index(ids, dtype=object), pd.Index(items, dtype=object)],
                                           names=["unit_id", item_col])
         df = df[~df.index.duplicated()].reindex(grid)
-        parts.append(pd.DataFrame({"coder": MACHINE, "unit_id": grid.get_level_values(0),
-                                   "item": grid.get_level_values(1),
+        parts.append(pd.DataFrame({"coder": MACHINE, "unit_id": grid.get_level_values(0).astype(str),
+                                   "item": grid.get_level_values(1).astype(str),
                                    "value": df["present"].fillna(0).astype("int64").to_numpy(),
                                    "evidence": df["evidence"].to_numpy()}))
     machine = pd.concat(parts, ignore_index=True)
@@ -409,9 +409,12 @@ def _machine_units(paths: RunPaths, tables: dict, unit_ids) -> list:
     return [u for u in every if u in keep]
 
 
-def _machine_questions(paths: RunPaths, codes: pd.DataFrame) -> pd.DataFrame:
+def _machine_questions(paths: RunPaths, codes: pd.DataFrame, codebook=None) -> pd.DataFrame:
     """Every question the machine answered (``frame``, ``question``), in codebook order."""
-    if registry.exists(paths, "codebook"):
+    if codebook is not None:
+        items = coding_items(codebook)
+        table = items.loc[items["kind"] == "question", ["frame", "item"]].rename(columns={"item": "question"})
+    elif registry.exists(paths, "codebook"):
         table = registry.read(paths, "codebook", ["frame", "question"])
     else:
         table = codes[["frame", "question"]]

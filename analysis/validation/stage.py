@@ -382,7 +382,7 @@ def validate(paths: RunPaths, params: ValidationParams | None = None) -> Validat
     rel = _reliability(coding, units, codebook, params) if not coding.coders.empty else pd.DataFrame()
     coded["methods"] = require_reliable_reference(coded["methods"], rel)
     corrected = corrected_prevalence(coded, gold, units, articles, n_resamples=params.n_bootstrap, seed=params.seed)
-    machine = read_machine_codes(paths, coding.coders["unit_id"].unique()) if not coding.coders.empty else pd.DataFrame(
+    machine = read_machine_codes(paths, coding.coders["unit_id"].unique(), codebook) if not coding.coders.empty else pd.DataFrame(
         columns=["coder", "unit_id", "item", "value", "evidence"])
     val = validity(machine, coding.coders, codebook)
     result = ValidationResult(
