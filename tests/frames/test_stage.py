@@ -146,3 +146,18 @@ def test_an_empty_corpus_is_refused(run):
     registry.read(run, "units").iloc[:0].to_parquet(run.file("units"), index=False)
     with pytest.raises(AnalysisError, match="units.parquet: no units: the corpus is empty"):
         frames.analyse_frames(run)
+
+
+@pytest.mark.slow
+def test_coding_on_a_dask_cluster_gives_the_same_tables(run, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    from analysis import workers
+
+    frames.analyse_frames(run, frames.FrameParams(n_bootstrap=20))
+    first = {p.name: p.read_bytes() for p in run.data.glob("*.parquet")}
+    monkeypatch.setattr(frames.coding, "CHUNK_UNITS", 7)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        monkeypatch.setenv(workers.ENV, cluster.scheduler_address)
+        frames.analyse_frames(run, frames.FrameParams(n_bootstrap=20))
+    assert first == {p.name: p.read_bytes() for p in run.data.glob("*.parquet")}
