@@ -59,15 +59,51 @@ def choose_language(language: str, articles: pd.DataFrame | None, codebook: Code
     return resolve_language(language, articles, have)
 
 
+def required_literal(indicator: str) -> str | None:
+    """Return a lower-case ASCII string every match of a ``re:`` indicator contains (None: none found, or a phrase).
+
+    The longest run of plain characters in the parsed pattern's top-level
+    sequence, every item of which a match must contain (groups, classes,
+    repeats, anchors and alternatives end a run; an alternation of the whole
+    pattern leaves none, unless its branches share a prefix): a unit whose
+    ASCII text lacks it cannot match, so the regex is not tried there (phrases
+    have their first word, :func:`indicator_key`).
+
+    >>> required_literal("re:(?:me|di)nuduh[a-z]*"), required_literal("re:criticis|criticiz"), required_literal("re:a|b")
+    ('nuduh', 'critici', None)
+    """
+    if not indicator.startswith("re:"):
+        return None
+    try:
+        import re._parser as sre_parse  # Python 3.11+
+    except ImportError:  # pragma: no cover
+        import sre_parse
+    try:
+        items = list(sre_parse.parse(indicator[3:]))
+    except Exception:
+        return None
+    runs, run = [], ""
+    for op, arg in items:
+        if op is sre_parse.LITERAL and arg < 128:
+            run += chr(arg)
+        else:  # a group, class, repeat, anchor or alternative ends the run
+            runs.append(run)
+            run = ""
+    runs.append(run)
+    best = max(runs, key=len).lower()
+    return best if best else None
+
+
 def _compiled_questions(codebook: Codebook, language: str) -> list[tuple[str, str, list]]:
-    """Return ``(frame, question, [(indicator, first word, pattern)])`` per question, in codebook order."""
+    """Return ``(frame, question, [(indicator, first word, pattern, required literal)])`` per question, in order."""
     if language not in codebook.languages():
         raise AnalysisError(
             f"parameter language={language!r}: the codebook has no indicators for it "
             f"(it has {', '.join(codebook.languages())})"
         )
     return [
-        (f.id, q.id, [(ind, indicator_key(ind), compile_indicator(ind)) for ind in q.indicators.get(language, [])])
+        (f.id, q.id, [(ind, indicator_key(ind), compile_indicator(ind), required_literal(ind))
+                      for ind in q.indicators.get(language, [])])
         for f in codebook.frames
         for q in f.questions
     ]
@@ -91,9 +127,13 @@ def _code_texts(item: tuple) -> dict:
     for row, text in enumerate(texts):
         text = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
         words = set(_WORD.findall(text.casefold()))
+        # On ASCII text a case-insensitive regex matches only where its literal occurs, lower-cased.
+        lower = text.lower() if text.isascii() else None
         per_frame: dict[int, list] = {}
         for q, (_frame_id, _qid, patterns) in enumerate(compiled):
-            fired = [ind for ind, key, pat in patterns if (key is None or key in words) and pat.search(text)]
+            fired = [ind for ind, key, pat, lit in patterns
+                     if (key is None or key in words) and (lit is None or lower is None or lit in lower)
+                     and pat.search(text)]
             if fired:
                 evidence = "; ".join(fired)
                 code_row.append(row), code_q.append(q), code_ev.append(evidence)
