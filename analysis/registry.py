@@ -207,7 +207,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _figure("topic_prevalence_outlet", "topics", "Topic shares per outlet."),
     # frames ------------------------------------------------------------------------------------
     _table("codebook", "frames", "frame:str frame_name:str kind:str source:str question:str text:str indicators:str",
-           "The codebook as used: frames, questions and indicators.", read_by=("actors", "report")),
+           "The codebook as used: frames, questions and indicators.", read_by=("actors", "report", "validation")),
     _table("frame_codes_units", "frames", "unit_id:str article_id:str frame:str question:str present:int evidence:str",
            "The yes codes: every question a unit answered yes, with the indicators that fired (sparse: a unit and "
            "question without a row is a no; every unit of the corpus stage was coded).", read_by=("validation",)),
