@@ -273,6 +273,10 @@ def _join_chunks(parts: list[tuple[pd.DataFrame, dict]], compiled: list) -> dict
     out = {}
     for key, found in (("codes", codes), ("evidence", evidence), ("rows", rows)):
         out[key] = (pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=empty[key]))
+        for column in out[key].columns:
+            if not pd.api.types.is_numeric_dtype(out[key][column]):
+                # One contiguous string array per column: a table joined from chunks is stored as one read whole.
+                out[key][column] = pd.array(out[key][column].to_numpy(dtype=object), dtype="str")
     out["codes"] = out["codes"].astype({"present": "int64"})
     out["rows"] = out["rows"].astype({"n_yes": "int64"})
     return out
