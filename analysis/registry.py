@@ -213,7 +213,7 @@ ARTIFACTS: tuple[Artifact, ...] = (
            "question without a row is a no; every unit of the corpus stage was coded).", read_by=("validation",)),
     _table("frames_units", "frames", "unit_id:str article_id:str frame:str score:float present:int evidence:str",
            "Frame score and presence per unit, for the units and frames with a score above 0 (sparse: a unit and "
-           "frame without a row has score 0 and no frame).", read_by=("actors", "validation", "report")),
+           "frame without a row has score 0 and no frame).", read_by=("actors", "validation")),
     _table("frames_articles", "frames", "article_id:str frame:str n_units:int n_units_coded:int score:float present:int",
            "Frame presence per article (roll-up rule in the codebook).", read_by=("report",)),
     _table("frame_evidence", "frames", "unit_id:str frame:str question:str evidence:str snippet:str",

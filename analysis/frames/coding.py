@@ -296,7 +296,7 @@ def code_unit_file(path: Path, codebook: Codebook, language: str = "id", *, n_jo
     --------
     >>> import tempfile
     >>> from analysis.frames import load_codebook
-    >>> f = Path(tempfile.mkdtemp()) / "units.parquet"
+    >>> f = Path(tempfile.mkdtemp()) / "u.parquet"
     >>> pd.DataFrame({"unit_id": ["a-p000", "a-p001"], "article_id": "a", "text": ["Perang.", "Cuaca."]}).to_parquet(f)
     >>> coded = code_unit_file(f, load_codebook(), "id")
     >>> len(coded.units), coded.codes["question"].tolist(), coded.scores()["frame"].tolist()
