@@ -138,12 +138,23 @@ def question(run: RunData, research_question: str = "") -> str:
     q = q or GENERIC_QUESTION
     articles = run.table("articles_overview")
     n_outlets = articles["outlet"].nunique() if "outlet" in articles else 0
-    n_units = len(run.table("frames_units")["unit_id"].unique()) if run.has("frames_units") else 0
+    n_units = units_analysed(run)
     dates = pd.to_datetime(articles.get("date"), errors="coerce", format="%Y-%m-%d").dropna() if "date" in articles else []
     span = f", dated {min(dates):%d %B %Y} to {max(dates):%d %B %Y}" if len(dates) else ""
     return (f"**Research question.** *{escape_markdown(q)}*\n\n"
             f"The run analysed {count_noun(len(articles), 'article')} from {count_noun(n_outlets, 'named outlet')}{span}, "
             f"cut into {count_noun(n_units, run.unit)} (the units of analysis).")
+
+
+def units_analysed(run: RunData) -> int:
+    """How many units the run analysed: the frames stage's roll-up counts every unit of each article.
+
+    (``frames_units`` is sparse, holding only the units with a frame score above 0, so it cannot count them.)
+    """
+    rollup = run.table("frames_articles")
+    if rollup.empty or "n_units" not in rollup:
+        return 0
+    return int(rollup.drop_duplicates("article_id")["n_units"].sum())
 
 
 def dominant_frames(run: RunData) -> Finding:

@@ -207,11 +207,13 @@ ARTIFACTS: tuple[Artifact, ...] = (
     _figure("topic_prevalence_outlet", "topics", "Topic shares per outlet."),
     # frames ------------------------------------------------------------------------------------
     _table("codebook", "frames", "frame:str frame_name:str kind:str source:str question:str text:str indicators:str",
-           "The codebook as used: frames, questions and indicators.", read_by=("actors", "report")),
+           "The codebook as used: frames, questions and indicators.", read_by=("actors", "report", "validation")),
     _table("frame_codes_units", "frames", "unit_id:str article_id:str frame:str question:str present:int evidence:str",
-           "Every question answered for every unit, with the indicators that fired.", read_by=("validation",)),
+           "The yes codes: every question a unit answered yes, with the indicators that fired (sparse: a unit and "
+           "question without a row is a no; every unit of the corpus stage was coded).", read_by=("validation",)),
     _table("frames_units", "frames", "unit_id:str article_id:str frame:str score:float present:int evidence:str",
-           "Frame score and presence per unit.", read_by=("actors", "validation", "report")),
+           "Frame score and presence per unit, for the units and frames with a score above 0 (sparse: a unit and "
+           "frame without a row has score 0 and no frame).", read_by=("actors", "validation")),
     _table("frames_articles", "frames", "article_id:str frame:str n_units:int n_units_coded:int score:float present:int",
            "Frame presence per article (roll-up rule in the codebook).", read_by=("report",)),
     _table("frame_evidence", "frames", "unit_id:str frame:str question:str evidence:str snippet:str",

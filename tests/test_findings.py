@@ -129,8 +129,10 @@ def test_question_counts_articles_outlets_units_and_date_span(paths):
     put(paths, "articles_overview", articles(["Kompas", "Tempo", "Kompas", None],
                                     ["2024-07-01", "--06-19", "2024-06-23", None],
                                     ["day", "day-no-year", "day", None]))
-    put(paths, "frames_units", {"unit_id": ["u1", "u1", "u2", "u3", "u4", "u4"],
-                                "frame": ["conflict", "economic"] * 3})
+    # frames_units is sparse (u4 has no frame): the units are counted from the articles' roll-up.
+    put(paths, "frames_units", {"unit_id": ["u1", "u1", "u2", "u3"], "frame": ["conflict", "economic"] * 2})
+    put(paths, "frames_articles", {"article_id": ["a1", "a1", "a2", "a2"], "frame": ["conflict", "economic"] * 2,
+                                   "n_units": [3, 3, 1, 1]})
     text = findings.question(run_of(paths), "Who frames what?")
     assert text.startswith("**Research question.** *Who frames what?*")
     assert ("The run analysed 4 articles from 2 named outlets, dated 23 June 2024 to 01 July 2024, "

@@ -82,7 +82,7 @@ def test_no_table_says_so(paths):
 
 def test_one_outlet_and_one_unit_read_as_english(paths):
     put_table(paths, "articles_overview", {"article_id": ["a"], "outlet": ["Kompas"]})
-    put_table(paths, "frames_units", {"unit_id": ["u1"], "frame": ["conflict"]})
+    put_table(paths, "frames_articles", {"article_id": ["a"], "frame": ["conflict"], "n_units": [1]})
     text = findings.question(RunData(paths, {}))
     assert "1 article from 1 named outlet, cut into 1 unit (the units" in text
 

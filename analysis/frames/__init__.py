@@ -6,7 +6,8 @@ Two ways of finding frames, run side by side on the same units:
   frames, each with yes/no questions and per-language indicators. Every unit
   gets a code per question with the indicators that fired as evidence, so
   each code can be audited; a unit's frame score is the share of the frame's
-  questions answered yes.
+  questions answered yes. Codes are stored sparse (the yes codes and the
+  scores above 0), coded in chunks over :func:`analysis.workers.pool`.
 * **Inductive** (:mod:`.network`, ANTMN, Walter & Ophir 2019). Topics are the
   nodes of a network linked by how often they share documents; junk topics are
   left out, a disparity-filter backbone is marked, and its Louvain (or Leiden)
@@ -28,7 +29,8 @@ follow their registry entries (long tables keyed by ``unit_id``).
 from ..files import require_columns
 from .codebook import (CODEBOOK, KINDS, REFERENCES, Codebook, Frame, Question, compile_indicator, indicator_key,
                        load_codebook)
-from .coding import choose_language, code_evidence, code_units, describe_coding, rollup_articles, score_units
+from .coding import (CodedUnits, choose_language, code_evidence, code_unit_file, code_units, describe_coding,
+                     rollup_articles, score_units)
 from .figures import plot_frame_stability, plot_topic_network
 from .network import (COMMUNITY_METHODS, NO_COMPARISON, ClosestMatch, backbone_edges, build_topic_network,
                       closest_match, communities, compare_frames, describe_frames, describe_network, detect_frames,
@@ -39,7 +41,7 @@ from .prevalence import (UNKNOWN_GROUP, TopFrames, frame_name, frame_prevalence,
 from .prevalence import (BODY_GROUP, OPENING_GROUP, OPENING_TYPES, compare_unit_types, headline_codes,
                          unit_type_prevalence, unit_type_table)
 from .stability import FrameStability, assess_frame_stability, dominant_frames, frame_stability, model_frames
-from .stage import FrameParams, FramesResult, analyse_frames
+from .stage import FrameParams, FramesResult, analyse_frames, resolve_n_jobs
 
 __all__ = [
     "COMMUNITY_METHODS", "FrameStability", "assess_frame_stability", "backbone_edges", "communities",
@@ -53,5 +55,6 @@ __all__ = [
     "network_tables", "outlet_gap", "outlet_label", "outlet_spread", "require_columns", "rollup_articles",
     "score_units", "top_with_ties", "topic_columns", "unit_frame_shares", "write_network",
 ]
+__all__ += ["CodedUnits", "code_unit_file", "resolve_n_jobs"]
 __all__ += ["BODY_GROUP", "OPENING_GROUP", "OPENING_TYPES", "compare_unit_types", "headline_codes",
             "unit_type_prevalence", "unit_type_table"]

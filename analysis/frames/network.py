@@ -394,11 +394,14 @@ def write_network(G: nx.Graph, path: Path) -> Path:
 # --------------------------------------------------------------------------- comparison
 
 
-def compare_frames(unit_scores: pd.DataFrame, unit_shares: pd.DataFrame) -> pd.DataFrame:
+def compare_frames(unit_scores: pd.DataFrame, unit_shares: pd.DataFrame, *, units=None,
+                   frames: list | None = None) -> pd.DataFrame:
     """Correlate deductive frame scores with inductive frame shares over units.
 
     Spearman rank correlation across units, one row per (deductive frame,
-    inductive frame) pair; NaN where a frame never varies.
+    inductive frame) pair; NaN where a frame never varies. With ``units``
+    (every unit id) and ``frames`` (the deductive frames, in order),
+    ``unit_scores`` may be sparse (``frames_units``): a missing score is 0.
 
     Returns
     -------
@@ -412,6 +415,9 @@ def compare_frames(unit_scores: pd.DataFrame, unit_shares: pd.DataFrame) -> pd.D
     1.0
     """
     ded = unit_scores.pivot_table(index="unit_id", columns="frame", values="score", sort=False)
+    if units is not None:
+        ded = ded.reindex(index=pd.Index(sorted(units), name="unit_id"),
+                          columns=list(frames if frames is not None else ded.columns)).fillna(0.0)
     ind = unit_shares.pivot_table(index="unit_id", columns="frame", values="share")
     common = ded.index.intersection(ind.index)
     ded, ind = ded.loc[common], ind.loc[common]

@@ -96,6 +96,8 @@ def frame_prevalence(
     n_bootstrap: int = 1000,
     ci: float = 0.95,
     seed: int,
+    units: pd.DataFrame | None = None,
+    frames: list | None = None,
 ) -> pd.DataFrame:
     """Estimate frame prevalence (mean of ``value`` over units) with bootstrap intervals.
 
@@ -103,7 +105,9 @@ def frame_prevalence(
     bootstrap with percentile intervals, a numpy Generator with a fixed seed): units of
     one article are not independent, so resampling units would give intervals
     that are far too narrow. A group of one article has an interval of zero
-    width: it says nothing about other articles.
+    width: it says nothing about other articles. A resample's prevalence is
+    the sum of its articles' values over the sum of their units, so the units
+    are first totalled per article and only the articles are drawn.
 
     Parameters
     ----------
@@ -112,6 +116,9 @@ def frame_prevalence(
     articles : articles table, needed when ``by`` is an article column (outlet, date).
     by : None for the whole corpus, else a column of ``unit_values`` (``unit_type``) or of the articles to group by.
     n_bootstrap : resamples (0: no interval); the notebook parameter, checked by :class:`FrameParams`.
+    units : the universe of units (``unit_id``, ``article_id``, and ``by`` when it is a unit column). Given,
+        ``unit_values`` may be sparse: a unit and frame without a row counts 0.
+    frames : the frames, in the order reported (default: as they first occur in ``unit_values``).
 
     Returns
     -------
@@ -122,33 +129,99 @@ def frame_prevalence(
     >>> s = pd.DataFrame({"unit_id": ["u1", "u2"], "article_id": ["a", "b"], "frame": ["f", "f"], "present": [1, 0]})
     >>> frame_prevalence(s, n_bootstrap=50, seed=1)["prevalence"].item()
     0.5
+    >>> u = pd.DataFrame({"unit_id": ["u1", "u2"], "article_id": ["a", "b"]})
+    >>> frame_prevalence(s.iloc[:1], units=u, n_bootstrap=50, seed=1).equals(frame_prevalence(s, n_bootstrap=50, seed=1))
+    True
     """
     if not 0 < ci < 1:
         raise AnalysisError(f"ci={ci!r}: must be in (0, 1)")
     require_columns(unit_values, ("unit_id", "article_id", "frame", value), "unit frame values")
-    extra = [by] if by and by != "article_id" and by in unit_values.columns else []
-    data = unit_values[["unit_id", "article_id", "frame", value, *extra]].copy()
-    data["group"] = _groups(data, articles, by)
-    rng = np.random.default_rng(seed)
-    alpha = (1 - ci) / 2
-    frame_order = list(dict.fromkeys(data["frame"]))
-    rows = []
-    # One pass of groupby (not a mask per group: with an article or a date per group that
-    # would be quadratic); groups in sorted order and frames in codebook order, so the
-    # random stream is consumed in a fixed order.
-    for group, sub in data.groupby("group", sort=True):
-        by_frame = {frame: part for frame, part in sub.groupby("frame", sort=False)}
-        for frame in frame_order:
-            part = by_frame.get(frame)
-            if part is None or len(part) == 0:
-                continue
-            x = part[value].to_numpy(dtype=float)
-            per_article = part.groupby("article_id", sort=True)[value].agg(["sum", "count"])
-            draws = (_bootstrap_means(per_article["sum"].to_numpy(dtype=float), per_article["count"].to_numpy(dtype=float),
-                                      n_bootstrap, rng) if n_bootstrap else np.array([np.nan]))
-            rows.append({"group": group, "frame": frame, "n_units": len(x), "prevalence": float(x.mean()),
-                         "lo": float(np.quantile(draws, alpha)), "hi": float(np.quantile(draws, 1 - alpha))})
+    frames = list(frames) if frames is not None else list(dict.fromkeys(unit_values["frame"]))
+    quantiles = ((1 - ci) / 2, 1 - (1 - ci) / 2)
+    if units is not None:
+        rows = _sparse_prevalence(unit_values, units, articles, by, value, frames, n_bootstrap, quantiles, seed)
+    else:
+        rows = _dense_prevalence(unit_values, articles, by, value, frames, n_bootstrap, quantiles, seed)
     return pd.DataFrame(rows, columns=["group", "frame", "n_units", "prevalence", "lo", "hi"])
+
+
+def _interval_of(sums: np.ndarray, counts: np.ndarray, n_bootstrap: int, rng, quantiles) -> tuple[float, float]:
+    draws = _bootstrap_means(sums, counts, n_bootstrap, rng) if n_bootstrap else np.array([np.nan])
+    return float(np.quantile(draws, quantiles[0])), float(np.quantile(draws, quantiles[1]))
+
+
+def _dense_prevalence(unit_values, articles, by, value, frames, n_bootstrap, quantiles, seed) -> list[dict]:
+    """Every unit has a row per frame: the mean over a group's rows, the articles' totals resampled.
+
+    Rows are put in (group, frame) order by one stable sort, so each group's
+    values keep the table's order and its mean is the same float however many
+    groups there are; groups come sorted and frames in ``frames`` order, so the
+    random stream is consumed in a fixed order.
+    """
+    extra = [by] if by and by != "article_id" and by in unit_values.columns else []
+    data = unit_values[["unit_id", "article_id", "frame", value, *extra]]
+    group_codes, group_names = pd.factorize(_groups(data, articles, by), sort=True)
+    frame_codes = data["frame"].map({f: i for i, f in enumerate(frames)}).fillna(-1).to_numpy(dtype=np.int64)
+    keep = frame_codes >= 0
+    order = np.flatnonzero(keep)[np.lexsort((frame_codes[keep], group_codes[keep]))]
+    g, f = group_codes[order], frame_codes[order]
+    values = data[value].to_numpy()[order]
+    arts = data["article_id"].to_numpy(dtype=object)[order]
+    starts = np.flatnonzero(np.r_[True, (g[1:] != g[:-1]) | (f[1:] != f[:-1])]) if len(order) else np.array([], int)
+    stops = np.r_[starts[1:], len(order)]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for a, b in zip(starts, stops):
+        x = values[a:b].astype(float)
+        lo = hi = np.nan
+        if n_bootstrap:
+            # The articles' totals as pandas sums them (the same floats as before chunking).
+            per = pd.Series(values[a:b], index=arts[a:b]).groupby(level=0, sort=True).agg(["sum", "count"])
+            lo, hi = _interval_of(per["sum"].to_numpy(dtype=float), per["count"].to_numpy(dtype=float), n_bootstrap,
+                                  rng, quantiles)
+        rows.append({"group": group_names[g[a]], "frame": frames[f[a]], "n_units": b - a, "prevalence": float(x.mean()),
+                     "lo": lo, "hi": hi})
+    return rows
+
+
+def _sparse_prevalence(unit_values, units, articles, by, value, frames, n_bootstrap, quantiles, seed) -> list[dict]:
+    """The universe from ``units``, the values from sparse rows (absent: 0), totalled per group and article.
+
+    For 0/1 values this gives the numbers the dense table gives: a group's
+    mean is its sum of ones over its number of units, and the bootstrap draws
+    the same articles (sorted within each group) in the same order.
+    """
+    require_columns(units, ("unit_id", "article_id"), "units")
+    extra = [by] if by and by != "article_id" and by in units.columns else []
+    universe = units[["unit_id", "article_id", *extra]]
+    group = _groups(universe, articles, by)
+    counts = pd.Series(1, index=pd.MultiIndex.from_arrays([group.to_numpy(dtype=object),
+                                                           universe["article_id"].to_numpy(dtype=object)],
+                                                          names=["group", "article_id"])
+                       ).groupby(level=[0, 1], sort=True).sum()
+    unit_group = pd.Series(group.to_numpy(dtype=object), index=universe["unit_id"].to_numpy(dtype=object))
+    values = unit_values[unit_values["frame"].isin(frames)]
+    values = values[values["unit_id"].isin(unit_group.index)]
+    sums = (pd.DataFrame({"group": values["unit_id"].map(unit_group).to_numpy(dtype=object),
+                          "article_id": values["article_id"].to_numpy(dtype=object),
+                          "frame": values["frame"].to_numpy(dtype=object), "v": values[value].to_numpy(dtype=float)})
+            .groupby(["group", "article_id", "frame"], sort=False)["v"].sum().unstack("frame")
+            .reindex(index=counts.index, columns=frames).fillna(0.0))
+    table, n = sums.to_numpy(dtype=float), counts.to_numpy(dtype=float)
+    groups = counts.index.get_level_values(0).to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]]) if len(groups) else np.array([], int)
+    stops = np.r_[starts[1:], len(groups)]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for a, b in zip(starts, stops):
+        c = n[a:b]
+        n_units = int(c.sum())
+        for j, frame in enumerate(frames):
+            s = table[a:b, j]
+            lo, hi = _interval_of(s, c, n_bootstrap, rng, quantiles) if n_bootstrap else (np.nan, np.nan)
+            rows.append({"group": groups[a], "frame": frame, "n_units": n_units, "prevalence": float(s.sum()) / n_units,
+                         "lo": lo, "hi": hi})
+    return rows
 
 
 # --------------------------------------------------------------------------- claims
@@ -314,13 +387,16 @@ def most_common_frames(prevalence: pd.DataFrame, names: Mapping[str, str] | None
 
 
 def unit_type_prevalence(unit_scores: pd.DataFrame, units: pd.DataFrame, *, n_bootstrap: int = 1000,
-                         seed: int) -> pd.DataFrame:
+                         seed: int, sparse: bool = False, frames: list | None = None) -> pd.DataFrame:
     """Return frame prevalence per unit type, and for headline and lead together (:data:`OPENING_GROUP`).
 
     ``unit_scores`` is :func:`score_units` output; ``units`` the corpus units
     with ``unit_type`` (a run without that column counts every unit as body).
     Intervals come from the same cluster bootstrap over articles as
-    :func:`frame_prevalence`, within each group.
+    :func:`frame_prevalence`, within each group. With ``sparse``,
+    ``unit_scores`` holds only scores above 0 (``frames_units``) and ``units``
+    (``unit_id``, ``article_id``, ``unit_type``) is the universe of units;
+    ``frames`` are then the frames reported, in order.
 
     Examples
     --------
@@ -328,16 +404,28 @@ def unit_type_prevalence(unit_scores: pd.DataFrame, units: pd.DataFrame, *, n_bo
     >>> u = pd.DataFrame({"unit_id": ["h", "l", "b1", "b2"], "unit_type": ["headline", "lead", "body", "body"]})
     >>> unit_type_prevalence(s, u, n_bootstrap=0, seed=1)[["group", "n_units", "prevalence"]].values.tolist()
     [['body', 2, 0.5], ['headline', 1, 1.0], ['headline+lead', 2, 1.0], ['lead', 1, 1.0]]
+    >>> u = u.assign(article_id="a")
+    >>> unit_type_prevalence(s[s.present == 1], u, n_bootstrap=0, seed=1, sparse=True).equals(
+    ...     unit_type_prevalence(s, u, n_bootstrap=0, seed=1))
+    True
     """
-    types = units.set_index("unit_id")["unit_type"] if "unit_type" in units.columns else pd.Series(dtype=str)
-    data = unit_scores.assign(unit_type=unit_scores["unit_id"].map(types).fillna(BODY_GROUP))
-    opening = data[data["unit_type"].isin(OPENING_TYPES)].assign(unit_type=OPENING_GROUP)
-    parts = [frame_prevalence(part, by="unit_type", n_bootstrap=n_bootstrap, seed=seed)
-             for part in (data, opening) if len(part)]
+    frames = list(frames) if frames is not None else list(dict.fromkeys(unit_scores["frame"]))
+    if sparse:
+        universe = units[["unit_id", "article_id"]].assign(
+            unit_type=units["unit_type"].fillna(BODY_GROUP) if "unit_type" in units.columns else BODY_GROUP)
+        opening = universe[universe["unit_type"].isin(OPENING_TYPES)].assign(unit_type=OPENING_GROUP)
+        parts = [frame_prevalence(unit_scores, by="unit_type", n_bootstrap=n_bootstrap, seed=seed, units=part,
+                                  frames=frames) for part in (universe, opening) if len(part)]
+    else:
+        types = units.set_index("unit_id")["unit_type"] if "unit_type" in units.columns else pd.Series(dtype=str)
+        data = unit_scores.assign(unit_type=unit_scores["unit_id"].map(types).fillna(BODY_GROUP))
+        opening = data[data["unit_type"].isin(OPENING_TYPES)].assign(unit_type=OPENING_GROUP)
+        parts = [frame_prevalence(part, by="unit_type", n_bootstrap=n_bootstrap, seed=seed, frames=frames)
+                 for part in (data, opening) if len(part)]
     if not parts:
         return pd.DataFrame(columns=["group", "frame", "n_units", "prevalence", "lo", "hi"])
     out = pd.concat(parts, ignore_index=True)
-    order = {f: i for i, f in enumerate(dict.fromkeys(unit_scores["frame"]))}
+    order = {f: i for i, f in enumerate(frames)}
     return out.sort_values(["group", "frame"], key=lambda c: c.map(order) if c.name == "frame" else c,
                            ignore_index=True)
 

@@ -1,9 +1,11 @@
 """The frames stage: :func:`analyse_frames` reads a run's units and topics and writes every frames table.
 
 It reads ``units``, ``articles``, ``doc_topics`` and ``topic_terms`` through
-the registry (internal Parquet, never a published CSV) and writes, through
-the registry, the codebook as used, the question codes, unit scores and the
-article roll-up, the evidence table, prevalence overall, by outlet, by
+the registry (internal Parquet, never a published CSV; the units by Parquet
+batches, coded in chunks over :func:`analysis.workers.pool`) and writes, through
+the registry, the codebook as used, the question codes and unit scores (sparse:
+the yes codes and the scores above 0 only; every count's universe is ``units``),
+the article roll-up, the evidence table, prevalence overall, by outlet, by
 date and by unit type (headlines and leads against the body), the inductive
 frames with their shares by outlet and article, the comparison of the two, how
 stable the inductive frames are (:mod:`.stability`), and the topic network as
@@ -25,10 +27,11 @@ import pandas as pd
 
 from .. import registry
 from ..errors import AnalysisError
+from ..files import read_yaml
 from ..parameters import check_values, notebook_default
 from ..registry import RunPaths
 from .codebook import Codebook, load_codebook
-from .coding import choose_language, code_evidence, code_units, describe_coding, rollup_articles, score_units
+from .coding import CodedUnits, choose_language, code_unit_file, describe_coding, rollup_articles
 from .network import (ClosestMatch, build_topic_network, closest_match, communities, compare_frames,
                       describe_frames, describe_network, detect_frames, mark_backbone, network_from_tables,
                       number_communities, unit_frame_shares, write_network)
@@ -95,6 +98,7 @@ class FramesResult:
     # Headlines and leads against the body (unit types of the corpus stage).
     prevalence_unit_type: pd.DataFrame = field(default_factory=pd.DataFrame)
     headlines: pd.DataFrame = field(default_factory=pd.DataFrame)
+    n_units: int = 0
     tables: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -104,7 +108,7 @@ class FramesResult:
     def describe_coding(self) -> str:
         """The sentence on what the deductive coding found."""
         return describe_coding(self.codes, self.unit_scores, self.codebook, threshold=self.params.frame_threshold,
-                               min_units=self.params.min_units)
+                               min_units=self.params.min_units, n_units=self.n_units)
 
     def top_frames(self, units: str = "units") -> TopFrames:
         """The most common frame(s), ties named (:func:`most_common_frames`)."""
@@ -147,28 +151,55 @@ class FramesResult:
         return match
 
 
+def resolve_n_jobs(paths: RunPaths, n_units: int) -> int:
+    """Worker processes for per-unit work: notebook 02's ``n_jobs`` as the run recorded it, by its rule.
+
+    0 (the default) means every core beyond 2,000 units and one process below
+    (starting workers costs more than it saves on a small corpus), the rule of
+    :func:`analysis.text.prepare.scale_params`.
+    """
+    import os
+
+    recorded = read_yaml(paths.params, what="run parameters") if paths.params.is_file() else {}
+    n_jobs = int(recorded.get("n_jobs", 0) or 0) if isinstance(recorded, dict) else 0
+    if n_jobs == 0:
+        n_jobs = (os.cpu_count() or 1) if n_units > 2_000 else 1
+    return max(1, n_jobs)
+
+
+def _n_units(paths: RunPaths) -> int:
+    import pyarrow.parquet as pq
+
+    path = paths.file("units")
+    if not path.is_file():
+        raise AnalysisError("missing: run notebook 01-build-corpus first", path=path)
+    try:
+        n = pq.ParquetFile(path).metadata.num_rows
+    except (OSError, ValueError) as exc:
+        raise AnalysisError(f"cannot read the units ({exc}); run notebook 01-build-corpus first", path=path) from None
+    if n == 0:
+        raise AnalysisError("no units: the corpus is empty", path=path)
+    return n
+
+
 def _read_inputs(paths: RunPaths) -> tuple[pd.DataFrame, ...]:
-    units = registry.read(paths, "units")
-    if len(units) == 0:
-        raise AnalysisError("no units: the corpus is empty", path=paths.file("units"))
-    return (units, registry.read(paths, "articles"), registry.read(paths, "doc_topics"),
-            registry.read(paths, "topic_terms"))
+    return (registry.read(paths, "articles"), registry.read(paths, "doc_topics"), registry.read(paths, "topic_terms"))
 
 
-def _deductive(units, articles, codebook: Codebook, language: str, params: FrameParams) -> dict:
-    """Code, score and roll up; prevalence overall, by outlet and by date; write each table."""
-    out = {"codes": code_units(units, codebook, language)}
-    out["unit_scores"] = score_units(out["codes"], params.frame_threshold)
-    out["article_scores"] = rollup_articles(out["unit_scores"], params.min_units)
-    out["evidence"] = code_evidence(units, out["codes"])
+def _deductive(coded: CodedUnits, articles, codebook: Codebook, params: FrameParams) -> dict:
+    """Scores, roll-up and prevalence overall, by outlet, by date and by unit type, from the sparse codes."""
+    units, frames = coded.units, coded.frames
+    out = {"codes": coded.codes, "evidence": coded.evidence, "n_units": len(units)}
+    out["unit_scores"] = coded.scores(params.frame_threshold)
+    out["article_scores"] = rollup_articles(out["unit_scores"], params.min_units, units=units, frames=frames)
     prevalence = partial(frame_prevalence, out["unit_scores"], articles, n_bootstrap=params.n_bootstrap,
-                         seed=params.seed)
+                         seed=params.seed, units=units[["unit_id", "article_id"]], frames=frames)
     out["prevalence"] = prevalence()
     out["prevalence_outlet"] = prevalence(by="outlet")
     out["prevalence_date"] = prevalence(by="date")
     out["prevalence_unit_type"] = unit_type_prevalence(out["unit_scores"], units, n_bootstrap=params.n_bootstrap,
-                                                       seed=params.seed)
-    out["headlines"] = headline_codes(units, out["unit_scores"], codebook.frame_names())
+                                                       seed=params.seed, sparse=True, frames=frames)
+    out["headlines"] = headline_codes(coded.headlines, out["unit_scores"], codebook.frame_names())
     return out
 
 
@@ -269,12 +300,15 @@ def analyse_frames(paths: RunPaths, params: FrameParams | None = None) -> Frames
     >>> result.top_frames().text  # doctest: +SKIP
     """
     params = params or FrameParams()
-    units, articles, doc_topics, topic_terms = _read_inputs(paths)
+    n_units = _n_units(paths)
+    articles, doc_topics, topic_terms = _read_inputs(paths)
     codebook = load_codebook(params.codebook_file or None, params.codebook_extra or None)
     language = choose_language(params.language, articles, codebook)
-    deductive = _deductive(units, articles, codebook, language, params)
+    coded = code_unit_file(paths.file("units"), codebook, language, n_jobs=resolve_n_jobs(paths, n_units))
+    deductive = _deductive(coded, articles, codebook, params)
     inductive = _inductive(doc_topics, topic_terms, articles, params, _read_network_inputs(paths))
-    comparison = compare_frames(deductive["unit_scores"], inductive["shares"])
+    comparison = compare_frames(deductive["unit_scores"], inductive["shares"], units=coded.units["unit_id"],
+                                frames=coded.frames)
     result = FramesResult(params=params, codebook=codebook, language=language,
                           codebook_table=codebook.to_table(language), comparison=comparison, **deductive, **inductive)
     for key, attr in _TABLES.items():

@@ -59,39 +59,61 @@ class Features:
                         None if self.indicators is None else self.indicators[index])
 
 
-def _design(method: str, train: Features, test: Features, seed: int):
-    """Return (X_train, X_test) for ``method``; tf-idf is fitted on the training units only."""
+def _fit_design(method: str, train: Features):
+    """Fit the feature blocks of ``method`` on the training units; return (fitted transformers, X_train)."""
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    blocks_train, blocks_test = [], []
+    blocks, fitted = [], {}
     if method in ("tfidf", "combined"):
         # Word uni- and bigrams, sublinear tf: frame wording is phrases ("kerja sama militer"),
         # and a term said five times is not five times the evidence.
-        vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True)
-        blocks_train.append(vec.fit_transform(train.text))
-        blocks_test.append(vec.transform(test.text))
+        fitted["tfidf"] = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True)
+        blocks.append(fitted["tfidf"].fit_transform(train.text))
     if method in ("embeddings", "combined") and train.embeddings is not None:
-        blocks_train.append(sparse.csr_matrix(train.embeddings))
-        blocks_test.append(sparse.csr_matrix(test.embeddings))
+        fitted["embeddings"] = True
+        blocks.append(sparse.csr_matrix(train.embeddings))
     if method == "combined" and train.indicators is not None:
-        blocks_train.append(sparse.csr_matrix(train.indicators.astype(float)))
-        blocks_test.append(sparse.csr_matrix(test.indicators.astype(float)))
-    if not blocks_train:
+        fitted["indicators"] = True
+        blocks.append(sparse.csr_matrix(train.indicators.astype(float)))
+    if not blocks:
         raise ValueError(f"method {method!r} has no features (embeddings missing?)")
-    return sparse.hstack(blocks_train).tocsr(), sparse.hstack(blocks_test).tocsr()
+    return fitted, sparse.hstack(blocks).tocsr()
+
+
+def _apply_design(fitted: dict, test: Features):
+    """The test units' features, by the transformers :func:`_fit_design` fitted (row by row: chunks may be coded apart)."""
+    from scipy import sparse
+
+    blocks = []
+    if "tfidf" in fitted:
+        blocks.append(fitted["tfidf"].transform(test.text))
+    if "embeddings" in fitted:
+        blocks.append(sparse.csr_matrix(test.embeddings))
+    if "indicators" in fitted:
+        blocks.append(sparse.csr_matrix(test.indicators.astype(float)))
+    return sparse.hstack(blocks).tocsr()
+
+
+def _design(method: str, train: Features, test: Features, seed: int):
+    """Return (X_train, X_test) for ``method``; tf-idf is fitted on the training units only."""
+    fitted, X_train = _fit_design(method, train)
+    return X_train, _apply_design(fitted, test)
+
+
+def _classifier(seed: int):
+    from sklearn.linear_model import LogisticRegression
+
+    # Balanced class weights: most frames are rare, and an unweighted model learns to say "no".
+    # liblinear: exact and fast for a few hundred coded units, deterministic with random_state.
+    return LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
 
 
 def _fit_predict(X_train, y: np.ndarray, X_test, n_test: int, seed: int) -> np.ndarray:
-    from sklearn.linear_model import LogisticRegression
-
     y = np.asarray(y, dtype=int)
     if len(np.unique(y)) < 2:
         return np.full(n_test, int(y[0]) if len(y) else 0, dtype=int)
-    # Balanced class weights: most frames are rare, and an unweighted model learns to say "no".
-    # liblinear: exact and fast for a few hundred coded units, deterministic with random_state.
-    model = LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
-    model.fit(X_train, y)
+    model = _classifier(seed).fit(X_train, y)
     return model.predict(X_test).astype(int)
 
 
@@ -157,9 +179,35 @@ def out_of_fold(method: str, features: Features, labels: pd.DataFrame, groups: n
     return out
 
 
-def predict_all(method: str, coded: Features, labels: pd.DataFrame, target: Features, *, seed: int) -> pd.DataFrame:
-    """Predictions for ``target`` units from a model per frame trained on every coded unit."""
-    return fit_predict_frames(method, coded, labels, target, seed=seed)
+def predict_all(method: str, coded: Features, labels: pd.DataFrame, target: Features, *, seed: int,
+                chunk_units: int = 20_000) -> pd.DataFrame:
+    """Predictions for ``target`` units from a model per frame trained on every coded unit.
+
+    The models are fitted once; the target units are transformed and coded
+    ``chunk_units`` at a time, so a large corpus never has all its tf-idf rows
+    in memory. A unit's features and prediction depend on it alone, so the
+    codes are those of one pass.
+    """
+    needs = any(len(np.unique(labels[f])) > 1 for f in labels.columns)
+    if not needs:
+        return fit_predict_frames(method, coded, labels, target, seed=seed)
+    fitted, X_train = _fit_design(method, coded)
+    models = {}
+    for f in labels.columns:
+        y = np.asarray(labels[f].to_numpy(), dtype=int)
+        if len(np.unique(y)) < 2:
+            models[f] = int(y[0]) if len(y) else 0
+        else:
+            models[f] = _classifier(seed).fit(X_train, y)
+    parts = []
+    n = len(target.unit_ids)
+    for start in range(0, n, chunk_units):
+        part = target.take(np.arange(start, min(start + chunk_units, n)))
+        X = _apply_design(fitted, part)
+        parts.append(pd.DataFrame({f: (np.full(X.shape[0], m, dtype=int) if isinstance(m, int)
+                                       else m.predict(X).astype(int)) for f, m in models.items()},
+                                  index=pd.Index(part.unit_ids, name="unit_id")))
+    return pd.concat(parts) if parts else fit_predict_frames(method, coded, labels, target, seed=seed)
 
 
 def learning_curve(method: str, features: Features, labels: pd.DataFrame, groups: np.ndarray, *,

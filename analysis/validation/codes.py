@@ -354,11 +354,16 @@ def human_majority(codes: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------- validity
 
 
-def read_machine_codes(paths: RunPaths) -> pd.DataFrame:
-    """Read the frames stage's deductive codes of a run, through the registry.
+def read_machine_codes(paths: RunPaths, unit_ids=None, codebook=None) -> pd.DataFrame:
+    """Read the frames stage's deductive codes of a run, through the registry, with every *no* filled in.
 
     Questions come from ``frame_codes_units``, frames (present by the frames
-    stage's threshold) from ``frames_units``.
+    stage's threshold) from ``frames_units``. Both hold only what fired (the
+    yes codes, the scores above 0), so each unit of the run (``units``; the
+    codes' own units in a run without that table) gets a 0 for every question
+    of ``codebook`` (else of the run's ``codebook`` table), and every frame, that has no row.
+    ``unit_ids`` keeps only those units (the units humans coded): give it on a
+    large corpus, where every unit's every code would not fit in memory.
 
     Returns
     -------
@@ -366,17 +371,54 @@ def read_machine_codes(paths: RunPaths) -> pd.DataFrame:
         ``coder`` (= "machine"), ``unit_id``, ``item``, ``value`` (0/1), ``evidence``.
     """
     parts = []
-    tables = {"frame_codes_units": registry.read(paths, "frame_codes_units", ["unit_id", "question", "present", "evidence"]),
+    tables = {"frame_codes_units": registry.read(paths, "frame_codes_units", ["unit_id", "frame", "question", "present",
+                                                                              "evidence"]),
               "frames_units": registry.read(paths, "frames_units", ["unit_id", "frame", "present", "evidence"])}
-    for key, item_col in (("frame_codes_units", "question"), ("frames_units", "frame")):
-        df = tables[key]
+    for key, df in tables.items():
         if not df["present"].isin([0, 1]).all():
             raise AnalysisError("column present holds values other than 0/1", path=paths.file(key))
-        parts.append(pd.DataFrame({"coder": MACHINE, "unit_id": df["unit_id"], "item": df[item_col].astype(str),
-                                   "value": df["present"].astype("int64"), "evidence": df["evidence"]}))
+    universe = _machine_units(paths, tables, unit_ids)
+    questions = _machine_questions(paths, tables["frame_codes_units"], codebook)
+    grids = {"frame_codes_units": ("question", questions["question"].tolist(), universe),
+             "frames_units": ("frame", list(dict.fromkeys(questions["frame"])), sorted(universe))}
+    for key, (item_col, items, ids) in grids.items():
+        df = tables[key]
+        df = df[df["unit_id"].isin(set(ids))].astype({item_col: str}).set_index(["unit_id", item_col])
+        grid = pd.MultiIndex.from_product([pd.Index(ids, dtype=object), pd.Index(items, dtype=object)],
+                                          names=["unit_id", item_col])
+        df = df[~df.index.duplicated()].reindex(grid)
+        parts.append(pd.DataFrame({"coder": MACHINE, "unit_id": grid.get_level_values(0).astype(str),
+                                   "item": grid.get_level_values(1).astype(str),
+                                   "value": df["present"].fillna(0).astype("int64").to_numpy(),
+                                   "evidence": df["evidence"].to_numpy()}))
     machine = pd.concat(parts, ignore_index=True)
     machine["evidence"] = machine["evidence"].fillna("").astype(str)
     return machine
+
+
+def _machine_units(paths: RunPaths, tables: dict, unit_ids) -> list:
+    """The units the machine coded (the run's ``units``, in file order), those of ``unit_ids`` only when given."""
+    if registry.exists(paths, "units"):
+        every = registry.read(paths, "units", ["unit_id"])["unit_id"]
+    else:
+        every = pd.concat([tables["frame_codes_units"]["unit_id"], tables["frames_units"]["unit_id"]])
+    every = list(dict.fromkeys(every))
+    if unit_ids is None:
+        return every
+    keep = set(unit_ids)
+    return [u for u in every if u in keep]
+
+
+def _machine_questions(paths: RunPaths, codes: pd.DataFrame, codebook=None) -> pd.DataFrame:
+    """Every question the machine answered (``frame``, ``question``), in codebook order."""
+    if codebook is not None:
+        items = coding_items(codebook)
+        table = items.loc[items["kind"] == "question", ["frame", "item"]].rename(columns={"item": "question"})
+    elif registry.exists(paths, "codebook"):
+        table = registry.read(paths, "codebook", ["frame", "question"])
+    else:
+        table = codes[["frame", "question"]]
+    return table.astype(str).drop_duplicates("question").reset_index(drop=True)
 
 
 def _paired(machine: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:

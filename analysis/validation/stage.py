@@ -140,10 +140,21 @@ def write_sheets(paths: RunPaths, sample: pd.DataFrame, units, articles, codeboo
     return written
 
 
+def indicator_prevalence(frames_units: pd.DataFrame, n_units: int) -> pd.Series:
+    """Each frame's share of units by the indicators: ``frames_units`` is sparse, the denominator every unit.
+
+    >>> indicator_prevalence(pd.DataFrame({"unit_id": ["u1", "u2"], "frame": "f", "present": [1, 0]}), 4).item()
+    0.25
+    """
+    if not len(frames_units) or not n_units:
+        return pd.Series(dtype=float)
+    return frames_units.groupby("frame")["present"].sum() / n_units
+
+
 def draw(paths: RunPaths, params: ValidationParams, units, articles, codebook, language: str,
          frames_units: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     """Draw the coding sample, write its sheets and guide; return the sample and its rule's sentence."""
-    prevalence = frames_units.groupby("frame")["present"].mean() if len(frames_units) else pd.Series(dtype=float)
+    prevalence = indicator_prevalence(frames_units, len(units))
     n, rule = sample_size_rule(params, prevalence)
     sample = design.draw_sample(units, articles, n_overlap=n, n_extra=params.extra_units,
                                 coders=tuple(params.coders), seed=params.seed)
@@ -156,9 +167,15 @@ def draw(paths: RunPaths, params: ValidationParams, units, articles, codebook, l
 # ------------------------------------------------------------------ 2–4. coders, scores, final codes
 
 
-def _pivot(df: pd.DataFrame, column: str, index: list[str], columns: list[str]) -> pd.DataFrame:
-    return (df.pivot_table(index="unit_id", columns=column, values="present", aggfunc="max")
-            .reindex(index=index, columns=columns).fillna(0).astype(int))
+def _pivot(df: pd.DataFrame, column: str, index: list[str], columns: list[str], dtype=np.int64) -> pd.DataFrame:
+    """Units × items 0/1 from sparse codes (a unit and item without a row is 0), built without a dense float copy."""
+    out = np.zeros((len(index), len(columns)), dtype=dtype)
+    yes = df[df["present"] == 1]
+    rows = pd.Index(index).get_indexer(yes["unit_id"])
+    cols = pd.Index(columns).get_indexer(yes[column])
+    keep = (rows >= 0) & (cols >= 0)
+    out[rows[keep], cols[keep]] = 1
+    return pd.DataFrame(out, index=pd.Index(index, name="unit_id"), columns=pd.Index(columns, name=column))
 
 
 def _features(units: pd.DataFrame, questions: pd.DataFrame, vectors) -> coders_.Features:
@@ -354,7 +371,9 @@ def validate(paths: RunPaths, params: ValidationParams | None = None) -> Validat
     questions = registry.read(paths, "frame_codes_units", ["unit_id", "question", "present"])
     ids = units["unit_id"].tolist()
     indicator_frames = _pivot(frames_units, "frame", ids, codebook.frame_ids())
-    indicator_questions = _pivot(questions, "question", ids, coding_items(codebook).query("kind == 'question'")["item"].tolist())
+    # One byte per unit and question: at a million units the 0/1 answers are the largest array here.
+    indicator_questions = _pivot(questions, "question", ids, coding_items(codebook).query("kind == 'question'")["item"].tolist(),
+                                 dtype=np.int8)
     sample, rule = draw(paths, params, units, articles, codebook, language, frames_units)
     coding = load_coding_set(resolve_coding_set(params.coding_set, params.corpus), codebook, units)
     gold = gold_frames(coding, codebook.frame_ids(), units)
@@ -363,7 +382,7 @@ def validate(paths: RunPaths, params: ValidationParams | None = None) -> Validat
     rel = _reliability(coding, units, codebook, params) if not coding.coders.empty else pd.DataFrame()
     coded["methods"] = require_reliable_reference(coded["methods"], rel)
     corrected = corrected_prevalence(coded, gold, units, articles, n_resamples=params.n_bootstrap, seed=params.seed)
-    machine = read_machine_codes(paths) if not coding.coders.empty else pd.DataFrame(
+    machine = read_machine_codes(paths, coding.coders["unit_id"].unique(), codebook) if not coding.coders.empty else pd.DataFrame(
         columns=["coder", "unit_id", "item", "value", "evidence"])
     val = validity(machine, coding.coders, codebook)
     result = ValidationResult(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -125,3 +126,22 @@ def test_describe_coding_states_the_counts_and_the_rule(cb, units):
     text = frames.describe_coding(codes, frames.score_units(codes), cb, threshold=0.2, min_units=2)
     assert text.startswith("3 units were coded on 1 frames (2 questions). 2 question codes are *yes*; 2 units (67%)")
     assert text.endswith("(here `min_units` = 2).")
+
+
+def test_the_literal_prefilter_never_changes_a_code():
+    """Regexes are tried only on ASCII units holding their literal: the codes are those of trying every regex."""
+    from analysis.frames import coding
+
+    cb = frames.load_codebook()
+    words = [w for f in cb.frames for q in f.questions for lang in ("id", "en")
+             for ind in q.indicators.get(lang, []) for w in ind.removeprefix("re:").replace("\\b", " ").split()]
+    words += ["menuduh", "dituduh", "MENENTANG", "Criticized", "ſanksi", "perang", "bantahan", "x"]
+    rng = np.random.default_rng(7)
+    texts = [" ".join(rng.choice(words, 8)) for _ in range(400)] + ["", None, "Dikecam keras."]
+    for language in ("id", "en"):
+        compiled = coding._compiled_questions(cb, language)
+        assert any(lit for _, _, patterns in compiled for *_, lit in patterns)
+        brute = [(f, q, [(i, k, p, None) for i, k, p, _ in patterns]) for f, q, patterns in compiled]
+        got, want = coding._code_texts((texts, compiled, 140)), coding._code_texts((texts, brute, 140))
+        assert got["code_ev"] == want["code_ev"] and (got["code_row"] == want["code_row"]).all()
+        assert len(got["code_row"]) > 50

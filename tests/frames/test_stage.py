@@ -64,7 +64,56 @@ def test_analyse_frames_reads_no_published_csv(run):
     for csv in run.tables.glob("*.csv"):
         csv.write_text("not a table\n", encoding="utf-8")  # a stage that read these would fail
     again = frames.analyse_frames(run, frames.FrameParams(n_bootstrap=0))
-    assert len(again.unit_scores) == 24 * len(again.codebook.frames)
+    # Sparse: only the 16 units with a frame have rows (a third of the units carry none), not 24 × 10.
+    assert again.unit_scores["unit_id"].nunique() == 16 and len(again.unit_scores) < 24 * len(again.codebook.frames)
+    assert again.unit_scores["score"].gt(0).all() and again.codes["present"].eq(1).all()
+
+
+def _dense_tables(run, params):
+    """The frames stage's deductive tables as the dense coder gives them (every unit, question and frame)."""
+    units = registry.read(run, "units")
+    articles = registry.read(run, "articles")
+    codes = frames.code_units(units, frames.load_codebook(), "id")
+    scores = frames.score_units(codes, params.frame_threshold)
+    prev = {by: frames.frame_prevalence(scores, articles, by=by, n_bootstrap=params.n_bootstrap, seed=params.seed)
+            for by in (None, "outlet", "date")}
+    return {"frame_codes_units": codes, "frames_units": scores, "frames_articles": frames.rollup_articles(scores),
+            "frame_prevalence": prev[None], "frame_prevalence_outlet": prev["outlet"],
+            "frame_prevalence_date": prev["date"],
+            "frame_prevalence_unit_type": frames.unit_type_prevalence(scores, units, n_bootstrap=params.n_bootstrap,
+                                                                      seed=params.seed),
+            "frame_evidence": frames.code_evidence(units, codes)}
+
+
+def test_sparse_codes_give_the_dense_tables_numbers(run):
+    """Only yes codes and scores above 0 are stored; every other table is what the dense codes give."""
+    units = registry.read(run, "units")
+    units.assign(unit_type=["headline", "lead", "body"] * 8).to_parquet(run.file("units"), index=False)
+    params = frames.FrameParams(n_bootstrap=60, frame_threshold=0.4)
+    result = frames.analyse_frames(run, params)
+    dense = _dense_tables(run, params)
+    sparse = {"frame_codes_units": dense["frame_codes_units"].query("present == 1"),
+              "frames_units": dense["frames_units"].query("score > 0")}
+    assert sparse["frames_units"]["present"].eq(0).any()  # a score above 0 under the threshold is kept
+    for key, want in {**dense, **sparse}.items():
+        got = registry.read(run, key)
+        pd.testing.assert_frame_equal(got, want.reset_index(drop=True)[got.columns.tolist()], check_dtype=False,
+                                      obj=key)
+    assert result.describe_coding() == frames.describe_coding(
+        dense["frame_codes_units"], dense["frames_units"], result.codebook, threshold=0.4, min_units=1)
+    dense_comparison = frames.compare_frames(dense["frames_units"], result.shares)
+    pd.testing.assert_frame_equal(result.comparison, dense_comparison)
+
+
+def test_coding_in_chunks_and_processes_gives_the_same_tables(run, monkeypatch):
+    from analysis.frames import stage
+
+    frames.analyse_frames(run, frames.FrameParams(n_bootstrap=20))
+    first = {p.name: p.read_bytes() for p in run.data.glob("*.parquet")}
+    monkeypatch.setattr(stage, "resolve_n_jobs", lambda paths, n: 2)
+    monkeypatch.setattr(frames.coding, "CHUNK_UNITS", 5)
+    frames.analyse_frames(run, frames.FrameParams(n_bootstrap=20))
+    assert first == {p.name: p.read_bytes() for p in run.data.glob("*.parquet")}
 
 
 def test_result_states_its_claims(run):
@@ -97,3 +146,18 @@ def test_an_empty_corpus_is_refused(run):
     registry.read(run, "units").iloc[:0].to_parquet(run.file("units"), index=False)
     with pytest.raises(AnalysisError, match="units.parquet: no units: the corpus is empty"):
         frames.analyse_frames(run)
+
+
+@pytest.mark.slow
+def test_coding_on_a_dask_cluster_gives_the_same_tables(run, monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    from analysis import workers
+
+    frames.analyse_frames(run, frames.FrameParams(n_bootstrap=20))
+    first = {p.name: p.read_bytes() for p in run.data.glob("*.parquet")}
+    monkeypatch.setattr(frames.coding, "CHUNK_UNITS", 7)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        monkeypatch.setenv(workers.ENV, cluster.scheduler_address)
+        frames.analyse_frames(run, frames.FrameParams(n_bootstrap=20))
+    assert first == {p.name: p.read_bytes() for p in run.data.glob("*.parquet")}

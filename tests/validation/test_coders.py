@@ -98,3 +98,23 @@ def test_final_codes_are_out_of_fold_inside_the_sample():
     out = evaluate.final_codes(chosen, oof, full, units).set_index("unit_id")
     assert out.loc["u1", "code"] == 0 and out.loc["u1", "out_of_fold"]
     assert out.loc["u3", "code"] == 0 and not out.loc["u3", "out_of_fold"]
+
+
+def test_predict_all_in_chunks_gives_the_one_pass_codes():
+    import numpy as np
+    import pandas as pd
+
+    from analysis.validation import coders
+
+    rng = np.random.default_rng(3)
+    words = np.array(["perang", "damai", "sanksi", "ekonomi", "harga", "militer", "cuaca"])
+    texts = np.array([" ".join(rng.choice(words, 6)) for _ in range(57)])
+    every = coders.Features(np.array([f"u{i}" for i in range(57)]), texts,
+                            indicators=rng.integers(0, 2, size=(57, 3)))
+    coded = every.take(np.arange(20))
+    labels = pd.DataFrame({"f": [int("perang" in t) for t in texts[:20]], "g": 0}, index=coded.unit_ids)
+    for method in ("tfidf", "combined"):
+        whole = coders.fit_predict_frames(method, coded, labels, every, seed=1)
+        chunked = coders.predict_all(method, coded, labels, every, seed=1, chunk_units=7)
+        pd.testing.assert_frame_equal(chunked, whole)
+        assert chunked["f"].sum() > 0 and (chunked["g"] == 0).all()

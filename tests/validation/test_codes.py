@@ -452,3 +452,24 @@ def test_display_tables_keep_intervals_and_names():
     shown = display.scores_for_display(scores, {"conflict": "Conflict"})
     assert shown.loc[0, "frame"] == "Conflict" and shown.loc[0, "α machine vs adjudicated codes [95%]"] == "0.50 [0.20, 0.70]"
     assert shown.loc[0, "F1 [95%]"] == "0.60" and shown.loc[0, "yes (coders)"] == 5
+
+
+def test_validate_reads_sparse_frame_codes_as_it_read_dense_ones(seed_run, tmp_path):
+    """The frames stage keeps only yes codes and scores above 0: every validation table is what dense codes give."""
+    from analysis import registry
+    from analysis.registry import RunPaths
+
+    _, paths, units, codebook = seed_run
+    written = {}
+    for name, keep in (("dense", lambda key, df: df),
+                       ("sparse", lambda key, df: df[df["present"] == 1] if key == "frame_codes_units"
+                        else df[df["score"] > 0] if key == "frames_units" else df)):
+        run = RunPaths(tmp_path / name).create()
+        for key in ("units", "articles", "frames_units", "frame_codes_units"):
+            registry.write(run, key, keep(key, registry.read(paths, key)))
+        validation.validate(run, validation.ValidationParams(corpus="ru-alliances-id", n_bootstrap=30,
+                                                             embeddings="off"))
+        written[name] = {a.key: run.file(a.key).read_bytes() for a in registry.ARTIFACTS
+                         if a.stage == "validation" and a.is_table}
+    assert len(registry.read(RunPaths(tmp_path / "sparse"), "frames_units")) < len(units) * len(codebook.frames)
+    assert written["sparse"] == written["dense"]
