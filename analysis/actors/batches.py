@@ -201,8 +201,8 @@ def contiguous(path) -> bool:
     return runs == pc.count_distinct(ids).as_py()
 
 
-def article_batches(path, size: int = BATCH_UNITS):
-    """Yield the units file as DataFrames of whole articles, about ``size`` units each, in file order.
+def article_batches(path, size: int | None = None):
+    """Yield the units file as DataFrames of whole articles, about ``size`` (:data:`BATCH_UNITS`) units each, in file order.
 
     The file is streamed by record batches; when an article's units are not
     consecutive (a units table not written by the corpus stage), the table is
@@ -210,6 +210,7 @@ def article_batches(path, size: int = BATCH_UNITS):
     """
     import pyarrow.parquet as pq
 
+    size = size or BATCH_UNITS
     columns = _present(path, UNIT_COLUMNS)
     if not contiguous(path):
         units = pq.read_table(path, columns=columns).to_pandas()
