@@ -52,28 +52,38 @@ def voice_spans(units: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
     [['quoted', 'perang akan lama,'], ['journalist', 'Ia menilai “ ” katanya.']]
     """
     rows = []
-    by_unit = {k: g for k, g in statements.groupby("unit_id", sort=False)} if len(statements) else {}
-    for unit_id, article_id, text in units[["unit_id", "article_id", "text"]].itertuples(index=False):
+    by_unit: dict[str, list[tuple]] = {}
+    if len(statements):
+        cols = [statements[c].tolist() for c in
+                ("unit_id", "statement_id", "quote_start", "quote_end", "speaker_start", "speaker_end")]
+        for unit_id, *rest in zip(*cols):
+            by_unit.setdefault(unit_id, []).append(rest)
+    for unit_id, article_id, text in zip(units["unit_id"].tolist(), units["article_id"].tolist(),
+                                         units["text"].tolist()):
         text = "" if pd.isna(text) else str(text)
         n = len(text)
         if not n:
+            continue
+        sts = by_unit.get(unit_id)
+        if sts is None:  # no statement: the whole unit is the journalist's
+            piece = text.strip()
+            if piece:
+                rows.append((f"{unit_id}:journalist", article_id, unit_id, "", "journalist", count_words(piece),
+                             piece))
             continue
         inside_quote = np.zeros(n, dtype=bool)
         for s, e in find_quotes(text):
             inside_quote[s:e] = True
         owner = np.full(n, -1, dtype=np.int64)
         width = np.full(n, n + 1, dtype=np.int64)
-        sts = by_unit.get(unit_id)
-        ids = [] if sts is None else list(sts["statement_id"])
         speaker = np.zeros(n, dtype=bool)
-        if sts is not None:
-            for k, r in enumerate(sts.itertuples(index=False)):
-                s, e = int(r.quote_start), int(r.quote_end)
-                narrower = (e - s) < width[s:e]
-                owner[s:e][narrower], width[s:e][narrower] = k, e - s
-                if r.speaker_start >= 0:
-                    speaker[int(r.speaker_start):int(r.speaker_end)] = True
-        for k, sid in enumerate(ids):
+        for k, (_sid, qs, qe, ss, se) in enumerate(sts):
+            s, e = int(qs), int(qe)
+            narrower = (e - s) < width[s:e]
+            owner[s:e][narrower], width[s:e][narrower] = k, e - s
+            if ss >= 0:
+                speaker[int(ss):int(se)] = True
+        for k, (sid, *_offsets) in enumerate(sts):
             mine = (owner == k) & ~speaker
             for voice, mask in (("quoted", mine & inside_quote), ("reported", mine & ~inside_quote)):
                 piece = " ".join(text[a:b].strip() for a, b in _runs(mask) if text[a:b].strip())
