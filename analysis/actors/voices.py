@@ -323,6 +323,7 @@ def wire_shares(origins: pd.DataFrame, units_per_article: pd.Series, present: pd
     if known.empty or not len(units_per_article) or not frames:
         return pd.DataFrame(columns=cols)
     counts = units_per_article[units_per_article > 0].astype("int64")
+    present = present.to_dict()
     rng = np.random.default_rng(seed)
     rows = []
     for story in STORY_GROUPS:
