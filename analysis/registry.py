@@ -566,16 +566,17 @@ def write(paths: RunPaths, key: str, df: pd.DataFrame) -> Path:
     return path
 
 
-# Rows per Parquet row group: pyarrow's default, so that a table written in pieces by
-# :class:`TableWriter` has the same row groups, and the same bytes, as one written whole.
-ROW_GROUP = 1024 * 1024
+# Rows per Parquet row group of a table written in pieces by :class:`TableWriter`: what it
+# buffers, and what a reader streams by. A table up to this size has the bytes :func:`write` gives it.
+ROW_GROUP = 128 * 1024
 
 
 class TableWriter:
-    """Write table ``key`` piece by piece (a stage that streams): the same bytes as :func:`write` of the whole.
+    """Write table ``key`` piece by piece (a stage that streams), in row groups of :data:`ROW_GROUP` rows.
 
-    Pieces are buffered into row groups of :data:`ROW_GROUP` rows, so the file
-    does not depend on how the rows were cut; the CSV download is appended.
+    Pieces are buffered into row groups of a fixed size, so the file does not
+    depend on how the rows were cut (and a table of one row group has the
+    bytes of :func:`write`); the CSV download is appended.
     Use as a context manager; :attr:`path` is what :func:`write` returns.
 
     Examples

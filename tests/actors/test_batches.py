@@ -142,7 +142,7 @@ def test_a_table_written_in_pieces_has_the_bytes_of_one_written_whole(tmp_path, 
 
     assert pq.read_metadata(two.file("actor_mentions")).num_row_groups == 3
     assert registry.read(two, "actor_mentions").equals(registry.read(one, "actor_mentions"))
-    monkeypatch.setattr(registry, "ROW_GROUP", 1024 * 1024)
+    monkeypatch.setattr(registry, "ROW_GROUP", 128 * 1024)
     three = RunPaths(tmp_path / "three").create()
     with registry.TableWriter(three, "actor_mentions") as w:
         for a, b in ((0, 3), (3, 10)):
