@@ -10,7 +10,7 @@ calls it and displays what it returns.
 
 from __future__ import annotations
 
-import itertools
+import collections
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -249,7 +249,6 @@ def _frame_counts(paths: RunPaths, articles: set) -> pd.Series:
     import pyarrow.parquet as pq
 
     path = paths.file("frames_units")
-    registry.read(paths, "frames_units", ["unit_id"]) if not path.exists() else None  # its one-line error
     wanted = pa.array(sorted(articles), pa.string())
     parts = []
     for batch in pq.ParquetFile(path).iter_batches(columns=["article_id", "frame", "present"], batch_size=1 << 18):
@@ -277,21 +276,30 @@ def _attribute(paths: RunPaths, setup: Setup, n_jobs: int, n_units: int):
     batches = article_batches(paths.file("units"))
     with workers.pool(n_jobs) as pool, registry.TableWriter(paths, "voice_frames") as voices, \
             registry.TableWriter(paths, "actor_mentions") as mentions:
-        # Batches go out a few per worker at a time, so that only those are held (texts and results).
-        wave = 1 if not pool.parallel else 2 * pool.size
-        while True:
-            items = [(setup, b) for b in itertools.islice(batches, wave)]
-            if not items:
-                break
-            for (_setup_, units), r in zip(items, pool.map(attribute_batch, items)):
-                for article_id, n in units["article_id"].value_counts(sort=False).items():
-                    article_ids[article_id] = article_ids.get(article_id, 0) + n
-                statements.append(r.statements)
-                voices.write(r.voice_codes)
-                mentions.write(r.mentions)
-                totals.add(r)
-                done += len(units)
-                progress.tick("actors", "units attributed", done, n_units, step=len(units), every=20_000)
+        # A few batches per worker are out at a time (a sliding window, taken back in input order), so that
+        # only those are held, texts and results, and no worker waits for a slow batch of another.
+        window = 1 if not pool.parallel else 2 * pool.size
+        pending: collections.deque = collections.deque()
+
+        def take() -> None:
+            nonlocal done
+            units, result = pending.popleft()
+            r = next(iter(result))
+            for article_id, n in units["article_id"].value_counts(sort=False).items():
+                article_ids[article_id] = article_ids.get(article_id, 0) + n
+            statements.append(r.statements)
+            voices.write(r.voice_codes)
+            mentions.write(r.mentions)
+            totals.add(r)
+            done += len(units)
+            progress.tick("actors", "units attributed", done, n_units, step=len(units), every=20_000)
+
+        for units in batches:
+            pending.append((units, pool.map(attribute_batch, [(setup, units)])))
+            if len(pending) >= window:
+                take()
+        while pending:
+            take()
     return statements, totals, article_ids, {"voice_frames": voices.path, "actor_mentions": mentions.path}
 
 
