@@ -24,6 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--params", type=Path, help="YAML file of parameters (see: python -m analysis params)")
     r.add_argument("--language", help="corpus language: id, en, or auto (detect per article)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--scheduler", metavar="ADDRESS|local",
+                   help="run the stages' chunked work on a Dask cluster: a scheduler address (tcp://host:port), "
+                        "or 'local' for a LocalCluster of --workers processes (see docs/scaling.md)")
+    r.add_argument("--workers", type=int, default=2, metavar="N",
+                   help="worker processes of --scheduler local (default 2; 0 = one per core)")
 
     s = sub.add_parser("site", help="build the website from every run in runs/ (Quarto, or the offline preview)")
     s.add_argument("--output", type=Path, help="output folder (default: _site)")
@@ -74,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             from .runner import run_pipeline
 
             run_pipeline(args.corpus, name=args.name, params_file=args.params, language=args.language,
-                         progress=not args.quiet)
+                         progress=not args.quiet, scheduler=args.scheduler, n_workers=args.workers)
         elif args.command == "site":
             from .site import build_site
 

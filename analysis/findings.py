@@ -61,6 +61,13 @@ class RunData:
     def has(self, key: str) -> bool:
         return not self.table(key).empty
 
+    def n_rows(self, key: str) -> int:
+        """Rows of the run's table ``key`` (0 when not written), from its Parquet footer: a large table is not read."""
+        import pyarrow.parquet as pq
+
+        path = self.paths.file(key)
+        return pq.read_metadata(path).num_rows if path.exists() else 0
+
     def figure(self, name: str) -> str | None:
         """The registered figure ``name`` relative to the run folder, if the run drew it."""
         png = self.paths.file(f"fig_{name}")
@@ -155,7 +162,7 @@ def dominant_frames(run: RunData) -> Finding:
     r = summary.iloc[0] if not summary.empty else {}
     info = {"example": r.get("status") == "example", "produced_by": text_or_empty(r.get("produced_by"))}
     who = who_coded(info, text_or_empty(r.get("coding_set"))) if not summary.empty and r.get("status") != "none" else ""
-    n_units = run.table("doc_topics_units")["unit_id"].nunique() if run.has("doc_topics_units") else 0
+    n_units = run.n_rows("doc_topics")  # one row per unit with topics
     all_coded = bool(not summary.empty and n_units and pd.notna(r.get("n_gold_units"))
                      and int(r.get("n_gold_units")) >= n_units)
     text = lead_prevalence(corrected, methods, run.frame_names, unit=run.unit,
@@ -205,8 +212,10 @@ def topics_as_articles(run: RunData) -> str:
     says whether the topic is a theme across articles or one article's vocabulary.
     """
     n_docs = topic_documents(run)
+    if n_docs is None or n_docs > FEW_TOPIC_DOCUMENTS:
+        return ""
     weights = run.table("doc_topics_units")
-    if n_docs is None or n_docs > FEW_TOPIC_DOCUMENTS or weights.empty:
+    if weights.empty:
         return ""
     per = weights.groupby(["topic", "article_id"])["weight"].sum()
     total = per.groupby(level="topic").sum()

@@ -159,8 +159,7 @@ def topics_section(run: RunData, manifest: dict) -> str:
         how += f" {used['k_range_note']}"
     unstable = int(stability["unstable"].sum()) if not stability.empty else 0
     sample = int(_p(manifest, "coherence_sample", 0) or 0)
-    n_docs = int(used.get("n_documents") or 0) or (
-        run.table("doc_topics_units")["unit_id"].nunique() if run.has("doc_topics_units") else 0)
+    n_docs = int(used.get("n_documents") or 0) or run.n_rows("doc_topics")
     sample = int(used.get("coherence_sample") or sample)
     if n_topics == 0 and 0 < sample < n_docs:
         how += (f" Coherence was scored on a random sample of {sample:,} of the {n_docs:,} documents "

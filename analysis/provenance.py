@@ -3,8 +3,8 @@
 Every run gets ``provenance.json``: the corpus (its id, or its path relative
 to the project, and the sha256 of every raw file), the parameters and seed, the sha256 of the user's own
 resource files (codebook, aliases, cleaning rules) where given, Python and package versions, the
-git commit and whether the work tree was dirty, and start and end times with
-the time each stage took. The site's "Data & provenance" page shows it, so a
+git commit and whether the work tree was dirty, start and end times with
+the time each stage took, and the Dask scheduler's kind and size when one ran the chunked work. The site's "Data & provenance" page shows it, so a
 reader can check which inputs and code produced a figure.
 
 No local absolute path is ever written: a corpus or resource file inside the
@@ -128,8 +128,12 @@ def read_corpus_card(source: Path) -> dict:
 
 
 def build_manifest(*, run_name: str, corpus: str, source: Path, parameters: dict, started: str,
-                   finished: str, stage_seconds: dict[str, float]) -> dict:
-    """Return the provenance manifest of one run as a JSON-ready dict."""
+                   finished: str, stage_seconds: dict[str, float], scheduler: dict | None = None) -> dict:
+    """Return the provenance manifest of one run as a JSON-ready dict.
+
+    ``scheduler`` is where the chunked work ran (:meth:`analysis.workers.Cluster.provenance`:
+    its kind and number of workers, never its address); without one, ``{"kind": "none"}``.
+    """
     hashes = hash_corpus(source)
     return {
         "run_name": run_name,
@@ -147,6 +151,8 @@ def build_manifest(*, run_name: str, corpus: str, source: Path, parameters: dict
         "started": started,
         "finished": finished,
         "stage_seconds": {k: round(v, 2) for k, v in stage_seconds.items()},
+        # Where the chunked work ran: tables are the same either way, times are not.
+        "scheduler": dict(scheduler) if scheduler else {"kind": "none"},
     }
 
 

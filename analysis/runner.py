@@ -14,10 +14,17 @@ Rules this module keeps:
   kernels find the progress file in its environment variable, and the runner
   prints each line on the command line and writes it to the run's log
   (``run.log``), never into the executed notebooks.
+* With a Dask scheduler (``scheduler="local"`` or an address) the run's
+  chunked work goes to the cluster (:mod:`analysis.workers`). The scheduler
+  is started or reached, and checked, before any notebook runs, after the
+  progress file is named (workers must see it); a local cluster is closed
+  at the end of the run, on failure too. ``provenance.json`` records its
+  kind and size.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -32,6 +39,7 @@ import yaml
 from . import parameters as P
 from . import progress as progress_lines
 from . import provenance
+from . import workers as workers_
 from .paths import DATA_RAW, ROOT, check_run_name, resolve_corpus, runs_root
 from .registry import RunPaths
 from .errors import AnalysisError
@@ -451,7 +459,8 @@ def _publish(staged: Path, staging_root: Path, root: Path, name: str) -> Path:
 
 
 def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | None = None,
-                 language: str | None = None, progress: bool = True, log=print) -> Path:
+                 language: str | None = None, progress: bool = True, log=print, scheduler: str | None = None,
+                 n_workers: int = 2) -> Path:
     """Run every stage notebook on ``corpus`` and return the finished run folder.
 
     Parameters
@@ -465,6 +474,13 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
         A YAML file of parameters; see ``python -m analysis params``.
     language : {"id", "en", "auto"}, optional
         Overrides the ``language`` parameter.
+    scheduler : str, optional
+        ``"local"`` (a ``distributed.LocalCluster`` of ``n_workers`` processes
+        for this run; 0 = one per core) or a Dask scheduler's address
+        (``tcp://host:port``): the stages' chunked work runs there. Tables
+        are the same as without.
+    n_workers : int
+        Worker processes of a ``"local"`` cluster (default 2; 0 = one per core).
     """
     from tqdm.auto import tqdm
 
@@ -473,8 +489,19 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
     root = runs_root()
     staging_root = root / "_staging" / f"{name}-{uuid.uuid4().hex[:8]}"
     run = RunPaths(staging_root / name)
-    run.root.mkdir(parents=True)
     env_before = _kernel_environment(staging_root)
+    # After the progress file is named (a local cluster's workers inherit it) and before
+    # anything is staged: an unreachable scheduler stops the run here, in one line.
+    cluster = contextlib.ExitStack()
+    try:
+        dask = cluster.enter_context(workers_.cluster(scheduler, n_workers)) if scheduler else None
+    except BaseException as exc:
+        cluster.close()
+        _restore(env_before)
+        if isinstance(exc, KeyboardInterrupt):
+            raise AnalysisError(f"run {name!r} interrupted while reaching the Dask scheduler; nothing was run") from None
+        raise
+    run.root.mkdir(parents=True)
     started, t0 = provenance.now(), time.perf_counter()
     stage_seconds: dict[str, float] = {}
     current = None
@@ -495,7 +522,8 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
                 P.write_run_params(provenance.public_parameters(base), run.params)
                 provenance.write_manifest(provenance.build_manifest(
                     run_name=name, corpus=corpus, source=source, parameters=base, started=started,
-                    finished=finished, stage_seconds=stage_seconds), run.provenance)
+                    finished=finished, stage_seconds=stage_seconds,
+                    scheduler=dask.provenance() if dask else None), run.provenance)
             t = time.perf_counter()
             _execute(nb, run, _notebook_params(nb, base, per_nb), staging_root)
             stage_seconds[nb] = time.perf_counter() - t
@@ -506,6 +534,7 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
         _finish(run, name, finished, round(time.perf_counter() - t0))
     except BaseException as exc:
         tail.__exit__(None, None, None)
+        cluster.close()
         failed = _keep_failed(run.root, staging_root, root, name)
         _restore(env_before)
         if isinstance(exc, KeyboardInterrupt):
@@ -513,6 +542,7 @@ def run_pipeline(corpus: str, *, name: str | None = None, params_file: Path | No
         if isinstance(exc, AnalysisError):
             raise
         raise AnalysisError(_short_error(exc, current or "?", failed)) from None
+    cluster.close()
     _restore(env_before)
     final = _publish(run.root, staging_root, root, name)
     width = max(len(n) for n in stage_seconds)

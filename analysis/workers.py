@@ -22,14 +22,26 @@ Which of the three is used:
   notebooks run in a threaded Jupyter kernel, which a plain fork could
   deadlock).
 * **This process**, otherwise.
+
+:func:`cluster` is the runner's side: it starts or reaches the run's
+scheduler, checks that its workers can do the work (at least one worker, the
+same code of this package, progress lines reaching the run's log) and names
+it in :data:`ENV` for the notebook kernels.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import AnalysisError
 
 #: The environment variable that names the Dask scheduler of a run (set by the runner for the notebook kernels).
 ENV = "ANALYSIS_SCHEDULER"
@@ -161,3 +173,191 @@ def chunks(n: int, size: int) -> list[tuple[int, int]]:
     """
     size = max(1, int(size))
     return [(a, min(a + size, n)) for a in range(0, n, size)]
+
+
+# ------------------------------------------------------------------ the run's cluster (the runner's side)
+
+#: The ``--scheduler`` value that starts a ``distributed.LocalCluster`` on this machine for the run.
+LOCAL = "local"
+
+#: Seconds to wait for a scheduler to answer, and for its first worker.
+CONNECT_TIMEOUT = 20
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """The run's Dask scheduler as :func:`cluster` found it: ``kind`` ``"local"`` or ``"address"``."""
+
+    kind: str
+    address: str
+    workers: int
+    threads: int
+
+    def provenance(self) -> dict:
+        """What ``provenance.json`` records: the kind and the size, never the address (it names a machine)."""
+        return {"kind": self.kind, "workers": self.workers, "threads": self.threads}
+
+
+def package_digest() -> str:
+    """Return a sha256 over this package's Python files: "the same code" on this machine and on a worker.
+
+    >>> len(package_digest())
+    64
+    """
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _environment_plugin(env: dict):
+    """A worker plugin that sets ``env`` in every worker, those joining later included, and restores it after.
+
+    The class is made here so that importing this module does not import
+    ``distributed`` (two seconds); it travels to the workers by value.
+    """
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class RunEnvironment(WorkerPlugin):
+        name = "analysis-run-environment"
+
+        def __init__(self, values):
+            self.values = dict(values)
+            self.before = {}
+
+        def setup(self, worker):
+            self.before = {k: os.environ.get(k) for k in self.values}
+            os.environ.update(self.values)
+
+        def teardown(self, worker):
+            for key, value in self.before.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+    return RunEnvironment(env)
+
+
+def _start_local(n_workers: int):
+    from distributed import LocalCluster
+
+    # One thread per worker process: the chunk functions are pure Python or single-threaded
+    # BLAS, so processes, not threads, are what runs them side by side. No dashboards: a run
+    # opens no port for anyone to look at.
+    try:
+        return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                            worker_dashboard_address=None, silence_logs=logging.ERROR)
+    except Exception as exc:  # noqa: BLE001 (any failure to start is the user's to know, in one line)
+        raise AnalysisError(f"could not start a local Dask cluster of {n_workers} workers: "
+                            f"{exc.__class__.__name__}: {exc}", path="--scheduler local") from None
+
+
+def _reachable(address: str, timeout: float) -> None:
+    """Refuse, in one line, an address that is malformed or where nothing listens (before any Dask client)."""
+    import socket
+
+    from distributed.comm import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        host, port = parse_host_port(location) if scheme in ("tcp", "tls") else (None, None)
+    except Exception as exc:  # noqa: BLE001 (ValueError and friends: the message says what is wrong)
+        raise AnalysisError(f"not a Dask scheduler address: {address!r} ({' '.join(str(exc).split())}); "
+                            "give tcp://host:port or 'local'", path="--scheduler") from None
+    if host is None:
+        return
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        raise AnalysisError(f"cannot reach the Dask scheduler at {address} ({exc.strerror or exc.__class__.__name__})",
+                            path="--scheduler") from None
+
+
+def _connect(address: str, timeout: float):
+    from distributed import Client
+
+    _reachable(address, timeout)
+    try:
+        client = Client(address, timeout=timeout, set_as_default=False)
+    except Exception as exc:  # noqa: BLE001 (OSError, TimeoutError, ValueError for a malformed address)
+        raise AnalysisError(f"cannot reach the Dask scheduler at {address} within {timeout:g} s "
+                            f"({exc.__class__.__name__}: {' '.join(str(exc).split())[:200]})",
+                            path="--scheduler") from None
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except Exception:  # noqa: BLE001
+        client.close()
+        raise AnalysisError(f"the Dask scheduler at {address} has no worker after {timeout:g} s "
+                            "(start workers, e.g. cluster.scale(jobs=...), then run again)", path="--scheduler") from None
+    return client
+
+
+def _check_workers(client, address: str) -> tuple[int, int]:
+    """Refuse workers that run other code of this package; return (workers, threads)."""
+    mine = package_digest()
+    theirs = client.run(package_digest)
+    other = sorted(w for w, d in theirs.items() if d != mine)
+    if other:
+        raise AnalysisError(f"{len(other)} of {len(theirs)} Dask workers at {address} run another version of the "
+                            "analysis package than this run (install the same checkout and requirements.lock on "
+                            "every worker: pip install -e ., or PYTHONPATH)", path="--scheduler")
+    info = client.scheduler_info()["workers"].values()
+    return len(theirs), sum(int(w.get("nthreads", 1)) for w in info)
+
+
+@contextlib.contextmanager
+def cluster(spec: str, n_workers: int = 0, *, timeout: float | None = None) -> Iterator[Cluster]:
+    """Start (``spec`` = ``"local"``) or reach (``spec`` = an address) the run's Dask scheduler, for a ``with`` block.
+
+    Inside the block :data:`ENV` names the scheduler, so that notebook kernels
+    started there send :func:`pool` work to it; after it (on failure too)
+    the environment is restored and a local cluster is closed. Before
+    yielding it checks that the scheduler answers, has a worker, and that its
+    workers run this package's code (:func:`package_digest`); each failure is
+    a one-line :class:`~analysis.errors.AnalysisError`. Variables the stages
+    read in worker processes (the progress file, :mod:`analysis.progress`)
+    are set on every worker, including workers that join later; set them
+    before entering (a local cluster's workers also inherit them).
+
+    ``n_workers`` sizes a local cluster (0: one per core).
+    """
+    from . import progress
+
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
+    if int(n_workers) < 0:
+        raise AnalysisError(f"--workers must be 0 (one per core) or more, not {n_workers}", path="--scheduler")
+    spec = str(spec).strip()
+    if not spec:
+        raise AnalysisError("give a scheduler address (tcp://host:port) or 'local'", path="--scheduler")
+    with contextlib.ExitStack() as stack:
+        local = None
+        if spec == LOCAL:
+            local = stack.enter_context(contextlib.closing(_start_local(n_workers or os.cpu_count() or 1)))
+            address = local.scheduler_address
+        else:
+            address = spec
+        client = stack.enter_context(contextlib.closing(_connect(address, timeout)))
+        n, threads = _check_workers(client, address)
+        env = {k: os.environ[k] for k in (progress.ENV,) if os.environ.get(k)}
+        if env:
+            plugin = _environment_plugin(env)
+            client.register_plugin(plugin)
+            stack.callback(_unregister, client, plugin.name)
+        before = os.environ.get(ENV)
+        os.environ[ENV] = address
+        stack.callback(_restore_env, ENV, before)
+        yield Cluster("local" if local is not None else "address", address, n, threads)
+
+
+def _unregister(client, name: str) -> None:
+    with contextlib.suppress(Exception):  # a scheduler gone at the end must not hide the run's own outcome
+        client.unregister_worker_plugin(name)
+
+
+def _restore_env(key: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(key, None)
+    else:
+        os.environ[key] = value

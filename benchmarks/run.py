@@ -42,9 +42,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 STAGES = ("corpus", "corpus_parquet", "text", "lda", "lda_bare", "stemming", "topics", "frames", "actors",
-          "validation", "coders", "pipeline", "site")
-DEFAULT_STAGES = STAGES
-HEADER = f"{'stage':<16}{'size':>8}{'units':>10}{'wall s':>10}{'docs/s':>10}{'peak RSS MB':>13}"
+          "validation", "coders", "pipeline", "site", "dask")
+DEFAULT_STAGES = tuple(s for s in STAGES if s != "dask")  # opt-in: it starts two local clusters
+HEADER = f"{'stage':<16}{'size':>8}{'units':>10}{'wall s':>10}{'docs/s':>10}{'peak RSS MB':>13}{'tree RSS MB':>13}"
 _MARK = "BENCH_RESULT "
 
 
@@ -174,6 +174,49 @@ def _stage_coders(cfg, p):
             "embed_sample_s": round(embed_s, 1), "embed_units_per_s": round(1 / max(per_unit, 1e-9)),
             "embed_all_extrapolated_s": round(per_unit * len(units)),
             "embed_per_100k_articles_extrapolated_s": round(per_unit * len(units) * 100_000 / cfg["size"])}
+
+
+def _unit_texts(run, n: int) -> list[str]:
+    """The first ``n`` unit texts of a run, read by row group."""
+    import pyarrow.parquet as pq
+
+    texts: list[str] = []
+    for batch in pq.ParquetFile(run.units).iter_batches(columns=["text"], batch_size=8_192):
+        texts.extend(batch.column(0).to_pylist()[: n - len(texts)])
+        if len(texts) >= n:
+            break
+    return texts
+
+
+def _stage_dask(cfg, p):
+    """The chunked stages on a 1-worker and a 2-worker ``LocalCluster``: seconds, speedup, identical results.
+
+    What runs is what ``--scheduler local`` sends to the cluster: today the
+    embeddings of ``--dask-units`` units (in chunks of
+    ``embeddings.CHUNK``); each worker loads the model once, inside the time,
+    as in a run. A cluster's start is timed apart.
+    """
+    import hashlib
+
+    from analysis import workers
+    from analysis.validation import embeddings
+
+    texts = _unit_texts(p["run"], cfg["dask_units"])
+    info = {"units": len(texts), "chunks": len(workers.chunks(len(texts), embeddings.CHUNK)),
+            "load_average_start": round(os.getloadavg()[0], 2)}
+    digests = []
+    for n in (1, 2):
+        t = time.perf_counter()
+        with workers.cluster(workers.LOCAL, n):
+            info[f"start_{n}_workers_s"] = round(time.perf_counter() - t, 1)
+            t = time.perf_counter()
+            vectors = embeddings.embed(texts, None)
+            info[f"embed_{n}_workers_s"] = round(time.perf_counter() - t, 1)
+        digests.append(hashlib.sha256(vectors.tobytes()).hexdigest())
+    info["speedup"] = round(info["embed_1_workers_s"] / max(info["embed_2_workers_s"], 1e-9), 2)
+    info["identical"] = len(set(digests)) == 1
+    info["load_average_end"] = round(os.getloadavg()[0], 2)
+    return info
 
 
 # Components measured against a reference in the same run (the ratios below).
@@ -312,14 +355,58 @@ def _child(stage: str, cfg: dict) -> None:
 # --------------------------------------------------------------------------- driver (the parent)
 
 
+def _tree_rss(pid: int) -> int:
+    """Bytes resident in process ``pid`` and every process below it (kernels, workers, Dask workers) now."""
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for proc in procs:
+        try:
+            total += proc.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+class _TreeSampler:
+    """Samples the resident memory of a process tree every ``interval`` seconds; ``peak`` is the largest sum seen."""
+
+    def __init__(self, pid: int, interval: float = 0.5):
+        import threading
+
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, _tree_rss(self.pid))
+            self._stop.wait(self.interval)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
 def _run_stage(stage: str, cfg: dict) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", stage, "--config", json.dumps(cfg)],
-                          capture_output=True, text=True)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith(_MARK)]
+    proc = subprocess.Popen([sys.executable, __file__, "--child", stage, "--config", json.dumps(cfg)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = _TreeSampler(proc.pid)
+    stdout, stderr = proc.communicate()
+    tree = sampler.stop()
+    lines = [line for line in stdout.splitlines() if line.startswith(_MARK)]
     if proc.returncode != 0 or not lines:
-        tail = " | ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
+        tail = " | ".join((stderr or stdout).strip().splitlines()[-3:])
         return {"stage": stage, "size": cfg["size"], "error": tail or f"exit code {proc.returncode}"}
-    return json.loads(lines[-1][len(_MARK):])
+    # The whole tree's peak (sampled every 0.5 s, so a spike shorter than that can be missed) beside each process's own.
+    return {**json.loads(lines[-1][len(_MARK):]), "tree_rss_mb": tree / 1024 ** 2}
 
 
 def _row(r: dict) -> str:
@@ -327,7 +414,7 @@ def _row(r: dict) -> str:
         return f"{r['stage']:<16}{r['size']:>8}  FAILED: {r['error']}"
     docs_s = r["size"] / r["wall_s"] if r["wall_s"] > 0 else float("inf")
     return (f"{r['stage']:<16}{r['size']:>8}{r.get('units', 0):>10}{r['wall_s']:>10.1f}"
-            f"{docs_s:>10.0f}{r['peak_rss_mb']:>13.0f}")
+            f"{docs_s:>10.0f}{r['peak_rss_mb']:>13.0f}{r.get('tree_rss_mb', 0):>13.0f}")
 
 
 def _ratios(results: list[dict]) -> list[str]:
@@ -349,6 +436,13 @@ def _ratios(results: list[dict]) -> list[str]:
                          f"= {cod['supervised_tfidf_s']:.1f} s (target < 120 s at 10k); embeddings "
                          f"{cod['embed_units_per_s']:,} units/s, so {cod['embed_all_extrapolated_s']:,} s for this corpus and "
                          f"{cod['embed_per_100k_articles_extrapolated_s']:,} s for 100k articles (extrapolated)")
+        dk = by.get(("dask", size))
+        if dk:
+            lines.append(f"Dask at {size} articles: embeddings of {dk['units']:,} units in {dk['chunks']} chunks on a "
+                         f"LocalCluster: 1 worker {dk['embed_1_workers_s']:.1f} s, 2 workers {dk['embed_2_workers_s']:.1f} s "
+                         f"= {dk['speedup']:.2f}x (cluster start {dk['start_1_workers_s']:.1f} s and "
+                         f"{dk['start_2_workers_s']:.1f} s apart); vectors identical: {'yes' if dk['identical'] else 'NO'}; "
+                         f"load average {dk['load_average_start']:.1f} at start, {dk['load_average_end']:.1f} at end")
         stem = by.get(("stemming", size))
         if stem:
             lines.append(f"Memoized vs naive PySastrawi stemming at {size}: {stem['tokens']:,} tokens, "
@@ -402,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--stem", action="store_true", help="stem in the preprocess stage")
     p.add_argument("--coded", type=int, default=1000, help="coded units the supervised coders train on (coders stage)")
     p.add_argument("--embed-sample", type=int, default=2000, help="units embedded to time the embeddings")
+    p.add_argument("--dask-units", type=int, default=8192, help="units the dask stage embeds on 1 and 2 workers")
     p.add_argument("--profile", action="store_true", help="run every stage under cProfile (files in the work folder)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     p.add_argument("--config", help=argparse.SUPPRESS)
@@ -459,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
                "jobs": args.jobs, "k": args.k, "passes": args.passes, "iterations": args.iterations,
                "params": str(args.params.resolve()) if args.params else "", "stem_sample": args.stem_sample,
                "stem": args.stem,
-               "coded": args.coded, "embed_sample": args.embed_sample,
+               "coded": args.coded, "embed_sample": args.embed_sample, "dask_units": args.dask_units,
                "profile": args.profile}
         results.append({"stage": "generate", "size": size, "wall_s": gen_s, "peak_rss_mb": float("nan")})
         for stage in stages:

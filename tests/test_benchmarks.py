@@ -76,11 +76,11 @@ def test_benchmark_script_runs_and_prints_the_table(tiny):
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = proc.stdout.splitlines()
     header = next(line for line in lines if line.startswith("stage"))
-    assert header.split() == ["stage", "size", "units", "wall", "s", "docs/s", "peak", "RSS", "MB"]
+    assert header.split() == ["stage", "size", "units", "wall", "s", "docs/s", "peak", "RSS", "MB", "tree", "RSS", "MB"]
     for stage in ("corpus", "text", "lda", "lda_bare", "stemming", "topics", "frames", "actors", "validation"):
         row = next(line for line in lines if line.split()[:1] == [stage])
         assert "FAILED" not in row
-        assert float(row.split()[-1]) > 0  # a peak RSS was measured
+        assert float(row.split()[-2]) > 0 and float(row.split()[-1]) >= float(row.split()[-2]) * 0.5  # RSS measured
     assert any(line.startswith("LDA stage vs bare gensim") for line in lines)
     assert any(line.startswith("Memoized vs naive PySastrawi") for line in lines)
     saved = json.loads((out / "out" / "results.json").read_text())

@@ -114,6 +114,8 @@ def _topics(paths, n_units=76):
                                    "unstable": [False, True, False]})
     put(paths, "doc_topics_units", {"unit_id": np.repeat([f"u{i}" for i in range(n_units)], 3),
                                     "topic": np.tile([1, 2, 3], n_units), "weight": 1 / 3})
+    put(paths, "doc_topics", {"unit_id": [f"u{i}" for i in range(n_units)], "topic_0": 1 / 3, "topic_1": 1 / 3,
+                              "topic_2": 1 / 3})
 
 
 def test_topics_section_swept_k_with_sample(paths):

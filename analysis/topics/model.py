@@ -22,6 +22,7 @@ Rules kept here:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -30,6 +31,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from .. import workers
 from ..errors import AnalysisError
 from ..files import read_parquet, read_yaml
 from ..parameters import check_values, notebook_default
@@ -353,28 +355,30 @@ def _infer(model, docs, first: int, seed: int, chunk: int, progress: str = "", t
     return keep, rows
 
 
-def _infer_saved(model_path: str, corpus, start: int, stop: int, seed: int, chunk: int):
+def _infer_saved(bounds: tuple[int, int], model_path: str, corpus, seed: int, chunk: int):
     from gensim.models import LdaModel
 
-    return _infer(LdaModel.load(model_path), corpus[start:stop], start, seed, chunk)
+    start, stop = bounds
+    model = LdaModel.load(model_path)
+    keep, rows = _infer(model, corpus[start:stop], start, seed, chunk)
+    # one array per chunk travels back, not one per document
+    return keep, (np.vstack(rows) if rows else np.zeros((0, model.num_topics)))
 
 
 def _infer_parallel(model_path: Path, corpus, seed: int, n_jobs: int, progress: str):
     from ..progress import report
-    from ..text import worker_pool
 
     n = len(corpus)
     chunk = INFERENCE_CHUNK  # sent to the workers, which read no setting of this process
-    bounds = [(a, min(a + chunk, n)) for a in range(0, n, chunk)]
+    bounds = workers.chunks(n, chunk)
     keep, rows = [], []
-    with worker_pool(n_jobs) as pool:
-        futures = [pool.submit(_infer_saved, str(model_path), corpus, a, b, seed, chunk) for a, b in bounds]
-        for done, future in enumerate(futures, 1):  # in corpus order
-            part_keep, part_rows = future.result()
+    job = functools.partial(_infer_saved, model_path=str(model_path), corpus=corpus, seed=seed, chunk=chunk)
+    with workers.pool(n_jobs) as pool:
+        for (_, stop), (part_keep, part_rows) in zip(bounds, pool.map(job, bounds)):  # in corpus order
             keep += part_keep
-            rows += part_rows
+            rows.append(part_rows)
             if progress:
-                report("topics", progress, done=bounds[done - 1][1], total=n)
+                report("topics", progress, done=stop, total=n)
     return keep, rows
 
 
@@ -392,7 +396,8 @@ def document_topics(model, corpus, ids: pd.DataFrame, *, seed: int = 0, progress
     """
     k = model.num_topics
     total = len(corpus) if hasattr(corpus, "__len__") else None
-    if n_jobs > 1 and model_path is not None and total is not None and total > INFERENCE_CHUNK:
+    spread = workers.scheduler() or (n_jobs > 1 and total is not None and total > INFERENCE_CHUNK)
+    if spread and model_path is not None and total is not None:
         keep, rows = _infer_parallel(Path(model_path), corpus, seed, n_jobs, progress)
     else:
         keep, rows = _infer(model, corpus, 0, seed, INFERENCE_CHUNK, progress, total)

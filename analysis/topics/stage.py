@@ -43,7 +43,7 @@ from .pool import FitJob, fit_models, load_model
 from .scaling import scale_params, scale_text, sweep_size
 from .selection import choose_k, sample_for_coherence, sweep_k, sweep_model_path
 from .stability import assess_stability, refit_jobs
-from .tables import aggregate_topics, tidy_doc_topics, topic_columns
+from .tables import aggregate_topics, tidy_doc_topics, tidy_parts, topic_columns
 
 #: How the notebook and the pages tell a user to write the intrusion sheets.
 INTRUSION_COMMAND = "python -m analysis intrusion-sheet --run {run}"
@@ -67,7 +67,6 @@ class TopicResult:
     labels: pd.DataFrame
     prevalence: pd.DataFrame
     doc_topics: pd.DataFrame
-    doc_topics_units: pd.DataFrame
     doc_topics_articles: pd.DataFrame
     prevalence_outlet: pd.DataFrame
     prevalence_date: pd.DataFrame
@@ -105,7 +104,7 @@ class TopicResult:
 #: Registry key of each topic table → the :class:`TopicResult` attribute that holds it.
 TABLES = {
     "topic_terms": "terms", "k_sweep": "sweep", "topic_stability": "stability", "topic_junk": "junk",
-    "topic_labels": "labels", "topic_prevalence": "prevalence", "doc_topics_units": "doc_topics_units",
+    "topic_labels": "labels", "topic_prevalence": "prevalence",
     "doc_topics_articles": "doc_topics_articles", "topic_prevalence_outlet": "prevalence_outlet",
     "topic_prevalence_date": "prevalence_date", "representative_units": "representative",
     "word_intrusion": "word_intrusion", "topic_intrusion": "topic_intrusion",
@@ -183,11 +182,13 @@ def _final_and_refits(docs: FitDocuments, dictionary, fitted: TopicParams, swept
 
     When the sweep used every document with the same parameters, its model of
     K is the final model (same data, parameters and seed) and is loaded, not
-    fitted again.
+    fitted again. When the sweep fitted on a sample, the refits are fitted on
+    that sample with the sweep's parameters (:data:`~.scaling.SCALE_RULE`).
     """
     reuse = swept.on_all and swept.params == fitted
     final = FitJob(f"K = {k} on all {docs.n_documents:,} documents", k, seed, folder / "final.model")
-    refits = refit_jobs(k, seed, fitted.n_stability_seeds, folder)
+    on_sample = {} if swept.on_all else {"corpus": swept.corpus, "params": swept.params}
+    refits = refit_jobs(k, seed, fitted.n_stability_seeds, folder, **on_sample)
     fit_models(docs.corpus, dictionary, refits if reuse else [final, *refits], params=fitted, n_jobs=fitted.n_jobs,
                what=f"chosen K = {k}")
     model = load_model(sweep_model_path(folder, k) if reuse else final.path)
@@ -261,6 +262,23 @@ def _prevalence_tables(doc_topics: pd.DataFrame, unit_lengths: pd.Series, articl
     }
 
 
+def _top_units_text(paths: RunPaths, doc_topics: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The text of the units that may represent a topic (the ``n`` heaviest of each), read alone from ``units``.
+
+    A large corpus's text is never read whole for a few snippets.
+    """
+    import pyarrow.parquet as pq
+
+    wanted = set()
+    for col in topic_columns(doc_topics):
+        # at least the n heaviest; every unit tied with the n-th, so the caller's tie rule still decides
+        cut = doc_topics[col].nlargest(n, keep="all")
+        wanted.update(doc_topics.loc[cut.index, "unit_id"])
+    table = pq.read_table(paths.file("units"), columns=["unit_id", "text"],
+                          filters=[("unit_id", "in", sorted(wanted))] if wanted else None)
+    return table.to_pandas() if wanted else pd.DataFrame({"unit_id": [], "text": []})
+
+
 def _user_labels(labels_file: Path | None, k: int) -> dict[int, str]:
     return load_labels(labels_file, k) if labels_file is not None and Path(labels_file).exists() else {}
 
@@ -325,7 +343,6 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
     params = _stage_params(params)
     paths.create()
     dictionary, corpus, ids = load_bow(paths)
-    units = registry.read(paths, "units", columns=["unit_id", "text"])
     articles = _read_articles(paths)
     lengths = doc_lengths(corpus)
     with tempfile.TemporaryDirectory(dir=paths.file("lda_model").parent, prefix=".topics-") as tmp:
@@ -336,6 +353,8 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
         reason = f"{reason} {k_note}".strip()
         fitted = scale_params(cut, docs.n_documents)
         model, refits = _final_and_refits(docs, dictionary, fitted, swept, k, seed, Path(tmp))
+        # gensim logs the time, the platform and the absolute path into a saved model; those belong in provenance.json
+        model.lifecycle_events = model.state.lifecycle_events = None
         model.save(str(paths.file("lda_model")))
         stability = assess_stability(docs.corpus, dictionary, model, params=fitted, seed=seed, refits=refits)
         alternatives = _alternatives(refits, Path(tmp), k, seed)
@@ -371,9 +390,10 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
     result = TopicResult(
         n_topics=k, k_reason=reason, sweep=sweep, stability=stability,
         junk=_junk_table(fit_theta, docs, topic_word, term_freq, labels), terms=terms, labels=labels,
-        doc_topics=doc_topics, doc_topics_units=tidy_doc_topics(doc_topics, ["unit_id", "article_id"]),
+        doc_topics=doc_topics,
         **_prevalence_tables(doc_topics, unit_lengths, articles),
-        representative=representative_units(doc_topics, units, articles, n=params.n_representative),
+        representative=representative_units(doc_topics, _top_units_text(paths, doc_topics, params.n_representative),
+                                            articles, n=params.n_representative),
         word_intrusion=word.merge(labels[["topic", "label"]], on="topic", how="left")[
             ["topic", "label", "n_coders", "n_correct", "model_precision"]],
         topic_intrusion=topic, n_units=len(ids), n_empty_units=len(ids) - int((lengths > 0).sum()),
@@ -381,6 +401,9 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
         n_documents=docs.n_documents, intrusion_text=intrusion_text, params=fitted, scaling=_scaling(docs, swept),
     )
     result.tables = write_topic_tables(result, paths)
+    # units × topics rows: written in parts, never built whole
+    result.tables["doc_topics_units"] = registry.write_parts(paths, "doc_topics_units",
+                                                             tidy_parts(doc_topics, ["unit_id", "article_id"]))
     used = _used_params(fitted, docs, k_note, result.scaling)
     registry.write(paths, "topic_params", used)
     return result

@@ -65,6 +65,22 @@ def tidy_doc_topics(doc_topics: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return long.sort_values([*keys, "topic"], kind="stable").reset_index(drop=True)
 
 
+def tidy_parts(doc_topics: pd.DataFrame, keys: list[str], rows: int = 100_000):
+    """Yield :func:`tidy_doc_topics` of ``doc_topics`` in parts of ``rows`` units, together the same long table.
+
+    The units are put in the long table's order first, so the parts follow
+    each other as its slices; a large corpus's long table (units × topics
+    rows) is never built whole.
+
+    >>> w = pd.DataFrame({"unit_id": ["u2", "u1"], "topic_0": [0.25, 1.0], "topic_1": [0.75, 0.0]})
+    >>> [p["unit_id"].tolist() for p in tidy_parts(w, ["unit_id"], rows=1)]
+    [['u1', 'u1'], ['u2', 'u2']]
+    """
+    order = doc_topics.sort_values(keys, kind="stable").index
+    for start in range(0, len(order), rows):
+        yield tidy_doc_topics(doc_topics.loc[order[start:start + rows]], keys)
+
+
 def aggregate_topics(doc_topics: pd.DataFrame, lengths: pd.Series, by: list[str]) -> pd.DataFrame:
     """Return topic prevalence per group as a tidy table (``by``, ``topic``, ``prevalence``, ``n_units``).
 

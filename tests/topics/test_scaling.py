@@ -82,6 +82,42 @@ def test_a_large_corpus_sweeps_on_a_sample_and_fits_the_chosen_k_on_every_docume
     assert any("K = " in m and "on all 90 documents" in m for m in messages)
     assert any(m.startswith("chosen K") and "refit 1 of 1" in m for m in messages)
     assert any(m == "inferring the topics of every unit" for m in messages)
+    # the refit was fitted on the sweep's sample, with its passes: the text says so
+    assert "stability refits the same sample" in result.describe_scale()
+
+
+def test_refits_of_a_sampled_sweep_are_fitted_on_the_sample(tmp_path, monkeypatch):
+    from analysis.topics import pool
+
+    seen = []
+    real = pool._fit_one
+
+    def spy(corpus, dictionary, params, job):
+        used = corpus if job.corpus is None else job.corpus
+        seen.append((job.name, len(used), (params if job.params is None else job.params).passes))
+        return real(corpus, dictionary, params, job)
+
+    monkeypatch.setattr(pool, "_fit_one", spy)
+    _, texts = block_corpus(seed=3)
+    paths = write_run(tmp_path / "run", texts)
+    params = topics.TopicParams(k_min=2, k_max=3, n_stability_seeds=2, coherence_sample=40, passes=3, iterations=10)
+    topics.fit_topics(paths, params=params, seed=5, explorer=False)
+    refits = [s for s in seen if s[0].startswith("refit")]
+    final = [s for s in seen if "on all" in s[0]]
+    assert [n for _, n, _ in refits] == [40, 40] and [n for _, n, _ in final] == [90]
+
+
+def test_a_job_may_bring_its_own_documents_and_parameters(tmp_path):
+    _, texts = block_corpus(seed=4)
+    dictionary, corpus = bow_corpus(texts)
+    params = topics.TopicParams(passes=1, iterations=5)
+    own = topics.FitJob("K = 2 on part", 2, 1, tmp_path / "part.model", corpus=corpus[:30],
+                        params=topics.TopicParams(passes=2, iterations=5))
+    whole = topics.FitJob("K = 2", 2, 1, tmp_path / "whole.model")
+    topics.fit_models(corpus, dictionary, [own, whole], params=params, n_jobs=2)
+    direct = topics.fit_lda(corpus[:30], dictionary, 2, params=own.params, seed=1)
+    assert (topics.load_model(own.path).get_topics() == direct.get_topics()).all()
+    assert (topics.load_model(whole.path).get_topics() != direct.get_topics()).any()
 
 
 def test_fit_models_reports_nothing_without_a_listener(tmp_path, monkeypatch, capsys):
