@@ -568,6 +568,102 @@ def write(paths: RunPaths, key: str, df: pd.DataFrame) -> Path:
     return path
 
 
+# Rows per Parquet row group of a table written in pieces by :class:`TableWriter`: what it
+# buffers, and what a reader streams by. A table up to this size has the bytes :func:`write` gives it.
+ROW_GROUP = 128 * 1024
+
+
+class TableWriter:
+    """Write table ``key`` piece by piece (a stage that streams), in row groups of :data:`ROW_GROUP` rows.
+
+    Pieces are buffered into row groups of a fixed size, so the file does not
+    depend on how the rows were cut (and a table of one row group has the
+    bytes of :func:`write`); the CSV download is appended.
+    Use as a context manager; :attr:`path` is what :func:`write` returns.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> run = RunPaths(Path(tempfile.mkdtemp()))
+    >>> with TableWriter(run, "text_steps") as w:
+    ...     w.write(pd.DataFrame({"step": ["raw"], "n_tokens": [3], "vocab_size": [2]}))
+    ...     w.write(pd.DataFrame({"step": ["clean"], "n_tokens": [2], "vocab_size": [1]}))
+    >>> read(run, "text_steps")["n_tokens"].tolist(), w.n_rows
+    ([3, 2], 2)
+    """
+
+    def __init__(self, paths: RunPaths, key: str):
+        a = artifact(key)
+        if not a.is_table:
+            raise KeyError(f"{key!r} is a {a.format} file, not a table")
+        self.paths, self.key, self.artifact, self.n_rows = paths, key, a, 0
+        self.path = paths.csv(key) if a.csv else paths.file(key)
+        self._writer = self._schema = self._first = None
+        self._buffer: list = []
+        self._buffered = 0
+
+    def write(self, df: pd.DataFrame) -> None:
+        """Add the rows of ``df`` (the table's columns)."""
+        import pyarrow as pa
+
+        from .outputs import FLOAT_FORMAT
+
+        if not len(df):
+            return
+        extra = check_columns(self.key, df)
+        try:
+            table = pa.Table.from_pandas(df, schema=arrow_schema(self.key, extra), preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise ValueError(f"table {self.key!r}: a column does not have its registered type ({exc})") from None
+        if self._schema is None:
+            self._schema, self._first = table.schema, df.iloc[:0]
+        self._buffer.append(table.replace_schema_metadata(self._schema.metadata))
+        self._buffered += len(table)
+        self.n_rows += len(table)
+        self._flush(ROW_GROUP)
+        if self.artifact.csv:
+            csv = self.paths.csv(self.key)
+            csv.parent.mkdir(parents=True, exist_ok=True)
+            df.to_csv(csv.with_name(csv.name + ".tmp"), index=False, float_format=FLOAT_FORMAT, lineterminator="\n",
+                      encoding="utf-8", mode="a" if self.n_rows > len(df) else "w", header=self.n_rows == len(df))
+
+    def _flush(self, at_least: int) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        while self._buffer and self._buffered >= at_least:
+            table = pa.concat_tables(self._buffer)
+            if self._writer is None:
+                path = self.paths.file(self.key)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._writer = pq.ParquetWriter(path.with_name(path.name + ".tmp"), self._schema)
+            self._writer.write_table(table.slice(0, ROW_GROUP))
+            rest = table.slice(ROW_GROUP)
+            self._buffer, self._buffered = ([rest] if len(rest) else []), len(rest)
+
+    def close(self) -> Path:
+        """Finish the files (an empty table when nothing was written); return the CSV or Parquet path."""
+        if self._schema is None:
+            return write(self.paths, self.key, empty(self.key))
+        self._flush(1)
+        self._writer.close()
+        path = self.paths.file(self.key)
+        path.with_name(path.name + ".tmp").replace(path)
+        if self.artifact.csv:
+            csv = self.paths.csv(self.key)
+            csv.with_name(csv.name + ".tmp").replace(csv)
+        return self.path
+
+    def __enter__(self) -> "TableWriter":
+        return self
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.close()
+        elif self._writer is not None:
+            self._writer.close()
+
+
 def write_parts(paths: RunPaths, key: str, parts: Iterable[pd.DataFrame]) -> Path:
     """Write table ``key`` from consecutive parts, one Parquet row group (and CSV block) each, never all in memory.
 

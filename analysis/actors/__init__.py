@@ -10,8 +10,10 @@ against the journalist's words; wire stories against own reporting),
 :mod:`.validation` (the speaker coding: sheets, import, precision and
 recall), :mod:`.tools` (its command line), :mod:`.sources` (counts by type
 and origin), :mod:`.sentences` (what the notebook and Findings say),
-:mod:`.display` and :mod:`.figures` (the page's tables and figures) and
-:mod:`.stage` (:func:`analyse_actors`).
+:mod:`.display` and :mod:`.figures` (the page's tables and figures),
+:mod:`.batches` (the per-unit work, in batches of whole articles that run
+wherever :mod:`analysis.workers` sends them) and :mod:`.stage`
+(:func:`analyse_actors`).
 """
 
 from .attribution import Speaker, Statement, find_quotes, find_statements

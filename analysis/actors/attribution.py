@@ -132,6 +132,27 @@ def sentence_spans(text: str, abbreviations: tuple[str, ...] = ()) -> list[tuple
     return spans or [(0, len(text))]
 
 
+class _Sentences:
+    """A unit's sentences, split on first use: most units hold no cue, and splitting is the costly step."""
+
+    def __init__(self, text: str, abbreviations: tuple[str, ...]):
+        self._text, self._abbr, self._spans = text, abbreviations, None
+
+    def _get(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            self._spans = sentence_spans(self._text, self._abbr)
+        return self._spans
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __getitem__(self, i):
+        return self._get()[i]
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
 def _sentence_of(spans, pos: int) -> tuple[int, int]:
     for s, e in spans:
         if s <= pos < e or pos == e:
@@ -376,7 +397,7 @@ class _Finder:
 
     def unit(self, unit_id: str, article_id: str, position: int, text: str) -> list[Statement]:
         quotes = find_quotes(text)
-        sents = sentence_spans(text, self.abbr)
+        sents = _Sentences(text, self.abbr)
         found: list[Statement] = []
 
         def add(speaker, m, content, via=""):
@@ -586,9 +607,9 @@ def find_statements(units: pd.DataFrame, lex: Lexicon, gaz: Gazetteer, abbreviat
     enum = _Enumeration(lex)
     order = ["article_id", "position"] if "position" in units.columns else ["article_id"]
     out: list[Statement] = []
-    for _article_id, grp in units.sort_values(order, kind="stable").groupby("article_id", sort=True):
+    for grp in _articles(units.sort_values(order, kind="stable")):
         last = previous_unit = announcer = None
-        for row in grp.itertuples(index=False):
+        for row in grp:
             text = "" if pd.isna(row.text) else str(row.text)
             if announcer is not None and getattr(row, "unit_type", "") in _HEADINGS:
                 out += finder.unit(row.unit_id, row.article_id, int(getattr(row, "position", 0) or 0), text)
@@ -617,6 +638,27 @@ def find_statements(units: pd.DataFrame, lex: Lexicon, gaz: Gazetteer, abbreviat
             previous_unit = kept[-1] if kept else None
             last = kept[-1] if kept else last
     return out
+
+
+class _Row:
+    """A unit as :func:`find_statements` reads it."""
+
+    __slots__ = ("unit_id", "article_id", "position", "unit_type", "text")
+
+    def __init__(self, unit_id, article_id, position, unit_type, text):
+        self.unit_id, self.article_id, self.position, self.unit_type, self.text = (unit_id, article_id, position,
+                                                                                   unit_type, text)
+
+
+def _articles(units: pd.DataFrame):
+    """The units of each article (sorted by article id), each a list of rows in the given order."""
+    n = len(units)
+    cols = [units[c].tolist() if c in units.columns else [d] * n
+            for c, d in (("unit_id", ""), ("article_id", ""), ("position", 0), ("unit_type", ""), ("text", ""))]
+    by_article: dict = {}
+    for values in zip(*cols):
+        by_article.setdefault(values[1], []).append(_Row(*values))
+    return [by_article[a] for a in sorted(by_article)]
 
 
 def resolved(st: Statement) -> Statement:

@@ -93,8 +93,9 @@ def attribute_statements(units: pd.DataFrame, lex: Lexicon, gaz: Gazetteer, abbr
     by_article: dict[str, list[Statement]] = {}
     for st in statements:
         by_article.setdefault(st.article_id, []).append(st)
+    article_texts = _article_texts(units, set(by_article))
     for article_id, sts in by_article.items():
-        profiles = _mentions(units[units["article_id"] == article_id], typer)
+        profiles = _mentions(article_texts.get(article_id, []), typer)
         for st in sts:
             if not (st.speaker.pronoun or st.kind == "continuation"):
                 typed_of[id(st)] = _type_one(st, typer, profiles, [typed_of[id(o)] for o in sts if id(o) in typed_of])
@@ -108,6 +109,16 @@ def attribute_statements(units: pd.DataFrame, lex: Lexicon, gaz: Gazetteer, abbr
     return out.sort_values(["article_id", "unit_id", "quote_start", "statement_id"], kind="stable").reset_index(drop=True)
 
 
+def _article_texts(units: pd.DataFrame, articles: set) -> dict[str, list[str]]:
+    """The texts of each of ``articles``, in reading order (one pass over the units, not one per article)."""
+    u = units[units["article_id"].isin(articles)]
+    u = u.sort_values("position" if "position" in u else "unit_id", kind="stable")
+    out: dict[str, list[str]] = {}
+    for article_id, text in zip(u["article_id"], u["text"].fillna("")):
+        out.setdefault(article_id, []).append(text)
+    return out
+
+
 def _drop_nested(out: pd.DataFrame) -> pd.DataFrame:
     """Nested cues of one source over one content give one statement: the inner one, whose content is tight.
 
@@ -118,20 +129,26 @@ def _drop_nested(out: pd.DataFrame) -> pd.DataFrame:
     """
     if out.empty:
         return out
+    spoken = out[out["speaker_start"] >= 0]
+    by_unit: dict[str, list[tuple]] = {}
+    for row in zip(spoken.index, spoken["unit_id"], spoken["canonical"], spoken["speaker_start"],
+                   spoken["quote_start"], spoken["quote_end"]):
+        by_unit.setdefault(row[1], []).append(row)
     drop = set()
-    for _unit, g in out[out["speaker_start"] >= 0].groupby("unit_id", sort=False):
-        for a in g.itertuples():
-            for b in g.itertuples():
-                if a.Index != b.Index and a.canonical == b.canonical and a.quote_start <= b.speaker_start \
-                        and b.quote_end <= a.quote_end and (b.quote_end - b.quote_start) < (a.quote_end - a.quote_start):
-                    drop.add(a.Index)
+    for g in by_unit.values():
+        if len(g) < 2:
+            continue
+        for a, _u, a_can, _a_sp, a_qs, a_qe in g:
+            for b, _v, b_can, b_sp, b_qs, b_qe in g:
+                if a != b and a_can == b_can and a_qs <= b_sp and b_qe <= a_qe and (b_qe - b_qs) < (a_qe - a_qs):
+                    drop.add(a)
     return out.drop(index=sorted(drop))
 
 
-def _mentions(units: pd.DataFrame, typer: Typer) -> _Profiles:
+def _mentions(texts: list[str], typer: Typer) -> _Profiles:
     """Every titled name of an article ("Presiden Rusia Vladimir Putin"), typed: the article's profiles."""
     profiles = _Profiles()
-    for text in units.sort_values("position" if "position" in units else "unit_id")["text"].fillna(""):
+    for text in texts:
         for m in typer.lex.role_pattern.finditer(text):
             sp = typer.parser.forward(text, m.start(), len(text))
             if sp is not None and sp.named and not sp.pronoun:

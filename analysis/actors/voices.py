@@ -52,28 +52,38 @@ def voice_spans(units: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
     [['quoted', 'perang akan lama,'], ['journalist', 'Ia menilai “ ” katanya.']]
     """
     rows = []
-    by_unit = {k: g for k, g in statements.groupby("unit_id", sort=False)} if len(statements) else {}
-    for unit_id, article_id, text in units[["unit_id", "article_id", "text"]].itertuples(index=False):
+    by_unit: dict[str, list[tuple]] = {}
+    if len(statements):
+        cols = [statements[c].tolist() for c in
+                ("unit_id", "statement_id", "quote_start", "quote_end", "speaker_start", "speaker_end")]
+        for unit_id, *rest in zip(*cols):
+            by_unit.setdefault(unit_id, []).append(rest)
+    for unit_id, article_id, text in zip(units["unit_id"].tolist(), units["article_id"].tolist(),
+                                         units["text"].tolist()):
         text = "" if pd.isna(text) else str(text)
         n = len(text)
         if not n:
+            continue
+        sts = by_unit.get(unit_id)
+        if sts is None:  # no statement: the whole unit is the journalist's
+            piece = text.strip()
+            if piece:
+                rows.append((f"{unit_id}:journalist", article_id, unit_id, "", "journalist", count_words(piece),
+                             piece))
             continue
         inside_quote = np.zeros(n, dtype=bool)
         for s, e in find_quotes(text):
             inside_quote[s:e] = True
         owner = np.full(n, -1, dtype=np.int64)
         width = np.full(n, n + 1, dtype=np.int64)
-        sts = by_unit.get(unit_id)
-        ids = [] if sts is None else list(sts["statement_id"])
         speaker = np.zeros(n, dtype=bool)
-        if sts is not None:
-            for k, r in enumerate(sts.itertuples(index=False)):
-                s, e = int(r.quote_start), int(r.quote_end)
-                narrower = (e - s) < width[s:e]
-                owner[s:e][narrower], width[s:e][narrower] = k, e - s
-                if r.speaker_start >= 0:
-                    speaker[int(r.speaker_start):int(r.speaker_end)] = True
-        for k, sid in enumerate(ids):
+        for k, (_sid, qs, qe, ss, se) in enumerate(sts):
+            s, e = int(qs), int(qe)
+            narrower = (e - s) < width[s:e]
+            owner[s:e][narrower], width[s:e][narrower] = k, e - s
+            if ss >= 0:
+                speaker[int(ss):int(se)] = True
+        for k, (sid, *_offsets) in enumerate(sts):
             mine = (owner == k) & ~speaker
             for voice, mask in (("quoted", mine & inside_quote), ("reported", mine & ~inside_quote)):
                 piece = " ".join(text[a:b].strip() for a, b in _runs(mask) if text[a:b].strip())
@@ -100,12 +110,26 @@ def code_voices(spans: pd.DataFrame, codebook, language: str, threshold: float) 
 def _cluster_share(groups: pd.Series, present: pd.Series, n_bootstrap: int, rng) -> tuple[float, float, float]:
     """Share of present, with a percentile interval resampling the groups (articles)."""
     per = pd.DataFrame({"g": groups.to_numpy(), "y": present.to_numpy()}).groupby("g")["y"].agg(["sum", "count"])
-    share = per["sum"].sum() / per["count"].sum() if per["count"].sum() else float("nan")
-    if n_bootstrap <= 0 or len(per) < 2:
+    return _share_of_counts(per["sum"].to_numpy(), per["count"].to_numpy(), n_bootstrap, rng)
+
+
+# Resamples are drawn this many at a time: the same draws as all at once (a Generator's stream does not
+# depend on how it is cut), with memory bounded at 100k articles.
+_BOOT_BLOCK = 50
+
+
+def _share_of_counts(k: np.ndarray, n: np.ndarray, n_bootstrap: int, rng) -> tuple[float, float, float]:
+    """Share ``k.sum() / n.sum()`` of groups with ``k`` of ``n`` present, and its group-bootstrap interval."""
+    total = n.sum()
+    share = k.sum() / total if total else float("nan")
+    if n_bootstrap <= 0 or len(n) < 2:
         return share, float("nan"), float("nan")
-    idx = rng.integers(0, len(per), size=(n_bootstrap, len(per)))
-    s, c = per["sum"].to_numpy()[idx].sum(1), per["count"].to_numpy()[idx].sum(1)
-    boot = s[c > 0] / c[c > 0]
+    boot = []
+    for done in range(0, n_bootstrap, _BOOT_BLOCK):
+        idx = rng.integers(0, len(n), size=(min(_BOOT_BLOCK, n_bootstrap - done), len(n)))
+        s, c = k[idx].sum(1), n[idx].sum(1)
+        boot.append(s[c > 0] / c[c > 0])
+    boot = np.concatenate(boot)
     return share, float(np.quantile(boot, 0.025)), float(np.quantile(boot, 0.975))
 
 
@@ -174,6 +198,34 @@ def quote_frames(voice_codes: pd.DataFrame, *, min_words: int, n_bootstrap: int,
     return pd.DataFrame(rows, columns=cols)
 
 
+def quote_shares(voices: dict, short: dict, n_sources: dict, frames: list[str], *, n_bootstrap: int,
+                 seed: int) -> pd.DataFrame:
+    """:func:`quote_frames` from counts, the same table: what the stage sums from its batches.
+
+    ``voices``: voice → (present counts, an array of articles × ``frames``;
+    spans per article), articles sorted by id, spans of at least the minimum
+    length only. ``short``: (voice, frame) → spans left out as too short;
+    ``n_sources``: voice → distinct sources behind its spans.
+
+    >>> v = {"quoted": (np.array([[1], [0]]), np.array([2, 1]))}
+    >>> quote_shares(v, {}, {"quoted": 2}, ["f"], n_bootstrap=0, seed=1)[["voice", "n_spans", "share"]].values.tolist()
+    [['quoted', 3, 0.3333333333333333]]
+    """
+    cols = ["voice", "frame", "n_spans", "n_articles", "n_sources", "n_short", "n_present", "share", "lo", "hi"]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for voice in REPORTED_VOICES:
+        if voice not in voices or not len(voices[voice][1]):
+            continue
+        k_all, n = voices[voice]
+        for j, frame in enumerate(frames):
+            k = k_all[:, j]
+            share, lo, hi = _share_of_counts(k, n, n_bootstrap, rng)
+            rows.append((voice, frame, int(n.sum()), len(n), n_sources.get(voice, 0) if voice != "journalist" else 0,
+                         int(short.get((voice, frame), 0)), int(k.sum()), share, lo, hi))
+    return pd.DataFrame(rows, columns=cols)
+
+
 def source_frames(voice_codes: pd.DataFrame, statements: pd.DataFrame, *, min_words: int) -> pd.DataFrame:
     """For each source and frame: the statements whose quoted (or reported) words carry the frame.
 
@@ -231,26 +283,56 @@ def story_origins(articles: pd.DataFrame) -> pd.DataFrame:
     return out[cols].reset_index(drop=True)
 
 
-def wire_frames(origins: pd.DataFrame, unit_frames: pd.DataFrame, *, n_bootstrap: int, seed: int) -> pd.DataFrame:
+def wire_frames(origins: pd.DataFrame, unit_frames: pd.DataFrame, *, n_bootstrap: int, seed: int,
+                units: pd.DataFrame | None = None, frames: list[str] | None = None) -> pd.DataFrame:
     """Frame shares of the units of wire-based stories against those of own reporting (article-bootstrap intervals).
+
+    ``unit_frames`` holds unit_id, article_id, frame, present. With ``units``
+    (unit_id, article_id: every unit of the run) it may be sparse: a unit
+    without a ``present == 1`` row has no frame, and ``frames`` (codebook
+    order) names the frames compared. Without ``units``, ``unit_frames`` is the
+    dense table (every unit, every frame).
 
     Columns: story, frame, n_articles, n_units, n_present, share, lo, hi; empty
     when no credit was recorded (every story ``unknown``).
     """
+    if units is None:
+        units = unit_frames[["unit_id", "article_id"]].drop_duplicates("unit_id")
+    if frames is None:
+        frames = list(dict.fromkeys(unit_frames["frame"]))
+    fired = unit_frames[unit_frames["present"] == 1]
+    present = fired.groupby(["article_id", "frame"]).size() if len(fired) else pd.Series(dtype="int64")
+    return wire_shares(origins, units["article_id"].value_counts(), present, frames,
+                       n_bootstrap=n_bootstrap, seed=seed)
+
+
+def wire_shares(origins: pd.DataFrame, units_per_article: pd.Series, present: pd.Series, frames: list[str], *,
+                n_bootstrap: int, seed: int) -> pd.DataFrame:
+    """:func:`wire_frames` from counts: units per article, and units with each frame per (article_id, frame).
+
+    The stage streams the frame codes into these counts, so that no table of
+    every unit and frame is held.
+
+    >>> o = pd.DataFrame({"article_id": ["w", "o"], "story": ["wire", "own"]})
+    >>> p = pd.Series([1], index=pd.MultiIndex.from_tuples([("w", "f")]))
+    >>> wire_shares(o, pd.Series({"w": 2, "o": 2}), p, ["f"], n_bootstrap=0, seed=1)[["story", "share"]].values.tolist()
+    [['wire', 0.5], ['own', 0.0]]
+    """
     cols = ["story", "frame", "n_articles", "n_units", "n_present", "share", "lo", "hi"]
     known = origins[origins["story"].isin(list(STORY_GROUPS))]
-    if known.empty or unit_frames.empty:
+    if known.empty or not len(units_per_article) or not frames:
         return pd.DataFrame(columns=cols)
-    merged = unit_frames.merge(known[["article_id", "story"]], on="article_id", how="inner")
+    counts = units_per_article[units_per_article > 0].astype("int64")
+    present = present.to_dict()
     rng = np.random.default_rng(seed)
     rows = []
     for story in STORY_GROUPS:
-        sub = merged[merged["story"] == story]
-        for frame in dict.fromkeys(unit_frames["frame"]):
-            f = sub[sub["frame"] == frame]
-            if f.empty:
-                continue
-            share, lo, hi = _cluster_share(f["article_id"], f["present"], n_bootstrap, rng)
-            rows.append((story, frame, f["article_id"].nunique(), f["unit_id"].nunique(), int(f["present"].sum()),
-                         share, lo, hi))
+        ids = sorted(set(known.loc[known["story"] == story, "article_id"]) & set(counts.index))
+        if not ids:
+            continue
+        n = counts.reindex(ids).to_numpy(dtype=np.int64)
+        for frame in frames:
+            k = np.array([int(present.get((a, frame), 0)) for a in ids], dtype=np.int64)
+            share, lo, hi = _share_of_counts(k, n, n_bootstrap, rng)
+            rows.append((story, frame, len(ids), int(n.sum()), int(k.sum()), share, lo, hi))
     return pd.DataFrame(rows, columns=cols)
