@@ -665,12 +665,11 @@ class TableWriter:
 
 
 def write_parts(paths: RunPaths, key: str, parts: Iterable[pd.DataFrame]) -> Path:
-    """Write table ``key`` from consecutive parts, one Parquet row group (and CSV block) each, never all in memory.
+    """Write table ``key`` from consecutive parts through a :class:`TableWriter`, never all in memory.
 
-    The same rows as :func:`write` of the parts concatenated; one part gives
-    the same bytes as :func:`write`. An empty iterable writes the empty table.
-    Files appear only when every part is written (the earlier table stays
-    until then). Returns what :func:`write` returns.
+    The same rows as :func:`write` of the parts concatenated (a table of one
+    row group has the same bytes); an empty iterable writes the empty table.
+    Returns what :func:`write` returns.
 
     >>> import tempfile
     >>> run = RunPaths(Path(tempfile.mkdtemp()))
@@ -678,45 +677,10 @@ def write_parts(paths: RunPaths, key: str, parts: Iterable[pd.DataFrame]) -> Pat
     >>> write_parts(run, "text_steps", parts).name, read(run, "text_steps")["n_tokens"].tolist()
     ('text_steps.csv', [1, 2])
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from .outputs import FLOAT_FORMAT
-
-    a = artifact(key)
-    if not a.is_table:
-        raise KeyError(f"{key!r} is a {a.format} file, not a table")
-    path, csv = paths.file(key), (paths.csv(key) if a.csv else None)
-    tmp, csv_tmp = path.with_name(path.name + ".tmp"), (csv.with_name(csv.name + ".tmp") if csv else None)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if csv:
-        csv.parent.mkdir(parents=True, exist_ok=True)
-    writer, first = None, True
-    try:
+    with TableWriter(paths, key) as writer:
         for df in parts:
-            extra = check_columns(key, df)
-            schema = arrow_schema(key, extra)
-            try:
-                table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
-            except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-                raise ValueError(f"table {key!r}: a column does not have its registered type ({exc})") from None
-            if writer is None:
-                writer = pq.ParquetWriter(tmp, table.schema)
-            writer.write_table(table)
-            if csv:
-                with open(csv_tmp, "w" if first else "a", encoding="utf-8", newline="") as out:
-                    df.to_csv(out, index=False, header=first, float_format=FLOAT_FORMAT, lineterminator="\n")
-            first = False
-    finally:
-        if writer is not None:
-            writer.close()
-    if writer is None:
-        return write(paths, key, empty(key))
-    tmp.replace(path)
-    if csv:
-        csv_tmp.replace(csv)
-        return csv
-    return path
+            writer.write(df)
+    return writer.path
 
 
 def read(paths: RunPaths, key: str, columns: Iterable[str] | None = None) -> pd.DataFrame:
