@@ -137,7 +137,7 @@ def page_weights(site: Path) -> pd.DataFrame:
 def format_table(weights: pd.DataFrame) -> str:
     """Return the weights as a fixed-width text table in kB (1,000 bytes), with a total line of distinct bytes."""
     kb = lambda b: f"{b / 1000:,.0f}"  # noqa: E731
-    head = f"{"page":<52}{"HTML kB":>10}{'inline kB':>11}{'files':>7}{'own kB':>9}{'shared kB':>11}{'total kB':>10}"
+    head = f"{'page':<52}{'HTML kB':>10}{'inline kB':>11}{'files':>7}{'own kB':>9}{'shared kB':>11}{'total kB':>10}"
     lines = [head, "-" * len(head)]
     for r in weights.itertuples(index=False):
         lines.append(f"{r.page:<52}{kb(r.html_bytes):>10}{kb(r.inline_bytes):>11}{r.n_files:>7}"
