@@ -73,6 +73,18 @@ def corpus_topic_words(theta: np.ndarray, doc_lengths) -> tuple[np.ndarray, np.n
     return (words / total if total > 0 else np.full_like(words, 1.0 / len(words)))[None, :], np.array([lengths.sum()])
 
 
+# Digits of a term's share in each topic (the circles' sizes while a term is hovered). pyLDAvis writes
+# 16; at K = 20 and 1,700 candidate terms they are most of a 1 MB page, and four are more than
+# a circle's area can show. The terms' probabilities and lifts, which rank them, keep every digit.
+TOKEN_SHARE_DIGITS = 4
+
+
+def _rounded_shares(prepared):
+    """Return pyLDAvis's prepared data with the token table's shares rounded; shares that round to 0 dropped."""
+    table = prepared.token_table.assign(Freq=prepared.token_table["Freq"].round(TOKEN_SHARE_DIGITS))
+    return prepared._replace(token_table=table[table["Freq"] > 0])
+
+
 def write_explorer(topic_word: np.ndarray, doc_topics: pd.DataFrame, doc_lengths: np.ndarray,
                    term_frequency: np.ndarray, dictionary, folder: Path, *,
                    relevance_lambda: float = 0.6, n_terms: int = 30, labels: pd.DataFrame | None = None) -> Path:
@@ -115,7 +127,7 @@ def write_explorer(topic_word: np.ndarray, doc_topics: pd.DataFrame, doc_lengths
         start_index=1,  # the LDAvis page treats 0 as "no topic selected"
     )
     fragment = pyLDAvis.prepared_data_to_html(
-        prepared, d3_url=EXPLORER_ASSETS[0], ldavis_url=EXPLORER_ASSETS[1], ldavis_css_url=EXPLORER_ASSETS[2],
+        _rounded_shares(prepared), d3_url=EXPLORER_ASSETS[0], ldavis_url=EXPLORER_ASSETS[1], ldavis_css_url=EXPLORER_ASSETS[2],
         template_type="simple", visid="ldavis_topics",
     )
     path = folder / Path(artifact("explorer").file).name

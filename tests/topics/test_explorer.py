@@ -118,3 +118,11 @@ def test_explorer_sizes_topics_by_their_words_and_holds_no_document(tmp_path, ex
     assert _explorer_data(big.read_text(encoding="utf-8"))["mdsDat"]["Freq"] == pytest.approx(
         list(100 * words / words.sum()), abs=1e-6)
     assert abs(big.stat().st_size - page.stat().st_size) < 200
+
+
+def test_explorer_term_shares_carry_four_digits_and_the_ranking_every_digit(tmp_path, explorer_inputs):
+    data = _explorer_data(topics.write_explorer(*explorer_inputs, tmp_path / "x").read_text(encoding="utf-8"))
+    shares = np.array(data["token.table"]["Freq"])
+    assert len(shares) and (shares > 0).all() and np.allclose(shares, shares.round(4), atol=1e-12)
+    # logprob ranks the terms as the tables do: not rounded.
+    assert any(abs(v - round(v, 4)) > 1e-9 for v in data["tinfo"]["logprob"])
