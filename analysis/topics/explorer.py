@@ -75,7 +75,7 @@ def corpus_topic_words(theta: np.ndarray, doc_lengths) -> tuple[np.ndarray, np.n
 
 # Digits of a term's share in each topic (the circles' sizes while a term is hovered). pyLDAvis writes
 # 16; at K = 20 and 1,700 candidate terms they are most of a 1 MB page, and four are more than
-# a circle's area can show. The terms' probabilities and lifts, which rank them, keep every digit.
+# a circle's area can show (pyLDAvis itself writes the terms' log probabilities and lifts with four).
 TOKEN_SHARE_DIGITS = 4
 
 
