@@ -251,18 +251,27 @@ def time_table(table: pd.DataFrame, *, caption: str, csv: Path | None = None, da
     """Return a table over time as :func:`html_table` HTML: per date, or per month beyond :data:`MAX_DATES` dates.
 
     The caption states the rule when it pools, and ``csv`` (the download) keeps
-    every date.
+    every date. With one key (``topic``) and one value the page shows one row
+    per date or month and one column per key.
 
     >>> t = pd.DataFrame({"date": [f"{y}-{m:02d}-01" for y in (2022, 2023, 2024) for m in range(1, 13)], "prevalence": 0.5, "n_units": 2})
     >>> "one row per month" in time_table(t, caption="Shares"), "per month" in time_table(t.head(3), caption="Shares")
     (True, False)
     """
     shown = by_month(table, date=date, weight=weight, values=values, keys=keys)
-    if shown is not table:
+    pooled = shown is not table
+    if pooled:
         n_dates = table[date].fillna("").astype(str).replace("", pd.NA).nunique()
         caption = (f"{caption}: one row per month, as there are {n_dates:,} dates (more than {MAX_DATES}); a month's "
                    f"share is the mean of its dates' shares weighted by their {noun}"
                    + ("; the download has every date" if csv is not None else ""))
+    if len(keys) == 1 and len(values) == 1 and len(shown):
+        # One row per date or month, one column per key (topic): K times fewer rows than the tidy download.
+        when = "month" if pooled else date
+        wide = shown.pivot_table(index=when, columns=keys[0], values=values[0], sort=True)
+        wide.columns = [f"{keys[0]} {c}" for c in wide.columns]
+        n = shown.groupby(when, sort=True)[weight].max()
+        shown = wide.assign(**{weight: n}).reset_index()
     return html_table(shown, caption=caption, csv=csv)
 
 

@@ -99,7 +99,8 @@ def test_a_table_over_many_dates_is_shown_by_month_and_says_so():
     row = monthly[(monthly["month"] == "2022-01") & (monthly["topic"] == 1)].iloc[0]
     assert row["n_units"] == jan["n_units"].sum() and row["prevalence"] == 0.25
     html = outputs.time_table(daily, caption="Shares", keys=["topic"])
-    assert "one row per month, as there are 401 dates (more than 24)" in html and html.count("<tr>") == 1 + 28
+    assert "one row per month, as there are 401 dates (more than 24)" in html and html.count("<tr>") == 1 + 14
+    assert "<th scope=\"col\" class=\"num\">topic 2</th>" in html  # one column per topic
 
 
 def test_a_table_over_few_dates_keeps_its_dates():
