@@ -163,13 +163,16 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | 
     its column, aligned as its cells are. The first column is the row's key:
     it stays in view while a wide table scrolls sideways inside its box.
     At most ``max_rows`` rows are shown (``None``: all); the caption then says
-    how many of how many. ``csv`` is the table's download in a run folder
+    how many of how many, and that the download has all when there is one (a
+    table that may grow with the corpus needs its ``csv``). ``csv`` is the table's download in a run folder
     (e.g. ``paths.csv("k_sweep")`` or ``paths.provenance``); the caption
     links to it, relative to the run's pages.
 
-    >>> html = html_table(pd.DataFrame({"x": range(5)}), caption="X", max_rows=2)
-    >>> "<caption>X (first 2 of 5 rows; the CSV download has all)</caption>" in html, html.count("<td")
-    (True, 2)
+    >>> html = html_table(pd.DataFrame({"x": range(5)}), caption="X", max_rows=2, csv=Path("run/tables/x.csv"))
+    >>> '<caption>X (first 2 of 5 rows; every row in <a href="tables/x.csv" download>x.csv</a>)</caption>' in html
+    True
+    >>> html.count("<td"), "(first 2 of 5 rows)</caption>" in html_table(pd.DataFrame({"x": range(5)}), max_rows=2)
+    (2, True)
     >>> '<a href="tables/x.csv" download>x.csv</a>' in html_table(pd.DataFrame({"x": [1]}), csv=Path("run/tables/x.csv"))
     True
     >>> '<th scope="col" class="num">n</th>' in html_table(pd.DataFrame({"n": [1]}))
@@ -177,14 +180,17 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | 
     """
     truncated = max_rows is not None and len(df) > max_rows
     shown = df.head(max_rows) if truncated else df
-    if truncated:
-        caption = f"{caption or 'Table'} (first {max_rows:,} of {len(df):,} rows; the CSV download has all)"
+    if truncated and csv is None:
+        caption = f"{caption or 'Table'} (first {max_rows:,} of {len(df):,} rows)"
     text = escape(caption) if caption else ""
     if csv is not None:
         csv = Path(csv)
         # Pages sit in the run folder: its sub-folders are linked as such, its own files by name.
         href = escape(f"{csv.parent.name}/{csv.name}" if csv.parent.name in _RUN_FOLDERS else csv.name)
-        text = f'{text} (download: <a href="{href}" download>{escape(csv.name)}</a>)'.strip()
+        link = f'<a href="{href}" download>{escape(csv.name)}</a>'
+        # Only a table with a download says that the download has every row.
+        note = (f"first {max_rows:,} of {len(df):,} rows; every row in {link}" if truncated else f"download: {link}")
+        text = f"{escape(caption or 'Table') if truncated else text} ({note})".strip()
     kinds = _column_kinds(shown)
     names = [escape(c) for c in shown.columns]
     head = "".join(f'<th scope="col" class="{k}">{c}</th>' for c, k in zip(names, kinds))
@@ -197,6 +203,76 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | 
     return (f'<div class="{box}">\n<table class="table table-sm table-striped analysis-table" '
             f'data-quarto-disable-processing="true">\n{caption_html}<thead><tr>{head}</tr></thead>\n'
             f"<tbody>\n{rows}</tbody>\n</table>\n</div>")
+
+
+# A table or figure over time has one row or mark per date up to this many dates; beyond,
+# one per month. Two years of daily news would otherwise be hundreds of rows that a
+# page cuts at MAX_SHOWN_ROWS (a week or two of a topic's shares) and no reader follows.
+MAX_DATES = 24
+
+_MONTH = r"^(\d{4}-\d{2})"
+
+
+def by_month(table: pd.DataFrame, *, date: str = "date", weight: str = "n_units", values=("prevalence",),
+             keys=()) -> pd.DataFrame:
+    """Return ``table`` pooled by month when it has more than :data:`MAX_DATES` dates, else as it is.
+
+    A month's value is the mean of its dates' ``values`` weighted by their
+    ``weight`` (for a share of units that is the month's own share), its
+    weight their sum. Rows whose date names no year and month (``--08-03``)
+    cannot be placed in time and are left out of the monthly table. Columns
+    of the result: ``month``, ``keys``, ``values``, ``weight``, ordered by
+    month then ``keys``; other columns (such as intervals) are dropped, as
+    they cannot be pooled.
+
+    >>> t = pd.DataFrame({"date": [f"2022-01-{d:02d}" for d in range(1, 26)] + ["2022-02-01"],
+    ...                   "prevalence": [0.5] * 25 + [0.2], "n_units": [1] * 25 + [3]})
+    >>> by_month(t).values.tolist()
+    [['2022-01', 0.5, 25], ['2022-02', 0.2, 3]]
+    >>> len(by_month(t.head(3)))  # few dates: one row per date
+    3
+    """
+    keys, values = list(keys), list(values)
+    dates = table[date].fillna("").astype(str)
+    if dates[dates != ""].nunique() <= MAX_DATES:
+        return table
+    month = dates.str.extract(_MONTH, expand=False)
+    rows = table.assign(month=month)[month.notna()]
+    w = rows[weight].astype(float)
+    weighted = rows[values].mul(w, axis=0).assign(_w=w, month=rows["month"], **{k: rows[k] for k in keys})
+    sums = weighted.groupby(["month", *keys], sort=True)[[*values, "_w"]].sum()
+    out = sums[values].div(sums["_w"].where(sums["_w"] > 0), axis=0).round(6)  # as the tables round
+    out[weight] = sums["_w"].round().astype(int)
+    return out.reset_index()[["month", *keys, *values, weight]]
+
+
+def time_table(table: pd.DataFrame, *, caption: str, csv: Path | None = None, date: str = "date",
+               weight: str = "n_units", values=("prevalence",), keys=(), noun: str = "units") -> str:
+    """Return a table over time as :func:`html_table` HTML: per date, or per month beyond :data:`MAX_DATES` dates.
+
+    The caption states the rule when it pools, and ``csv`` (the download) keeps
+    every date. With one key (``topic``) and one value the page shows one row
+    per date or month and one column per key.
+
+    >>> t = pd.DataFrame({"date": [f"{y}-{m:02d}-01" for y in (2022, 2023, 2024) for m in range(1, 13)], "prevalence": 0.5, "n_units": 2})
+    >>> "one row per month" in time_table(t, caption="Shares"), "per month" in time_table(t.head(3), caption="Shares")
+    (True, False)
+    """
+    shown = by_month(table, date=date, weight=weight, values=values, keys=keys)
+    pooled = shown is not table
+    if pooled:
+        n_dates = table[date].fillna("").astype(str).replace("", pd.NA).nunique()
+        caption = (f"{caption}: one row per month, as there are {n_dates:,} dates (more than {MAX_DATES}); a month's "
+                   f"share is the mean of its dates' shares weighted by their {noun}"
+                   + ("; the download has every date" if csv is not None else ""))
+    if len(keys) == 1 and len(values) == 1 and len(shown):
+        # One row per date or month, one column per key (topic): K times fewer rows than the tidy download.
+        when = "month" if pooled else date
+        wide = shown.pivot_table(index=when, columns=keys[0], values=values[0], sort=True)
+        wide.columns = [f"{keys[0]} {c}" for c in wide.columns]
+        n = shown.groupby(when, sort=True)[weight].max()
+        shown = wide.assign(**{weight: n}).reset_index()
+    return html_table(shown, caption=caption, csv=csv)
 
 
 def params_table(params) -> pd.DataFrame:

@@ -95,6 +95,64 @@ def humanize(code: object) -> str:
     """
     return str(code).replace("_", " ")
 
+# A figure compares at most this many groups (outlets): one colour each in the palette, and
+# bars a phone can tell apart. Beyond, the MAX_GROUPS - 1 groups with most units are shown
+# and the rest pooled as one "other" group (their tables and downloads keep every group).
+MAX_GROUPS = len(PALETTE)
+
+
+def top_groups(table, by: str, *, weight: str = "n_units", max_groups: int = MAX_GROUPS) -> tuple[list, list]:
+    """Return ``(shown, pooled)``: the groups of ``table[by]`` a figure shows, and those it pools as "other".
+
+    With at most ``max_groups`` groups every group is shown (in the table's
+    order) and none is pooled. Beyond, the ``max_groups - 1`` groups with the
+    largest ``weight`` (ties by name) are shown, in the table's order, and the
+    rest are pooled.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"g": list("abcd"), "n_units": [5, 1, 9, 2]})
+    >>> top_groups(t, "g", max_groups=3)
+    (['a', 'c'], ['b', 'd'])
+    >>> top_groups(t, "g")
+    (['a', 'b', 'c', 'd'], [])
+    """
+    groups = list(dict.fromkeys(table[by]))
+    if len(groups) <= max_groups:
+        return groups, []
+    size = table.groupby(by, sort=False)[weight].max()
+    ranked = sorted(groups, key=lambda g: (-float(size.get(g, 0)), str(g)))
+    keep = set(ranked[: max_groups - 1])
+    return [g for g in groups if g in keep], [g for g in groups if g not in keep]
+
+
+def pool_groups(table, by: str, pooled: list, *, keys, values, weight: str = "n_units", label: str | None = None):
+    """Return ``table`` with the ``pooled`` groups replaced by one group: values averaged with ``weight`` as weights.
+
+    For a share of units this is the pooled groups' own share; ``keys`` (such
+    as ``frame`` or ``topic``) stay apart. Columns other than ``by``, ``keys``,
+    ``values`` and ``weight`` are empty in the pooled rows. The pooled group is
+    named ``label`` (default "other (<n> outlets)").
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"g": ["a", "b", "c"], "f": "x", "share": [0.5, 0.1, 0.4], "n_units": [2, 1, 3]})
+    >>> pool_groups(t, "g", ["b", "c"], keys=["f"], values=["share"], label="other")["share"].round(3).tolist()
+    [0.5, 0.325]
+    """
+    import pandas as pd
+
+    if not pooled:
+        return table
+    label = label or f"other ({count_noun(len(pooled), by)})"
+    rest = table[table[by].isin(pooled)]
+    w = rest[weight].astype(float)
+    sums = rest[values].mul(w, axis=0).assign(_w=w, **{k: rest[k] for k in keys}).groupby(list(keys), sort=False).sum()
+    other = sums[values].div(sums["_w"].where(sums["_w"] > 0), axis=0)
+    # n: the pooled groups' units together (each group's largest count, as a group's rows share one count).
+    other[weight] = int(rest.groupby(by)[weight].max().sum())
+    other = other.reset_index().assign(**{by: label})
+    return pd.concat([table[~table[by].isin(pooled)], other], ignore_index=True)
+
+
 # --- stage plots below: each stage appends its own functions in its own section ---
 
 
@@ -297,7 +355,10 @@ def plot_topic_prevalence(prevalence, labels=None, ax=None, *, by: str | None = 
 
     ``prevalence`` is :func:`analysis.topics.aggregate_topics` output
     (``topic``, ``prevalence`` and, with ``by``, the group column such as
-    ``outlet``). An empty group value is shown as "(unknown)".
+    ``outlet``). An empty group value is shown as "(unknown)". With more than
+    :data:`MAX_GROUPS` groups, those with most units are shown and the rest
+    pooled into one "other" bar, its shares the pooled groups' averaged with
+    their units as weights (:func:`top_groups`, :func:`pool_groups`).
 
     >>> import pandas as pd
     >>> p = pd.DataFrame({"topic": [1, 2], "prevalence": [0.3, 0.7]})
@@ -314,7 +375,15 @@ def plot_topic_prevalence(prevalence, labels=None, ax=None, *, by: str | None = 
         ax.set_xlabel("share of the corpus's words")
         ax.grid(axis="y", visible=False)
         return ax
+    other = None
+    if "n_units" in prevalence:
+        _, pooled = top_groups(prevalence.sort_values(by, kind="stable"), by)
+        if pooled:
+            other = f"other ({count_noun(len(pooled), by)})"
+            prevalence = pool_groups(prevalence, by, pooled, keys=["topic"], values=["prevalence"], label=other)
     wide = prevalence.pivot_table(index=by, columns="topic", values="prevalence", sort=True).fillna(0.0)
+    if other is not None:  # the pooled bar goes last
+        wide = wide.loc[[g for g in wide.index if g != other] + [other]]
     groups = [g if str(g) else "(unknown)" for g in wide.index.astype(str)]
     fig, ax = new_axes(ax, figsize=(FIG_WIDTH, 0.4 * len(groups) + 0.3 * len(topics) + 1.6))
     left = np.zeros(len(groups))
@@ -520,11 +589,14 @@ def place_labels(ax, points, labels) -> list[str]:
     return keyed
 
 
-def plot_frame_prevalence(prevalence, ax=None, *, labels=None):
+def plot_frame_prevalence(prevalence, ax=None, *, labels=None, noun: str = "outlet"):
     """Plot frame prevalence with bootstrap intervals, one colour per group.
 
     ``prevalence`` is :func:`analysis.frames.frame_prevalence` output (group,
-    frame, prevalence, lo, hi); ``labels`` optionally maps frame ids to names.
+    frame, prevalence, lo, hi, and n_units); ``labels`` optionally maps frame ids to names.
+    With more than :data:`MAX_GROUPS` groups (outlets), those with most units
+    are shown and the rest pooled as "other (<n> <noun>s)": their share of units,
+    as a hollow dot without an interval (:func:`top_groups`, :func:`pool_groups`).
 
     >>> import pandas as pd
     >>> p = pd.DataFrame({"group": ["all"] * 2, "frame": ["a", "b"], "prevalence": [.5, .2],
@@ -532,11 +604,19 @@ def plot_frame_prevalence(prevalence, ax=None, *, labels=None):
     >>> ax = plot_frame_prevalence(p)
     """
     frames_ = list(dict.fromkeys(prevalence["frame"]))
+    pooled = top_groups(prevalence, "group")[1] if "n_units" in prevalence else []
+    other = f"other ({count_noun(len(pooled), noun)}; no interval)" if pooled else None
+    prevalence = pool_groups(prevalence, "group", pooled, keys=["frame"], values=["prevalence"], label=other)
     groups = list(dict.fromkeys(prevalence["group"]))
     fig, ax = new_axes(ax, figsize=(FIG_WIDTH, 0.45 * len(frames_) * max(1, len(groups) ** 0.5) + 1.2))
     step = 0.8 / max(len(groups), 1)
     for gi, g in enumerate(groups):
         sub = prevalence[prevalence["group"] == g].set_index("frame").reindex(frames_)
+        if g == other:
+            # Pooled groups have no interval of their own: a hollow dot, never a degenerate interval.
+            y = [i + (gi - (len(groups) - 1) / 2) * step for i in range(len(frames_))]
+            ax.scatter(sub["prevalence"], y, facecolors="white", edgecolors="0.3", label=str(g), s=20, zorder=3)
+            continue
         y = [i + (gi - (len(groups) - 1) / 2) * step for i in range(len(frames_))]
         # With few resamples a percentile interval can miss the point estimate;
         # the bar is then drawn from the estimate to the interval's far end.
@@ -551,7 +631,9 @@ def plot_frame_prevalence(prevalence, ax=None, *, labels=None):
     ax.set_xlim(0, 1)
     ax.set_xlabel(textwrap.fill("share of units with the frame (bootstrap 95% interval)", 44))
     if len(groups) > 1:
-        ax.legend(loc="lower right")
+        handles, names_ = ax.get_legend_handles_labels()
+        order = sorted(range(len(names_)), key=lambda i: groups.index(names_[i]))  # the groups' order, "other" last
+        ax.legend([handles[i] for i in order], [names_[i] for i in order], loc="lower right")
     return ax
 
 

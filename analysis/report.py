@@ -10,6 +10,7 @@ page reads the same in Quarto and in the offline preview.
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -334,7 +335,11 @@ def _write_zip(files: list[Path], root: Path, target: Path) -> Path:
         for f in files:
             info = zipfile.ZipInfo(f"{target.stem}/{f.relative_to(root).as_posix()}", date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            zf.writestr(info, f.read_bytes())
+            # Streamed in blocks: a 100k-article run's unit tables are hundreds of MB each. The size is
+            # set first, so the entry's header is the one writestr() would write (same bytes).
+            info.file_size = f.stat().st_size
+            with open(f, "rb") as src, zf.open(info, "w") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
     tmp.replace(target)
     return target
 

@@ -224,3 +224,43 @@ def test_degenerate_intervals_are_drawn_with_caps():
     caps = [seg for coll in ax.collections for seg in getattr(coll, "get_segments", lambda: [])()
             if len(seg) == 2 and seg[0][0] == seg[1][0] == 0.0 and seg[1][1] != seg[0][1]]
     assert caps, "a [0, 0] interval has no visible mark besides the dot"
+
+
+def _many_outlets(n=30, seed=1):
+    rng = np.random.default_rng(seed)
+    units = rng.integers(1, 500, size=n)
+    return [f"outlet{i:02d}" for i in range(n)], units
+
+
+def test_topic_prevalence_by_outlet_pools_beyond_the_cap():
+    outlets, units = _many_outlets()
+    p = pd.DataFrame([(o, t, s, int(n)) for o, n in zip(outlets, units) for t, s in ((1, 0.25), (2, 0.75))],
+                     columns=["outlet", "topic", "prevalence", "n_units"])
+    ax = plots.plot_topic_prevalence(p, by="outlet")
+    shown = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(shown) == plots.MAX_GROUPS and shown[-1] == f"other ({len(outlets) - plots.MAX_GROUPS + 1} outlets)"
+    largest = [o for o, _ in sorted(zip(outlets, units), key=lambda x: -x[1])[: plots.MAX_GROUPS - 1]]
+    assert sorted(shown[:-1]) == sorted(largest)
+    # Every bar, the pooled one too, still sums to one: a topic's bars per group stack to 1.
+    widths = np.array([b.get_width() for b in ax.patches]).reshape(2, -1).sum(axis=0)
+    assert np.allclose(widths, 1.0)
+
+
+def test_topic_prevalence_by_outlet_keeps_every_outlet_under_the_cap():
+    p = pd.DataFrame({"outlet": ["a", "b", ""], "topic": [1, 1, 1], "prevalence": [1.0] * 3, "n_units": [1, 2, 3]})
+    ax = plots.plot_topic_prevalence(p, by="outlet")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["(unknown)", "a", "b"]  # as before: sorted, none pooled
+
+
+def test_frame_prevalence_pools_outlets_beyond_the_cap_without_an_interval():
+    outlets, units = _many_outlets()
+    p = pd.DataFrame([(o, f, 0.2 if i % 2 else 0.6, 0.1, 0.7, int(n)) for i, (o, n) in enumerate(zip(outlets, units))
+                      for f in ("a", "b")], columns=["group", "frame", "prevalence", "lo", "hi", "n_units"])
+    ax = plots.plot_frame_prevalence(p)
+    names = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(names) == plots.MAX_GROUPS and names[-1].startswith("other (23 outlets")
+    # The pooled dot is the pooled outlets' share of units.
+    pooled = p[~p["group"].isin(names[:-1]) & (p["frame"] == "a")]
+    expected = (pooled["prevalence"] * pooled["n_units"]).sum() / pooled["n_units"].sum()
+    dots = [c for c in ax.collections if c.get_label() == names[-1]][0].get_offsets()
+    assert np.isclose(dots[0][0], expected)

@@ -400,3 +400,24 @@ def test_zip_bytes_open_as_valid_zip(tmp_path):
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert zf.testzip() is None  # every entry's CRC checks
         assert all(n.startswith("demo/") for n in zf.namelist())  # unpacks into one folder
+
+
+def test_run_zip_streams_big_files_and_gives_the_bytes_of_a_whole_file_write(tmp_path):
+    import zipfile
+
+    from analysis.report import _write_zip
+
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    big = tmp_path / "run" / "tables" / "big.csv"
+    big.parent.mkdir(parents=True)
+    # 5 MB in several 1 MB blocks, text-like so that deflate has work to do.
+    big.write_bytes(b"\n".join(b"%d,%f" % (i, x) for i, x in enumerate(rng.random(300_000))))
+    streamed = _write_zip([big], tmp_path / "run", tmp_path / "out" / "r.zip").read_bytes()
+    whole = tmp_path / "whole.zip"
+    with zipfile.ZipFile(whole, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        info = zipfile.ZipInfo("r/tables/big.csv", date_time=(2000, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        zf.writestr(info, big.read_bytes())
+    assert streamed == whole.read_bytes()

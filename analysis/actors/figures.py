@@ -121,7 +121,9 @@ def plot_actor_network(network, *, seed: int, ax=None):
     """The co-mention network (:func:`analysis.plots.plot_network`, its phone-size labels); a note when it is empty.
 
     A corpus whose alias table names no actor twice has no network: the figure
-    says so instead of failing on a nodes table without columns.
+    says so instead of failing on a nodes table without columns. Of a larger
+    network only the :data:`MAX_NODES` actors named in most units are drawn
+    (:func:`top_actors`).
 
     >>> import networkx as nx
     >>> ax = plot_actor_network(nx.Graph(), seed=1)
@@ -137,4 +139,27 @@ def plot_actor_network(network, *, seed: int, ax=None):
                 fontsize=MIN_FONT, transform=ax.transAxes)
         ax.set_axis_off()
         return ax
+    nodes, edges = top_actors(nodes, edges)
     return plot_network(nodes, edges, seed=seed, color_by="kind", size_by="n_units", ax=ax)
+
+
+# The co-mention figure draws at most this many actors, those named in most units: beyond, labels
+# are keyed under the plot and the picture is a hairball. The GraphML download has every actor.
+MAX_NODES = 30
+
+
+def top_actors(nodes: pd.DataFrame, edges: pd.DataFrame, max_nodes: int = MAX_NODES):
+    """Return the network's ``max_nodes`` actors named in most units (ties by name) and the edges between them.
+
+    >>> n = pd.DataFrame({"node": list("abc"), "n_units": [5, 9, 1]})
+    >>> e = pd.DataFrame({"source": ["a", "a"], "target": ["b", "c"], "weight": [1, 1]})
+    >>> kept, among = top_actors(n, e, max_nodes=2)
+    >>> kept["node"].tolist(), among["target"].tolist()
+    (['a', 'b'], ['b'])
+    """
+    if len(nodes) <= max_nodes:
+        return nodes, edges
+    ranked = nodes.assign(_n=-nodes["n_units"].astype(float)).sort_values(["_n", "node"], kind="stable")
+    keep = set(ranked["node"].head(max_nodes))
+    kept = nodes[nodes["node"].isin(keep)].reset_index(drop=True)
+    return kept, edges[edges["source"].isin(keep) & edges["target"].isin(keep)].reset_index(drop=True)

@@ -54,6 +54,37 @@ def _page(fragment: str, relevance_lambda: float, labels: pd.DataFrame | None = 
     )
 
 
+def corpus_topic_words(theta: np.ndarray, doc_lengths) -> tuple[np.ndarray, np.ndarray]:
+    """Return the corpus as one pseudo-document for pyLDAvis: its topic shares (1 × K) and its length (1,).
+
+    pyLDAvis uses the documents only for each topic's share of the corpus's
+    words (the size of its circle), ``Σ_d θ_dk · n_d``; this pseudo-document
+    gives the same shares. So the explorer costs the same for five documents
+    as for 1.5 million (pyLDAvis would otherwise copy every document's row
+    several times), and no document reaches the page.
+
+    >>> shares, n = corpus_topic_words(np.array([[1.0, 0.0], [0.5, 0.5]]), [2, 2])
+    >>> shares.tolist(), n.tolist()
+    ([[0.75, 0.25]], [4.0])
+    """
+    lengths = np.asarray(doc_lengths, dtype=float)
+    words = np.asarray(theta, dtype=float).T @ lengths  # each topic's words in the corpus
+    total = float(words.sum())
+    return (words / total if total > 0 else np.full_like(words, 1.0 / len(words)))[None, :], np.array([lengths.sum()])
+
+
+# Digits of a term's share in each topic (the circles' sizes while a term is hovered). pyLDAvis writes
+# 16; at K = 20 and 1,700 candidate terms they are most of a 1 MB page, and four are more than
+# a circle's area can show (pyLDAvis itself writes the terms' log probabilities and lifts with four).
+TOKEN_SHARE_DIGITS = 4
+
+
+def _rounded_shares(prepared):
+    """Return pyLDAvis's prepared data with the token table's shares rounded; shares that round to 0 dropped."""
+    table = prepared.token_table.assign(Freq=prepared.token_table["Freq"].round(TOKEN_SHARE_DIGITS))
+    return prepared._replace(token_table=table[table["Freq"] > 0])
+
+
 def write_explorer(topic_word: np.ndarray, doc_topics: pd.DataFrame, doc_lengths: np.ndarray,
                    term_frequency: np.ndarray, dictionary, folder: Path, *,
                    relevance_lambda: float = 0.6, n_terms: int = 30, labels: pd.DataFrame | None = None) -> Path:
@@ -68,6 +99,9 @@ def write_explorer(topic_word: np.ndarray, doc_topics: pd.DataFrame, doc_lengths
     ``file://``. Principal coordinates (``mds="pcoa"``) are deterministic, and
     the page's element id is fixed, so the same model gives the same page.
     ``labels`` (the ``topic_labels`` table) are listed above the explorer, escaped.
+    The page holds K topics and their top terms only: the documents enter as
+    their topics' word counts (:func:`corpus_topic_words`), so its size does
+    not grow with the corpus.
     """
     import pyLDAvis
     import pyLDAvis.urls
@@ -79,11 +113,11 @@ def write_explorer(topic_word: np.ndarray, doc_topics: pd.DataFrame, doc_lengths
     seen = term_frequency > 0
     vocab = [dictionary[i] for i in np.flatnonzero(seen)]
     phi = topic_word[:, seen]
-    theta = doc_topics[topic_columns(doc_topics)].to_numpy()
+    theta, lengths = corpus_topic_words(doc_topics[topic_columns(doc_topics)].to_numpy(), doc_lengths)
     prepared = pyLDAvis.prepare(
         topic_term_dists=phi / phi.sum(axis=1, keepdims=True),
         doc_topic_dists=theta,
-        doc_lengths=np.asarray(doc_lengths, dtype=float),
+        doc_lengths=lengths,
         vocab=vocab,
         term_frequency=term_frequency[seen],
         R=min(n_terms, len(vocab)),
@@ -93,7 +127,7 @@ def write_explorer(topic_word: np.ndarray, doc_topics: pd.DataFrame, doc_lengths
         start_index=1,  # the LDAvis page treats 0 as "no topic selected"
     )
     fragment = pyLDAvis.prepared_data_to_html(
-        prepared, d3_url=EXPLORER_ASSETS[0], ldavis_url=EXPLORER_ASSETS[1], ldavis_css_url=EXPLORER_ASSETS[2],
+        _rounded_shares(prepared), d3_url=EXPLORER_ASSETS[0], ldavis_url=EXPLORER_ASSETS[1], ldavis_css_url=EXPLORER_ASSETS[2],
         template_type="simple", visid="ldavis_topics",
     )
     path = folder / Path(artifact("explorer").file).name

@@ -49,3 +49,18 @@ def test_the_quote_frames_legend_sits_above_the_rows():
 def test_an_empty_network_is_a_note_not_an_error():
     ax = actors.plot_actor_network(nx.Graph(), seed=1)
     assert "no actor" in ax.texts[0].get_text()
+
+
+def test_actor_network_draws_only_the_actors_named_most_beyond_the_cap():
+    import networkx as nx
+
+    from analysis.actors import figures
+
+    G = nx.Graph()
+    for i in range(45):  # 45 actors, actor i named in 100 - i units, each linked to the next
+        G.add_node(f"a{i:02d}", label=f"Actor {i}", kind="person", n_units=100 - i)
+    G.add_weighted_edges_from((f"a{i:02d}", f"a{i + 1:02d}", 1.0) for i in range(44))
+    ax = figures.plot_actor_network(G, seed=1)
+    labels = {t.get_text() for t in ax.texts}
+    assert max(len(c.get_offsets()) for c in ax.collections) == figures.MAX_NODES  # the nodes drawn
+    assert "Actor 0" in " ".join(labels) and "Actor 44" not in " ".join(labels)

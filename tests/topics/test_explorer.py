@@ -101,3 +101,27 @@ def test_write_explorer_gives_the_same_page_twice(tmp_path, explorer_inputs):
     first = topics.write_explorer(*explorer_inputs, tmp_path / "one")
     second = topics.write_explorer(*explorer_inputs, tmp_path / "two")
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_explorer_sizes_topics_by_their_words_and_holds_no_document(tmp_path, explorer_inputs):
+    topic_word, doc_topics, lengths, freq, dictionary = explorer_inputs
+    page = topics.write_explorer(topic_word, doc_topics, lengths, freq, dictionary, tmp_path / "few")
+    # The circles: each topic's share of the corpus's words, Σ_d θ_dk n_d / Σ_d n_d (in percent).
+    theta = doc_topics[["topic_0", "topic_1", "topic_2"]].to_numpy()
+    words = theta.T @ lengths
+    assert _explorer_data(page.read_text(encoding="utf-8"))["mdsDat"]["Freq"] == pytest.approx(
+        list(100 * words / words.sum()), abs=1e-6)
+    # The same corpus repeated 2,000 times (8,000 documents): the same topic shares, and a page of the same
+    # size, so nothing per document is on it.
+    many = pd.concat([doc_topics] * 2000, ignore_index=True).assign(unit_id=lambda d: [f"u{i}" for i in range(len(d))])
+    big = topics.write_explorer(topic_word, many, np.tile(lengths, 2000), freq * 2000, dictionary, tmp_path / "many")
+    assert _explorer_data(big.read_text(encoding="utf-8"))["mdsDat"]["Freq"] == pytest.approx(
+        list(100 * words / words.sum()), abs=1e-6)
+    assert abs(big.stat().st_size - page.stat().st_size) < 200
+
+
+def test_explorer_term_shares_carry_four_digits(tmp_path, explorer_inputs):
+    data = _explorer_data(topics.write_explorer(*explorer_inputs, tmp_path / "x").read_text(encoding="utf-8"))
+    shares = np.array(data["token.table"]["Freq"])
+    assert len(shares) and (shares > 0).all() and np.allclose(shares, shares.round(4), atol=1e-12)
+    assert any(len(repr(v)) > 6 for v in data["mdsDat"]["Freq"])  # only the token table is rounded
