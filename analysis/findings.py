@@ -20,7 +20,7 @@ from .registry import RunPaths
 from .frames import UNKNOWN_GROUP, closest_match, most_common_frames, outlet_spread, top_with_ties
 from .frames import leading_frames as _leading_frames
 from .registry import artifact
-from .outputs import count_noun, escape, escape_markdown, html_table
+from .outputs import MAX_DATES, by_month, count_noun, escape, escape_markdown, html_table
 from .report import read_table, render_markdown, run_manifest
 
 GENERIC_QUESTION = ("Which frames does this corpus use for its subject, how do its outlets differ, "
@@ -367,9 +367,16 @@ def outlet_differences(run: RunData) -> Finding:
         k = int(n_articles.get(group, 0)) if len(n_articles) else 0
         return ("" if not k else "; one article: description only" if k == 1 else f", {count_noun(k, 'article')}")
 
+    # Many outlets: the sentence names the largest (as the figure shows them), the download has every outlet.
+    from .plots import MAX_GROUPS, top_groups
+
+    shown, pooled = top_groups(prev, "group", max_groups=MAX_GROUPS)
+    named_leads = leads[leads["group"].isin(shown)] if pooled else leads
     parts = [f"{_outlet_label(r.group)}{verb if r.group != UNKNOWN_GROUP else (' share most often' if validated is not None else ' lead with')} {r.frames} "
              f"({_pct(r.prevalence)}{' each' if r.n_frames > 1 else ''} of {'their' if r.group == UNKNOWN_GROUP else 'its'} "
-             f"{count_noun(int(r.n_units), 'unit')}{_n(r.group)})" for r in leads.itertuples()]
+             f"{count_noun(int(r.n_units), 'unit')}{_n(r.group)})" for r in named_leads.itertuples()]
+    if pooled:
+        parts.append(f"{len(pooled):,} smaller outlets are in the download")
     widest = outlet_spread(prev).iloc[0]["frame"]
     rows = prev[prev["frame"] == widest].sort_values("prevalence")
     lo, hi = rows.iloc[0], rows.iloc[-1]
@@ -458,11 +465,19 @@ def frames_over_time(run: RunData) -> Finding:
              if per_date.max() <= 1 else
              f"Dates carry from {per_date.min():,} to {per_date.max():,} articles, so a day's shares rest on few or many "
              f"{run.units}: read shifts against the {run.units} column.")
+    monthly = prev["group"].nunique() > MAX_DATES
+    if monthly:  # hundreds of days: the table pools them by month (outputs.by_month), the download keeps every day
+        prev = by_month(prev, date="group", keys=["frame"]).rename(columns={"month": "group"})
     top = _top_with_ties(prev)
+    when = "month" if monthly else "date"
     table = (top.assign(frame=top["frame"].map(run.frame_name), share=top["prevalence"].map(_pct))
-             [["group", "frame", "n_units", "share"]].rename(columns={"group": "date", "n_units": f"{run.units}"}))
-    caption = ("The validated frames on each dated day, corrected shares (more where tied)." if validated is not None
-               else "The three leading frames on each dated day (more where tied).")
+             [["group", "frame", "n_units", "share"]].rename(columns={"group": when, "n_units": f"{run.units}"}))
+    pooled_by = (f" Beyond {MAX_DATES} dates the days are pooled by month: a month's share is its days' shares "
+                 "weighted by their units." if monthly else "")
+    caption = (("The validated frames on each dated " + ("month" if monthly else "day") +
+                ", corrected shares (more where tied)." if validated is not None
+                else "The three leading frames on each dated " + ("month" if monthly else "day") + " (more where tied).")
+               + pooled_by)
     return Finding("4. Frames over time", text, None, "", caption,
                    [run.download("prevalence_corrected" if validated is not None else "frame_prevalence_date")], table)
 

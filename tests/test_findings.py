@@ -747,3 +747,36 @@ def test_outlet_shares_state_articles_and_flag_one_article_outlets(paths):
         assert f"{group}'s" in text and "one article: description only" in text
     for group in many:
         assert "articles)" in text
+
+
+def test_hundreds_of_dates_are_tabled_by_month(paths):
+    """A year of daily news: the table pools days by month (weighted by units), the text still counts the days."""
+    days = pd.date_range("2024-01-01", "2024-03-31").strftime("%Y-%m-%d").tolist()  # 91 dates
+    put(paths, "articles_overview", articles(["Kompas"] * len(days), days))
+    put(paths, "codebook", CODEBOOK)
+    conflict = [0.5 if d.startswith("2024-01") else 0.1 for d in days]
+    put(paths, "frame_prevalence_date", {
+        "group": [d for d in days for _ in range(2)], "frame": ["conflict", "economic"] * len(days),
+        "n_units": [4] * (2 * len(days)), "prevalence": [v for c in conflict for v in (c, 0.3)]})
+    f = findings.frames_over_time(run_of(paths))
+    assert "Across 91 dates" in f.text
+    t = f.table
+    assert list(t.columns) == ["month", "frame", "units", "share"]
+    assert t["month"].unique().tolist() == ["2024-01", "2024-02", "2024-03"]
+    assert t.loc[t["month"] == "2024-01", "frame"].tolist() == ["Conflict", "Economic"]
+    assert t.loc[t["month"] == "2024-02", "frame"].tolist() == ["Economic", "Conflict"]
+    assert t.loc[t["month"] == "2024-01", "units"].tolist() == [31 * 4] * 2
+    assert "pooled by month" in f.caption
+
+
+def test_many_outlets_name_the_largest_and_point_to_the_download(paths):
+    put(paths, "codebook", CODEBOOK)
+    names = [f"Outlet {i:02d}" for i in range(30)]
+    put(paths, "frame_prevalence_outlet", {
+        "group": [n for n in names for _ in range(2)], "frame": ["conflict", "economic"] * 30,
+        "n_units": [100 - i for i in range(30) for _ in range(2)], "prevalence": [0.6, 0.2] * 30,
+        "lo": [0.5, 0.1] * 30, "hi": [0.7, 0.3] * 30})
+    text = findings.outlet_differences(run_of(paths)).text
+    assert "Outlet 00 leads with" in text and "Outlet 06 leads with" in text
+    assert "Outlet 07 leads with" not in text and "Outlet 29 leads with" not in text
+    assert "23 smaller outlets are in the download" in text
