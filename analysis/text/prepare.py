@@ -26,8 +26,12 @@ Rules kept here:
 * **Aligned.** Units whose tokens are all filtered out are kept, with an empty
   token list and an empty bag-of-words row, because the topic stage aligns
   rows with the tokens table.
-* **Streamed.** Units are read in batches from the corpus stage's Parquet and
-  spilled to disk between passes, so the corpus is never held whole in memory.
+* **Streamed and chunked.** Each pass runs on chunks of consecutive units
+  through :func:`analysis.workers.pool` (this process, local processes or a
+  Dask cluster); a chunk reads its rows from Parquet and spills its tokens to
+  its own file, so no process holds the tokens of all units. What the chunks
+  return (counts, phrase statistics, partial dictionaries, bag-of-words lines)
+  is merged in chunk order, which gives the bytes one sequential pass gives.
 * **Registered.** Every file and table is named by :mod:`analysis.registry`:
   tokens, dictionary and bag of words, and the tables ``text_params`` (the
   parameters as resolved), ``text_steps``, ``text_top_terms`` and ``alias_hits``.
@@ -118,8 +122,8 @@ class TextParams:
     min_token_len : int
         Drop shorter tokens.
     n_jobs : int
-        Processes for tokenizing; 0 uses all cores beyond 2,000 units (notebook
-        parameter). Results are in input order whatever n_jobs.
+        Processes for every pass; 0 uses all cores beyond 2,000 units (notebook
+        parameter). The files are the same whatever n_jobs.
 
     Examples
     --------
@@ -563,8 +567,6 @@ def _first_pass(pool, chunks: list[_Chunk], lexicon: _Lexicon, params: TextParam
         if phrases is not None:
             merge_phrases(phrases, part)
         progress.tick("text", "units tokenized", tally.n_units, total, step=n)
-    if tally.n_units == 0:
-        raise AnalysisError("no units to process (empty input)", path=chunks[0].src if chunks else "units")
     return phrases.freeze() if phrases is not None else None
 
 
@@ -578,10 +580,12 @@ def _second_pass(pool, chunks: list[_Chunk], phrases, lexicon: _Lexicon, params:
     dictionary.lifecycle_events = None
     memo: dict[str, str] = {}
     fn = functools.partial(_join_chunk, phrases=phrases, lexicon=lexicon, stem=params.stem)
-    for counts, part_memo, part in _ordered(pool, fn, chunks):
+    for chunk, (counts, part_memo, part) in zip(chunks, _ordered(pool, fn, chunks)):
         tally.add(counts)
         memo.update(part_memo)
         _merge_dictionary(dictionary, part)
+        progress.tick("text", "units joined into phrases", chunk.first + chunk.stop, tally.n_units,
+                      step=chunk.stop)
     return dictionary, memo
 
 
@@ -655,6 +659,7 @@ def _final_pass(pool, chunks: list[_Chunk], paths: RunPaths, dictionary, tally: 
             n_empty += sum(not length for length in lengths)
             n_nnz += nnz
             max_id = max(max_id, top)
+            progress.tick("text", "units filtered and written", len(offsets), tally.n_units, step=len(lengths))
         if offsets and offsets[-1] == -1:
             offsets[-1] = mm.tell()  # gensim marks an empty row only when a row follows it
         mm.seek(len(MmWriter.HEADER_LINE))
@@ -749,12 +754,15 @@ def prepare_text(paths: RunPaths, *, params: TextParams | Mapping | None = None,
     """
     language = _stage_language(paths, language)
     units = _units_file(paths)
-    params = _stage_params(params, _count_units(units))
+    n_units = _count_units(units)
+    if n_units == 0:
+        raise AnalysisError("no units to process (empty input)", path=units)
+    params = _stage_params(params, n_units)
     lexicon = _lexicon(language, params)
     tally = _Tally()
     paths.data.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=paths.data, prefix=".text-") as tmp, workers.pool(params.n_jobs) as pool:
-        chunks = _plan(units, _count_units(units), Path(tmp), "stage1")
+        chunks = _plan(units, n_units, Path(tmp), "stage1")
         phrases = _first_pass(pool, chunks, lexicon, params, tally)
         chunks = _then(chunks, Path(tmp), "stage2")
         dictionary, memo = _second_pass(pool, chunks, phrases, lexicon, params, tally)
