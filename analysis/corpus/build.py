@@ -20,6 +20,11 @@ Rules this module keeps:
 
 * Writing streams (pyarrow ``ParquetWriter`` in batches), as reading does,
   so a large corpus is never held whole.
+* The per-article work (cleaning, credits, segmentation, duplicate
+  fingerprints) runs in chunks of articles through :func:`analysis.workers.pool`
+  (all cores beyond 2,000 articles, the rule of the text stage's ``n_jobs = 0``);
+  the duplicate check runs here in reading order, so the tables do not depend
+  on where the chunks ran.
 * The data files are written under temporary names and moved into place only
   when the whole build succeeded, so a failure never destroys earlier outputs.
 * The parameters are a :class:`CorpusParams`: its defaults and allowed values
