@@ -20,6 +20,11 @@ Rules this module keeps:
 
 * Writing streams (pyarrow ``ParquetWriter`` in batches), as reading does,
   so a large corpus is never held whole.
+* The per-article work (cleaning, credits, segmentation, duplicate
+  fingerprints) runs in chunks of articles through :func:`analysis.workers.pool`
+  (all cores beyond 2,000 articles, the rule of the text stage's ``n_jobs = 0``);
+  the duplicate check runs here in reading order, so the tables do not depend
+  on where the chunks ran.
 * The data files are written under temporary names and moved into place only
   when the whole build succeeded, so a failure never destroys earlier outputs.
 * The parameters are a :class:`CorpusParams`: its defaults and allowed values
@@ -31,17 +36,19 @@ Rules this module keeps:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import json
 import logging
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pandas as pd
 
-from .. import outputs, registry
+from .. import outputs, progress, registry, workers
 from ..errors import AnalysisError
 from ..files import read_text
 from ..parameters import check_values, notebook_default
@@ -49,7 +56,7 @@ from ..paths import ROOT
 from ..registry import RunPaths
 from .cleaning import NOT_BOILERPLATE, CleanArticle, clean_article
 from .credits import Credits, CreditRules, extract_credits, load_credit_rules
-from .duplicates import NEAR_DUPLICATE_THRESHOLD, SHINGLE_WORDS, DuplicateFinder
+from .duplicates import NEAR_DUPLICATE_THRESHOLD, SHINGLE_WORDS, DuplicateFinder, fingerprint
 from .readers import Document, iter_documents
 from .rules import Ruleset, detect_language, load_rules
 from .segmentation import STRUCTURAL_TYPES, count_words, segment_article, unit_id
@@ -63,6 +70,10 @@ _TABLES = {"articles": [("article_id", "ascending")],
            "cleaning_log": [("article_id", "ascending"), ("line_no", "ascending")]}
 _BATCH_ROWS = 5000
 _BATCH_TEXT_CHARS = 16 << 20
+# The articles one chunk of work holds: enough to pay for sending them to a
+# worker, few enough that a handful of chunks in flight stay small.
+_CHUNK_ARTICLES = 200
+_CHUNK_CHARS = 4 << 20
 # Language detection ("auto") reads the opening lines of an article only.
 _LANGID_LINES = 50
 _MISSING_FIELDS = ("title", "outlet", "place", "date")
@@ -246,46 +257,161 @@ class _Tally:
     in_order: bool = True
     last_id: str | None = None
 
-    def add(self, doc: Document, article: CleanArticle, row: dict, n_short: int) -> None:
-        if self.last_id is not None and doc.article_id < self.last_id:
+    def add(self, article: "_Prepared", row: dict, n_short: int) -> None:
+        if self.last_id is not None and article.article_id < self.last_id:
             self.in_order = False
-        self.last_id = doc.article_id
+        self.last_id = article.article_id
         self.counts["articles"] += 1
         self.counts["units"] += row["n_units"]
         self.counts["short_units"] += n_short
         self.counts["removed_lines"] += row["n_removals"]
         self.counts["duplicates"] += bool(row["duplicate_of"])
-        self.encodings[doc.encoding] += 1
+        self.encodings[article.encoding] += 1
         self.languages[row["language"]] += 1
         for name in self.missing:
-            self.missing[name] += not getattr(article, name)
+            self.missing[name] += article.missing[name]
         self.overview.append(_overview_row(row))
+
+
+# --------------------------------------------------------------------------- reading, in chunks
+#
+# Cleaning, credits, segmentation and the duplicate fingerprints of an
+# article need nothing of any other article, so they run on chunks of
+# articles through :func:`analysis.workers.pool` (here, in local processes or
+# on a Dask cluster). Only the duplicate check needs the articles before it:
+# it runs here, in reading order, on the fingerprints the chunks computed, so
+# the tables are the same whatever ran the chunks.
+
+
+@dataclass
+class _Prepared:
+    """One article as a chunk returns it: its row (without duplicate_of and n_units), units, removals, fingerprint."""
+
+    article_id: str
+    source: str
+    encoding: str
+    row: dict | None = None  # None: no text left after cleaning
+    units: list = field(default_factory=list)
+    short: list = field(default_factory=list)
+    removals: list = field(default_factory=list)
+    missing: dict = field(default_factory=dict)
+    fingerprint: tuple | None = None
 
 
 def _read_corpus(source: Path, params: CorpusParams, base_rules: Ruleset, staged: "_StagedFiles",
                  tally: _Tally) -> None:
     """Stream every document of ``source`` through cleaning, duplicates and segmentation into the staged tables."""
     duplicates = DuplicateFinder(NEAR_DUPLICATE_THRESHOLD, params.seed)
+    docs = iter_documents(source, legacy_encodings=base_rules.legacy_encodings, skipped=tally.skipped,
+                          manifest_files=tally.files)
+    total = _count_articles(source)
+    prepare = functools.partial(_prepare_chunk, params=params)
+    with workers.pool(_n_jobs(total)) as pool:
+        for articles in _ordered(pool, prepare, _doc_chunks(docs)):
+            for article in articles:
+                _add_article(article, duplicates, staged, tally, params)
+            progress.tick("corpus", "articles read", tally.counts["articles"], total, step=len(articles))
+
+
+def _n_jobs(n_articles: int) -> int:
+    # The rule of the text stage's n_jobs = 0: all cores beyond 2,000 articles
+    # (starting worker processes costs more than it saves on a small corpus).
+    return (os.cpu_count() or 1) if n_articles > 2_000 else 1
+
+
+def _count_articles(source: Path) -> int:
+    """Return how many articles ``source`` holds at most (files, table rows or lines), without reading their text.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Teks.", encoding="utf-8")
+    >>> _count_articles(folder)
+    1
+    """
+    source = Path(source)
+    if source.is_dir():
+        return sum(1 for p in source.iterdir() if p.suffix.lower() == ".txt")
+    suffix = source.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            return pq.ParquetFile(source).metadata.num_rows
+        if suffix in (".csv", ".jsonl"):
+            with source.open("rb") as fh:
+                return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+    except Exception:  # an unreadable file is reported by the reader, with its own message
+        return 0
+    return 1
+
+
+def _doc_chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
+    """The documents in chunks of at most _CHUNK_ARTICLES articles or _CHUNK_CHARS characters, lines read."""
+    chunk, chars = [], 0
+    for doc in docs:
+        doc = dataclasses.replace(doc, lines=list(doc.lines))
+        chunk.append(doc)
+        chars += sum(len(line) for line in doc.lines)
+        if len(chunk) >= _CHUNK_ARTICLES or chars >= _CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
+
+
+def _ordered(pool, fn, items: Iterable) -> Iterator:
+    """``pool.map(fn, items)`` in input order, with at most two windows of items in flight (bounded memory)."""
+    items = iter(items)
+    window = max(2, 2 * pool.size)
+    pending: list[Iterator] = []
+    while batch := list(itertools.islice(items, window)):
+        pending.append(pool.map(fn, batch))
+        if len(pending) > 1:
+            yield from pending.pop(0)
+    for results in pending:
+        yield from results
+
+
+def _prepare_chunk(docs: list[Document], params: CorpusParams) -> list[_Prepared]:
+    """Clean, credit, fingerprint and segment a chunk of articles (runs in a worker)."""
     credit_rules = load_credit_rules(params.extra_rules or None)
-    for doc in iter_documents(source, legacy_encodings=base_rules.legacy_encodings, skipped=tally.skipped,
-                              manifest_files=tally.files):
-        language, lines = _document_language(doc, params.language)
-        rules = _document_rules(doc, language, params.extra_rules)
-        article = clean_article(lines, rules, given=doc.meta)
-        if not article.text.strip():
-            logger.warning("%s: article %s skipped, no text left after cleaning", doc.source, doc.article_id)
-            name = doc.source if doc.source.endswith(".txt") else f"{doc.source}#{doc.article_id}"
-            tally.skipped.append((name, "no text left after cleaning"))
-            continue
-        duplicate_of = duplicates.check(doc.article_id, article.text)
-        n_units, short = 0, []
-        if not (params.drop_duplicates and duplicate_of):
-            n_units, short = _write_units(staged, doc.article_id, article, rules, params)
-        for removal in sorted(article.removals + short, key=lambda r: r["line_no"]):
-            staged.add("cleaning_log", {"article_id": doc.article_id, **removal}, len(removal["text"]))
-        row = _article_row(doc, article, language, n_units, duplicate_of, _credits(article, credit_rules))
-        staged.add("articles", row, len(article.text))
-        tally.add(doc, article, row, len(short))
+    return [_prepare_article(doc, params, credit_rules) for doc in docs]
+
+
+def _prepare_article(doc: Document, params: CorpusParams, credit_rules: CreditRules) -> _Prepared:
+    language, lines = _document_language(doc, params.language)
+    rules = _document_rules(doc, language, params.extra_rules)
+    article = clean_article(lines, rules, given=doc.meta)
+    out = _Prepared(doc.article_id, doc.source, doc.encoding)
+    if not article.text.strip():
+        return out
+    out.fingerprint = fingerprint(article.text, params.seed)
+    out.units, out.short = _units(doc.article_id, article, rules, params)
+    out.removals = article.removals
+    out.missing = {name: not getattr(article, name) for name in _MISSING_FIELDS}
+    out.row = _article_row(doc, article, language, 0, "", _credits(article, credit_rules))
+    return out
+
+
+def _add_article(article: _Prepared, duplicates: DuplicateFinder, staged: "_StagedFiles", tally: _Tally,
+                 params: CorpusParams) -> None:
+    """Check a prepared article for duplicates, in reading order, and write its rows."""
+    if article.row is None:
+        logger.warning("%s: article %s skipped, no text left after cleaning", article.source, article.article_id)
+        name = article.source if article.source.endswith(".txt") else f"{article.source}#{article.article_id}"
+        tally.skipped.append((name, "no text left after cleaning"))
+        return
+    duplicate_of = duplicates.check_fingerprint(article.article_id, *article.fingerprint)
+    n_units, short = 0, []
+    if not (params.drop_duplicates and duplicate_of):
+        for unit in article.units:
+            staged.add("units", unit, len(unit["text"]))
+        n_units, short = len(article.units), article.short
+    for removal in sorted(article.removals + short, key=lambda r: r["line_no"]):
+        staged.add("cleaning_log", {"article_id": article.article_id, **removal}, len(removal["text"]))
+    row = {**article.row, "n_units": n_units, "duplicate_of": duplicate_of}
+    staged.add("articles", row, len(row["text"]))
+    tally.add(article, row, len(short))
 
 
 def _document_language(doc: Document, language: str) -> tuple[str, Iterable[str]]:
@@ -309,14 +435,14 @@ def _credits(article: CleanArticle, rules: CreditRules) -> Credits:
     return extract_credits(article.text, article.removals, article.dateline_outlet, rules, own_outlet=article.outlet)
 
 
-def _write_units(staged: "_StagedFiles", article_id: str, article: CleanArticle, rules: Ruleset,
-                 params: CorpusParams) -> tuple[int, list[dict]]:
-    """Write an article's typed units; return how many, and the log entries of the units too short to keep.
+def _units(article_id: str, article: CleanArticle, rules: Ruleset,
+           params: CorpusParams) -> tuple[list[dict], list[dict]]:
+    """Return an article's typed units, and the log entries of the units too short to keep.
 
     Only lead and body units are dropped for length: a headline, subheading
     or list item is short by nature and frames what follows, so it stays.
     """
-    position, short = 0, []
+    units, short = [], []
     lead_start = article.lead_start if article.lead_start >= 0 else None
     for start, end, kind in segment_article(article.text, params.unit, headline=article.headline,
                                             lead_start=lead_start, abbreviations=rules.abbreviations):
@@ -325,11 +451,10 @@ def _write_units(staged: "_StagedFiles", article_id: str, article: CleanArticle,
             short.append({"rule": "min_unit_words", "category": "short unit", "block": 0,
                           "line_no": article.line_no_at(start), "text": piece})
             continue
-        staged.add("units", {"unit_id": unit_id(article_id, params.unit, position), "article_id": article_id,
-                             "position": position, "unit_type": kind, "start": start, "end": end, "text": piece},
-                   len(piece))
-        position += 1
-    return position, short
+        position = len(units)
+        units.append({"unit_id": unit_id(article_id, params.unit, position), "article_id": article_id,
+                      "position": position, "unit_type": kind, "start": start, "end": end, "text": piece})
+    return units, short
 
 
 def _article_row(doc: Document, article: CleanArticle, language: str, n_units: int, duplicate_of: str,

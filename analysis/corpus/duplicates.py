@@ -55,17 +55,34 @@ class DuplicateFinder:
 
     def check(self, article_id: str, text: str) -> str:
         """Return the id of the earlier article that ``text`` repeats, or ``""``; remember it otherwise."""
-        key = _normalised_sha256(text)
+        return self.check_fingerprint(article_id, *fingerprint(text, self.seed))
+
+    def check_fingerprint(self, article_id: str, key: str, signature) -> str:
+        """:meth:`check` on a :func:`fingerprint` computed elsewhere (with this finder's seed), e.g. in a worker."""
         if key in self.exact:
             return self.exact[key]
         self.exact[key] = article_id
-        signature = _signature(text, self.seed)
         matches = sorted(c for c in self.lsh.query(signature) if self.signatures[c].jaccard(signature) >= self.threshold)
         if matches:
             return matches[0]
         self.lsh.insert(article_id, signature)
         self.signatures[article_id] = signature
         return ""
+
+
+def fingerprint(text: str, seed: int = 0) -> tuple[str, object]:
+    """Return what :class:`DuplicateFinder` compares: the normalised text's sha256 and the MinHash of its 5-grams.
+
+    It depends on the text and the seed alone, so it can be computed for many
+    articles at once, anywhere; the check itself runs in reading order.
+
+    >>> fingerprint("Rusia  dan Korea")[0] == fingerprint("rusia dan korea")[0]
+    True
+    """
+    from datasketch import LeanMinHash
+
+    # Lean: the hash values and seed only, the same comparisons at a fraction of the size (kept for every article).
+    return _normalised_sha256(text), LeanMinHash(_signature(text, seed))
 
 
 def _signature(text: str, seed: int):

@@ -14,7 +14,7 @@ the order of the steps and the rules they keep). Its parts:
 from .lexicon import (ALIAS_KINDS, ALIASES_FILE, INDONESIAN_CONNECTOR_WORDS, STOPWORDS_DIR, Alias, AliasTable,
                       apply_aliases, clean_word_list, connector_words, load_aliases, load_protected_terms,
                       load_stopwords, remove_stopwords)
-from .phrases import apply_phrases, learn_phrases, new_phrases
+from .phrases import apply_phrases, learn_phrases, merge_phrases, new_phrases
 from .prepare import STEPS, TextParams, TextResult, default_params, prepare_text, scale_params, worker_pool
 from .stemming import stem_tokens, tabulate_stems
 from .tokens import GAP, LANGUAGES, check_language, is_reduplication, tokenize
@@ -22,7 +22,7 @@ from .tokens import GAP, LANGUAGES, check_language, is_reduplication, tokenize
 __all__ = [
     "ALIAS_KINDS", "ALIASES_FILE", "INDONESIAN_CONNECTOR_WORDS", "STOPWORDS_DIR", "Alias", "AliasTable",
     "apply_aliases", "clean_word_list", "connector_words", "load_aliases", "load_protected_terms", "load_stopwords",
-    "remove_stopwords", "apply_phrases", "learn_phrases", "new_phrases", "STEPS", "TextParams", "TextResult",
+    "remove_stopwords", "apply_phrases", "learn_phrases", "merge_phrases", "new_phrases", "STEPS", "TextParams", "TextResult",
     "default_params", "prepare_text", "scale_params", "worker_pool", "stem_tokens", "tabulate_stems", "GAP", "LANGUAGES",
     "check_language", "is_reduplication", "tokenize",
 ]

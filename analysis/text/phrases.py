@@ -76,6 +76,39 @@ def learn_phrases(
     return model if phrases is not None else model.freeze()
 
 
+def merge_phrases(phrases, part) -> None:
+    """Add the statistics of ``part`` (an unfrozen ``Phrases`` learnt on the units that follow) to ``phrases``.
+
+    This is the merge gensim's ``Phrases.add_vocab`` does after counting a
+    batch, so chunks learnt apart (in worker processes) and merged in corpus
+    order give the phrases one sequential pass gives. (Only a vocabulary of
+    more than gensim's ``max_vocab_size``, 40 million unigrams and bigrams,
+    would be pruned, as in gensim, and then depend on the chunks.)
+
+    Examples
+    --------
+    >>> docs = [["asia", "tengah", "kawasan"], ["asia", "tengah", "ekonomi"]] * 3
+    >>> whole = learn_phrases(docs, min_count=2, threshold=0.5)
+    >>> merged = learn_phrases(docs[:3], phrases=new_phrases(min_count=2, threshold=0.5))
+    >>> merge_phrases(merged, learn_phrases(docs[3:], phrases=new_phrases(min_count=2, threshold=0.5)))
+    >>> merged.freeze().phrasegrams == whole.phrasegrams
+    True
+    """
+    from gensim import utils
+
+    phrases.corpus_word_count += part.corpus_word_count
+    if not phrases.vocab:
+        phrases.vocab = part.vocab
+        return
+    phrases.min_reduce = max(phrases.min_reduce, part.min_reduce)
+    vocab = phrases.vocab
+    for word, count in part.vocab.items():
+        vocab[word] = vocab.get(word, 0) + count
+    if len(vocab) > phrases.max_vocab_size:
+        utils.prune_vocab(vocab, phrases.min_reduce)
+        phrases.min_reduce += 1
+
+
 def apply_phrases(
     tokens: Sequence[str], phrases, *, unjoinable: frozenset[str] = frozenset(), connectors: frozenset[str] = frozenset()
 ) -> list[str]:

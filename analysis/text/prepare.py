@@ -26,8 +26,12 @@ Rules kept here:
 * **Aligned.** Units whose tokens are all filtered out are kept, with an empty
   token list and an empty bag-of-words row, because the topic stage aligns
   rows with the tokens table.
-* **Streamed.** Units are read in batches from the corpus stage's Parquet and
-  spilled to disk between passes, so the corpus is never held whole in memory.
+* **Streamed and chunked.** Each pass runs on chunks of consecutive units
+  through :func:`analysis.workers.pool` (this process, local processes or a
+  Dask cluster); a chunk reads its rows from Parquet and spills its tokens to
+  its own file, so no process holds the tokens of all units. What the chunks
+  return (counts, phrase statistics, partial dictionaries, bag-of-words lines)
+  is merged in chunk order, which gives the bytes one sequential pass gives.
 * **Registered.** Every file and table is named by :mod:`analysis.registry`:
   tokens, dictionary and bag of words, and the tables ``text_params`` (the
   parameters as resolved), ``text_steps``, ``text_top_terms`` and ``alias_hits``.
@@ -45,21 +49,20 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field, fields
-from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import registry
+from .. import progress, registry, workers
 from ..errors import AnalysisError
 from ..outputs import params_table
 from ..parameters import check_values, notebook_default
 from ..registry import RunPaths
 from .lexicon import (AliasTable, apply_aliases, clean_word_list, connector_words, load_aliases, load_protected_terms,
                       load_stopwords, remove_stopwords)
-from .phrases import apply_phrases, learn_phrases, new_phrases
+from .phrases import apply_phrases, learn_phrases, merge_phrases, new_phrases
 from .stemming import stem_tokens, tabulate_stems
 from .tokens import GAP, LANGUAGES, check_language, tokenize
 
@@ -119,8 +122,8 @@ class TextParams:
     min_token_len : int
         Drop shorter tokens.
     n_jobs : int
-        Processes for tokenizing; 0 uses all cores beyond 2,000 units (notebook
-        parameter). Results are in input order whatever n_jobs.
+        Processes for every pass; 0 uses all cores beyond 2,000 units (notebook
+        parameter). The files are the same whatever n_jobs.
 
     Examples
     --------
@@ -331,50 +334,36 @@ def _lexicon(language: str, params: TextParams) -> _Lexicon:
 
 @dataclass
 class _Tally:
-    """Token counts after each step, alias hits and units seen, summed over batches."""
+    """Token counts after each step, alias hits and units seen, summed over chunks in their order."""
 
     counts: dict[str, Counter] = field(default_factory=lambda: {step: Counter() for step in STEPS})
     hits: Counter = field(default_factory=Counter)
     n_units: int = 0
 
-    def update(self, step: str, rows) -> None:
-        for row in rows:
-            self.counts[step].update(row)
+    def add(self, counts: Mapping[str, Counter], hits: Counter | None = None) -> None:
+        for step, c in counts.items():
+            self.counts[step].update(c)
+        if hits:
+            self.hits.update(hits)
 
     def step_row(self, step: str) -> dict:
         counts = self.counts[step]
         return {"step": step, "n_tokens": int(sum(counts.values())), "vocab_size": len(counts)}
 
 
-def _clean_texts(texts: list, lexicon: _Lexicon):
-    """Tokenize, map aliases and remove stopwords in a list of texts (runs in a worker process)."""
-    counts = {"tokenize": Counter(), "aliases": Counter(), "stopwords": Counter()}
-    hits: Counter = Counter()
-    rows = []
-    for text in texts:
-        cased = tokenize(text, lexicon.language, lower=False)
-        counts["tokenize"].update(t.lower() for t in cased)
-        aliased, unit_hits = apply_aliases(cased, lexicon.table, metonyms=lexicon.metonyms)
-        hits.update(unit_hits)
-        counts["aliases"].update(aliased)
-        kept = remove_stopwords(aliased, lexicon.stopwords, protected=lexicon.protected, keep=lexicon.keep,
-                                min_token_len=lexicon.min_token_len, connectors=lexicon.connectors, gaps=True)
-        # Connector words kept only so that phrases may span them are not counted.
-        counts["stopwords"].update(t for t in kept if t != GAP and t not in lexicon.connectors)
-        rows.append(kept)
-    return rows, counts, hits
-
-
-def _chunks(items: list, n: int) -> list[list]:
-    size = max(1, -(-len(items) // n))
-    return [items[i : i + size] for i in range(0, len(items), size)]
+def _count_rows(rows) -> Counter:
+    counts: Counter = Counter()
+    for row in rows:
+        counts.update(row)
+    return counts
 
 
 def worker_pool(n_jobs: int):
     """Return a pool of ``n_jobs`` worker processes, or a null context (no pool) for one process.
 
-    The text stage cleans batches in it and the topic stage fits its models in
-    it (:mod:`analysis.topics.pool`). Callers keep results in input order.
+    The topic stage fits its models in it (:mod:`analysis.topics.pool`);
+    callers keep results in input order. The text stage's own chunks run
+    through :func:`analysis.workers.pool`.
 
     >>> with worker_pool(1) as pool:
     ...     pool is None
@@ -387,16 +376,162 @@ def worker_pool(n_jobs: int):
     return ProcessPoolExecutor(n_jobs, mp_context=multiprocessing.get_context("forkserver"))
 
 
-def _clean_batch(texts: list, lexicon: _Lexicon, pool, n_jobs: int, tally: _Tally) -> list[list[str]]:
-    if pool is None:
-        parts = [_clean_texts(texts, lexicon)]
-    else:
-        parts = list(pool.map(functools.partial(_clean_texts, lexicon=lexicon), _chunks(texts, n_jobs * 4)))
-    for _, counts, hits in parts:
-        for step, c in counts.items():
-            tally.counts[step].update(c)
-        tally.hits.update(hits)
-    return [row for rows, _, _ in parts for row in rows]
+# --------------------------------------------------------------------------- chunks
+#
+# Every pass splits the units into chunks of consecutive rows (:class:`_Chunk`)
+# and runs a module-level chunk function on each through
+# :func:`analysis.workers.pool`: here, in local processes or on a Dask cluster.
+# A chunk reads its rows from Parquet and writes its tokens to its own spill
+# file, so only counts, a partial dictionary or phrase statistics travel back.
+# They are merged in chunk order, which gives what one sequential pass gives
+# (ids in order of first appearance, counts summed), whatever the chunking.
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Rows ``[start, stop)`` of Parquet file ``src``; the chunk's tokens go to ``out`` (a spill file)."""
+
+    index: int
+    src: str
+    start: int
+    stop: int
+    out: str
+    first: int  # the row of the units its first row is (the bag of words numbers rows from it)
+
+
+def _chunk_rows() -> int:
+    # Chunks hold whole batches, so that the final tokens keep their row groups of _BATCH_ROWS.
+    return 2 * _BATCH_ROWS
+
+
+def _plan(src: Path, n_rows: int, folder: Path, stage: str) -> list[_Chunk]:
+    return [_Chunk(i, str(src), a, b, str(folder / f"{stage}-{i:05d}.parquet"), a)
+            for i, (a, b) in enumerate(workers.chunks(n_rows, _chunk_rows()))]
+
+
+def _then(chunks: list[_Chunk], folder: Path, stage: str) -> list[_Chunk]:
+    """The chunks of the next pass: each reads the spill file the previous pass wrote for it."""
+    return [dataclasses.replace(c, src=c.out, start=0, stop=c.stop - c.start,
+                                out=str(folder / f"{stage}-{c.index:05d}.parquet")) for c in chunks]
+
+
+def _read_range(path: str, start: int, stop: int, columns: list[str]) -> pa.Table:
+    """Rows ``[start, stop)`` of a Parquet file, reading only the row groups that hold them."""
+    parquet = pq.ParquetFile(path)
+    groups, first, offset = [], None, 0
+    for i in range(parquet.metadata.num_row_groups):
+        n = parquet.metadata.row_group(i).num_rows
+        if offset + n > start and offset < stop:
+            groups.append(i)
+            first = offset if first is None else first
+        offset += n
+    if not groups:
+        return parquet.schema_arrow.empty_table().select(columns)
+    return parquet.read_row_groups(groups, columns=columns).slice(start - first, stop - start)
+
+
+def _ordered(pool, fn, items: list) -> Iterator:
+    """``pool.map(fn, items)`` in input order, with at most two windows of work in flight (bounded memory)."""
+    window = max(2, 2 * pool.size)
+    pending: list[Iterator] = []
+    for i in range(0, len(items), window):
+        pending.append(pool.map(fn, items[i:i + window]))
+        if len(pending) > 1:
+            yield from pending.pop(0)
+    for results in pending:
+        yield from results
+
+
+def _write_spill(path: str, unit_ids, article_ids, rows) -> None:
+    table = pa.table({"unit_id": unit_ids, "article_id": article_ids, "tokens": rows},
+                     schema=registry.arrow_schema("tokens"))
+    pq.write_table(table, path, compression="none")
+
+
+def _read_spill(chunk: _Chunk) -> tuple[list, list, list]:
+    data = pq.read_table(chunk.src).to_pydict()
+    return data["unit_id"], data["article_id"], data["tokens"]
+
+
+def _clean_chunk(chunk: _Chunk, lexicon: _Lexicon, phrase_settings: dict | None):
+    """Pass 1 on one chunk: tokenize, aliases, stopwords; count the phrase statistics of its units."""
+    table = _read_range(chunk.src, chunk.start, chunk.stop, list(_UNITS_COLUMNS))
+    texts = table.column("text").to_pylist()
+    unit_ids = [str(u) for u in table.column("unit_id").to_pylist()]
+    counts = {"tokenize": Counter(), "aliases": Counter(), "stopwords": Counter()}
+    hits: Counter = Counter()
+    rows = []
+    for unit, text in zip(unit_ids, texts):
+        if not (text is None or isinstance(text, str)):
+            raise AnalysisError(f"unit {unit}: text is not a string", path=chunk.src)
+        cased = tokenize(text, lexicon.language, lower=False)
+        counts["tokenize"].update(t.lower() for t in cased)
+        aliased, unit_hits = apply_aliases(cased, lexicon.table, metonyms=lexicon.metonyms)
+        hits.update(unit_hits)
+        counts["aliases"].update(aliased)
+        kept = remove_stopwords(aliased, lexicon.stopwords, protected=lexicon.protected, keep=lexicon.keep,
+                                min_token_len=lexicon.min_token_len, connectors=lexicon.connectors, gaps=True)
+        # Connector words kept only so that phrases may span them are not counted.
+        counts["stopwords"].update(t for t in kept if t != GAP and t not in lexicon.connectors)
+        rows.append(kept)
+    phrases = None
+    if phrase_settings is not None:
+        phrases = learn_phrases(rows, lexicon.language, unjoinable=lexicon.unjoinable,
+                                phrases=new_phrases(lexicon.language, **phrase_settings))
+    _write_spill(chunk.out, unit_ids, [str(a) for a in table.column("article_id").to_pylist()], rows)
+    return len(rows), counts, hits, phrases
+
+
+def _join_chunk(chunk: _Chunk, phrases, lexicon: _Lexicon, stem: bool):
+    """Pass 2 on one chunk: join phrases, stem; return its counts, stem memo and partial dictionary."""
+    from gensim.corpora import Dictionary
+
+    unit_ids, article_ids, rows = _read_spill(chunk)
+    rows = [apply_phrases(r, phrases, unjoinable=lexicon.unjoinable, connectors=lexicon.connectors) for r in rows]
+    counts = {"phrases": _count_rows(rows)}
+    memo: dict[str, str] = {}
+    if stem:
+        rows, memo = stem_tokens(rows, lexicon.language, keep=lexicon.unjoinable, memo=memo)
+        counts["stemming"] = _count_rows(rows)
+    dictionary = Dictionary()
+    dictionary.lifecycle_events = None
+    dictionary.add_documents(rows, prune_at=None)
+    _write_spill(chunk.out, unit_ids, article_ids, rows)
+    return counts, memo, dictionary
+
+
+@functools.lru_cache(maxsize=2)
+def _load_dictionary(path: str, stamp: tuple):
+    from gensim.corpora import Dictionary
+
+    return Dictionary.load(path)
+
+
+def _filter_chunk(chunk: _Chunk, dictionary_path: str):
+    """Pass 3 on one chunk: keep dictionary terms; return the final tokens and the chunk's bag-of-words lines.
+
+    The lines are those gensim's ``MmWriter`` writes ("doc term count", both
+    from 1, terms in id order), so that the parts joined make its file.
+    """
+    stat = os.stat(dictionary_path)
+    dictionary = _load_dictionary(dictionary_path, (stat.st_mtime_ns, stat.st_size))
+    token2id = dictionary.token2id
+    unit_ids, article_ids, rows = _read_spill(chunk)
+    rows = [[t for t in r if t in token2id] for r in rows]
+    lines, lengths, n_nnz, max_id = [], [], 0, -1
+    for docno, row in enumerate(rows, chunk.first + 1):
+        bow = dictionary.doc2bow(row)
+        text = "".join(f"{docno} {termid + 1} {count}\n" for termid, count in bow).encode("utf-8")
+        lines.append(text)
+        lengths.append(len(text))
+        n_nnz += len(bow)
+        max_id = max(max_id, bow[-1][0] if bow else -1)
+    table = pa.table({"unit_id": unit_ids, "article_id": article_ids, "tokens": rows},
+                     schema=registry.arrow_schema("tokens"))
+    return table, {"doc_frequency": _count_rows(rows)}, b"".join(lines), lengths, n_nnz, max_id
+
+
+# --------------------------------------------------------------------------- the passes
 
 
 def _units_file(paths: RunPaths) -> Path:
@@ -417,51 +552,25 @@ def _count_units(path: Path) -> int:
     return parquet.metadata.num_rows
 
 
-def _unit_batches(path: Path) -> Iterator[pd.DataFrame]:
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH_ROWS, columns=list(_UNITS_COLUMNS)):
-        batch = batch.to_pandas()
-        bad = batch["text"].map(lambda t: not (t is None or isinstance(t, str) or (isinstance(t, float) and t != t)))
-        if bad.any():
-            raise AnalysisError(f"unit {batch.loc[bad, 'unit_id'].iloc[0]}: text is not a string", path=path)
-        yield batch
-
-
-def _write_rows(writer: pq.ParquetWriter, unit_ids, article_ids, rows) -> None:
-    table = pa.table(
-        {"unit_id": [str(u) for u in unit_ids], "article_id": [str(a) for a in article_ids], "tokens": rows},
-        schema=registry.arrow_schema("tokens"),
-    )
-    writer.write_table(table)
-
-
-def _read_rows(path: Path) -> Iterator[tuple[list, list, list]]:
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH_ROWS):
-        data = batch.to_pydict()
-        yield data["unit_id"], data["article_id"], data["tokens"]
-
-
-def _first_pass(units: Path, out: Path, lexicon: _Lexicon, params: TextParams, tally: _Tally):
-    """Tokenize, aliases, stopwords (in parallel, order kept); learn phrases from the same batches.
+def _first_pass(pool, chunks: list[_Chunk], lexicon: _Lexicon, params: TextParams, tally: _Tally):
+    """Tokenize, aliases, stopwords; learn phrases from the chunks' statistics, merged in order.
 
     Returns the frozen phrases, or ``None`` when phrases are off.
     """
-    phrases = new_phrases(lexicon.language, min_count=params.phrase_min_count,
-                          threshold=params.phrase_threshold) if params.phrases else None
-    with worker_pool(params.n_jobs) as pool, pq.ParquetWriter(out, registry.arrow_schema("tokens")) as writer:
-        for batch in _unit_batches(units):
-            if batch.empty:
-                continue
-            rows = _clean_batch(batch["text"].tolist(), lexicon, pool, params.n_jobs, tally)
-            if phrases is not None:
-                learn_phrases(rows, lexicon.language, unjoinable=lexicon.unjoinable, phrases=phrases)
-            _write_rows(writer, batch["unit_id"], batch["article_id"], rows)
-            tally.n_units += len(batch)
-    if tally.n_units == 0:
-        raise AnalysisError("no units to process (empty input)", path=units)
+    settings = {"min_count": params.phrase_min_count, "threshold": params.phrase_threshold} if params.phrases else None
+    phrases = new_phrases(lexicon.language, **settings) if settings else None
+    total = chunks[-1].stop if chunks else 0
+    fn = functools.partial(_clean_chunk, lexicon=lexicon, phrase_settings=settings)
+    for n, counts, hits, part in _ordered(pool, fn, chunks):
+        tally.add(counts, hits)
+        tally.n_units += n
+        if phrases is not None:
+            merge_phrases(phrases, part)
+        progress.tick("text", "units tokenized", tally.n_units, total, step=n)
     return phrases.freeze() if phrases is not None else None
 
 
-def _second_pass(src: Path, out: Path, phrases, lexicon: _Lexicon, params: TextParams, tally: _Tally):
+def _second_pass(pool, chunks: list[_Chunk], phrases, lexicon: _Lexicon, params: TextParams, tally: _Tally):
     """Join phrases, stem; build the dictionary of the pre-filter vocabulary. Returns it and the stem memo."""
     from gensim.corpora import Dictionary
 
@@ -470,17 +579,46 @@ def _second_pass(src: Path, out: Path, phrases, lexicon: _Lexicon, params: TextP
     # belong in the run's provenance.json, and would make the bytes differ.
     dictionary.lifecycle_events = None
     memo: dict[str, str] = {}
-    with pq.ParquetWriter(out, registry.arrow_schema("tokens")) as writer:
-        for unit_ids, article_ids, rows in _read_rows(src):
-            rows = [apply_phrases(r, phrases, unjoinable=lexicon.unjoinable, connectors=lexicon.connectors)
-                    for r in rows]
-            tally.update("phrases", rows)
-            if params.stem:
-                rows, memo = stem_tokens(rows, lexicon.language, keep=lexicon.unjoinable, memo=memo)
-                tally.update("stemming", rows)
-            dictionary.add_documents(rows, prune_at=None)
-            _write_rows(writer, unit_ids, article_ids, rows)
+    fn = functools.partial(_join_chunk, phrases=phrases, lexicon=lexicon, stem=params.stem)
+    for chunk, (counts, part_memo, part) in zip(chunks, _ordered(pool, fn, chunks)):
+        tally.add(counts)
+        memo.update(part_memo)
+        _merge_dictionary(dictionary, part)
+        progress.tick("text", "units joined into phrases", chunk.first + chunk.stop, tally.n_units,
+                      step=chunk.stop)
     return dictionary, memo
+
+
+def _merge_dictionary(dictionary, part) -> None:
+    """Add a partial gensim ``Dictionary`` (of the documents that follow) to ``dictionary``, in place.
+
+    The result is what ``add_documents`` over both sets of documents, in
+    order, gives: new tokens take the next ids in the part's id order, and
+    document and collection frequencies are summed, new entries in the
+    part's order (so that the saved file has the same bytes).
+
+    Examples
+    --------
+    >>> from gensim.corpora import Dictionary
+    >>> whole, first, second = Dictionary([["b", "a"], ["c", "a"]]), Dictionary([["b", "a"]]), Dictionary([["c", "a"]])
+    >>> _merge_dictionary(first, second)
+    >>> (first.token2id, first.dfs, first.cfs, first.num_docs) == (whole.token2id, whole.dfs, whole.cfs, whole.num_docs)
+    True
+    """
+    token2id = dictionary.token2id
+    ids = {}
+    for token, local in part.token2id.items():
+        if token not in token2id:
+            token2id[token] = len(token2id)
+        ids[local] = token2id[token]
+    for local, n in part.dfs.items():
+        dictionary.dfs[ids[local]] = dictionary.dfs.get(ids[local], 0) + n
+    for local, n in part.cfs.items():
+        dictionary.cfs[ids[local]] = dictionary.cfs.get(ids[local], 0) + n
+    dictionary.num_docs += part.num_docs
+    dictionary.num_pos += part.num_pos
+    dictionary.num_nnz += part.num_nnz
+    dictionary.id2token = {}
 
 
 def _filter_vocabulary(dictionary, params: TextParams, n_units: int) -> None:
@@ -493,28 +631,41 @@ def _filter_vocabulary(dictionary, params: TextParams, n_units: int) -> None:
         )
 
 
-def _final_pass(src: Path, out: Path, dictionary, tally: _Tally) -> int:
-    """Keep only dictionary terms and write the final tokens; return the number of units left empty."""
-    n_empty = 0
-    with pq.ParquetWriter(out, registry.arrow_schema("tokens")) as writer:
-        for unit_ids, article_ids, rows in _read_rows(src):
-            rows = [[t for t in r if t in dictionary.token2id] for r in rows]
-            tally.update("doc_frequency", rows)
-            n_empty += sum(not r for r in rows)
-            _write_rows(writer, unit_ids, article_ids, rows)
+def _final_pass(pool, chunks: list[_Chunk], paths: RunPaths, dictionary, tally: _Tally) -> int:
+    """Keep only dictionary terms; write the final tokens, the bag of words and its index. Return the empty units.
+
+    The bag of words is the file gensim's ``MmCorpus.serialize`` writes: a
+    header with room for the counts (filled in at the end), the chunks' lines
+    in order, and the index of where each row starts (-1 for an empty row
+    other than the last).
+    """
+    from gensim import utils
+    from gensim.matutils import MmWriter
+
+    bow = paths.file("bow")
+    n_empty, n_nnz, max_id, offsets = 0, 0, -1, []
+    fn = functools.partial(_filter_chunk, dictionary_path=str(paths.file("dictionary")))
+    with pq.ParquetWriter(paths.file("tokens"), registry.arrow_schema("tokens")) as writer, open(bow, "wb") as mm:
+        mm.write(MmWriter.HEADER_LINE + b" " * 50 + b"\n")
+        for table, counts, lines, lengths, nnz, top in _ordered(pool, fn, chunks):
+            tally.add(counts)
+            for a in range(0, table.num_rows, _BATCH_ROWS):
+                writer.write_table(table.slice(a, _BATCH_ROWS))
+            pos = mm.tell()
+            for length in lengths:
+                offsets.append(pos if length else -1)
+                pos += length
+            mm.write(lines)
+            n_empty += sum(not length for length in lengths)
+            n_nnz += nnz
+            max_id = max(max_id, top)
+            progress.tick("text", "units filtered and written", len(offsets), tally.n_units, step=len(lengths))
+        if offsets and offsets[-1] == -1:
+            offsets[-1] = mm.tell()  # gensim marks an empty row only when a row follows it
+        mm.seek(len(MmWriter.HEADER_LINE))
+        mm.write(f"{len(offsets)} {len(dictionary) or max_id + 1} {n_nnz}".encode("utf-8"))
+    utils.pickle(offsets, utils.smart_extension(str(bow), ".index"))
     return n_empty
-
-
-def _write_bow(paths: RunPaths, dictionary) -> None:
-    """Write the bag of words, streamed from the final tokens (row i is tokens row i), and the dictionary."""
-    from gensim.corpora import MmCorpus
-
-    MmCorpus.serialize(
-        str(paths.file("bow")),
-        (dictionary.doc2bow(r) for _, _, rows in _read_rows(paths.file("tokens")) for r in rows),
-        id2word=dictionary,
-    )
-    dictionary.save(str(paths.file("dictionary")))
 
 
 # --------------------------------------------------------------------------- tables
@@ -603,17 +754,21 @@ def prepare_text(paths: RunPaths, *, params: TextParams | Mapping | None = None,
     """
     language = _stage_language(paths, language)
     units = _units_file(paths)
-    params = _stage_params(params, _count_units(units))
+    n_units = _count_units(units)
+    if n_units == 0:
+        raise AnalysisError("no units to process (empty input)", path=units)
+    params = _stage_params(params, n_units)
     lexicon = _lexicon(language, params)
     tally = _Tally()
     paths.data.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=paths.data, prefix=".text-") as tmp:
-        stage1, stage2 = Path(tmp) / "stage1", Path(tmp) / "stage2"
-        phrases = _first_pass(units, stage1, lexicon, params, tally)
-        dictionary, memo = _second_pass(stage1, stage2, phrases, lexicon, params, tally)
+    with tempfile.TemporaryDirectory(dir=paths.data, prefix=".text-") as tmp, workers.pool(params.n_jobs) as pool:
+        chunks = _plan(units, n_units, Path(tmp), "stage1")
+        phrases = _first_pass(pool, chunks, lexicon, params, tally)
+        chunks = _then(chunks, Path(tmp), "stage2")
+        dictionary, memo = _second_pass(pool, chunks, phrases, lexicon, params, tally)
         _filter_vocabulary(dictionary, params, tally.n_units)
-        n_empty = _final_pass(stage2, paths.file("tokens"), dictionary, tally)
-    _write_bow(paths, dictionary)
+        dictionary.save(str(paths.file("dictionary")))
+        n_empty = _final_pass(pool, _then(chunks, Path(tmp), "stage3"), paths, dictionary, tally)
     result = TextResult(
         dictionary=dictionary, tokens_path=paths.file("tokens"), dictionary_path=paths.file("dictionary"),
         bow_path=paths.file("bow"), steps=_steps_table(tally, params), top_terms=_top_terms_table(dictionary),

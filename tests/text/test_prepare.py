@@ -3,6 +3,7 @@ and the done-when checks on the seed corpus."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import fields
 
@@ -233,3 +234,81 @@ def test_seed_tokens_are_reproducible(seed_units, seed_run, tmp_path):
     again = text.prepare_text(again_paths, language="id", seed=99)
     assert file_bytes(again_paths) == file_bytes(paths)
     assert result.steps.equals(again.steps) and result.alias_hits.equals(again.alias_hits)
+
+
+# ----------------------------------------------------------------------------- chunks and workers
+
+
+def _stage_bytes(paths) -> dict[str, bytes]:
+    index = paths.file("bow").with_name(paths.file("bow").name + ".index")
+    return {**file_bytes(paths), "index": index.read_bytes(),
+            **{key: paths.csv(key).read_bytes() for key in ("text_steps", "text_top_terms", "alias_hits")}}
+
+
+def test_chunks_merged_in_order_give_the_sequential_files(tmp_path, monkeypatch):
+    # Units whose chunks (4 rows here) each bring new terms, phrases and empty rows, in the middle and at the end.
+    units = units_frame(ID_TEXTS * 2 + EN_TEXTS[:1] + ID_TEXTS[::-1] + ["Baca juga: 23/6/2024"])
+    params = text.TextParams(no_above=1.0, no_below=1, phrase_min_count=2, phrase_threshold=0.3)
+    whole = run_with_units(tmp_path / "whole", units)
+    text.prepare_text(whole, params=params)  # one chunk: the sequential pass
+    monkeypatch.setattr(prepare, "_BATCH_ROWS", 2)
+    assert len(prepare._plan(whole.file("units"), len(units), tmp_path, "x")) > 3
+    for n_jobs in (1, 2):
+        chunked = run_with_units(tmp_path / f"chunked{n_jobs}", units)
+        text.prepare_text(chunked, params=dataclasses.replace(params, n_jobs=n_jobs))
+        assert read_tokens(chunked) == read_tokens(whole)
+        assert {k: v for k, v in _stage_bytes(chunked).items() if k != "tokens"} == {
+            k: v for k, v in _stage_bytes(whole).items() if k != "tokens"}
+    one, two = run_with_units(tmp_path / "one", units), run_with_units(tmp_path / "two", units)
+    text.prepare_text(one, params=dataclasses.replace(params, n_jobs=1))
+    text.prepare_text(two, params=dataclasses.replace(params, n_jobs=2))
+    assert _stage_bytes(one) == _stage_bytes(two)  # row groups too, with the same batch size
+
+
+def test_bag_of_words_is_the_file_gensim_writes(tmp_path):
+    from gensim.corpora import Dictionary, MmCorpus
+
+    units = units_frame(["Baca juga: 40"] + ID_TEXTS + ["Baca juga: 23/6/2024", "Foto/AP"])
+    paths = run_with_units(tmp_path / "run", units)
+    result = text.prepare_text(paths, params=text.TextParams(no_above=1.0))
+    assert read_tokens(paths)[0] == [] and read_tokens(paths)[-1] == []  # empty first, inner and last rows
+    dictionary = Dictionary.load(str(result.dictionary_path))
+    reference = tmp_path / "reference.mm"
+    MmCorpus.serialize(str(reference), (dictionary.doc2bow(t) for t in read_tokens(paths)), id2word=dictionary)
+    assert result.bow_path.read_bytes() == reference.read_bytes()
+    index = result.bow_path.with_name(result.bow_path.name + ".index")
+    assert index.read_bytes() == reference.with_name("reference.mm.index").read_bytes()
+
+
+def test_merged_dictionary_is_the_sequential_one():
+    from gensim.corpora import Dictionary
+
+    docs = [["b", "a", "b"], ["c", "a"], [], ["e", "d", "a"], ["d", "f"]]
+    whole = Dictionary(docs)
+    merged = Dictionary(docs[:2])
+    for part in (docs[2:4], docs[4:]):
+        prepare._merge_dictionary(merged, Dictionary(part))
+    assert merged.token2id == whole.token2id
+    assert list(merged.dfs.items()) == list(whole.dfs.items()) and list(merged.cfs.items()) == list(whole.cfs.items())
+    assert (merged.num_docs, merged.num_pos, merged.num_nnz) == (whole.num_docs, whole.num_pos, whole.num_nnz)
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_gives_the_same_files(tmp_path, monkeypatch):
+    from distributed import LocalCluster
+
+    from analysis import workers
+
+    units = units_frame(ID_TEXTS * 4)
+    params = text.TextParams(no_above=1.0)
+    here = run_with_units(tmp_path / "here", units)
+    text.prepare_text(here, params=params)
+    monkeypatch.setattr(prepare, "_BATCH_ROWS", 3)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        monkeypatch.setenv(workers.ENV, cluster.scheduler_address)
+        there = run_with_units(tmp_path / "there", units)
+        text.prepare_text(there, params=params)
+    monkeypatch.delenv(workers.ENV)
+    assert read_tokens(there) == read_tokens(here)
+    assert {k: v for k, v in _stage_bytes(there).items() if k != "tokens"} == {
+        k: v for k, v in _stage_bytes(here).items() if k != "tokens"}
