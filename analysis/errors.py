@@ -28,6 +28,7 @@ class AnalysisError(Exception):
     def __init__(self, message: str, *, path: Path | str | None = None, row: int | None = None,
                  key: str | None = None):
         message = " ".join(str(message).split())  # always one line
+        self._bare = message
         where = [str(path)] if path is not None else []
         if row is not None:
             where.append(f"row {row}")
@@ -39,3 +40,18 @@ class AnalysisError(Exception):
         self.path = path
         self.row = row
         self.key = key
+
+    def __reduce__(self):
+        # An error raised in a worker process or on a Dask worker arrives with its file, row and key, not only its text.
+        return (_rebuild, (type(self), self._bare, self.path, self.row, self.key))
+
+
+def _rebuild(cls, message, path, row, key):
+    """Unpickle an :class:`AnalysisError` (see its ``__reduce__``).
+
+    >>> import pickle
+    >>> e = pickle.loads(pickle.dumps(AnalysisError("bad", path="a.csv", row=3)))
+    >>> str(e), e.path, e.row
+    ('a.csv, row 3: bad', 'a.csv', 3)
+    """
+    return cls(message, path=path, row=row, key=key)

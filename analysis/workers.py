@@ -36,6 +36,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -63,9 +64,6 @@ class _Serial:
     kind = "serial"
     size = 1
 
-    def map(self, fn: Callable, items: Iterable) -> Iterator:
-        return map(fn, items)
-
     def close(self) -> None:
         pass
 
@@ -79,10 +77,8 @@ class _Processes:
         self.size = n
         self._pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("forkserver"))
 
-    def map(self, fn: Callable, items: Iterable) -> Iterator:
-        # Futures are submitted at once and yielded in input order; an error is raised at its item.
-        futures = [self._pool.submit(fn, item) for item in items]
-        return (future.result() for future in futures)
+    def submit(self, fn: Callable, item):
+        return self._pool.submit(fn, item)
 
     def close(self) -> None:
         self._pool.shutdown()
@@ -99,10 +95,9 @@ class _Dask:
         self._client = Client(address, set_as_default=False)
         self.size = max(1, sum(w.get("nthreads", 1) for w in self._client.scheduler_info()["workers"].values()))
 
-    def map(self, fn: Callable, items: Iterable) -> Iterator:
+    def submit(self, fn: Callable, item):
         # pure=False: two equal chunks are still two tasks (Dask would otherwise compute one and share it).
-        futures = self._client.map(fn, list(items), pure=False)
-        return (future.result() for future in futures)
+        return self._client.submit(fn, item, pure=False)
 
     def close(self) -> None:
         self._client.close()
@@ -132,9 +127,30 @@ class Pool:
         """Whether items may run somewhere else than this process."""
         return self._backend.kind != "serial"
 
-    def map(self, fn: Callable, items: Iterable) -> Iterator:
-        """Yield ``fn(item)`` for every item, in input order (work may run ahead of what was consumed)."""
-        return self._backend.map(fn, items)
+    def map(self, fn: Callable, items: Iterable, *, ahead: int | None = None) -> Iterator:
+        """Yield ``fn(item)`` for every item, in input order, with at most ``ahead`` items in flight.
+
+        Items are taken from ``items`` (a generator is fine) only as results
+        are consumed, so a stage that streams its input holds at most
+        ``ahead`` chunks and their results at once (default: two per worker,
+        enough to keep every worker busy). An error is raised at its item.
+
+        >>> with pool(1) as workers:
+        ...     list(workers.map(str, range(3), ahead=1))
+        ['0', '1', '2']
+        """
+        if self._backend.kind == "serial":
+            return map(fn, items)
+        return self._bounded(fn, items, max(1, ahead or 2 * self.size))
+
+    def _bounded(self, fn: Callable, items: Iterable, ahead: int) -> Iterator:
+        pending: deque = deque()
+        for item in items:
+            pending.append(self._backend.submit(fn, item))
+            if len(pending) >= ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
     def __enter__(self) -> "Pool":
         return self

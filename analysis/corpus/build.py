@@ -307,7 +307,7 @@ def _read_corpus(source: Path, params: CorpusParams, base_rules: Ruleset, staged
     total = _count_articles(source)
     prepare = functools.partial(_prepare_chunk, params=params)
     with workers.pool(_n_jobs(total)) as pool:
-        for articles in _ordered(pool, prepare, _doc_chunks(docs)):
+        for articles in pool.map(prepare, _doc_chunks(docs)):
             for article in articles:
                 _add_article(article, duplicates, staged, tally, params)
             progress.tick("corpus", "articles read", tally.counts["articles"], total, step=len(articles))
@@ -357,19 +357,6 @@ def _doc_chunks(docs: Iterable[Document]) -> Iterator[list[Document]]:
             chunk, chars = [], 0
     if chunk:
         yield chunk
-
-
-def _ordered(pool, fn, items: Iterable) -> Iterator:
-    """``pool.map(fn, items)`` in input order, with at most two windows of items in flight (bounded memory)."""
-    items = iter(items)
-    window = max(2, 2 * pool.size)
-    pending: list[Iterator] = []
-    while batch := list(itertools.islice(items, window)):
-        pending.append(pool.map(fn, batch))
-        if len(pending) > 1:
-            yield from pending.pop(0)
-    for results in pending:
-        yield from results
 
 
 def _prepare_chunk(docs: list[Document], params: CorpusParams) -> list[_Prepared]:

@@ -430,18 +430,6 @@ def _read_range(path: str, start: int, stop: int, columns: list[str]) -> pa.Tabl
     return parquet.read_row_groups(groups, columns=columns).slice(start - first, stop - start)
 
 
-def _ordered(pool, fn, items: list) -> Iterator:
-    """``pool.map(fn, items)`` in input order, with at most two windows of work in flight (bounded memory)."""
-    window = max(2, 2 * pool.size)
-    pending: list[Iterator] = []
-    for i in range(0, len(items), window):
-        pending.append(pool.map(fn, items[i:i + window]))
-        if len(pending) > 1:
-            yield from pending.pop(0)
-    for results in pending:
-        yield from results
-
-
 def _write_spill(path: str, unit_ids, article_ids, rows) -> None:
     table = pa.table({"unit_id": unit_ids, "article_id": article_ids, "tokens": rows},
                      schema=registry.arrow_schema("tokens"))
@@ -561,7 +549,7 @@ def _first_pass(pool, chunks: list[_Chunk], lexicon: _Lexicon, params: TextParam
     phrases = new_phrases(lexicon.language, **settings) if settings else None
     total = chunks[-1].stop if chunks else 0
     fn = functools.partial(_clean_chunk, lexicon=lexicon, phrase_settings=settings)
-    for n, counts, hits, part in _ordered(pool, fn, chunks):
+    for n, counts, hits, part in pool.map(fn, chunks):
         tally.add(counts, hits)
         tally.n_units += n
         if phrases is not None:
@@ -580,7 +568,7 @@ def _second_pass(pool, chunks: list[_Chunk], phrases, lexicon: _Lexicon, params:
     dictionary.lifecycle_events = None
     memo: dict[str, str] = {}
     fn = functools.partial(_join_chunk, phrases=phrases, lexicon=lexicon, stem=params.stem)
-    for chunk, (counts, part_memo, part) in zip(chunks, _ordered(pool, fn, chunks)):
+    for chunk, (counts, part_memo, part) in zip(chunks, pool.map(fn, chunks)):
         tally.add(counts)
         memo.update(part_memo)
         _merge_dictionary(dictionary, part)
@@ -647,7 +635,7 @@ def _final_pass(pool, chunks: list[_Chunk], paths: RunPaths, dictionary, tally: 
     fn = functools.partial(_filter_chunk, dictionary_path=str(paths.file("dictionary")))
     with pq.ParquetWriter(paths.file("tokens"), registry.arrow_schema("tokens")) as writer, open(bow, "wb") as mm:
         mm.write(MmWriter.HEADER_LINE + b" " * 50 + b"\n")
-        for table, counts, lines, lengths, nnz, top in _ordered(pool, fn, chunks):
+        for table, counts, lines, lengths, nnz, top in pool.map(fn, chunks):
             tally.add(counts)
             for a in range(0, table.num_rows, _BATCH_ROWS):
                 writer.write_table(table.slice(a, _BATCH_ROWS))
