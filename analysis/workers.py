@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import logging
 import multiprocessing
 import os
@@ -130,10 +131,11 @@ class Pool:
     def map(self, fn: Callable, items: Iterable, *, ahead: int | None = None) -> Iterator:
         """Yield ``fn(item)`` for every item, in input order, with at most ``ahead`` items in flight.
 
-        Items are taken from ``items`` (a generator is fine) only as results
-        are consumed, so a stage that streams its input holds at most
-        ``ahead`` chunks and their results at once (default: two per worker,
-        enough to keep every worker busy). An error is raised at its item.
+        The first ``ahead`` items start at once; later ones are taken from
+        ``items`` (a generator is fine) only as results are consumed, so a
+        stage that streams its input holds at most ``ahead`` chunks and their
+        results at once (default: two per worker, enough to keep every worker
+        busy). An error is raised at its item.
 
         >>> with pool(1) as workers:
         ...     list(workers.map(str, range(3), ahead=1))
@@ -144,11 +146,16 @@ class Pool:
         return self._bounded(fn, items, max(1, ahead or 2 * self.size))
 
     def _bounded(self, fn: Callable, items: Iterable, ahead: int) -> Iterator:
-        pending: deque = deque()
+        # The first items start now, before the caller iterates (a caller may hold several maps at once).
+        items = iter(items)
+        pending = deque(self._backend.submit(fn, item) for item in itertools.islice(items, ahead))
+        return self._drain(fn, items, pending)
+
+    def _drain(self, fn: Callable, items: Iterator, pending: deque) -> Iterator:
         for item in items:
+            result = pending.popleft().result()
             pending.append(self._backend.submit(fn, item))
-            if len(pending) >= ahead:
-                yield pending.popleft().result()
+            yield result
         while pending:
             yield pending.popleft().result()
 

@@ -11,8 +11,8 @@ A unit's text is cut into *voices* by its statements (:mod:`.statements`):
 
 A character inside nested statements ("Presiden Turki mengatakan bahwa
 Erdogan mengatakan …") belongs to the innermost. Each voice span is coded
-by the frames stage's own coder (:func:`analysis.frames.code_units` and
-:func:`~analysis.frames.score_units`, called on the spans, not copied), so
+by the frames stage's own coder (:func:`analysis.frames.score_texts`, the
+scores of :func:`~analysis.frames.score_units`, called on the spans, not copied), so
 "which voices carry which frames" rests on the quoted words only, never on the
 paragraph around them. Spans shorter than ``min_quote_words`` words are left
 out of the shares (a short span can hardly carry a frame's indicators).
@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..frames import code_units, score_units
+from ..frames import score_texts
 from .attribution import count_words, find_quotes
 
 VOICES = ("quoted", "reported", "journalist")
@@ -101,7 +101,7 @@ def code_voices(spans: pd.DataFrame, codebook, language: str, threshold: float) 
     if spans.empty:
         return pd.DataFrame(columns=cols)
     pseudo = spans.rename(columns={"span_id": "unit_id", "unit_id": "_unit"})[["unit_id", "article_id", "text"]]
-    scores = score_units(code_units(pseudo, codebook, language), threshold)
+    scores = score_texts(pseudo, codebook, language, threshold)
     out = spans.drop(columns="text").merge(scores.rename(columns={"unit_id": "span_id"})[
         ["span_id", "frame", "present", "evidence"]], on="span_id", how="left")
     return out[cols].reset_index(drop=True)

@@ -30,7 +30,7 @@ from ..files import require_columns
 from .codebook import (CODEBOOK, KINDS, REFERENCES, Codebook, Frame, Question, compile_indicator, indicator_key,
                        load_codebook)
 from .coding import (CodedUnits, choose_language, code_evidence, code_unit_file, code_units, describe_coding,
-                     rollup_articles, score_units)
+                     rollup_articles, score_texts, score_units)
 from .figures import plot_frame_stability, plot_topic_network
 from .network import (COMMUNITY_METHODS, NO_COMPARISON, ClosestMatch, backbone_edges, build_topic_network,
                       closest_match, communities, compare_frames, describe_frames, describe_network, detect_frames,
@@ -53,7 +53,7 @@ __all__ = [
     "compare_frames", "compile_indicator", "describe_coding", "describe_frames", "describe_network", "detect_frames",
     "frame_name", "frame_prevalence", "indicator_key", "leading_frames", "load_codebook", "most_common_frames",
     "network_tables", "outlet_gap", "outlet_label", "outlet_spread", "require_columns", "rollup_articles",
-    "score_units", "top_with_ties", "topic_columns", "unit_frame_shares", "write_network",
+    "score_texts", "score_units", "top_with_ties", "topic_columns", "unit_frame_shares", "write_network",
 ]
 __all__ += ["CodedUnits", "code_unit_file", "resolve_n_jobs"]
 __all__ += ["BODY_GROUP", "OPENING_GROUP", "OPENING_TYPES", "compare_unit_types", "headline_codes",

@@ -145,3 +145,18 @@ def test_the_literal_prefilter_never_changes_a_code():
         got, want = coding._code_texts((texts, compiled, 140)), coding._code_texts((texts, brute, 140))
         assert got["code_ev"] == want["code_ev"] and (got["code_row"] == want["code_row"]).all()
         assert len(got["code_row"]) > 50
+
+
+def test_score_texts_equals_scoring_the_question_codes():
+    """The voices' fast path gives score_units(code_units(...)) exactly, on texts written for the test."""
+    from analysis.frames import code_units, load_codebook, score_texts, score_units
+
+    units = pd.DataFrame({
+        "unit_id": ["b-p001", "a-p000", "a-p002", "c-p000"], "article_id": ["b", "a", "a", "c"],
+        "text": ["Sanksi ekonomi dan perang dagang memukul ekspor.", "", None,
+                 "Latihan militer bersama digelar; aliansi pertahanan diperkuat, kata menteri."]})
+    for threshold in (0.0, 0.2, 0.5):
+        fast = score_texts(units, load_codebook(), "id", threshold)
+        slow = score_units(code_units(units, load_codebook(), "id"), threshold)
+        pd.testing.assert_frame_equal(fast, slow)
+    assert fast["present"].sum() > 0
