@@ -17,15 +17,7 @@ import pytest
 from analysis import progress, runner, workers
 from analysis.errors import AnalysisError
 
-from test_runner import _fake_execute
-
-
-@pytest.fixture
-def corpus(tmp_path):
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Paragraf satu.\n\nParagraf dua.\n\nParagraf tiga.\n\nParagraf empat.\n")
-    return folder
+from test_runner import _fake_execute, corpus  # noqa: F401  (the runner tests' corpus fixture)
 
 
 def test_an_unreachable_scheduler_stops_the_run_before_any_notebook(isolated_runs, corpus, monkeypatch):
