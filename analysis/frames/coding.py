@@ -284,36 +284,56 @@ def _read_batches(path: Path, batch_size: int):
         yield batch.to_pandas(), file.metadata.num_rows
 
 
-def _join_chunks(parts: list[tuple[pd.DataFrame, dict]], compiled: list) -> dict[str, pd.DataFrame]:
-    """Join the chunks' results, in file order, into the sparse tables."""
-    frames = list(dict.fromkeys(c[0] for c in compiled))
+def _chunk_tables(batch: pd.DataFrame, coded: dict, compiled: list) -> dict[str, pd.DataFrame]:
+    """One chunk's yes codes, evidence and frame rows as small tables of Arrow-backed strings.
+
+    Built as each chunk arrives, so the chunk's Python strings (evidence,
+    snippets) are dropped at once: at a million units they, not the tables,
+    were most of the stage's memory.
+    """
+    frames = np.array(list(dict.fromkeys(c[0] for c in compiled)), dtype=object)
     q_frame = np.array([c[0] for c in compiled], dtype=object)
     q_id = np.array([c[1] for c in compiled], dtype=object)
-    codes, rows, evidence = [], [], []
-    for batch, coded in parts:
-        ids, arts = batch["unit_id"].to_numpy(dtype=object), batch["article_id"].to_numpy(dtype=object)
-        r, q = coded["code_row"], coded["code_q"]
-        codes.append(pd.DataFrame({"unit_id": ids[r], "article_id": arts[r], "frame": q_frame[q], "question": q_id[q],
-                                   "present": np.ones(len(r), dtype=np.int64),
-                                   "evidence": np.array(coded["code_ev"], dtype=object)}))
-        evidence.append(pd.DataFrame({"unit_id": ids[r], "frame": q_frame[q], "question": q_id[q],
-                                      "evidence": np.array(coded["code_ev"], dtype=object),
-                                      "snippet": np.array([coded["snippets"][i] for i in r], dtype=object)}))
-        fr = coded["frame_row"]
-        rows.append(pd.DataFrame({"unit_id": ids[fr], "article_id": arts[fr],
-                                  "frame": np.array(frames, dtype=object)[coded["frame_f"]] if len(fr) else
-                                  np.array([], dtype=object),
-                                  "n_yes": coded["frame_n"], "evidence": np.array(coded["frame_ev"], dtype=object)}))
+    ids, arts = batch["unit_id"].to_numpy(dtype=object), batch["article_id"].to_numpy(dtype=object)
+    r, q, fr = coded["code_row"], coded["code_q"], coded["frame_row"]
+    code_ev = np.array(coded["code_ev"], dtype=object)
+    tables = {
+        "codes": {"unit_id": ids[r], "article_id": arts[r], "frame": q_frame[q], "question": q_id[q],
+                  "present": np.ones(len(r), dtype=np.int64), "evidence": code_ev},
+        "evidence": {"unit_id": ids[r], "frame": q_frame[q], "question": q_id[q], "evidence": code_ev,
+                     "snippet": np.array([coded["snippets"][i] for i in r], dtype=object)},
+        "rows": {"unit_id": ids[fr], "article_id": arts[fr], "frame": frames[coded["frame_f"]],
+                 "n_yes": coded["frame_n"], "evidence": np.array(coded["frame_ev"], dtype=object)},
+    }
+    return {key: pd.DataFrame({c: (v if v.dtype != object else pd.array(v, dtype="str")) for c, v in cols.items()})
+            for key, cols in tables.items()}
+
+
+def _contiguous(values: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """One contiguous string array: a table joined from chunks is stored as one read whole."""
+    import pyarrow as pa
+
+    if values.empty:
+        return pd.array([], dtype="str")
+    arr = pa.array(values)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return pd.array(arr, dtype="str")
+
+
+def _join_chunks(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Join the chunks' tables (:func:`_chunk_tables`), in file order, into the sparse tables."""
     empty = {"codes": ["unit_id", "article_id", "frame", "question", "present", "evidence"],
              "evidence": ["unit_id", "frame", "question", "evidence", "snippet"],
              "rows": ["unit_id", "article_id", "frame", "n_yes", "evidence"]}
     out = {}
-    for key, found in (("codes", codes), ("evidence", evidence), ("rows", rows)):
-        out[key] = (pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=empty[key]))
+    for key, columns in empty.items():
+        found = [part.pop(key) for part in parts]
+        out[key] = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=columns)
+        del found
         for column in out[key].columns:
             if not pd.api.types.is_numeric_dtype(out[key][column]):
-                # One contiguous string array per column: a table joined from chunks is stored as one read whole.
-                out[key][column] = pd.array(out[key][column].to_numpy(dtype=object), dtype="str")
+                out[key][column] = _contiguous(out[key][column])
     out["codes"] = out["codes"].astype({"present": "int64"})
     out["rows"] = out["rows"].astype({"n_yes": "int64"})
     return out
@@ -346,7 +366,7 @@ def code_unit_file(path: Path, codebook: Codebook, language: str = "id", *, n_jo
         def flush():
             nonlocal done
             for (batch, _), coded in zip(window, pool.map(_code_texts, [item for _, item in window])):
-                parts.append((batch, coded))
+                parts.append(_chunk_tables(batch, coded, compiled))
                 done += coded["n"]
                 progress.tick("frames", "units coded by the codebook's indicators", done, total,
                               step=coded["n"])
@@ -362,7 +382,8 @@ def code_unit_file(path: Path, codebook: Codebook, language: str = "id", *, n_jo
             if len(window) >= 2 * pool.size:
                 flush()
         flush()
-    joined = _join_chunks(parts, compiled)
+    joined = _join_chunks(parts)
+    del parts
     n_questions: dict[str, int] = {}
     for frame_id, _qid, _patterns in compiled:
         n_questions[frame_id] = n_questions.get(frame_id, 0) + 1
