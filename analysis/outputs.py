@@ -153,7 +153,7 @@ def _cell(value) -> str:
 
 
 def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | None = MAX_SHOWN_ROWS,
-               csv: Path | None = None) -> str:
+               csv: Path | None = None, n_rows: int | None = None) -> str:
     """Return ``df`` as an HTML table with every cell escaped, in a box that scrolls on narrow screens.
 
     Use it to show every table on the site: one place guarantees the
@@ -166,7 +166,8 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | 
     how many of how many, and that the download has all when there is one (a
     table that may grow with the corpus needs its ``csv``). ``csv`` is the table's download in a run folder
     (e.g. ``paths.csv("k_sweep")`` or ``paths.provenance``); the caption
-    links to it, relative to the run's pages.
+    links to it, relative to the run's pages. ``n_rows`` is the table's
+    length when ``df`` holds only its first rows (a table streamed to its file).
 
     >>> html = html_table(pd.DataFrame({"x": range(5)}), caption="X", max_rows=2, csv=Path("run/tables/x.csv"))
     >>> '<caption>X (first 2 of 5 rows; every row in <a href="tables/x.csv" download>x.csv</a>)</caption>' in html
@@ -175,13 +176,16 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | 
     (2, True)
     >>> '<a href="tables/x.csv" download>x.csv</a>' in html_table(pd.DataFrame({"x": [1]}), csv=Path("run/tables/x.csv"))
     True
+    >>> "(first 2 of 900 rows)" in html_table(pd.DataFrame({"x": range(5)}), max_rows=2, n_rows=900)
+    True
     >>> '<th scope="col" class="num">n</th>' in html_table(pd.DataFrame({"n": [1]}))
     True
     """
-    truncated = max_rows is not None and len(df) > max_rows
+    total = len(df) if n_rows is None else max(int(n_rows), len(df))
+    truncated = max_rows is not None and total > max_rows
     shown = df.head(max_rows) if truncated else df
     if truncated and csv is None:
-        caption = f"{caption or 'Table'} (first {max_rows:,} of {len(df):,} rows)"
+        caption = f"{caption or 'Table'} (first {min(max_rows, len(df)):,} of {total:,} rows)"
     text = escape(caption) if caption else ""
     if csv is not None:
         csv = Path(csv)
@@ -189,7 +193,8 @@ def html_table(df: pd.DataFrame, *, caption: str | None = None, max_rows: int | 
         href = escape(f"{csv.parent.name}/{csv.name}" if csv.parent.name in _RUN_FOLDERS else csv.name)
         link = f'<a href="{href}" download>{escape(csv.name)}</a>'
         # Only a table with a download says that the download has every row.
-        note = (f"first {max_rows:,} of {len(df):,} rows; every row in {link}" if truncated else f"download: {link}")
+        note = (f"first {min(max_rows, len(df)):,} of {total:,} rows; every row in {link}" if truncated
+                else f"download: {link}")
         text = f"{escape(caption or 'Table') if truncated else text} ({note})".strip()
     kinds = _column_kinds(shown)
     names = [escape(c) for c in shown.columns]

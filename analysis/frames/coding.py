@@ -242,7 +242,11 @@ class CodedUnits:
     (``frame_codes_units``); ``evidence`` those codes with a snippet of their
     unit (``frame_evidence``); ``headlines`` the headline units with their text;
     ``frames`` the frames that have questions, in codebook order;
-    ``n_questions`` how many questions each has.
+    ``n_questions`` how many questions each has. When the codes and the
+    evidence were streamed to their files (``streams`` of
+    :func:`code_unit_file`), ``codes`` and ``evidence`` are their first
+    :data:`analysis.outputs.MAX_SHOWN_ROWS` rows, what a page shows, and
+    ``n_codes`` and ``n_evidence`` count every row.
     """
 
     units: pd.DataFrame
@@ -252,6 +256,14 @@ class CodedUnits:
     frames: list[str]
     n_questions: dict[str, int]
     _frame_rows: pd.DataFrame
+    n_codes: int = -1
+    n_evidence: int = -1
+
+    def __post_init__(self) -> None:
+        if self.n_codes < 0:
+            self.n_codes = len(self.codes)
+        if self.n_evidence < 0:
+            self.n_evidence = len(self.evidence)
 
     def scores(self, threshold: float = 0.2) -> pd.DataFrame:
         """``frames_units``: every (unit, frame) with a score above 0, as :func:`score_units` scores it.
@@ -340,7 +352,7 @@ def _join_chunks(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame
 
 
 def code_unit_file(path: Path, codebook: Codebook, language: str = "id", *, n_jobs: int = 1,
-                   chunk_units: int | None = None) -> CodedUnits:
+                   chunk_units: int | None = None, streams: dict | None = None) -> CodedUnits:
     """Code a run's units file in chunks, keeping only the yes codes and the frame scores above zero.
 
     The file is read by Parquet batches of ``chunk_units`` units; each
@@ -348,6 +360,13 @@ def code_unit_file(path: Path, codebook: Codebook, language: str = "id", *, n_jo
     processes, or the run's Dask cluster), a few chunks at a time, so the
     corpus text is never in memory at once. Results are joined in file order:
     the tables are the same for any ``n_jobs`` and chunk size.
+
+    ``streams`` maps ``"codes"`` and/or ``"evidence"`` to a
+    :class:`analysis.registry.TableWriter` (of ``frame_codes_units`` and
+    ``frame_evidence``): each chunk's rows are then written as they come and
+    only the first rows are kept (see :class:`CodedUnits`). Nothing after
+    the coding reads them, and at a million units the evidence's snippets
+    were the stage's largest table.
 
     Examples
     --------
@@ -361,12 +380,20 @@ def code_unit_file(path: Path, codebook: Codebook, language: str = "id", *, n_jo
     """
     compiled = _compiled_questions(codebook, language)
     universe, heads, parts, window = [], [], [], []
+    streams = dict(streams or {})
+    streamed = {key: 0 for key in streams}
     done = 0
     with workers.pool(n_jobs) as pool:
         def flush():
             nonlocal done
             for (batch, _), coded in zip(window, pool.map(_code_texts, [item for _, item in window])):
-                parts.append(_chunk_tables(batch, coded, compiled))
+                tables = _chunk_tables(batch, coded, compiled)
+                for key, writer in streams.items():
+                    writer.write(tables[key])
+                    kept = max(0, outputs.MAX_SHOWN_ROWS - streamed[key])
+                    streamed[key] += len(tables[key])
+                    tables[key] = tables[key].head(kept)
+                parts.append(tables)
                 done += coded["n"]
                 progress.tick("frames", "units coded by the codebook's indicators", done, total,
                               step=coded["n"])
@@ -392,7 +419,8 @@ def code_unit_file(path: Path, codebook: Codebook, language: str = "id", *, n_jo
     units["unit_type"] = units["unit_type"].fillna("body")
     headlines = pd.concat(heads, ignore_index=True) if heads else pd.DataFrame(columns=["unit_id", "unit_type", "text"])
     return CodedUnits(units=units, codes=joined["codes"], evidence=joined["evidence"], headlines=headlines,
-                      frames=list(n_questions), n_questions=n_questions, _frame_rows=joined["rows"])
+                      frames=list(n_questions), n_questions=n_questions, _frame_rows=joined["rows"],
+                      n_codes=streamed.get("codes", -1), n_evidence=streamed.get("evidence", -1))
 
 
 def score_units(codes: pd.DataFrame, threshold: float = 0.2) -> pd.DataFrame:
@@ -498,11 +526,12 @@ def code_evidence(units: pd.DataFrame, codes: pd.DataFrame, *, width: int = 140)
 
 
 def describe_coding(codes: pd.DataFrame, unit_scores: pd.DataFrame, codebook: Codebook, *,
-                    threshold: float, min_units: int, n_units: int | None = None) -> str:
+                    threshold: float, min_units: int, n_units: int | None = None, n_yes: int | None = None) -> str:
     """Return the sentence on what the deductive coding found (units, questions, yes codes, roll-up rule).
 
     ``codes`` and ``unit_scores`` may be sparse (yes codes, scores above 0)
-    when ``n_units``, the number of units coded, is given.
+    when ``n_units``, the number of units coded, is given; ``n_yes`` counts
+    the yes codes when ``codes`` holds only the first of them.
 
     >>> from analysis.frames import load_codebook
     >>> u = pd.DataFrame({"unit_id": ["a-p000"], "article_id": ["a"], "text": ["Perang dan sanksi."]})
@@ -515,6 +544,6 @@ def describe_coding(codes: pd.DataFrame, unit_scores: pd.DataFrame, codebook: Co
     n_coded = unit_scores.loc[unit_scores["present"] == 1, "unit_id"].nunique()
     share = f" ({n_coded / n_units:.0%})" if n_units else ""
     return (f"{n_units} units were coded on {len(codebook.frames)} frames ({n_questions} questions). "
-            f"{int(codes['present'].sum())} question codes are *yes*; {n_coded} units{share} carry at least one "
+            f"{int(codes['present'].sum()) if n_yes is None else int(n_yes)} question codes are *yes*; {n_coded} units{share} carry at least one "
             f"frame at the threshold of {threshold:g}. Rule for articles: {codebook.rollup} (here `min_units` = "
             f"{min_units}).")

@@ -18,6 +18,7 @@ calls it and displays what it returns.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -99,6 +100,9 @@ class FramesResult:
     prevalence_unit_type: pd.DataFrame = field(default_factory=pd.DataFrame)
     headlines: pd.DataFrame = field(default_factory=pd.DataFrame)
     n_units: int = 0
+    # Rows of frame_codes_units and frame_evidence: ``codes`` and ``evidence`` hold only their first rows.
+    n_codes: int = 0
+    n_evidence: int = 0
     tables: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -108,7 +112,7 @@ class FramesResult:
     def describe_coding(self) -> str:
         """The sentence on what the deductive coding found."""
         return describe_coding(self.codes, self.unit_scores, self.codebook, threshold=self.params.frame_threshold,
-                               min_units=self.params.min_units, n_units=self.n_units)
+                               min_units=self.params.min_units, n_units=self.n_units, n_yes=self.n_codes)
 
     def top_frames(self, units: str = "units") -> TopFrames:
         """The most common frame(s), ties named (:func:`most_common_frames`)."""
@@ -189,7 +193,8 @@ def _read_inputs(paths: RunPaths) -> tuple[pd.DataFrame, ...]:
 def _deductive(coded: CodedUnits, articles, codebook: Codebook, params: FrameParams) -> dict:
     """Scores, roll-up and prevalence overall, by outlet, by date and by unit type, from the sparse codes."""
     units, frames = coded.units, coded.frames
-    out = {"codes": coded.codes, "evidence": coded.evidence, "n_units": len(units)}
+    out = {"codes": coded.codes, "evidence": coded.evidence, "n_units": len(units), "n_codes": coded.n_codes,
+           "n_evidence": coded.n_evidence}
     out["unit_scores"] = coded.scores(params.frame_threshold)
     out["article_scores"] = rollup_articles(out["unit_scores"], params.min_units, units=units, frames=frames)
     prevalence = partial(frame_prevalence, out["unit_scores"], articles, n_bootstrap=params.n_bootstrap,
@@ -270,8 +275,8 @@ def _inductive(doc_topics, topic_terms, articles, params: FrameParams, inputs: d
 
 # Registry key → FramesResult attribute of every table the stage writes.
 _TABLES = {
-    "codebook": "codebook_table", "frame_codes_units": "codes", "frames_units": "unit_scores", "frames_articles": "article_scores",
-    "frame_evidence": "evidence", "frame_prevalence": "prevalence", "frame_prevalence_outlet": "prevalence_outlet",
+    "codebook": "codebook_table", "frames_units": "unit_scores", "frames_articles": "article_scores",
+    "frame_prevalence": "prevalence", "frame_prevalence_outlet": "prevalence_outlet",
     "frame_prevalence_date": "prevalence_date", "frame_prevalence_unit_type": "prevalence_unit_type",
     "inductive_frames": "inductive_summary",
     "inductive_topics": "inductive_topics", "inductive_stability": "inductive_stability",
@@ -304,13 +309,21 @@ def analyse_frames(paths: RunPaths, params: FrameParams | None = None) -> Frames
     articles, doc_topics, topic_terms = _read_inputs(paths)
     codebook = load_codebook(params.codebook_file or None, params.codebook_extra or None)
     language = choose_language(params.language, articles, codebook)
-    coded = code_unit_file(paths.file("units"), codebook, language, n_jobs=resolve_n_jobs(paths, n_units))
-    deductive = _deductive(coded, articles, codebook, params)
-    inductive = _inductive(doc_topics, topic_terms, articles, params, _read_network_inputs(paths))
-    comparison = compare_frames(deductive["unit_scores"], inductive["shares"], units=coded.units["unit_id"],
-                                frames=coded.frames)
-    result = FramesResult(params=params, codebook=codebook, language=language,
-                          codebook_table=codebook.to_table(language), comparison=comparison, **deductive, **inductive)
+    # The yes codes and their evidence go to their files as the chunks are coded (nothing after reads them);
+    # the files replace the earlier run's only when the whole stage has succeeded.
+    with ExitStack() as stack:
+        streams = {"codes": stack.enter_context(registry.TableWriter(paths, "frame_codes_units")),
+                   "evidence": stack.enter_context(registry.TableWriter(paths, "frame_evidence"))}
+        coded = code_unit_file(paths.file("units"), codebook, language, n_jobs=resolve_n_jobs(paths, n_units),
+                               streams=streams)
+        deductive = _deductive(coded, articles, codebook, params)
+        inductive = _inductive(doc_topics, topic_terms, articles, params, _read_network_inputs(paths))
+        comparison = compare_frames(deductive["unit_scores"], inductive["shares"], units=coded.units["unit_id"],
+                                    frames=coded.frames)
+        result = FramesResult(params=params, codebook=codebook, language=language,
+                              codebook_table=codebook.to_table(language), comparison=comparison, **deductive,
+                              **inductive)
+    result.tables.update({"frame_codes_units": streams["codes"].path, "frame_evidence": streams["evidence"].path})
     for key, attr in _TABLES.items():
         result.tables[key] = registry.write(paths, key, getattr(result, attr))
     result.tables["topic_network"] = write_network(result.network, paths.file("topic_network"))
