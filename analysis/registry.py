@@ -329,7 +329,8 @@ ARTIFACTS: tuple[Artifact, ...] = (
            "α against the adjudicated codes, the α between coders (coder_alpha), and whether the frame is validated "
            "(both α ≥ .667).", read_by=("report",)),
     _table("frame_codes_final", "validation", "unit_id:str article_id:str frame:str code:int method:str "
-           "out_of_fold:bool", "The final machine code of every unit and frame (out-of-fold inside the coded sample)."),
+           "out_of_fold:bool", "The final machine codes, sparse: every unit and frame coded 1, and every unit of the "
+           "coded sample (its out-of-fold code); a unit and frame without a row is 0."),
     _table("prevalence_corrected", "validation",
            "by:str group:str frame:str method:str n_units:int n_articles:int n_coded:int raw:float raw_lo:float raw_hi:float "
            "sensitivity:float specificity:float corrected:float lo:float hi:float",

@@ -95,6 +95,8 @@ class ValidationResult:
     summary: pd.DataFrame
     embeddings_used: bool = False
     gold_unit_type: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Units of the run (``final`` is sparse: it does not list them all).
+    n_units: int = 0
     tables: dict[str, Path] = field(default_factory=dict)
 
 
@@ -287,8 +289,15 @@ def corrected_prevalence(result: dict, gold: pd.DataFrame, units, articles, *, n
     art = units.set_index("unit_id")["article_id"]
     groupings = {"all": None, "outlet": art.map(meta["outlet"]).fillna("").replace("", "(no outlet)"),
                  "date": art.map(meta["date"]).fillna("").replace("", "(no date)"), "article": art}
-    tables = [prevalence_table(final, validation, by=by, n_resamples=n_resamples, seed=seed).assign(by=name)
-              for name, by in groupings.items()]
+    # The final codes are sparse (a unit and frame without a row is 0): each frame's code of every unit is
+    # rebuilt, one frame at a time, in the units' order.
+    universe = units.drop_duplicates("unit_id")[["unit_id", "article_id"]].reset_index(drop=True)
+    yes = final[final["code"] == 1]
+    per_frame = {frame: (universe.assign(frame=frame, code=universe["unit_id"].isin(
+                     yes.loc[yes["frame"] == frame, "unit_id"]).astype("int64")), vf)
+                 for frame, vf in validation.groupby("frame", sort=False)}
+    tables = [prevalence_table(machine, vf, by=by, n_resamples=n_resamples, seed=seed).assign(by=name)
+              for name, by in groupings.items() for machine, vf in per_frame.values()]
     out = pd.concat(tables, ignore_index=True)
     out["method"] = out["frame"].map(result["methods"].set_index("frame")["method"])
     return out[["by", "group", "frame", "method", "n_units", "n_articles", "n_coded", "raw", "raw_lo", "raw_hi", "sensitivity",
@@ -391,6 +400,6 @@ def validate(paths: RunPaths, params: ValidationParams | None = None) -> Validat
         corrected=corrected, validity=val, confusion=confusion_table(machine, coding.coders, codebook),
         disagreements=disagreements(machine, coding.coders, units, kind="frame", codebook=codebook),
         summary=_summary(coding, rel, val, coded, gold),
-        embeddings_used=coded["embeddings"], gold_unit_type=gold_by_unit_type(gold, units))
+        embeddings_used=coded["embeddings"], gold_unit_type=gold_by_unit_type(gold, units), n_units=len(units))
     _write(paths, result)
     return result

@@ -97,7 +97,9 @@ def test_final_codes_are_out_of_fold_inside_the_sample():
     full = {"tfidf": pd.DataFrame({"f": [1, 1, 0]}, index=["u1", "u2", "u3"])}
     out = evaluate.final_codes(chosen, oof, full, units).set_index("unit_id")
     assert out.loc["u1", "code"] == 0 and out.loc["u1", "out_of_fold"]
-    assert out.loc["u3", "code"] == 0 and not out.loc["u3", "out_of_fold"]
+    assert out.loc["u2", "code"] == 1 and out.loc["u2", "out_of_fold"]
+    # Sparse: a unit outside the sample whose full-model code is 0 has no row.
+    assert "u3" not in out.index and len(out) == 2
 
 
 def test_predict_all_in_chunks_gives_the_one_pass_codes():
