@@ -699,6 +699,23 @@ def read(paths: RunPaths, key: str, columns: Iterable[str] | None = None) -> pd.
                         hint=f"run notebook {STAGES[a.stage]} first")
 
 
+def read_without(paths: RunPaths, key: str, *dropped: str) -> pd.DataFrame:
+    """Read table ``key`` without the columns ``dropped`` (e.g. the articles' ``text``, when a stage needs only
+    their metadata: at 100,000 articles the text is most of the table).
+
+    The other columns are those the file holds (its Parquet schema), so a run of an older stage reads too.
+    """
+    import pyarrow.parquet as pq
+
+    path = paths.file(key)
+    try:
+        names = pq.read_schema(path).names if path.is_file() else []
+    except (OSError, ValueError):
+        names = []  # read() below gives the registry's one-line error
+    kept = [c for c in names if c not in dropped]
+    return read(paths, key, kept or None)
+
+
 def exists(paths: RunPaths, key: str) -> bool:
     """Whether artefact ``key`` has been written in this run."""
     return paths.file(key).exists()

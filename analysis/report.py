@@ -190,11 +190,18 @@ def articles_with_sources(paths: RunPaths) -> pd.DataFrame:
     recorded it.
     """
     overview = read_table(paths, "articles_overview")
-    full = read_table(paths, "articles")
-    extra = [c for c in ("url", "accessed") if c in full.columns and c not in overview.columns]
-    if overview.empty or not extra or "article_id" not in full:
+    if overview.empty or not registry.exists(paths, "articles"):
         return overview
-    return overview.merge(full[["article_id", *extra]], on="article_id", how="left")
+    # Only the columns wanted: the internal table holds every article's full text.
+    full = registry.read_without(paths, "articles", *({c for c, _ in registry.artifact("articles").columns}
+                                                      - {"article_id", "url", "accessed"}))
+    extra = [c for c in ("url", "accessed") if c in full.columns and c not in overview.columns]
+    if not extra or "article_id" not in full:
+        return overview
+    full = full[["article_id", *extra]]
+    for column in extra:  # as read_table reads them: a value the corpus did not give is missing
+        full[column] = full[column].mask(full[column].eq(""))
+    return overview.merge(full, on="article_id", how="left")
 
 
 # Tables in which a stage records the values it resolved its parameters to (0 = "scale

@@ -34,6 +34,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import resource
 import subprocess
 import sys
@@ -286,7 +287,37 @@ def _stage_pipeline(cfg, p):
                         log=lambda msg: stages.setdefault("log", msg))
     run = RunPaths(p["runs"] / f"synth-{cfg['size']}")
     return {"units": _n_units(run), "params": _user_params(cfg), "notebooks": stages.get("log", ""),
-            "topic_params": _topic_params_used(run)}
+            "topic_params": _topic_params_used(run), "notebook_times": _notebook_times(run.root / "run.log")}
+
+
+_DONE = re.compile(r"^(\d\d):(\d\d):(\d\d)\s+\[(?P<nb>[^\]]+)\] done in (?P<s>[\d.]+) s")
+
+
+def _notebook_times(log: Path) -> list[list]:
+    """``[notebook, end (seconds since midnight, local time), wall s]`` of every notebook, from the run's log."""
+    out = []
+    for line in log.read_text(encoding="utf-8").splitlines() if log.is_file() else []:
+        m = _DONE.match(line)
+        if m:
+            h, mi, sec = (int(x) for x in m.groups()[:3])
+            out.append([m["nb"], h * 3600 + mi * 60 + sec, float(m["s"])])
+    return out
+
+
+def _notebook_peaks(samples: list[tuple[float, int]], times: list[list]) -> dict[str, float]:
+    """The process tree's peak RSS (MB) while each notebook ran: the samples inside its window of the run log."""
+    peaks = {}
+    for nb, end, wall in times:
+        start = end - wall - 1  # the log has whole seconds
+        inside = [rss for t, rss in samples if start <= _time_of_day(t) % 86400 <= end + 1]
+        if inside:
+            peaks[nb] = round(max(inside) / 1024 ** 2)
+    return peaks
+
+
+def _time_of_day(epoch: float) -> float:
+    t = time.localtime(epoch)
+    return t.tm_hour * 3600 + t.tm_min * 60 + t.tm_sec + (epoch % 1)
 
 
 def _topic_params_used(run) -> dict:
@@ -380,13 +411,16 @@ class _TreeSampler:
         import threading
 
         self.pid, self.interval, self.peak = pid, interval, 0
+        self.samples: list[tuple[float, int]] = []  # (time, bytes): per-notebook peaks of a pipeline run
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, _tree_rss(self.pid))
+            rss = _tree_rss(self.pid)
+            self.samples.append((time.time(), rss))
+            self.peak = max(self.peak, rss)
             self._stop.wait(self.interval)
 
     def stop(self) -> int:
@@ -406,7 +440,10 @@ def _run_stage(stage: str, cfg: dict) -> dict:
         tail = " | ".join((stderr or stdout).strip().splitlines()[-3:])
         return {"stage": stage, "size": cfg["size"], "error": tail or f"exit code {proc.returncode}"}
     # The whole tree's peak (sampled every 0.5 s, so a spike shorter than that can be missed) beside each process's own.
-    return {**json.loads(lines[-1][len(_MARK):]), "tree_rss_mb": tree / 1024 ** 2}
+    info = json.loads(lines[-1][len(_MARK):])
+    if info.get("notebook_times"):
+        info["notebook_tree_rss_mb"] = _notebook_peaks(sampler.samples, info["notebook_times"])
+    return {**info, "tree_rss_mb": tree / 1024 ** 2}
 
 
 def _row(r: dict) -> str:
@@ -449,6 +486,12 @@ def _ratios(results: list[dict]) -> list[str]:
                          f"{stem['distinct_words']:,} distinct words; memoized {stem['memo_s']:.2f} s, naive "
                          f"{stem['naive_extrapolated_s']:.0f} s (extrapolated from {stem['naive_sample_tokens']:,} tokens "
                          f"in {stem['naive_sample_s']:.1f} s) = {stem['speedup']:.0f}x faster (target >= 50x)")
+    for size in sizes:
+        pipe = by.get(("pipeline", size))
+        if pipe and pipe.get("notebook_times"):
+            peaks = pipe.get("notebook_tree_rss_mb", {})
+            lines.append(f"Pipeline at {size} articles, per notebook (wall s, peak RSS of the process tree MB): "
+                         + "; ".join(f"{nb} {wall:.1f} s, {peaks.get(nb, 0):,} MB" for nb, _end, wall in pipe["notebook_times"]))
     piped = [s for s in sizes if ("pipeline", s) in by]
     if len(piped) >= 2:
         small, large = piped[0], piped[-1]

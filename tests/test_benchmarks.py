@@ -91,3 +91,19 @@ def test_benchmark_script_rejects_an_unknown_stage(tmp_path):
     proc = subprocess.run([sys.executable, str(BENCH / "run.py"), "--stages", "nope", "--out", str(tmp_path)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "nope" in proc.stderr
+
+
+def test_notebook_peaks_take_each_notebook_window_of_the_run_log(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    log = tmp_path / "run.log"
+    log.write_text("10:00:05  [01-build-corpus] done in 5.0 s\n10:00:09  [02-fit-topics] done in 4.0 s\n"
+                   "10:00:10  note\n", encoding="utf-8")
+    times = run._notebook_times(log)
+    assert times == [["01-build-corpus", 36005, 5.0], ["02-fit-topics", 36009, 4.0]]
+    day = 1_800_000_000 - run._time_of_day(1_800_000_000)  # local midnight, whatever the time zone
+    samples = [(day + 36002, 100 * 2**20), (day + 36004, 300 * 2**20), (day + 36008, 200 * 2**20)]
+    assert run._notebook_peaks(samples, times) == {"01-build-corpus": 300, "02-fit-topics": 300}
+    # A notebook whose window holds no sample has no peak.
+    assert run._notebook_peaks(samples[:1], [["x", 36100, 2.0]]) == {}

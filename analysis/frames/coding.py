@@ -143,10 +143,15 @@ def _code_texts(item: tuple) -> dict:
         for f, found in per_frame.items():
             frame_row.append(row), frame_f.append(f), frame_n.append(len(found))
             frame_ev.append("; ".join(dict.fromkeys(e for x in found for e in x.split("; "))))
+    import pyarrow as pa
+
+    # Strings travel back as Arrow arrays, not Python lists: a few large buffers per chunk instead of
+    # thousands of small objects, which at a million units fragmented the parent's heap by gigabytes.
     return {"code_row": np.asarray(code_row, dtype=np.int64), "code_q": np.asarray(code_q, dtype=np.int64),
-            "code_ev": code_ev, "frame_row": np.asarray(frame_row, dtype=np.int64),
+            "code_ev": pa.array(code_ev, pa.string()), "frame_row": np.asarray(frame_row, dtype=np.int64),
             "frame_f": np.asarray(frame_f, dtype=np.int64), "frame_n": np.asarray(frame_n, dtype=np.int64),
-            "frame_ev": frame_ev, "snippets": snippets, "n": len(texts)}
+            "frame_ev": pa.array(frame_ev, pa.string()), "snippet_row": np.asarray(list(snippets), dtype=np.int64),
+            "snippet": pa.array(list(snippets.values()), pa.string()), "n": len(texts)}
 
 
 def code_units(units: pd.DataFrame, codebook: Codebook, language: str = "id") -> pd.DataFrame:
@@ -185,7 +190,7 @@ def code_units(units: pd.DataFrame, codebook: Codebook, language: str = "id") ->
     present = np.zeros(n_units * n_questions, dtype=np.int64)
     present[at] = 1
     evidence = np.full(n_units * n_questions, "", dtype=object)
-    evidence[at] = np.array(coded["code_ev"], dtype=object)
+    evidence[at] = coded["code_ev"].to_numpy(zero_copy_only=False)
     return pd.DataFrame({
         "unit_id": np.repeat(units["unit_id"].to_numpy(dtype=object), n_questions),
         "article_id": np.repeat(units["article_id"].to_numpy(dtype=object), n_questions),
@@ -221,7 +226,7 @@ def score_texts(units: pd.DataFrame, codebook: Codebook, language: str = "id", t
     score = np.zeros(n_units * n_frames, dtype=np.float64)
     score[at] = coded["frame_n"] / n_questions[coded["frame_f"]]
     evidence = np.full(n_units * n_frames, "", dtype=object)
-    evidence[at] = np.array(coded["frame_ev"], dtype=object)
+    evidence[at] = coded["frame_ev"].to_numpy(zero_copy_only=False)
     out = pd.DataFrame({
         "unit_id": np.repeat(units["unit_id"].to_numpy(dtype=object), n_frames),
         "article_id": np.repeat(units["article_id"].to_numpy(dtype=object), n_frames),
@@ -309,26 +314,36 @@ def _read_batches(path: Path, batch_size: int):
 def _chunk_tables(batch: pd.DataFrame, coded: dict, compiled: list) -> dict[str, pd.DataFrame]:
     """One chunk's yes codes, evidence and frame rows as small tables of Arrow-backed strings.
 
-    Built as each chunk arrives, so the chunk's Python strings (evidence,
-    snippets) are dropped at once: at a million units they, not the tables,
-    were most of the stage's memory.
+    Built as each chunk arrives, by Arrow ``take`` on the chunk's columns, so
+    that no Python string is made per row: at a million units the chunks'
+    Python strings, not the tables, were most of the stage's memory.
     """
-    frames = np.array(list(dict.fromkeys(c[0] for c in compiled)), dtype=object)
-    q_frame = np.array([c[0] for c in compiled], dtype=object)
-    q_id = np.array([c[1] for c in compiled], dtype=object)
-    ids, arts = batch["unit_id"].to_numpy(dtype=object), batch["article_id"].to_numpy(dtype=object)
+    import pyarrow as pa
+
+    def column(values) -> pa.Array:
+        arr = pa.array(values)
+        return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+    def take(arr: pa.Array, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        return pd.array(arr.take(pa.array(index, pa.int64())), dtype="str")
+
+    frames = pa.array(list(dict.fromkeys(c[0] for c in compiled)), pa.string())
+    q_frame = pa.array([c[0] for c in compiled], pa.string())
+    q_id = pa.array([c[1] for c in compiled], pa.string())
+    ids, arts = column(batch["unit_id"].astype("str")), column(batch["article_id"].astype("str"))
     r, q, fr = coded["code_row"], coded["code_q"], coded["frame_row"]
-    code_ev = np.array(coded["code_ev"], dtype=object)
-    tables = {
-        "codes": {"unit_id": ids[r], "article_id": arts[r], "frame": q_frame[q], "question": q_id[q],
-                  "present": np.ones(len(r), dtype=np.int64), "evidence": code_ev},
-        "evidence": {"unit_id": ids[r], "frame": q_frame[q], "question": q_id[q], "evidence": code_ev,
-                     "snippet": np.array([coded["snippets"][i] for i in r], dtype=object)},
-        "rows": {"unit_id": ids[fr], "article_id": arts[fr], "frame": frames[coded["frame_f"]],
-                 "n_yes": coded["frame_n"], "evidence": np.array(coded["frame_ev"], dtype=object)},
+    code_ev = pd.array(coded["code_ev"], dtype="str")
+    snippet_at = np.searchsorted(coded["snippet_row"], r)  # every unit with a yes code has its snippet
+    return {
+        "codes": pd.DataFrame({"unit_id": take(ids, r), "article_id": take(arts, r), "frame": take(q_frame, q),
+                               "question": take(q_id, q), "present": np.ones(len(r), dtype=np.int64),
+                               "evidence": code_ev}),
+        "evidence": pd.DataFrame({"unit_id": take(ids, r), "frame": take(q_frame, q), "question": take(q_id, q),
+                                  "evidence": code_ev, "snippet": take(coded["snippet"], snippet_at)}),
+        "rows": pd.DataFrame({"unit_id": take(ids, fr), "article_id": take(arts, fr),
+                              "frame": take(frames, coded["frame_f"]), "n_yes": coded["frame_n"],
+                              "evidence": pd.array(coded["frame_ev"], dtype="str")}),
     }
-    return {key: pd.DataFrame({c: (v if v.dtype != object else pd.array(v, dtype="str")) for c, v in cols.items()})
-            for key, cols in tables.items()}
 
 
 def _contiguous(values: pd.Series) -> pd.api.extensions.ExtensionArray:
@@ -408,6 +423,7 @@ def code_unit_file(path: Path, codebook: Codebook, language: str = "id", *, n_jo
                 progress.tick("frames", "units coded by the codebook's indicators", done, total,
                               step=coded["n"])
             window.clear()
+            workers.release_memory()
 
         for batch, total in _read_batches(Path(path), chunk_units or CHUNK_UNITS):
             if "unit_type" not in batch:

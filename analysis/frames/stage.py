@@ -187,7 +187,9 @@ def _n_units(paths: RunPaths) -> int:
 
 
 def _read_inputs(paths: RunPaths) -> tuple[pd.DataFrame, ...]:
-    return (registry.read(paths, "articles"), registry.read(paths, "doc_topics"), registry.read(paths, "topic_terms"))
+    # The articles' metadata, not their text: the units carry the text the stage codes.
+    return (registry.read_without(paths, "articles", "text"), registry.read(paths, "doc_topics"),
+            registry.read(paths, "topic_terms"))
 
 
 def _deductive(coded: CodedUnits, articles, codebook: Codebook, params: FrameParams) -> dict:

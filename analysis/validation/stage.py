@@ -373,7 +373,8 @@ def validate(paths: RunPaths, params: ValidationParams | None = None) -> Validat
     >>> result.methods[["frame", "method", "validated"]]  # doctest: +SKIP
     """
     params = params or ValidationParams()
-    units, articles = registry.read(paths, "units"), registry.read(paths, "articles")
+    # The units' text is coded, matched and sampled; of the articles only their metadata is needed.
+    units, articles = registry.read(paths, "units"), registry.read_without(paths, "articles", "text")
     codebook = load_codebook(params.codebook_file or None, params.codebook_extra or None)
     language = choose_language(params.language, articles, codebook)
     frames_units = registry.read(paths, "frames_units", ["unit_id", "frame", "present"])
