@@ -661,8 +661,13 @@ class TableWriter:
     def __exit__(self, exc_type, *exc) -> None:
         if exc_type is None:
             self.close()
-        elif self._writer is not None:
+            return
+        # A failed stage leaves the earlier run's files as they were, and no partial file beside them.
+        if self._writer is not None:
             self._writer.close()
+        for path in (self.paths.file(self.key), self.paths.csv(self.key) if self.artifact.csv else None):
+            if path is not None:
+                path.with_name(path.name + ".tmp").unlink(missing_ok=True)
 
 
 def write_parts(paths: RunPaths, key: str, parts: Iterable[pd.DataFrame]) -> Path:

@@ -45,6 +45,9 @@ HERE = Path(__file__).resolve().parent
 STAGES = ("corpus", "corpus_parquet", "text", "lda", "lda_bare", "stemming", "topics", "frames", "actors",
           "validation", "coders", "pipeline", "site", "dask")
 DEFAULT_STAGES = tuple(s for s in STAGES if s != "dask")  # opt-in: it starts two local clusters
+#: What a user runs, measured at every size; every other stage is a side measurement (see --side-sizes).
+WHOLE_STAGES = ("pipeline", "site")
+
 HEADER = f"{'stage':<16}{'size':>8}{'units':>10}{'wall s':>10}{'docs/s':>10}{'peak RSS MB':>13}{'tree RSS MB':>13}"
 _MARK = "BENCH_RESULT "
 
@@ -283,9 +286,9 @@ def _stage_pipeline(cfg, p):
     params_file = Path(cfg["params"]) if cfg.get("params") else None
     os.environ["ANALYSIS_RUNS_ROOT"] = str(p["runs"])
     stages = {}
-    runner.run_pipeline(str(p["folder"]), name=f"synth-{cfg['size']}", params_file=params_file, progress=False,
+    runner.run_pipeline(str(p["folder"]), name=_run_name(cfg), params_file=params_file, progress=False,
                         log=lambda msg: stages.setdefault("log", msg))
-    run = RunPaths(p["runs"] / f"synth-{cfg['size']}")
+    run = RunPaths(p["runs"] / _run_name(cfg))
     return {"units": _n_units(run), "params": _user_params(cfg), "notebooks": stages.get("log", ""),
             "topic_params": _topic_params_used(run), "notebook_times": _notebook_times(run.root / "run.log")}
 
@@ -338,7 +341,12 @@ def _stage_site(cfg, p):
     from analysis.registry import RunPaths
 
     site.build_site(output_dir=p["site"], force_offline=True, runs=p["runs"], log=lambda msg: None)
-    return {"units": _n_units(RunPaths(p["runs"] / f"synth-{cfg['size']}"))}
+    return {"units": _n_units(RunPaths(p["runs"] / _run_name(cfg)))}
+
+
+def _run_name(cfg: dict) -> str:
+    """The run's name: ``synth-<size>`` for a generated corpus, the file's stem for ``--corpus-file``."""
+    return cfg.get("name") or f"synth-{cfg['size']}"
 
 
 def _vm_hwm_kib() -> int:
@@ -539,6 +547,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--stem", action="store_true", help="stem in the preprocess stage")
     p.add_argument("--coded", type=int, default=1000, help="coded units the supervised coders train on (coders stage)")
     p.add_argument("--embed-sample", type=int, default=2000, help="units embedded to time the embeddings")
+    p.add_argument("--corpus-file", type=Path, default=None,
+                   help="a Parquet corpus file (e.g. realtext.py's) measured instead of generated ones; "
+                        "its size is its number of articles")
+    p.add_argument("--side-sizes", default="",
+                   help="comma-separated sizes at which every stage but pipeline and site runs (the side "
+                        "measurements: lda, lda_bare, dask, ...); default: every size")
     p.add_argument("--dask-units", type=int, default=8192, help="units the dask stage embeds on 1 and 2 workers")
     p.add_argument("--profile", action="store_true", help="run every stage under cProfile (files in the work folder)")
     p.add_argument("--child", help=argparse.SUPPRESS)
@@ -557,6 +571,15 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:
         print("error: --sizes must be positive integers", file=sys.stderr)
         return 2
+    given = None
+    if args.corpus_file is not None:
+        import pyarrow.parquet as pq
+
+        if not args.corpus_file.is_file() or args.corpus_file.suffix != ".parquet":
+            print(f"error: --corpus-file: not a Parquet corpus file: {args.corpus_file}", file=sys.stderr)
+            return 2
+        given = args.corpus_file.resolve()
+        sizes = [pq.read_metadata(given).num_rows]
     if args.params is not None and not args.params.is_file():
         print(f"error: --params: no such file {args.params}", file=sys.stderr)
         return 2
@@ -566,6 +589,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: --stages: unknown stage(s) {', '.join(unknown)}", file=sys.stderr)
         return 2
     stages = [s for s in STAGES if s in stages]  # always in pipeline order
+    try:
+        side_sizes = {int(x) for x in args.side_sizes.split(",") if x.strip()}
+    except ValueError:
+        print(f"error: --side-sizes: not a list of numbers: {args.side_sizes!r}", file=sys.stderr)
+        return 2
 
     import importlib.util
 
@@ -588,7 +616,7 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         try:
             t = time.perf_counter()
-            folder, table = generate(size, args.corpora, seed=args.seed)
+            folder, table = (given, given) if given else generate(size, args.corpora, seed=args.seed)
             gen_s = time.perf_counter() - t
         except AnalysisError as exc:
             print(f"error: {exc}", file=sys.stderr)
@@ -598,9 +626,11 @@ def main(argv: list[str] | None = None) -> int:
                "params": str(args.params.resolve()) if args.params else "", "stem_sample": args.stem_sample,
                "stem": args.stem,
                "coded": args.coded, "embed_sample": args.embed_sample, "dask_units": args.dask_units,
-               "profile": args.profile}
+               "profile": args.profile, "name": given.stem if given else ""}
         results.append({"stage": "generate", "size": size, "wall_s": gen_s, "peak_rss_mb": float("nan")})
         for stage in stages:
+            if stage not in WHOLE_STAGES and side_sizes and size not in side_sizes:
+                continue
             result = _run_stage(stage, cfg)
             results.append(result)
             print(_row(result), flush=True)

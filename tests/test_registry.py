@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis import registry
+from analysis.errors import AnalysisError
 from analysis.paths import ROOT
 from analysis.registry import ARTIFACTS, RunPaths, run_paths
 
@@ -106,3 +107,15 @@ def test_no_module_outside_the_registry_spells_a_run_file():
                 if Path(m.strip("\"'")).name in run_files:
                     offenders.append(f"{module.relative_to(ROOT)}:{n}: {m}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_read_without_leaves_out_the_named_columns_only(tmp_path):
+    run = registry.RunPaths(tmp_path / "run").create()
+    df = pd.DataFrame({"step": ["raw", "clean"], "n_tokens": [3, 2], "vocab_size": [2, 1]})
+    registry.write(run, "text_steps", df)
+    got = registry.read_without(run, "text_steps", "n_tokens")
+    assert got.columns.tolist() == ["step", "vocab_size"] and got["step"].tolist() == ["raw", "clean"]
+    assert registry.read_without(run, "text_steps").equals(registry.read(run, "text_steps"))
+    # A missing table still gives the registry's one-line error, naming the notebook that writes it.
+    with pytest.raises(AnalysisError, match="text_params|notebook"):
+        registry.read_without(run, "text_params", "value")

@@ -161,3 +161,30 @@ def test_coding_on_a_dask_cluster_gives_the_same_tables(run, monkeypatch):
         monkeypatch.setenv(workers.ENV, cluster.scheduler_address)
         frames.analyse_frames(run, frames.FrameParams(n_bootstrap=20))
     assert first == {p.name: p.read_bytes() for p in run.data.glob("*.parquet")}
+
+
+def test_streamed_codes_keep_their_first_rows_and_count_them_all(run, monkeypatch):
+    monkeypatch.setattr(frames.coding.outputs, "MAX_SHOWN_ROWS", 3)
+    result = frames.analyse_frames(run, frames.FrameParams(n_bootstrap=0))
+    evidence, codes = registry.read(run, "frame_evidence"), registry.read(run, "frame_codes_units")
+    assert len(result.evidence) == 3 and result.n_evidence == len(evidence) > 3
+    pd.testing.assert_frame_equal(result.evidence.reset_index(drop=True), evidence.head(3), check_dtype=False)
+    assert len(result.codes) == 3 and result.n_codes == len(codes) > 3
+    assert f"{len(codes)} question codes are *yes*" in result.describe_coding()
+
+
+def test_a_stage_that_fails_after_coding_keeps_the_earlier_files(run, monkeypatch):
+    from analysis.frames import stage
+
+    frames.analyse_frames(run, frames.FrameParams(n_bootstrap=0))
+    keys = ("frame_codes_units", "frame_evidence", "frames_units")
+    before = {k: (run.file(k).read_bytes(), run.csv(k).read_bytes()) for k in keys}
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the topic network failed")
+
+    monkeypatch.setattr(stage, "_inductive", fail)
+    with pytest.raises(RuntimeError, match="topic network"):
+        frames.analyse_frames(run, frames.FrameParams(n_bootstrap=0))
+    assert before == {k: (run.file(k).read_bytes(), run.csv(k).read_bytes()) for k in keys}
+    assert not [p.name for p in (*run.data.iterdir(), *run.tables.iterdir()) if p.name.endswith(".tmp")]
