@@ -25,7 +25,7 @@ REPORT_MODULES = {"findings", "methods", "report", "runner"}  # the runner reads
 # A read through the registry, in a module or a notebook: registry.read(paths, "key"),
 # report.read_table(paths, "key"), run.table("key") (findings.RunData).
 _READS = (
-    re.compile(r"(?<![\w.])(?:registry\.)?read\(\s*[^,()]+,\s*[\"'](\w+)[\"']"),
+    re.compile(r"(?<![\w.])(?:registry\.)?read(?:_without)?\(\s*[^,()]+,\s*[\"'](\w+)[\"']"),
     re.compile(r"\bread_table\(\s*[^,()]+,\s*[\"'](\w+)[\"']"),
     re.compile(r"\.table\(\s*[\"'](\w+)[\"']"),
 )
@@ -130,9 +130,10 @@ def test_module_stages_map_paths_to_stages():
 
 
 def test_the_scan_finds_reads_of_every_form():
-    text = 'registry.read(paths, "units")\nreport.read_table(paths, "k_sweep")\nrun.table("codebook")\nzf.read(info)'
+    text = ('registry.read(paths, "units")\nreport.read_table(paths, "k_sweep")\nrun.table("codebook")\nzf.read(info)\n'
+            'registry.read_without(paths, "articles", "text")')
     keys = [m.group(1) for p in _READS for m in p.finditer(text)]
-    assert sorted(keys) == ["codebook", "k_sweep", "units"]
+    assert sorted(keys) == ["articles", "codebook", "k_sweep", "units"]
 
 
 def test_every_table_read_in_the_code_is_declared_in_read_by():

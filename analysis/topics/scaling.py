@@ -58,8 +58,10 @@ SCALE_RULE = (
     "random sample (fixed seed) of {sample:,} documents when there are more, with passes by the same rule for the "
     "sample, and the chosen K is then fitted on every document. The stability refits (other seeds) are fitted on the "
     "sweep's documents with its passes: on a large corpus they therefore differ from the final model in their "
-    "documents as well as their seed, which makes the stability a conservative bound. A parameter set to a value other than 0 (passes, iterations, coherence_sample) is used "
-    "as given"
+    "documents as well as their seed, which makes the stability a conservative bound. The K range (k_min to k_max) is "
+    "not widened on a large corpus: K sets how fine the topics are, which is the researcher's choice, not the cost of a "
+    "fit; it is only cut to fewer topics than documents on a small corpus. A parameter set to a value other than 0 "
+    "(passes, iterations, coherence_sample) is used as given"
 )
 
 

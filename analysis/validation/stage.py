@@ -9,7 +9,8 @@ codes through the registry and writes every table of the stage:
    intervals;
 3. each machine coder's out-of-fold scores against the adjudicated codes,
    the learning curve, and the method each frame uses;
-4. the final machine code of every unit and frame;
+4. the final machine code of every unit and frame, stored sparse (the codes 1,
+   and the coded sample's out-of-fold codes; a missing pair is 0);
 5. frame prevalence corrected for the chosen coders' error rates, overall,
    by outlet, by date and per article, beside the raw share.
 

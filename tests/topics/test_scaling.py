@@ -31,7 +31,8 @@ def test_zeros_follow_the_rule_and_explicit_values_win():
 def test_the_rule_text_states_the_numbers_the_functions_use():
     text = topics.scale_rule_text()
     for number in (f"{scaling.PASSES} passes", f"{scaling.ITERATIONS} inference", f"{scaling.BASE_DOCUMENTS:,}",
-                   f"{scaling.SWEEP_SAMPLE:,} documents", f"{scaling.MIN_ITERATIONS} iterations"):
+                   f"{scaling.SWEEP_SAMPLE:,} documents", f"{scaling.MIN_ITERATIONS} iterations",
+                   "K range (k_min to k_max) is not widened"):
         assert number in text
 
 
