@@ -186,21 +186,6 @@ def pool(n_jobs: int = 1) -> Pool:
     return Pool(_Serial())
 
 
-def release_memory() -> None:
-    """Hand the memory Arrow has freed back to the system (a stage's loop calls it after each window of chunks).
-
-    Arrow's allocator keeps freed blocks for reuse. A loop that builds and drops
-    small tables chunk after chunk otherwise keeps, at a million units,
-    gigabytes it no longer uses: the process's resident memory grows with
-    the corpus although what it holds does not.
-
-    >>> release_memory()
-    """
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
-
-
 def chunks(n: int, size: int) -> list[tuple[int, int]]:
     """Split ``range(n)`` into ``[start, stop)`` bounds of at most ``size`` items.
 

@@ -423,7 +423,6 @@ def code_unit_file(path: Path, codebook: Codebook, language: str = "id", *, n_jo
                 progress.tick("frames", "units coded by the codebook's indicators", done, total,
                               step=coded["n"])
             window.clear()
-            workers.release_memory()
 
         for batch, total in _read_batches(Path(path), chunk_units or CHUNK_UNITS):
             if "unit_type" not in batch:
