@@ -119,9 +119,9 @@ def _scale_text(used: dict) -> str:
     """What the models were fitted on (the values the run used), then the rule that set them when left at 0."""
     from .topics import scale_rule_text, scale_text
 
-    if "sweep_documents" not in used:  # a run from before the rule
+    if "model_documents" not in used and "sweep_documents" not in used:  # a run from before the rule
         return ""
-    return f"{scale_text(used)} The rule for passes, iterations and the sweep's sample: {scale_rule_text()}."
+    return f"{scale_text(used)} The rule for passes, iterations and the sample: {scale_rule_text()}."
 
 
 def _checks_text(run: RunData) -> str:

@@ -330,7 +330,7 @@ def _topic_params_used(run) -> dict:
     if not registry.exists(run, "topic_params"):
         return {}
     table = registry.read(run, "topic_params")
-    keep = ("n_documents", "document", "passes", "iterations", "sweep_documents", "sweep_passes",
+    keep = ("n_documents", "document", "passes", "iterations", "model_documents", "sweep_documents", "sweep_passes",
             "sweep_iterations", "sweep_on_sample", "n_jobs", "k_min", "k_max", "n_stability_seeds")
     return {k: v for k, v in zip(table["parameter"], table["value"]) if k in keep}
 

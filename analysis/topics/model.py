@@ -85,12 +85,14 @@ class TopicParams:
     n_representative : int
         Representative units listed per topic. Not a notebook parameter.
     coherence_sample : int
-        Documents (a random sample drawn with a fixed seed) on which the K sweep
-        fits its models and scores coherence when the corpus has more; 0 takes
-        :data:`~analysis.topics.scaling.SWEEP_SAMPLE` (20,000); a number at least
-        the corpus's documents uses all of them. Which K is most coherent
-        settles long before 20,000 documents, and every model of the sweep
-        costs passes over every token it is fitted on.
+        Documents (a random sample drawn with a fixed seed) on which every
+        model (the sweep's, the chosen one, the refits) is fitted and scored
+        when the corpus has more; the chosen model then infers the topics of
+        every unit. 0 takes :data:`~analysis.topics.scaling.SWEEP_SAMPLE`
+        (20,000); a number at least the corpus's documents uses all of them.
+        Eight topics are estimated as well from 20,000 documents as from
+        140,000 (``benchmarks/passes.py``), and every model costs passes over
+        every token it is fitted on.
     n_jobs : int
         Processes that fit the sweep's models and the refits side by side
         (:mod:`~analysis.topics.pool`; the same models whatever the number);

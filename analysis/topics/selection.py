@@ -139,7 +139,7 @@ def sample_for_coherence(corpus, texts, n: int, seed: int) -> tuple[list, list]:
 
 
 def sweep_k(corpus, dictionary, texts, *, params: TopicParams | None = None, seed: int = 0,
-            coherence_corpus=None, model_dir: Path | None = None, n_jobs: int = 1) -> pd.DataFrame:
+            model_dir: Path | None = None, n_jobs: int = 1) -> pd.DataFrame:
     """Fit one model per K in ``params.k_range()`` and score it.
 
     Returns a tidy table with one row per K: ``k``, ``c_v``, ``c_npmi``,
@@ -147,9 +147,8 @@ def sweep_k(corpus, dictionary, texts, *, params: TopicParams | None = None, see
     ``n_jobs`` processes (:func:`~.pool.fit_models`; the same models whatever
     ``n_jobs``) and not held in memory (it stays bounded for large corpora);
     with ``model_dir`` each is saved there (:func:`sweep_model_path`), so the
-    chosen one is loaded rather than fitted again. ``texts`` (and
-    ``coherence_corpus`` for u_mass, default ``corpus``) are the documents
-    coherence is scored on.
+    chosen one is loaded rather than fitted again. Coherence is scored on the
+    same documents: ``texts`` (c_v, c_npmi) and ``corpus`` (u_mass).
 
     Examples
     --------
@@ -170,8 +169,7 @@ def sweep_k(corpus, dictionary, texts, *, params: TopicParams | None = None, see
         topic_word = [load_model(job.path).get_topics() for job in jobs]
     report(STAGE, f"K sweep: scoring the coherence of {len(jobs)} models")
     words = [[[dictionary[i] for i in row] for row in top_term_ids(m, params.top_n)] for m in topic_word]
-    scores = score_sweep_coherence(words, corpus if coherence_corpus is None else coherence_corpus, dictionary,
-                                   texts, params.top_n)
+    scores = score_sweep_coherence(words, corpus, dictionary, texts, params.top_n)
     rows = [{"k": job.k, **score, "diversity": topic_diversity(m, params.top_n)}
             for job, score, m in zip(jobs, scores, topic_word)]
     return pd.DataFrame(rows, columns=["k", "c_v", "c_npmi", "u_mass", "diversity"]).round(ROUND)

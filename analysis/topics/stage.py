@@ -39,7 +39,7 @@ from .intrusion import describe_intrusion, intrusion_tasks, score_intrusion
 from .intrusion_sheets import read_imported
 from .model import (TokenStream, TopicParams, doc_lengths, document_topics, fit_lda, label_topics, load_bow,
                     load_labels, term_frequencies, topic_terms)
-from .pool import FitJob, fit_models, load_model
+from .pool import fit_models, load_model
 from .scaling import scale_params, scale_text, sweep_size
 from .selection import choose_k, sample_for_coherence, sweep_k, sweep_model_path
 from .stability import assess_stability, refit_jobs
@@ -139,29 +139,25 @@ def _fit_params(params: TopicParams, docs: FitDocuments) -> tuple[TopicParams, s
 
 @dataclass(frozen=True)
 class _Sweep:
-    """What the sweep fitted on: its documents (a sample or all), its parameters as resolved, its folder."""
+    """What every model is fitted on: the documents (a sample or all), the parameters as resolved."""
 
     corpus: object
     texts: object
-    coherence_corpus: object
     n_documents: int
     params: TopicParams
     on_all: bool
 
 
 def _sweep_documents(docs: FitDocuments, params: TopicParams, seed: int) -> _Sweep:
-    """The documents the sweep fits and scores on, by :data:`~.scaling.SCALE_RULE` (a sample when there are more).
+    """The documents every model is fitted and scored on, by :data:`~.scaling.SCALE_RULE` (a sample when there are more).
 
-    A K fixed by the user is fitted on every document (there is no choice to
-    make on a sample); its coherence is still scored on the sample.
+    A K fixed by the user is fitted on the same documents as a sweep's models would be.
     """
     n_sweep = sweep_size(params, docs.n_documents)
     if n_sweep >= docs.n_documents:
-        return _Sweep(docs.corpus, docs.texts, None, docs.n_documents, scale_params(params, docs.n_documents), True)
+        return _Sweep(docs.corpus, docs.texts, docs.n_documents, scale_params(params, docs.n_documents), True)
     corpus, texts = sample_for_coherence(docs.corpus, docs.texts, n_sweep, seed)
-    if params.n_topics:
-        return _Sweep(docs.corpus, texts, corpus, docs.n_documents, scale_params(params, docs.n_documents), True)
-    return _Sweep(corpus, texts, None, n_sweep, scale_params(params, n_sweep), False)
+    return _Sweep(corpus, texts, n_sweep, scale_params(params, n_sweep), False)
 
 
 def _choose_k(docs: FitDocuments, dictionary, params: TopicParams, seed: int, folder: Path):
@@ -170,29 +166,23 @@ def _choose_k(docs: FitDocuments, dictionary, params: TopicParams, seed: int, fo
     The sweep's models stay in ``folder`` (:func:`sweep_model_path`).
     """
     swept = _sweep_documents(docs, params, seed)
-    sweep = sweep_k(swept.corpus, dictionary, swept.texts, params=swept.params, seed=seed,
-                    coherence_corpus=swept.coherence_corpus, model_dir=folder, n_jobs=swept.params.n_jobs)
+    sweep = sweep_k(swept.corpus, dictionary, swept.texts, params=swept.params, seed=seed, model_dir=folder,
+                    n_jobs=swept.params.n_jobs)
     k, reason, sweep = choose_k(sweep, params.n_topics, params.min_diversity)
     return k, reason, sweep, swept
 
 
-def _final_and_refits(docs: FitDocuments, dictionary, fitted: TopicParams, swept: _Sweep, k: int, seed: int,
-                      folder: Path):
-    """The model of the chosen K on every document, and its stability refits, fitted side by side.
+def _chosen_and_refits(dictionary, swept: _Sweep, k: int, seed: int, folder: Path):
+    """The sweep's model of the chosen K, and its stability refits on the same documents with the same parameters.
 
-    When the sweep used every document with the same parameters, its model of
-    K is the final model (same data, parameters and seed) and is loaded, not
-    fitted again. When the sweep fitted on a sample, the refits are fitted on
-    that sample with the sweep's parameters (:data:`~.scaling.SCALE_RULE`).
+    The chosen model is the sweep's (same documents, parameters and seed), so it
+    is loaded, not fitted again; on a large corpus it was fitted on the sample
+    and infers the topics of every unit afterwards (:data:`~.scaling.SCALE_RULE`).
     """
-    reuse = swept.on_all and swept.params == fitted
-    final = FitJob(f"K = {k} on all {docs.n_documents:,} documents", k, seed, folder / "final.model")
-    on_sample = {} if swept.on_all else {"corpus": swept.corpus, "params": swept.params}
-    refits = refit_jobs(k, seed, fitted.n_stability_seeds, folder, **on_sample)
-    fit_models(docs.corpus, dictionary, refits if reuse else [final, *refits], params=fitted, n_jobs=fitted.n_jobs,
+    refits = refit_jobs(k, seed, swept.params.n_stability_seeds, folder)
+    fit_models(swept.corpus, dictionary, refits, params=swept.params, n_jobs=swept.params.n_jobs,
                what=f"chosen K = {k}")
-    model = load_model(sweep_model_path(folder, k) if reuse else final.path)
-    return model, [(job.seed, load_model(job.path)) for job in refits]
+    return load_model(sweep_model_path(folder, k)), [(job.seed, load_model(job.path)) for job in refits]
 
 
 def _alternatives(refits: list, sweep_dir: Path, k: int, seed: int) -> list[tuple[str, str, int, object]]:
@@ -302,10 +292,9 @@ def _intrusion(terms, topic_word, dictionary, fit_theta, intrusion_dir, seed, ru
     return tasks, word, topic, text
 
 
-def _scaling(docs: FitDocuments, swept: _Sweep) -> dict[str, str]:
-    """What the sweep fitted on, as ``topic_params`` rows (the final model's values are the table's own)."""
-    return {"sweep_documents": str(swept.n_documents), "sweep_passes": str(swept.params.passes),
-            "sweep_iterations": str(swept.params.iterations), "sweep_on_sample": str(not swept.on_all).lower()}
+def _scaling(swept: _Sweep) -> dict[str, str]:
+    """What every model was fitted on, as ``topic_params`` rows (its passes and iterations are the table's own)."""
+    return {"model_documents": str(swept.n_documents), "sweep_on_sample": str(not swept.on_all).lower()}
 
 
 def _used_params(params: TopicParams, docs: FitDocuments, k_note: str, scaling: dict[str, str]) -> pd.DataFrame:
@@ -352,8 +341,8 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
         cut, k_note = _fit_params(params, docs)
         k, reason, sweep, swept = _choose_k(docs, dictionary, cut, seed, Path(tmp))
         reason = f"{reason} {k_note}".strip()
-        fitted = scale_params(cut, docs.n_documents)
-        model, refits = _final_and_refits(docs, dictionary, fitted, swept, k, seed, Path(tmp))
+        fitted = swept.params
+        model, refits = _chosen_and_refits(dictionary, swept, k, seed, Path(tmp))
         # gensim logs the time, the platform and the absolute path into a saved model; those belong in provenance.json
         model.lifecycle_events = model.state.lifecycle_events = None
         model.save(str(paths.file("lda_model")))
@@ -399,7 +388,7 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
             ["topic", "label", "n_coders", "n_correct", "model_precision"]],
         topic_intrusion=topic, n_units=len(ids), n_empty_units=len(ids) - int((lengths > 0).sum()),
         model_path=paths.file("lda_model"), explorer_path=explorer_path, topic_unit=docs.topic_unit,
-        n_documents=docs.n_documents, intrusion_text=intrusion_text, params=fitted, scaling=_scaling(docs, swept),
+        n_documents=docs.n_documents, intrusion_text=intrusion_text, params=fitted, scaling=_scaling(swept),
     )
     result.tables = write_topic_tables(result, paths)
     # units × topics rows: written in parts, never built whole

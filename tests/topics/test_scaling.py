@@ -66,7 +66,7 @@ def test_a_parallel_sweep_gives_the_tables_of_a_sequential_one(by_jobs):
     assert r1.describe_scale() != r2.describe_scale() and "2 processes" in r2.describe_scale()
 
 
-def test_a_large_corpus_sweeps_on_a_sample_and_fits_the_chosen_k_on_every_document(tmp_path, monkeypatch):
+def test_a_large_corpus_fits_every_model_on_one_sample_and_infers_every_document(tmp_path, monkeypatch):
     _, texts = block_corpus(seed=3)
     log = tmp_path / "progress.jsonl"
     monkeypatch.setenv(progress.ENV, str(log))
@@ -74,20 +74,19 @@ def test_a_large_corpus_sweeps_on_a_sample_and_fits_the_chosen_k_on_every_docume
     params = topics.TopicParams(k_min=2, k_max=3, n_stability_seeds=1, coherence_sample=40, passes=0, iterations=0)
     result = topics.fit_topics(paths, params=params, seed=5, explorer=False)
     used = registry.read(paths, "topic_params").set_index("parameter")["value"]
-    assert (used["sweep_on_sample"], used["sweep_documents"], used["n_documents"]) == ("true", "40", "90")
-    assert (used["passes"], used["iterations"], used["sweep_passes"]) == ("20", "100", "20")  # the rule, resolved
-    assert len(result.doc_topics) == 90  # the chosen K covers every document, not the sample
-    assert "random sample (fixed seed) of 40 of them" in result.describe_scale()
+    assert (used["sweep_on_sample"], used["model_documents"], used["n_documents"]) == ("true", "40", "90")
+    assert (used["passes"], used["iterations"]) == ("20", "100")  # the rule, resolved for the sample's 40
+    assert len(result.doc_topics) == 90  # the chosen model infers every document, not only the sample's
+    assert "random sample (fixed seed) of 40 of the 90 documents" in result.describe_scale()
+    assert "differ from the chosen model in seed alone" in result.describe_scale()
     messages = [r["message"] for r in progress.read_records(log)]
     assert any(m.startswith("K sweep: fitting K = 2") for m in messages)
-    assert any("K = " in m and "on all 90 documents" in m for m in messages)
+    assert not any("on all" in m for m in messages)  # no model is fitted on every document
     assert any(m.startswith("chosen K") and "refit 1 of 1" in m for m in messages)
     assert any(m == "inferring the topics of every unit" for m in messages)
-    # the refit was fitted on the sweep's sample, with its passes: the text says so
-    assert "stability refits the same sample" in result.describe_scale()
 
 
-def test_refits_of_a_sampled_sweep_are_fitted_on_the_sample(tmp_path, monkeypatch):
+def test_the_chosen_model_and_its_refits_are_fitted_on_the_sweeps_sample(tmp_path, monkeypatch):
     from analysis.topics import pool
 
     seen = []
@@ -102,10 +101,17 @@ def test_refits_of_a_sampled_sweep_are_fitted_on_the_sample(tmp_path, monkeypatc
     _, texts = block_corpus(seed=3)
     paths = write_run(tmp_path / "run", texts)
     params = topics.TopicParams(k_min=2, k_max=3, n_stability_seeds=2, coherence_sample=40, passes=3, iterations=10)
-    topics.fit_topics(paths, params=params, seed=5, explorer=False)
-    refits = [s for s in seen if s[0].startswith("refit")]
-    final = [s for s in seen if "on all" in s[0]]
-    assert [n for _, n, _ in refits] == [40, 40] and [n for _, n, _ in final] == [90]
+    result = topics.fit_topics(paths, params=params, seed=5, explorer=False)
+    assert [name for name, _, _ in seen] == ["K = 2", "K = 3", "refit 1 of 2", "refit 2 of 2"]
+    assert {(n, p) for _, n, p in seen} == {(40, 3)}  # one sample, one set of settings, for every model
+    # the saved model is the sweep's model of the chosen K, refitted here on the sample with the run's seed
+    from analysis.topics.selection import sample_for_coherence
+    from analysis.topics.model import TokenStream, load_bow
+
+    dictionary, corpus, _ = load_bow(paths)
+    sample, _ = sample_for_coherence(corpus, TokenStream(paths.file("tokens")), 40, 5)
+    again = topics.fit_lda(sample, dictionary, result.n_topics, params=result.params, seed=5)
+    assert (topics.load_model(paths.file("lda_model")).get_topics() == again.get_topics()).all()
 
 
 def test_a_job_may_bring_its_own_documents_and_parameters(tmp_path):

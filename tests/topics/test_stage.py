@@ -80,15 +80,14 @@ def test_fit_topics_writes_the_parameters_as_used(two_runs):
     paths, result = two_runs[0]
     table = registry.read(paths, "topic_params").set_index("parameter")["value"]
     assert list(table.index) == [f.name for f in dataclasses.fields(topics.TopicParams)] + [
-        "document", "document_reason", "n_documents", "k_range_note", "sweep_documents", "sweep_passes",
-        "sweep_iterations", "sweep_on_sample"]
+        "document", "document_reason", "n_documents", "k_range_note", "model_documents", "sweep_on_sample"]
     # paragraphs of 40 tokens are long enough: auto keeps them as the documents
     assert (table["topic_unit"], table["document"], table["n_documents"]) == ("auto", "paragraph", "90")
     assert (table["k_min"], table["k_max"], table["passes"], table["n_stability_seeds"]) == ("2", "4", "10", "2")
     # the zeros are resolved (coherence_sample 0: the rule's sample; n_jobs 0: one process for 90 documents)
     assert result.params == topics.TopicParams(k_min=2, k_max=4, n_stability_seeds=2, coherence_sample=20_000,
                                                n_jobs=1, **FAST)
-    assert (table["sweep_documents"], table["sweep_passes"], table["sweep_on_sample"]) == ("90", "10", "false")
+    assert (table["model_documents"], table["sweep_on_sample"]) == ("90", "false")
 
 
 def test_the_stage_takes_parameters_as_a_mapping():
