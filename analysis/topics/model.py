@@ -403,10 +403,38 @@ def document_topics(model, corpus, ids: pd.DataFrame, *, seed: int = 0, progress
         keep, rows = _infer_parallel(Path(model_path), corpus, seed, n_jobs, progress)
     else:
         keep, rows = _infer(model, corpus, 0, seed, INFERENCE_CHUNK, progress, total)
+    return _topic_table(ids, keep, rows, k)
+
+
+def _topic_table(ids: pd.DataFrame, keep: list, rows: list, k: int) -> pd.DataFrame:
     matrix = np.vstack(rows) if rows else np.zeros((0, k))
     table = ids.iloc[keep].reset_index(drop=True)
     topics = pd.DataFrame(matrix.round(ROUND), columns=[topic_column(t + 1) for t in range(k)])
     return pd.concat([table, topics], axis=1)
+
+
+def models_topics(model_paths: list[Path], corpus: list, ids: pd.DataFrame, *, seed: int = 0,
+                  n_jobs: int = 1) -> list[pd.DataFrame]:
+    """:func:`document_topics` of each saved model on the same documents, one model per process.
+
+    Each table is the one ``document_topics(model, corpus, ids, seed=seed)``
+    gives (the same chunks and chunk seeds), whichever process infers it.
+
+    >>> import tempfile
+    >>> from gensim.corpora import Dictionary
+    >>> d = Dictionary([["a", "b"], ["c", "d"]])
+    >>> bows = [d.doc2bow(["a", "b"]), d.doc2bow(["c", "d"])]
+    >>> path = Path(tempfile.mkdtemp()) / "m.model"
+    >>> fit_lda(bows, d, 2, seed=1).save(str(path))
+    >>> ids = pd.DataFrame({"unit_id": ["u1", "u2"], "article_id": ["a", "a"]})
+    >>> from gensim.models import LdaModel
+    >>> models_topics([path], bows, ids)[0].equals(document_topics(LdaModel.load(str(path)), bows, ids))
+    True
+    """
+    job = functools.partial(_infer_saved, (0, len(corpus)), corpus=corpus, seed=seed, chunk=INFERENCE_CHUNK)
+    with workers.pool(min(n_jobs, len(model_paths)) if model_paths else 1) as pool:
+        results = list(pool.map(job, [str(p) for p in model_paths]))
+    return [_topic_table(ids, keep, [rows] if len(rows) else [], rows.shape[1]) for keep, rows in results]
 
 
 def topic_terms(topic_word: np.ndarray, term_frequency: np.ndarray, dictionary, *, top_n: int = 10,

@@ -38,7 +38,7 @@ from .explorer import representative_units, write_explorer
 from .intrusion import describe_intrusion, intrusion_tasks, score_intrusion
 from .intrusion_sheets import read_imported
 from .model import (TokenStream, TopicParams, doc_lengths, document_topics, fit_lda, label_topics, load_bow,
-                    load_labels, term_frequencies, topic_terms)
+                    load_labels, models_topics, term_frequencies, topic_terms)
 from .pool import fit_models, load_model
 from .scaling import scale_params, scale_text, sweep_size
 from .selection import choose_k, sample_for_coherence, sweep_k, sweep_model_path
@@ -182,19 +182,21 @@ def _chosen_and_refits(dictionary, swept: _Sweep, k: int, seed: int, folder: Pat
     refits = refit_jobs(k, seed, swept.params.n_stability_seeds, folder)
     fit_models(swept.corpus, dictionary, refits, params=swept.params, n_jobs=swept.params.n_jobs,
                what=f"chosen K = {k}")
-    return load_model(sweep_model_path(folder, k)), [(job.seed, load_model(job.path)) for job in refits]
+    return load_model(sweep_model_path(folder, k)), [(job.seed, load_model(job.path), job.path) for job in refits]
 
 
-def _alternatives(refits: list, sweep_dir: Path, k: int, seed: int) -> list[tuple[str, str, int, object]]:
+def _alternatives(refits: list, sweep_dir: Path, k: int, seed: int) -> list[tuple[str, str, int, object, Path]]:
     """The models the inductive frames are re-built from: each refit seed, then the sweep's K − 1 and K + 1.
 
-    On a large corpus the sweep's models were fitted on its sample (:data:`~.scaling.SCALE_RULE`).
+    Each comes with the path it is saved at. On a large corpus every model was
+    fitted on the sample (:data:`~.scaling.SCALE_RULE`).
     """
-    out = [(f"seed-{s}", "seed", s, m) for s, m in refits]
+    out = [(f"seed-{s}", "seed", s, m, path) for s, m, path in refits]
     for other in (k - 1, k + 1):
-        model = load_model(sweep_model_path(sweep_dir, other))
+        path = sweep_model_path(sweep_dir, other)
+        model = load_model(path)
         if model is not None:
-            out.append((f"k-{other}", "k", seed, model))
+            out.append((f"k-{other}", "k", seed, model, path))
     return out
 
 
@@ -204,11 +206,12 @@ def _subset(corpus, ids: pd.DataFrame, positions: np.ndarray):
 
 
 def _network_tables(model, docs: FitDocuments, fit_theta: pd.DataFrame, unit_sample, unit_theta: pd.DataFrame,
-                    alternatives: list, term_freq: np.ndarray, seed: int, paragraph: bool) -> dict:
+                    alternatives: list, term_freq: np.ndarray, seed: int, paragraph: bool, n_jobs: int) -> dict:
     """``topic_network_nodes`` / ``_pairs`` and ``topic_refit_units`` for the chosen model and its alternatives.
 
     The chosen model's network uses every document; each alternative is read on
-    the same random sample (fixed seed) of at most :data:`REFIT_SAMPLE` documents and units.
+    the same random sample (fixed seed) of at most :data:`REFIT_SAMPLE` documents and units, the models
+    side by side in ``n_jobs`` processes (:func:`~.model.models_topics`: the same tables as one by one).
     """
     nonempty = np.flatnonzero(docs.lengths > 0)
     doc_pos = nonempty[sample_positions(len(nonempty), REFIT_SAMPLE, seed)]
@@ -225,10 +228,11 @@ def _network_tables(model, docs: FitDocuments, fit_theta: pd.DataFrame, unit_sam
 
     add("reference", "reference", seed, model, fit_theta[topic_columns(fit_theta)].to_numpy(),
         docs.lengths[docs.lengths > 0], unit_theta)
-    for name, kind, model_seed, m in alternatives:
-        theta = document_topics(m, doc_bows, doc_ids, seed=seed)
-        at_units = (theta.rename(columns={"document_id": "unit_id"}) if paragraph
-                    else document_topics(m, unit_bows, unit_ids, seed=seed))
+    saved = [path for *_, path in alternatives]
+    thetas = models_topics(saved, doc_bows, doc_ids, seed=seed, n_jobs=n_jobs)
+    unit_thetas = ([theta.rename(columns={"document_id": "unit_id"}) for theta in thetas] if paragraph
+                   else models_topics(saved, unit_bows, unit_ids, seed=seed, n_jobs=n_jobs))
+    for (name, kind, model_seed, m, _), theta, at_units in zip(alternatives, thetas, unit_thetas):
         add(name, kind, model_seed, m, theta[topic_columns(theta)].to_numpy(), docs.lengths[doc_pos], at_units)
     return {"topic_network_nodes": pd.concat(nodes, ignore_index=True),
             "topic_network_pairs": pd.concat(pairs, ignore_index=True),
@@ -346,7 +350,8 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
         # gensim logs the time, the platform and the absolute path into a saved model; those belong in provenance.json
         model.lifecycle_events = model.state.lifecycle_events = None
         model.save(str(paths.file("lda_model")))
-        stability = assess_stability(docs.corpus, dictionary, model, params=fitted, seed=seed, refits=refits)
+        stability = assess_stability(docs.corpus, dictionary, model, params=fitted, seed=seed,
+                                     refits=[(s, m) for s, m, _ in refits])
         alternatives = _alternatives(refits, Path(tmp), k, seed)
         paragraph = docs.topic_unit.unit == "paragraph"
         doc_topics = document_topics(model, corpus, ids, seed=seed, progress="inferring the topics of every unit",
@@ -359,7 +364,7 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
         unit_theta = doc_topics.iloc[sample_positions(len(nonempty), REFIT_SAMPLE, seed)].reset_index(drop=True)
         term_freq = term_frequencies(corpus, len(dictionary))
         network = _network_tables(model, docs, fit_theta, unit_sample, unit_theta, alternatives, term_freq, seed,
-                                  paragraph)
+                                  paragraph, fitted.n_jobs)
     registry.write(paths, "doc_topics", doc_topics)
     for key, table in network.items():
         registry.write(paths, key, table)
