@@ -405,7 +405,7 @@ def test_zip_bytes_open_as_valid_zip(tmp_path):
 def test_run_zip_streams_big_files_and_gives_the_bytes_of_a_whole_file_write(tmp_path):
     import zipfile
 
-    from analysis.report import _write_zip
+    from analysis.report import ZIP_LEVEL, _write_zip
 
     import numpy as np
 
@@ -419,5 +419,7 @@ def test_run_zip_streams_big_files_and_gives_the_bytes_of_a_whole_file_write(tmp
     with zipfile.ZipFile(whole, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         info = zipfile.ZipInfo("r/tables/big.csv", date_time=(2000, 1, 1, 0, 0, 0))
         info.compress_type = zipfile.ZIP_DEFLATED
-        zf.writestr(info, big.read_bytes())
+        zf.writestr(info, big.read_bytes(), compresslevel=ZIP_LEVEL)
     assert streamed == whole.read_bytes()
+    with zipfile.ZipFile(tmp_path / "out" / "r.zip") as zf:  # it unpacks to the file, at the level it states
+        assert zf.read("r/tables/big.csv") == big.read_bytes() and zf.infolist()[0].compress_type == zipfile.ZIP_DEFLATED

@@ -169,6 +169,8 @@ class AliasTable:
     _lower: dict = field(default_factory=dict, repr=False, compare=False)
     _cased: dict = field(default_factory=dict, repr=False, compare=False)
     max_len: int = field(default=0, init=False, repr=False, compare=False)
+    # The first token of every cased and lowered key: a token that starts none is passed at once.
+    _starts: tuple = field(default=(frozenset(), frozenset()), init=False, repr=False, compare=False)
 
     def __post_init__(self):
         for alias in self.aliases:
@@ -176,6 +178,7 @@ class AliasTable:
             if key:  # "kim jong un" and "kim jong-un" are one key: the first listed wins
                 (self._cased if alias.case_sensitive else self._lower).setdefault(key, alias)
         object.__setattr__(self, "max_len", max((len(k) for k in (*self._lower, *self._cased)), default=0))
+        object.__setattr__(self, "_starts", (frozenset(k[0] for k in self._cased), frozenset(k[0] for k in self._lower)))
 
     def lookup(self, surface: str) -> Alias | None:
         """Return the alias for ``surface`` (tokenized like text), or ``None``.
@@ -188,6 +191,8 @@ class AliasTable:
 
     def match(self, tokens: Sequence[str], lowered: Sequence[str], start: int) -> tuple[Alias | None, int]:
         """Return the longest alias starting at ``tokens[start]`` and its length in tokens (``None, 0`` if none)."""
+        if tokens[start] not in self._starts[0] and lowered[start] not in self._starts[1]:
+            return None, 0
         for length in range(min(self.max_len, len(tokens) - start), 0, -1):
             alias = self._cased.get(tuple(tokens[start : start + length])) or self._lower.get(
                 tuple(lowered[start : start + length])
