@@ -66,6 +66,8 @@ def _tokenizer():
 
 
 def _kind(token: str) -> str:
+    if token.isalpha():
+        return "word"  # every other kind needs a digit, ".", "@", "/" or ":", which no letter is
     return next((kind for kind, regex in _KIND_REGEXES if regex.fullmatch(token)), "word")
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -172,17 +173,18 @@ def _choose_k(docs: FitDocuments, dictionary, params: TopicParams, seed: int, fo
     return k, reason, sweep, swept
 
 
-def _chosen_and_refits(dictionary, swept: _Sweep, k: int, seed: int, folder: Path):
-    """The sweep's model of the chosen K, and its stability refits on the same documents with the same parameters.
+def _refits(dictionary, swept: _Sweep, k: int, seed: int, folder: Path) -> list[tuple[int, object, Path]]:
+    """The chosen K's stability refits, on the documents and with the parameters of the sweep (and so of the model).
 
-    The chosen model is the sweep's (same documents, parameters and seed), so it
-    is loaded, not fitted again; on a large corpus it was fitted on the sample
-    and infers the topics of every unit afterwards (:data:`~.scaling.SCALE_RULE`).
+    The chosen model is the sweep's model of K (same documents, parameters and
+    seed), so it is loaded, not fitted again; on a large corpus it was fitted
+    on the sample and infers the topics of every unit afterwards
+    (:data:`~.scaling.SCALE_RULE`). Returns ``[(seed, model, path), …]``.
     """
-    refits = refit_jobs(k, seed, swept.params.n_stability_seeds, folder)
-    fit_models(swept.corpus, dictionary, refits, params=swept.params, n_jobs=swept.params.n_jobs,
+    jobs = refit_jobs(k, seed, swept.params.n_stability_seeds, folder)
+    fit_models(swept.corpus, dictionary, jobs, params=swept.params, n_jobs=swept.params.n_jobs,
                what=f"chosen K = {k}")
-    return load_model(sweep_model_path(folder, k)), [(job.seed, load_model(job.path), job.path) for job in refits]
+    return [(job.seed, load_model(job.path), job.path) for job in jobs]
 
 
 def _alternatives(refits: list, sweep_dir: Path, k: int, seed: int) -> list[tuple[str, str, int, object, Path]]:
@@ -346,18 +348,25 @@ def fit_topics(paths: RunPaths, *, params: TopicParams | Mapping | None = None, 
         k, reason, sweep, swept = _choose_k(docs, dictionary, cut, seed, Path(tmp))
         reason = f"{reason} {k_note}".strip()
         fitted = swept.params
-        model, refits = _chosen_and_refits(dictionary, swept, k, seed, Path(tmp))
+        model = load_model(sweep_model_path(Path(tmp), k))
         # gensim logs the time, the platform and the absolute path into a saved model; those belong in provenance.json
         model.lifecycle_events = model.state.lifecycle_events = None
         model.save(str(paths.file("lda_model")))
+        # The refits and the inference of every unit need only the chosen model, so they run side by side: the
+        # inference's processes take the cores the last refits leave idle. Each result is the same either way.
+        with ThreadPoolExecutor(1) as beside:
+            inferred = beside.submit(document_topics, model, corpus, ids, seed=seed,
+                                     progress="inferring the topics of every unit", n_jobs=fitted.n_jobs,
+                                     model_path=paths.file("lda_model"))
+            refits = _refits(dictionary, swept, k, seed, Path(tmp))
+            doc_topics = inferred.result()
         stability = assess_stability(docs.corpus, dictionary, model, params=fitted, seed=seed,
                                      refits=[(s, m) for s, m, _ in refits])
         alternatives = _alternatives(refits, Path(tmp), k, seed)
         paragraph = docs.topic_unit.unit == "paragraph"
-        doc_topics = document_topics(model, corpus, ids, seed=seed, progress="inferring the topics of every unit",
-                                     n_jobs=fitted.n_jobs, model_path=paths.file("lda_model"))
         fit_theta = (doc_topics.rename(columns={"unit_id": "document_id"}) if paragraph
-                     else document_topics(model, docs.corpus, docs.ids, seed=seed))
+                     else document_topics(model, docs.corpus, docs.ids, seed=seed, n_jobs=fitted.n_jobs,
+                                          model_path=paths.file("lda_model")))
         nonempty = np.flatnonzero(lengths > 0)
         unit_pos = nonempty[sample_positions(len(nonempty), REFIT_SAMPLE, seed)]
         unit_sample = _subset(corpus, ids, unit_pos)

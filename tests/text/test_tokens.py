@@ -42,3 +42,16 @@ def test_tokenize_is_deterministic_and_handles_missing_text():
 def test_reduplication_is_kept_and_name_compounds_are_split():
     assert text.is_reduplication("sayur", "mayur") and text.is_reduplication("sebaik", "baiknya")
     assert not text.is_reduplication("Asia", "Pasifik")
+
+
+def test_a_token_of_letters_alone_is_a_word_as_the_kind_patterns_say():
+    from analysis.text.tokens import _KIND_REGEXES, _kind
+
+    def by_patterns(token):
+        return next((kind for kind, regex in _KIND_REGEXES if regex.fullmatch(token)), "word")
+
+    letters = ["Rusia", "negara", "Москва", "北京", "Ḿa", "Éire", "ǅemal", "AS"]
+    others = ["G20", "U.S.", "x@y.id", "tempo.co", "23/6/2024", "40", "40%", "www.x.id", "negara-negara"]
+    for token in letters + others:
+        assert _kind(token) == by_patterns(token), token
+    assert {_kind(t) for t in letters} == {"word"}
