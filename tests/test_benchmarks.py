@@ -107,3 +107,34 @@ def test_notebook_peaks_take_each_notebook_window_of_the_run_log(tmp_path):
     assert run._notebook_peaks(samples, times) == {"01-build-corpus": 300, "02-fit-topics": 300}
     # A notebook whose window holds no sample has no peak.
     assert run._notebook_peaks(samples[:1], [["x", 36100, 2.0]]) == {}
+
+
+def _passes():
+    spec = importlib.util.spec_from_file_location("bench_passes", BENCH / "passes.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_passes_benchmark_holds_out_one_set_and_nests_its_samples():
+    passes = _passes()
+    heldout, train = passes._split(100, [10, 40], 20, seed=3)
+    assert len(heldout) == 20 and len(train[10]) == 10 and len(train[40]) == 40
+    assert train[10] <= train[40] and not (heldout & train[40])  # nested, and never trained on the held-out set
+
+
+def test_document_completion_scores_a_fitted_model_above_uniform_topics():
+    import numpy as np
+    from gensim.corpora import Dictionary
+
+    from analysis import topics
+
+    passes = _passes()
+    rng = np.random.default_rng(2)
+    blocks = [[f"{b}{i}" for i in range(8)] for b in "abc"]  # three topics of eight words each
+    texts = [list(rng.choice(blocks[n % 3], size=30)) for n in range(90)]
+    d = Dictionary(texts)
+    bows = [d.doc2bow(t) for t in texts]
+    model = topics.fit_lda(bows[:60], d, 3, params=topics.TopicParams(passes=10, iterations=50), seed=1)
+    ll = passes.completion_likelihood(model, bows[60:])
+    assert np.log(1 / len(d)) < ll < 0  # better than every word equally likely, and a log-probability
