@@ -34,31 +34,17 @@ STAGE = "topics"
 
 @dataclass(frozen=True)
 class FitJob:
-    """One model to fit: ``k`` topics with ``seed``, saved to ``path``; ``name`` is how progress calls it.
-
-    ``corpus`` and ``params``, when given, replace those of :func:`fit_models`
-    for this job alone (the stability refits of a large corpus are fitted on
-    the sweep's sample, beside the final model on every document).
-    """
+    """One model to fit: ``k`` topics with ``seed``, saved to ``path``; ``name`` is how progress calls it."""
 
     name: str
     k: int
     seed: int
     path: Path
-    corpus: object = None
-    params: TopicParams | None = None
 
 
 def _fit_one(corpus, dictionary, params: TopicParams, job: FitJob) -> Path:
-    corpus = corpus if job.corpus is None else job.corpus
-    params = params if job.params is None else job.params
     fit_lda(corpus, dictionary, job.k, params=params, seed=job.seed).save(str(job.path))
     return job.path
-
-
-def _size(job: FitJob, params: TopicParams) -> tuple:
-    """How long a job takes, roughly: the jobs on every document first, then by K (the longest start first)."""
-    return (job.corpus is None, (job.params or params).passes * job.k)
 
 
 def fit_models(corpus, dictionary, jobs: list[FitJob], *, params: TopicParams, n_jobs: int = 1,
@@ -92,8 +78,8 @@ def fit_models(corpus, dictionary, jobs: list[FitJob], *, params: TopicParams, n
     report(STAGE, f"{prefix}fitting {', '.join(job.name for job in jobs)} in {min(n_jobs, total)} processes",
            done=0, total=total)
     with worker_pool(min(n_jobs, total)) as pool:
-        # the longest first (every document before a sample, then the largest K), so the last to start are quickest
-        order = sorted(jobs, key=lambda job: _size(job, params), reverse=True)
+        # the largest K first (a fit's cost grows with K), so the last to start are the quickest
+        order = sorted(jobs, key=lambda job: job.k, reverse=True)
         futures = {pool.submit(_fit_one, corpus, dictionary, params, job): job for job in order}
         for done, future in enumerate(as_completed(futures), 1):
             future.result()  # a worker's error is raised here, as in one process

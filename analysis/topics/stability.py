@@ -96,19 +96,19 @@ def score_stability(reference: np.ndarray, refits: list[np.ndarray], *, top_n: i
     return table
 
 
-def refit_jobs(k: int, seed: int, n: int, folder: Path, *, corpus=None, params: TopicParams | None = None) -> list:
+def refit_jobs(k: int, seed: int, n: int, folder: Path) -> list:
     """The :class:`~.pool.FitJob` of each refit: ``k`` topics with each of :func:`stability_seeds`, saved in ``folder``.
 
-    ``corpus`` and ``params``, when given, are what the refits are fitted on
-    and with (the sweep's sample and its parameters on a large corpus, see
-    :data:`~.scaling.SCALE_RULE`); otherwise those the final model gets.
+    They are fitted on the chosen model's documents with its parameters (on a
+    large corpus the sample, :data:`~.scaling.SCALE_RULE`), so a refit differs
+    from it in its seed alone.
 
     >>> [job.name for job in refit_jobs(4, 1, 2, Path("x"))]
     ['refit 1 of 2', 'refit 2 of 2']
     """
     from .pool import FitJob
 
-    return [FitJob(f"refit {i} of {n}", int(k), s, Path(folder) / f"refit-{s}.model", corpus=corpus, params=params)
+    return [FitJob(f"refit {i} of {n}", int(k), s, Path(folder) / f"refit-{s}.model")
             for i, s in enumerate(stability_seeds(seed, n), 1)]
 
 

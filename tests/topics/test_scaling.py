@@ -93,8 +93,7 @@ def test_the_chosen_model_and_its_refits_are_fitted_on_the_sweeps_sample(tmp_pat
     real = pool._fit_one
 
     def spy(corpus, dictionary, params, job):
-        used = corpus if job.corpus is None else job.corpus
-        seen.append((job.name, len(used), (params if job.params is None else job.params).passes))
+        seen.append((job.name, len(corpus), params.passes))
         return real(corpus, dictionary, params, job)
 
     monkeypatch.setattr(pool, "_fit_one", spy)
@@ -112,41 +111,3 @@ def test_the_chosen_model_and_its_refits_are_fitted_on_the_sweeps_sample(tmp_pat
     sample, _ = sample_for_coherence(corpus, TokenStream(paths.file("tokens")), 40, 5)
     again = topics.fit_lda(sample, dictionary, result.n_topics, params=result.params, seed=5)
     assert (topics.load_model(paths.file("lda_model")).get_topics() == again.get_topics()).all()
-
-
-def test_a_job_may_bring_its_own_documents_and_parameters(tmp_path):
-    _, texts = block_corpus(seed=4)
-    dictionary, corpus = bow_corpus(texts)
-    params = topics.TopicParams(passes=1, iterations=5)
-    own = topics.FitJob("K = 2 on part", 2, 1, tmp_path / "part.model", corpus=corpus[:30],
-                        params=topics.TopicParams(passes=2, iterations=5))
-    whole = topics.FitJob("K = 2", 2, 1, tmp_path / "whole.model")
-    topics.fit_models(corpus, dictionary, [own, whole], params=params, n_jobs=2)
-    direct = topics.fit_lda(corpus[:30], dictionary, 2, params=own.params, seed=1)
-    assert (topics.load_model(own.path).get_topics() == direct.get_topics()).all()
-    assert (topics.load_model(whole.path).get_topics() != direct.get_topics()).any()
-
-
-def test_fit_models_reports_nothing_without_a_listener(tmp_path, monkeypatch, capsys):
-    monkeypatch.delenv(progress.ENV, raising=False)
-    _, texts = block_corpus(seed=4)
-    dictionary, corpus = bow_corpus(texts)
-    jobs = [topics.FitJob("K = 2", 2, 1, tmp_path / "a.model")]
-    topics.fit_models(corpus, dictionary, jobs, params=topics.TopicParams(passes=1, iterations=5))
-    assert capsys.readouterr() == ("", "") and not list(tmp_path.glob("*.jsonl"))
-
-
-def test_inference_in_chunks_gives_the_same_matrix_in_one_process_or_two(tmp_path, monkeypatch):
-    from analysis.topics import model as model_module
-
-    _, texts = block_corpus(seed=5)
-    dictionary, corpus = bow_corpus(texts)
-    ids = pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(corpus))], "article_id": "a"})
-    lda = topics.fit_lda(corpus, dictionary, 3, params=topics.TopicParams(passes=2, iterations=20), seed=1)
-    lda.save(str(tmp_path / "m.model"))
-    whole = topics.document_topics(lda, corpus, ids, seed=4)
-    monkeypatch.setattr(model_module, "INFERENCE_CHUNK", 25)  # four chunks of the 90 documents
-    one = topics.document_topics(lda, corpus, ids, seed=4)
-    two = topics.document_topics(lda, corpus, ids, seed=4, n_jobs=2, model_path=tmp_path / "m.model")
-    assert one.equals(two)
-    assert one.iloc[:25].equals(whole.iloc[:25])  # the first chunk keeps the run's seed
