@@ -169,7 +169,8 @@ def scale_text(used) -> str:
             text += (f", and the {refits} stability refits the same sample with the same settings (so they differ "
                      f"from the chosen model in documents as well as seed: a conservative test)")
     else:
-        text = f"The chosen model was fitted on all {n:,} documents with {settings}; the K sweep used every document with the same settings"
+        text = (f"The chosen model was fitted on all {n:,} documents with {settings}; the K sweep used every document "
+                f"with the same settings")
         if refits:
             text += f", and the {refits} stability refits every document with the chosen model's settings"
     jobs = number("n_jobs")

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
